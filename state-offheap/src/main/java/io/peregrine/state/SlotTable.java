@@ -1,0 +1,82 @@
+package io.peregrine.state;
+
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Keyed state of one operator on one shard: an open-addressing hash table from a {@code long} key
+ * to a fixed-size value slot, read and updated in place through a flyweight.
+ * <p>
+ * Single writer: a table belongs to one shard thread and is never shared; no method is thread safe.
+ * <p>
+ * The flyweight returned by {@link #value()} is positioned by {@link #find(long)},
+ * {@link #findOrInsert(long)} and the cursor; it stays valid until the next call that may insert
+ * or remove (an insert may grow the table and move every slot).
+ */
+public interface SlotTable extends AutoCloseable
+{
+    /**
+     * @return the length in bytes of every value slot.
+     */
+    int valueLength();
+
+    /**
+     * @return the number of entries.
+     */
+    long size();
+
+    /**
+     * Position {@link #value()} over the slot of {@code key} for reading.
+     *
+     * @param key to look up.
+     * @return true if present, false if absent (the flyweight is then not positioned).
+     */
+    boolean find(long key);
+
+    /**
+     * Position {@link #value()} over the slot of {@code key} for update, inserting a zeroed slot when
+     * absent. The entry is marked changed for dirty tracking.
+     *
+     * @param key to look up or insert.
+     * @return true if the key was inserted by this call, false if it was already present.
+     */
+    boolean findOrInsert(long key);
+
+    /**
+     * Remove the entry of {@code key}.
+     *
+     * @param key to remove.
+     * @return true if it was present.
+     */
+    boolean remove(long key);
+
+    /**
+     * @return the flyweight over the value slot positioned by the last find or cursor step.
+     */
+    MutableDirectBuffer value();
+
+    /**
+     * Visit every entry. The consumer must not insert or remove.
+     *
+     * @param consumer called with each key; {@link #value()} is positioned over its slot.
+     */
+    void forEach(KeyConsumer consumer);
+
+    /**
+     * Remove every entry, keeping the memory for reuse.
+     */
+    void clear();
+
+    /**
+     * Release the memory (and, for a mapped table, unmap and close the file).
+     */
+    void close();
+
+    /**
+     * Receives keys during iteration; the value is read through {@link SlotTable#value()}.
+     */
+    @FunctionalInterface
+    interface KeyConsumer
+    {
+        void accept(long key);
+    }
+}
