@@ -1,8 +1,8 @@
 package io.peregrine.state;
 
 import org.agrona.BitUtil;
-import org.agrona.BufferUtil;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
 import org.agrona.collections.Hashing;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -33,6 +33,7 @@ public final class DirectSlotTable implements SlotTable
     private final float loadFactor;
     private final UnsafeBuffer value = new UnsafeBuffer(0, 0);
     private UnsafeBuffer slots;
+    private long allocation;
     private int capacity;
     private int mask;
     private int resizeThreshold;
@@ -72,7 +73,11 @@ public final class DirectSlotTable implements SlotTable
             throw new IllegalStateException("DirectSlotTable cannot exceed 2 GiB (" + newCapacity +
                 " slots of " + slotLength + " bytes): use MappedSlotTable for larger state");
         }
-        slots = new UnsafeBuffer(BufferUtil.allocateDirectAligned((int)bytes, 64));
+        // Raw memory aligned to a cache line: a slice from BufferUtil.allocateDirectAligned cannot be freed.
+        allocation = UnsafeApi.allocateMemory(bytes + 64);
+        final long address = (allocation + 63) & ~63L;
+        UnsafeApi.setMemory(address, bytes, (byte)0);
+        slots = new UnsafeBuffer(address, (int)bytes);
         capacity = newCapacity;
         mask = newCapacity - 1;
         resizeThreshold = (int)(newCapacity * loadFactor);
@@ -193,6 +198,7 @@ public final class DirectSlotTable implements SlotTable
     private void grow()
     {
         final UnsafeBuffer old = slots;
+        final long oldAllocation = allocation;
         final int oldCapacity = capacity;
         allocate(oldCapacity << 1);
         for (int i = 0; i < oldCapacity; i++)
@@ -208,7 +214,7 @@ public final class DirectSlotTable implements SlotTable
                 slots.putBytes(index * slotLength, old, oldOffset, slotLength);
             }
         }
-        BufferUtil.free(old.byteBuffer());
+        UnsafeApi.freeMemory(oldAllocation);
     }
 
     private void position(final int slotOffset)
@@ -248,8 +254,9 @@ public final class DirectSlotTable implements SlotTable
     {
         if (slots != null)
         {
-            BufferUtil.free(slots.byteBuffer());
+            UnsafeApi.freeMemory(allocation);
             slots = null;
+            allocation = 0;
         }
     }
 }
