@@ -1,0 +1,358 @@
+package io.peregrine.bench.nexmark;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A reusable, growable string held as UTF-8 bytes with a length: the text fields of a {@link NexmarkEvent}.
+ * <p>
+ * Generated Nexmark text is plain ASCII; text read from JSON may hold any UTF-8. The holder grows its array when a
+ * longer value arrives and never shrinks, so in the steady state filling it allocates nothing.
+ */
+public final class Utf8Text
+{
+    private byte[] bytes;
+    private int length;
+
+    /**
+     * Create an empty text with an initial capacity.
+     *
+     * @param initialCapacity bytes to reserve.
+     */
+    public Utf8Text(final int initialCapacity)
+    {
+        bytes = new byte[Math.max(1, initialCapacity)];
+    }
+
+    /**
+     * @return the backing array; only the first {@link #length()} bytes are meaningful.
+     */
+    public byte[] bytes()
+    {
+        return bytes;
+    }
+
+    /**
+     * @return number of bytes in the text.
+     */
+    public int length()
+    {
+        return length;
+    }
+
+    /**
+     * @param index of a byte, less than {@link #length()}.
+     * @return the byte at index.
+     */
+    public byte byteAt(final int index)
+    {
+        return bytes[index];
+    }
+
+    /**
+     * Empty the text, keeping its capacity.
+     *
+     * @return this for a fluent API.
+     */
+    public Utf8Text clear()
+    {
+        length = 0;
+        return this;
+    }
+
+    /**
+     * Append one byte.
+     *
+     * @param b byte to append.
+     * @return this for a fluent API.
+     */
+    public Utf8Text append(final byte b)
+    {
+        ensureCapacity(length + 1);
+        bytes[length++] = b;
+        return this;
+    }
+
+    /**
+     * Append a range of bytes.
+     *
+     * @param src    source array.
+     * @param offset first byte in src.
+     * @param count  number of bytes.
+     * @return this for a fluent API.
+     */
+    public Utf8Text append(final byte[] src, final int offset, final int count)
+    {
+        ensureCapacity(length + count);
+        System.arraycopy(src, offset, bytes, length, count);
+        length += count;
+        return this;
+    }
+
+    /**
+     * Append a whole array of bytes.
+     *
+     * @param src bytes to append.
+     * @return this for a fluent API.
+     */
+    public Utf8Text append(final byte[] src)
+    {
+        return append(src, 0, src.length);
+    }
+
+    /**
+     * Append the contents of another text.
+     *
+     * @param other text to append.
+     * @return this for a fluent API.
+     */
+    public Utf8Text append(final Utf8Text other)
+    {
+        return append(other.bytes, 0, other.length);
+    }
+
+    /**
+     * Append chars, encoding them as UTF-8 (surrogate pairs are combined).
+     *
+     * @param chars  source chars.
+     * @param offset first char.
+     * @param count  number of chars.
+     * @return this for a fluent API.
+     */
+    public Utf8Text append(final char[] chars, final int offset, final int count)
+    {
+        ensureCapacity(length + count);
+        final int end = offset + count;
+        for (int i = offset; i < end; i++)
+        {
+            final char c = chars[i];
+            if (c < 0x80)
+            {
+                append((byte)c);
+            }
+            else if (c < 0x800)
+            {
+                append((byte)(0xC0 | (c >> 6)));
+                append((byte)(0x80 | (c & 0x3F)));
+            }
+            else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(chars[i + 1]))
+            {
+                final int cp = Character.toCodePoint(c, chars[++i]);
+                append((byte)(0xF0 | (cp >> 18)));
+                append((byte)(0x80 | ((cp >> 12) & 0x3F)));
+                append((byte)(0x80 | ((cp >> 6) & 0x3F)));
+                append((byte)(0x80 | (cp & 0x3F)));
+            }
+            else
+            {
+                append((byte)(0xE0 | (c >> 12)));
+                append((byte)(0x80 | ((c >> 6) & 0x3F)));
+                append((byte)(0x80 | (c & 0x3F)));
+            }
+        }
+        return this;
+    }
+
+    /**
+     * Append an ASCII string (chars above 0x7F are encoded as UTF-8). Meant for constants and tests.
+     *
+     * @param s string to append.
+     * @return this for a fluent API.
+     */
+    public Utf8Text append(final String s)
+    {
+        final int n = s.length();
+        for (int i = 0; i < n; i++)
+        {
+            final char c = s.charAt(i);
+            if (c < 0x80)
+            {
+                append((byte)c);
+            }
+            else
+            {
+                final byte[] encoded = s.substring(i, i + 1).getBytes(StandardCharsets.UTF_8);
+                append(encoded, 0, encoded.length);
+            }
+        }
+        return this;
+    }
+
+    /**
+     * Append the decimal digits of a non-negative number, zero padded on the left to a width.
+     *
+     * @param value non-negative value.
+     * @param width minimum number of digits.
+     * @return this for a fluent API.
+     */
+    public Utf8Text appendPadded(final long value, final int width)
+    {
+        if (value <= Integer.MAX_VALUE)
+        {
+            return appendPadded((int)value, width);
+        }
+        int digits = 1;
+        for (long v = value / 10; v != 0; v /= 10)
+        {
+            digits++;
+        }
+        final int total = Math.max(digits, width);
+        ensureCapacity(length + total);
+        long v = value;
+        for (int i = length + total - 1; i >= length; i--)
+        {
+            bytes[i] = (byte)('0' + (v % 10));
+            v /= 10;
+        }
+        length += total;
+        return this;
+    }
+
+    private Utf8Text appendPadded(final int value, final int width)
+    {
+        int digits = 1;
+        for (int v = value / 10; v != 0; v /= 10)
+        {
+            digits++;
+        }
+        final int total = Math.max(digits, width);
+        ensureCapacity(length + total);
+        final byte[] bytes = this.bytes;
+        int v = value;
+        for (int i = length + total - 1; i >= length; i--)
+        {
+            final int q = v / 10;
+            bytes[i] = (byte)('0' + (v - q * 10));
+            v = q;
+        }
+        length += total;
+        return this;
+    }
+
+    /**
+     * Replace the content with a copy of another text.
+     *
+     * @param other text to copy.
+     * @return this for a fluent API.
+     */
+    public Utf8Text set(final Utf8Text other)
+    {
+        length = 0;
+        return append(other);
+    }
+
+    /**
+     * Replace the content with a string.
+     *
+     * @param s string to copy.
+     * @return this for a fluent API.
+     */
+    public Utf8Text set(final String s)
+    {
+        length = 0;
+        return append(s);
+    }
+
+    /**
+     * Set the length directly after writing into {@link #bytes()} (see {@link #ensureCapacity(int)}).
+     *
+     * @param length new length.
+     */
+    public void length(final int length)
+    {
+        this.length = length;
+    }
+
+    /**
+     * Make sure the backing array holds at least capacity bytes, keeping the content.
+     *
+     * @param capacity bytes needed.
+     */
+    public void ensureCapacity(final int capacity)
+    {
+        if (capacity > bytes.length)
+        {
+            bytes = Arrays.copyOf(bytes, Math.max(capacity, bytes.length * 2));
+        }
+    }
+
+    /**
+     * Append the text to a builder, decoding UTF-8 (ASCII is the allocation-free fast path).
+     *
+     * @param sb builder to append to.
+     * @return the builder.
+     */
+    public StringBuilder appendTo(final StringBuilder sb)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            final byte b = bytes[i];
+            if (b < 0)
+            {
+                sb.append(new String(bytes, i, length - i, StandardCharsets.UTF_8));
+                return sb;
+            }
+            sb.append((char)b);
+        }
+        return sb;
+    }
+
+    /**
+     * @param s string to compare with.
+     * @return true if the text equals the UTF-8 encoding of s.
+     */
+    public boolean contentEquals(final String s)
+    {
+        final int n = s.length();
+        if (n != length)
+        {
+            return toString().equals(s);
+        }
+        for (int i = 0; i < n; i++)
+        {
+            if (bytes[i] != (byte)s.charAt(i) || s.charAt(i) >= 0x80)
+            {
+                return toString().equals(s);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean equals(final Object o)
+    {
+        if (this == o)
+        {
+            return true;
+        }
+        if (!(o instanceof Utf8Text))
+        {
+            return false;
+        }
+        final Utf8Text that = (Utf8Text)o;
+        return Arrays.equals(bytes, 0, length, that.bytes, 0, that.length);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int hashCode()
+    {
+        int h = 1;
+        for (int i = 0; i < length; i++)
+        {
+            h = 31 * h + bytes[i];
+        }
+        return h;
+    }
+
+    /**
+     * @return a new String decoded from the UTF-8 bytes (allocates: for tests and reports).
+     */
+    public String toString()
+    {
+        return new String(bytes, 0, length, StandardCharsets.UTF_8);
+    }
+}
