@@ -115,6 +115,13 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
     private final int growthStepSlots;
     private final UnsafeBuffer value = new UnsafeBuffer(0, 0);
     private Region current;
+    // Copies of the current region's addressing, read on every lookup without a dereference.
+    private long base;
+    private long[] addresses;
+    private int shift;
+    private long mask;
+    private int segmentShift;
+    private long segmentMask;
     private Region draining;
     private long drainCursor;
     private long threshold;
@@ -301,6 +308,32 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
     {
         current = region;
         threshold = (long)(region.capacity * (double)loadFactor);
+        syncAddressing();
+    }
+
+    private void syncAddressing()
+    {
+        final Region r = current;
+        addresses = r.addresses;
+        base = r.addresses.length == 1 ? r.addresses[0] : 0;
+        shift = r.shift;
+        mask = r.mask;
+        segmentShift = r.segmentShift;
+        segmentMask = r.segmentMask;
+    }
+
+    /**
+     * Address of a slot of the current region: one multiply when the region is one segment (up to
+     * 1 GiB), else a segment lookup.
+     */
+    private long slotAddress(final long index)
+    {
+        final long base = this.base;
+        if (base != 0)
+        {
+            return base + index * slotLength;
+        }
+        return addresses[(int)(index >>> segmentShift)] + (index & segmentMask) * slotLength;
     }
 
     private static long hash(final long key, final int shift)
@@ -368,23 +401,21 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
 
     public boolean find(final long key)
     {
-        final Region r = current;
-        final int slotLength = this.slotLength;
-        long index = hash(key, r.shift);
+        final long mask = this.mask;
+        long index = hash(key, shift);
         while (true)
         {
-            final long address = r.address(index, slotLength);
-            final int state = UnsafeApi.getInt(address + SLOT_STATE_OFFSET);
-            if (state == EMPTY)
-            {
-                break;
-            }
-            if (UnsafeApi.getLong(address) == key)
+            final long address = slotAddress(index);
+            if (UnsafeApi.getLong(address) == key && UnsafeApi.getInt(address + SLOT_STATE_OFFSET) == USED)
             {
                 value.wrap(address + SLOT_VALUE_OFFSET, valueLength);
                 return true;
             }
-            index = (index + 1) & r.mask;
+            if (UnsafeApi.getInt(address + SLOT_STATE_OFFSET) == EMPTY)
+            {
+                break;
+            }
+            index = (index + 1) & mask;
         }
 
         if (draining != null)
@@ -403,24 +434,27 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
     public boolean findOrInsert(final long key)
     {
         final Region r = current;
-        final int slotLength = this.slotLength;
-        long index = hash(key, r.shift);
+        final long mask = this.mask;
+        long index = hash(key, shift);
         long address;
         while (true)
         {
-            address = r.address(index, slotLength);
-            final int state = UnsafeApi.getInt(address + SLOT_STATE_OFFSET);
-            if (state == EMPTY)
+            address = slotAddress(index);
+            if (UnsafeApi.getLong(address) == key && UnsafeApi.getInt(address + SLOT_STATE_OFFSET) == USED)
             {
-                break;
-            }
-            if (UnsafeApi.getLong(address) == key)
-            {
-                touch(r, index, address);
+                if (UnsafeApi.getInt(address + SLOT_EPOCH_OFFSET) != epoch)
+                {
+                    UnsafeApi.putInt(address + SLOT_EPOCH_OFFSET, epoch);
+                    r.markPage(index);
+                }
                 value.wrap(address + SLOT_VALUE_OFFSET, valueLength);
                 return false;
             }
-            index = (index + 1) & r.mask;
+            if (UnsafeApi.getInt(address + SLOT_STATE_OFFSET) == EMPTY)
+            {
+                break;
+            }
+            index = (index + 1) & mask;
         }
 
         if (draining != null)
@@ -513,6 +547,7 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
             retireDraining();
         }
         current.recreate(slotLength);
+        syncAddressing();
         size = 0;
         clearedSinceMark = true;
         removedCount = 0;
@@ -606,15 +641,6 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
         r.close();
         current = null;
         IoUtil.deleteIfExists(r.file.toFile());
-    }
-
-    private void touch(final Region r, final long index, final long address)
-    {
-        if (UnsafeApi.getInt(address + SLOT_EPOCH_OFFSET) != epoch)
-        {
-            UnsafeApi.putInt(address + SLOT_EPOCH_OFFSET, epoch);
-            r.markPage(index);
-        }
     }
 
     private void removed(final long key)
