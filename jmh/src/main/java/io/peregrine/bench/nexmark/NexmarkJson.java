@@ -1,0 +1,730 @@
+package io.peregrine.bench.nexmark;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Nexmark events as JSON lines in the form the Flink Nexmark suite writes to and reads from Kafka
+ * ({@code queries/ddl_kafka.sql}, {@code 'format' = 'json'}): one object per line with {@code event_type}
+ * 0 (person), 1 (auction) or 2 (bid) and the nested {@code person}, {@code auction} and {@code bid} rows, the
+ * two unused ones {@code null} as Flink's JSON format writes them:
+ * <pre>
+ * {"event_type":2,"person":null,"auction":null,"bid":{"auction":1000,"bidder":2001,"price":4521,
+ *  "channel":"Google","url":"https://www.nexmark.com/...","dateTime":"2026-01-01 00:00:00.000","extra":"..."}}
+ * </pre>
+ * Field names are those of the DDL: person {@code id, name, emailAddress, creditCard, city, state, dateTime,
+ * extra}; auction {@code id, itemName, description, initialBid, reserve, dateTime, expires, seller, category,
+ * extra}; bid {@code auction, bidder, price, channel, url, dateTime, extra}. Timestamps are {@code TIMESTAMP(3)} in
+ * the JSON format's default SQL form {@code yyyy-MM-dd HH:mm:ss.SSS} (UTC), see {@link SqlTimestamp}.
+ */
+public final class NexmarkJson
+{
+    private NexmarkJson()
+    {
+    }
+
+    /**
+     * Append one event as a JSON object (no newline) to a text. Allocation-free.
+     *
+     * @param event event to write.
+     * @param out   text to append to.
+     * @return the text.
+     */
+    public static Utf8Text append(final NexmarkEvent event, final Utf8Text out)
+    {
+        out.append("{\"event_type\":").appendPadded(event.type(), 1);
+        switch (event.type())
+        {
+            case NexmarkEvent.PERSON:
+            {
+                final NexmarkEvent.Person p = event.person();
+                out.append(",\"person\":{\"id\":").appendPadded(p.id(), 1);
+                string(out.append(",\"name\":"), p.name());
+                string(out.append(",\"emailAddress\":"), p.emailAddress());
+                string(out.append(",\"creditCard\":"), p.creditCard());
+                string(out.append(",\"city\":"), p.city());
+                string(out.append(",\"state\":"), p.state());
+                timestamp(out.append(",\"dateTime\":"), event.dateTime());
+                string(out.append(",\"extra\":"), p.extra());
+                out.append("},\"auction\":null,\"bid\":null}");
+                break;
+            }
+            case NexmarkEvent.AUCTION:
+            {
+                final NexmarkEvent.Auction a = event.auction();
+                out.append(",\"person\":null,\"auction\":{\"id\":").appendPadded(a.id(), 1);
+                string(out.append(",\"itemName\":"), a.itemName());
+                string(out.append(",\"description\":"), a.description());
+                number(out.append(",\"initialBid\":"), a.initialBid());
+                number(out.append(",\"reserve\":"), a.reserve());
+                timestamp(out.append(",\"dateTime\":"), event.dateTime());
+                timestamp(out.append(",\"expires\":"), a.expires());
+                number(out.append(",\"seller\":"), a.seller());
+                number(out.append(",\"category\":"), a.category());
+                string(out.append(",\"extra\":"), a.extra());
+                out.append("},\"bid\":null}");
+                break;
+            }
+            default:
+            {
+                final NexmarkEvent.Bid b = event.bid();
+                out.append(",\"person\":null,\"auction\":null,\"bid\":{\"auction\":");
+                number(out, b.auction());
+                number(out.append(",\"bidder\":"), b.bidder());
+                number(out.append(",\"price\":"), b.price());
+                string(out.append(",\"channel\":"), b.channel());
+                string(out.append(",\"url\":"), b.url());
+                timestamp(out.append(",\"dateTime\":"), event.dateTime());
+                string(out.append(",\"extra\":"), b.extra());
+                out.append("}}");
+                break;
+            }
+        }
+        return out;
+    }
+
+    private static void number(final Utf8Text out, final long value)
+    {
+        if (value < 0)
+        {
+            if (value == Long.MIN_VALUE)
+            {
+                out.append("-9223372036854775808");
+                return;
+            }
+            out.append((byte)'-');
+            out.appendPadded(-value, 1);
+        }
+        else
+        {
+            out.appendPadded(value, 1);
+        }
+    }
+
+    private static void timestamp(final Utf8Text out, final long epochMs)
+    {
+        out.append((byte)'"');
+        SqlTimestamp.append(epochMs, out);
+        out.append((byte)'"');
+    }
+
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    private static void string(final Utf8Text out, final Utf8Text value)
+    {
+        out.append((byte)'"');
+        final byte[] bytes = value.bytes();
+        final int length = value.length();
+        for (int i = 0; i < length; i++)
+        {
+            final byte b = bytes[i];
+            if (b == '"' || b == '\\')
+            {
+                out.append((byte)'\\').append(b);
+            }
+            else if (b >= 0 && b < 0x20)
+            {
+                out.append("\\u00").append(HEX[b >> 4]).append(HEX[b & 0xF]);
+            }
+            else
+            {
+                out.append(b);
+            }
+        }
+        out.append((byte)'"');
+    }
+
+    /**
+     * Writes events as JSON lines to a stream (wrap files in a {@code BufferedOutputStream}). Allocation-free per
+     * event.
+     */
+    public static final class Writer implements Closeable
+    {
+        private final OutputStream out;
+        private final Utf8Text line = new Utf8Text(1024);
+        private long lines;
+
+        /**
+         * @param out stream to write to; closed by {@link #close()}.
+         */
+        public Writer(final OutputStream out)
+        {
+            this.out = out;
+        }
+
+        /**
+         * Write one event and a newline.
+         *
+         * @param event event to write.
+         * @throws IOException from the stream.
+         */
+        public void write(final NexmarkEvent event) throws IOException
+        {
+            append(event, line.clear()).append((byte)'\n');
+            out.write(line.bytes(), 0, line.length());
+            lines++;
+        }
+
+        /**
+         * @return number of lines written.
+         */
+        public long lines()
+        {
+            return lines;
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        public void close() throws IOException
+        {
+            out.close();
+        }
+    }
+
+    /**
+     * Reads JSON lines into a reused {@link NexmarkEvent} with Jackson's streaming {@link JsonParser}.
+     * <p>
+     * A malformed line (bad JSON, a missing field, a wrong type, an unknown {@code event_type}) is counted and
+     * written to the dead-letter stream as {@code lineNumber<TAB>reason<TAB>line}; reading goes on with the next
+     * line. Blank lines are skipped. Lines are numbered from 1. Fields may come in any order; unknown fields are
+     * skipped; the object named by {@code event_type} must be present with every field, the others may be
+     * {@code null} or absent. Numbers must be JSON integers and timestamps strings.
+     * <p>
+     * Per line the only allocation is Jackson's parser object (its buffers are recycled); text is copied from the
+     * parser's char buffer into the event's {@link Utf8Text} fields and timestamps are parsed in place.
+     */
+    public static final class Reader implements Closeable
+    {
+        private static final int P_ID = 1;
+        private static final int P_NAME = 1 << 1;
+        private static final int P_EMAIL = 1 << 2;
+        private static final int P_CARD = 1 << 3;
+        private static final int P_CITY = 1 << 4;
+        private static final int P_STATE = 1 << 5;
+        private static final int P_TIME = 1 << 6;
+        private static final int P_EXTRA = 1 << 7;
+        private static final int PERSON_ALL = (1 << 8) - 1;
+
+        private static final int A_ID = 1;
+        private static final int A_NAME = 1 << 1;
+        private static final int A_DESC = 1 << 2;
+        private static final int A_INITIAL = 1 << 3;
+        private static final int A_RESERVE = 1 << 4;
+        private static final int A_TIME = 1 << 5;
+        private static final int A_EXPIRES = 1 << 6;
+        private static final int A_SELLER = 1 << 7;
+        private static final int A_CATEGORY = 1 << 8;
+        private static final int A_EXTRA = 1 << 9;
+        private static final int AUCTION_ALL = (1 << 10) - 1;
+
+        private static final int B_AUCTION = 1;
+        private static final int B_BIDDER = 1 << 1;
+        private static final int B_PRICE = 1 << 2;
+        private static final int B_CHANNEL = 1 << 3;
+        private static final int B_URL = 1 << 4;
+        private static final int B_TIME = 1 << 5;
+        private static final int B_EXTRA = 1 << 6;
+        private static final int BID_ALL = (1 << 7) - 1;
+
+        private static final String[] PERSON_FIELDS =
+            { "id", "name", "emailAddress", "creditCard", "city", "state", "dateTime", "extra" };
+        private static final String[] AUCTION_FIELDS = { "id", "itemName", "description", "initialBid", "reserve",
+            "dateTime", "expires", "seller", "category", "extra" };
+        private static final String[] BID_FIELDS =
+            { "auction", "bidder", "price", "channel", "url", "dateTime", "extra" };
+
+        private final JsonFactory factory = new JsonFactory();
+        private final InputStream in;
+        private final OutputStream deadLetter;
+        private final byte[] chunk = new byte[64 * 1024];
+        private final Utf8Text deadLetterLine = new Utf8Text(1024);
+        private byte[] line = new byte[4096];
+        private int lineLength;
+        private int chunkPosition;
+        private int chunkLimit;
+        private boolean endOfInput;
+        private long lineNumber;
+        private long eventCount;
+        private long malformedCount;
+        private String reason;
+        private long personTime;
+        private long auctionTime;
+        private long bidTime;
+
+        /**
+         * @param in         JSON lines; closed by {@link #close()}.
+         * @param deadLetter receives malformed lines; closed by {@link #close()}.
+         */
+        public Reader(final InputStream in, final OutputStream deadLetter)
+        {
+            this.in = in;
+            this.deadLetter = deadLetter;
+        }
+
+        /**
+         * Read the next well-formed event, dead-lettering malformed lines on the way.
+         *
+         * @param event reused holder, filled when true is returned.
+         * @return false at the end of the input.
+         * @throws IOException from the streams.
+         */
+        public boolean next(final NexmarkEvent event) throws IOException
+        {
+            while (readLine())
+            {
+                lineNumber++;
+                if (isBlank())
+                {
+                    continue;
+                }
+                reason = null;
+                try
+                {
+                    if (parseLine(event))
+                    {
+                        eventCount++;
+                        return true;
+                    }
+                }
+                catch (final JsonProcessingException ex)
+                {
+                    reason = "invalid JSON: " + ex.getOriginalMessage().replace('\n', ' ').replace('\t', ' ');
+                }
+                deadLetter(reason == null ? "malformed" : reason);
+            }
+            return false;
+        }
+
+        /**
+         * @return number of the last line read, from 1.
+         */
+        public long lineNumber()
+        {
+            return lineNumber;
+        }
+
+        /**
+         * @return number of events returned.
+         */
+        public long eventCount()
+        {
+            return eventCount;
+        }
+
+        /**
+         * @return number of malformed lines dead-lettered.
+         */
+        public long malformedCount()
+        {
+            return malformedCount;
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        public void close() throws IOException
+        {
+            try
+            {
+                in.close();
+            }
+            finally
+            {
+                deadLetter.close();
+            }
+        }
+
+        private boolean parseLine(final NexmarkEvent event) throws IOException
+        {
+            try (JsonParser parser = factory.createParser(line, 0, lineLength))
+            {
+                if (parser.nextToken() != JsonToken.START_OBJECT)
+                {
+                    reason = "not a JSON object";
+                    return false;
+                }
+                int type = -1;
+                int personFields = -1;
+                int auctionFields = -1;
+                int bidFields = -1;
+                JsonToken token;
+                while ((token = parser.nextToken()) == JsonToken.FIELD_NAME)
+                {
+                    final String name = parser.currentName();
+                    final JsonToken value = parser.nextToken();
+                    switch (name)
+                    {
+                        case "event_type":
+                            if (value != JsonToken.VALUE_NUMBER_INT)
+                            {
+                                reason = "wrong type for event_type: expected integer";
+                                return false;
+                            }
+                            final long t = parser.getLongValue();
+                            if (t < NexmarkEvent.PERSON || t > NexmarkEvent.BID)
+                            {
+                                reason = "unknown event_type " + t;
+                                return false;
+                            }
+                            type = (int)t;
+                            break;
+                        case "person":
+                            personFields = nested(parser, value, event, NexmarkEvent.PERSON);
+                            break;
+                        case "auction":
+                            auctionFields = nested(parser, value, event, NexmarkEvent.AUCTION);
+                            break;
+                        case "bid":
+                            bidFields = nested(parser, value, event, NexmarkEvent.BID);
+                            break;
+                        default:
+                            parser.skipChildren();
+                            break;
+                    }
+                    if (reason != null)
+                    {
+                        return false;
+                    }
+                }
+                if (token != JsonToken.END_OBJECT)
+                {
+                    reason = "invalid JSON: unexpected " + token;
+                    return false;
+                }
+                if (parser.nextToken() != null)
+                {
+                    reason = "trailing content after the object";
+                    return false;
+                }
+                switch (type)
+                {
+                    case NexmarkEvent.PERSON:
+                        return complete(event, type, personFields, PERSON_ALL, "person", PERSON_FIELDS, personTime);
+                    case NexmarkEvent.AUCTION:
+                        return complete(event, type, auctionFields, AUCTION_ALL, "auction", AUCTION_FIELDS,
+                            auctionTime);
+                    case NexmarkEvent.BID:
+                        return complete(event, type, bidFields, BID_ALL, "bid", BID_FIELDS, bidTime);
+                    default:
+                        reason = "missing field event_type";
+                        return false;
+                }
+            }
+        }
+
+        private boolean complete(
+            final NexmarkEvent event,
+            final int type,
+            final int present,
+            final int all,
+            final String object,
+            final String[] fields,
+            final long dateTime)
+        {
+            if (present < 0)
+            {
+                reason = "event_type " + type + " without a " + object + " object";
+                return false;
+            }
+            if (present != all)
+            {
+                final int missing = Integer.numberOfTrailingZeros(all & ~present);
+                reason = "missing field " + object + "." + fields[missing];
+                return false;
+            }
+            event.type(type).eventNumber(-1).dateTime(dateTime);
+            return true;
+        }
+
+        /**
+         * Parse a nested row into the event's part; returns the bit set of fields seen, -1 for null.
+         */
+        private int nested(final JsonParser parser, final JsonToken value, final NexmarkEvent event, final int type)
+            throws IOException
+        {
+            if (value == JsonToken.VALUE_NULL)
+            {
+                return -1;
+            }
+            final String object = type == NexmarkEvent.PERSON ? "person" :
+                type == NexmarkEvent.AUCTION ? "auction" : "bid";
+            if (value != JsonToken.START_OBJECT)
+            {
+                reason = "wrong type for " + object + ": expected object";
+                return 0;
+            }
+            int seen = 0;
+            while (parser.nextToken() == JsonToken.FIELD_NAME)
+            {
+                final String name = parser.currentName();
+                final JsonToken token = parser.nextToken();
+                final int bit;
+                switch (type)
+                {
+                    case NexmarkEvent.PERSON:
+                        bit = personField(parser, token, name, event.person());
+                        break;
+                    case NexmarkEvent.AUCTION:
+                        bit = auctionField(parser, token, name, event.auction());
+                        break;
+                    default:
+                        bit = bidField(parser, token, name, event.bid());
+                        break;
+                }
+                if (bit < 0)
+                {
+                    reason = "wrong type for " + object + "." + name + ": expected " +
+                        (bit == WRONG_NUMBER ? "integer" : bit == WRONG_TIME ? "timestamp string" : "string");
+                    return 0;
+                }
+                seen |= bit;
+            }
+            return seen;
+        }
+
+        private static final int WRONG_NUMBER = -1;
+        private static final int WRONG_STRING = -2;
+        private static final int WRONG_TIME = -3;
+
+        private int personField(
+            final JsonParser parser, final JsonToken token, final String name, final NexmarkEvent.Person p)
+            throws IOException
+        {
+            switch (name)
+            {
+                case "id":
+                    if (token != JsonToken.VALUE_NUMBER_INT)
+                    {
+                        return WRONG_NUMBER;
+                    }
+                    p.id(parser.getLongValue());
+                    return P_ID;
+                case "name":
+                    return text(parser, token, p.name(), P_NAME);
+                case "emailAddress":
+                    return text(parser, token, p.emailAddress(), P_EMAIL);
+                case "creditCard":
+                    return text(parser, token, p.creditCard(), P_CARD);
+                case "city":
+                    return text(parser, token, p.city(), P_CITY);
+                case "state":
+                    return text(parser, token, p.state(), P_STATE);
+                case "dateTime":
+                    personTime = time(parser, token);
+                    return personTime == Long.MIN_VALUE ? WRONG_TIME : P_TIME;
+                case "extra":
+                    return text(parser, token, p.extra(), P_EXTRA);
+                default:
+                    parser.skipChildren();
+                    return 0;
+            }
+        }
+
+        private int auctionField(
+            final JsonParser parser, final JsonToken token, final String name, final NexmarkEvent.Auction a)
+            throws IOException
+        {
+            switch (name)
+            {
+                case "id":
+                    if (token != JsonToken.VALUE_NUMBER_INT)
+                    {
+                        return WRONG_NUMBER;
+                    }
+                    a.id(parser.getLongValue());
+                    return A_ID;
+                case "itemName":
+                    return text(parser, token, a.itemName(), A_NAME);
+                case "description":
+                    return text(parser, token, a.description(), A_DESC);
+                case "initialBid":
+                    if (token != JsonToken.VALUE_NUMBER_INT)
+                    {
+                        return WRONG_NUMBER;
+                    }
+                    a.initialBid(parser.getLongValue());
+                    return A_INITIAL;
+                case "reserve":
+                    if (token != JsonToken.VALUE_NUMBER_INT)
+                    {
+                        return WRONG_NUMBER;
+                    }
+                    a.reserve(parser.getLongValue());
+                    return A_RESERVE;
+                case "dateTime":
+                    auctionTime = time(parser, token);
+                    return auctionTime == Long.MIN_VALUE ? WRONG_TIME : A_TIME;
+                case "expires":
+                    final long expires = time(parser, token);
+                    if (expires == Long.MIN_VALUE)
+                    {
+                        return WRONG_TIME;
+                    }
+                    a.expires(expires);
+                    return A_EXPIRES;
+                case "seller":
+                    if (token != JsonToken.VALUE_NUMBER_INT)
+                    {
+                        return WRONG_NUMBER;
+                    }
+                    a.seller(parser.getLongValue());
+                    return A_SELLER;
+                case "category":
+                    if (token != JsonToken.VALUE_NUMBER_INT)
+                    {
+                        return WRONG_NUMBER;
+                    }
+                    a.category(parser.getLongValue());
+                    return A_CATEGORY;
+                case "extra":
+                    return text(parser, token, a.extra(), A_EXTRA);
+                default:
+                    parser.skipChildren();
+                    return 0;
+            }
+        }
+
+        private int bidField(
+            final JsonParser parser, final JsonToken token, final String name, final NexmarkEvent.Bid b)
+            throws IOException
+        {
+            switch (name)
+            {
+                case "auction":
+                    if (token != JsonToken.VALUE_NUMBER_INT)
+                    {
+                        return WRONG_NUMBER;
+                    }
+                    b.auction(parser.getLongValue());
+                    return B_AUCTION;
+                case "bidder":
+                    if (token != JsonToken.VALUE_NUMBER_INT)
+                    {
+                        return WRONG_NUMBER;
+                    }
+                    b.bidder(parser.getLongValue());
+                    return B_BIDDER;
+                case "price":
+                    if (token != JsonToken.VALUE_NUMBER_INT)
+                    {
+                        return WRONG_NUMBER;
+                    }
+                    b.price(parser.getLongValue());
+                    return B_PRICE;
+                case "channel":
+                    return text(parser, token, b.channel(), B_CHANNEL);
+                case "url":
+                    return text(parser, token, b.url(), B_URL);
+                case "dateTime":
+                    bidTime = time(parser, token);
+                    return bidTime == Long.MIN_VALUE ? WRONG_TIME : B_TIME;
+                case "extra":
+                    return text(parser, token, b.extra(), B_EXTRA);
+                default:
+                    parser.skipChildren();
+                    return 0;
+            }
+        }
+
+        private static int text(final JsonParser parser, final JsonToken token, final Utf8Text text, final int bit)
+            throws IOException
+        {
+            if (token != JsonToken.VALUE_STRING)
+            {
+                return WRONG_STRING;
+            }
+            text.clear().append(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+            return bit;
+        }
+
+        private static long time(final JsonParser parser, final JsonToken token) throws IOException
+        {
+            if (token != JsonToken.VALUE_STRING)
+            {
+                return Long.MIN_VALUE;
+            }
+            return SqlTimestamp.parse(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+        }
+
+        private void deadLetter(final String why) throws IOException
+        {
+            malformedCount++;
+            final Utf8Text out = deadLetterLine.clear();
+            out.appendPadded(lineNumber, 1).append((byte)'\t').append(why).append((byte)'\t');
+            out.append(line, 0, lineLength).append((byte)'\n');
+            deadLetter.write(out.bytes(), 0, out.length());
+        }
+
+        private boolean isBlank()
+        {
+            for (int i = 0; i < lineLength; i++)
+            {
+                final byte b = line[i];
+                if (b != ' ' && b != '\t' && b != '\r')
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private boolean readLine() throws IOException
+        {
+            lineLength = 0;
+            while (true)
+            {
+                if (chunkPosition == chunkLimit)
+                {
+                    if (endOfInput)
+                    {
+                        return lineLength > 0;
+                    }
+                    final int read = in.read(chunk, 0, chunk.length);
+                    if (read < 0)
+                    {
+                        endOfInput = true;
+                        return lineLength > 0;
+                    }
+                    chunkPosition = 0;
+                    chunkLimit = read;
+                    continue;
+                }
+                int end = chunkPosition;
+                while (end < chunkLimit && chunk[end] != '\n')
+                {
+                    end++;
+                }
+                appendToLine(chunkPosition, end - chunkPosition);
+                if (end < chunkLimit)
+                {
+                    chunkPosition = end + 1;
+                    if (lineLength > 0 && line[lineLength - 1] == '\r')
+                    {
+                        lineLength--;
+                    }
+                    return true;
+                }
+                chunkPosition = chunkLimit;
+            }
+        }
+
+        private void appendToLine(final int from, final int count)
+        {
+            if (lineLength + count > line.length)
+            {
+                line = java.util.Arrays.copyOf(line, Math.max(line.length * 2, lineLength + count));
+            }
+            System.arraycopy(chunk, from, line, lineLength, count);
+            lineLength += count;
+        }
+    }
+}

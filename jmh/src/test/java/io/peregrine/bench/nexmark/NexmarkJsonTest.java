@@ -1,0 +1,158 @@
+package io.peregrine.bench.nexmark;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class NexmarkJsonTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRoundTripGeneratedEventsThroughFile() throws IOException
+    {
+        final Path file = dir.resolve("events.json");
+        final NexmarkGenerator generator = new NexmarkGenerator(new NexmarkConfig().maxEvents(20_000));
+        final NexmarkEvent event = new NexmarkEvent();
+        try (NexmarkJson.Writer writer = new NexmarkJson.Writer(new BufferedOutputStream(Files.newOutputStream(file))))
+        {
+            while (generator.next(event))
+            {
+                writer.write(event);
+            }
+            assertEquals(20_000, writer.lines());
+        }
+
+        final NexmarkGenerator expected = new NexmarkGenerator(new NexmarkConfig().maxEvents(20_000));
+        final NexmarkEvent expectedEvent = new NexmarkEvent();
+        final Path deadLetter = dir.resolve("dead.txt");
+        try (NexmarkJson.Reader reader = new NexmarkJson.Reader(Files.newInputStream(file),
+            Files.newOutputStream(deadLetter)))
+        {
+            while (reader.next(event))
+            {
+                assertTrue(expected.next(expectedEvent));
+                assertTrue(event.sameContentAs(expectedEvent), event + " vs " + expectedEvent);
+            }
+            assertFalse(expected.next(expectedEvent));
+            assertEquals(0, reader.malformedCount());
+            assertEquals(20_000, reader.eventCount());
+        }
+        assertEquals(0, Files.size(deadLetter));
+    }
+
+    @Test
+    void shouldWriteFlinkJsonForm()
+    {
+        final NexmarkEvent event = new NexmarkEvent().type(NexmarkEvent.BID).dateTime(1_767_225_600_123L);
+        event.bid().auction(1000).bidder(2001).price(4521);
+        event.bid().channel().set("Google");
+        event.bid().url().set("https://x/\"q\"");
+        event.bid().extra().set("abc");
+        assertEquals("{\"event_type\":2,\"person\":null,\"auction\":null,\"bid\":{\"auction\":1000,\"bidder\":2001," +
+            "\"price\":4521,\"channel\":\"Google\",\"url\":\"https://x/\\\"q\\\"\"," +
+            "\"dateTime\":\"2026-01-01 00:00:00.123\",\"extra\":\"abc\"}}",
+            NexmarkJson.append(event, new Utf8Text(64)).toString());
+    }
+
+    @Test
+    void shouldDeadLetterMalformedLinesWithLineNumberAndReasonAndKeepReading() throws IOException
+    {
+        final String good = "{\"event_type\":2,\"bid\":{\"auction\":1000,\"bidder\":2001,\"price\":7,\"channel\":\"c\"," +
+            "\"url\":\"u\",\"dateTime\":\"2026-01-01 00:00:01\",\"extra\":\"\"}}";
+        final String input = String.join("\n",
+            good,                                                              // 1
+            "{\"event_type\":2,",                                              // 2 bad JSON
+            good.replace("\"price\":7,", ""),                                  // 3 missing field
+            good.replace("\"price\":7", "\"price\":\"seven\""),                // 4 wrong type
+            good.replace("\"event_type\":2", "\"event_type\":7"),              // 5 unknown event_type
+            "",                                                                // 6 blank: skipped
+            good.replace("\"event_type\":2", "\"event_type\":0"),              // 7 no person object
+            good.replace("2026-01-01 00:00:01", "yesterday"),                  // 8 bad timestamp
+            "{\"person\":null,\"bid\":null}",                                  // 9 missing event_type
+            good.replace("\"price\":7", "\"price\":8")) + "\n";                // 10
+        final ByteArrayOutputStream deadLetter = new ByteArrayOutputStream();
+        final NexmarkEvent event = new NexmarkEvent();
+        try (NexmarkJson.Reader reader = new NexmarkJson.Reader(stream(input), deadLetter))
+        {
+            assertTrue(reader.next(event));
+            assertEquals(7, event.bid().price());
+            assertEquals(1_767_225_601_000L, event.dateTime());
+            assertTrue(reader.next(event));
+            assertEquals(8, event.bid().price());
+            assertEquals(10, reader.lineNumber());
+            assertFalse(reader.next(event));
+            assertEquals(2, reader.eventCount());
+            assertEquals(7, reader.malformedCount());
+        }
+        final List<String> dead = List.of(deadLetter.toString(StandardCharsets.UTF_8).split("\n"));
+        assertEquals(7, dead.size());
+        assertTrue(dead.get(0).startsWith("2\tinvalid JSON: "), dead.get(0));
+        assertTrue(dead.get(1).startsWith("3\tmissing field bid.price\t{"), dead.get(1));
+        assertTrue(dead.get(2).startsWith("4\twrong type for bid.price: expected integer\t"), dead.get(2));
+        assertTrue(dead.get(3).startsWith("5\tunknown event_type 7\t"), dead.get(3));
+        assertTrue(dead.get(4).startsWith("7\tevent_type 0 without a person object\t"), dead.get(4));
+        assertTrue(dead.get(5).startsWith("8\twrong type for bid.dateTime: expected timestamp string\t"),
+            dead.get(5));
+        assertTrue(dead.get(6).startsWith("9\tmissing field event_type\t"), dead.get(6));
+    }
+
+    @Test
+    void shouldReadFieldsInAnyOrderWithUnknownFieldsAndNonAscii() throws IOException
+    {
+        final String line = "{\"bid\":null,\"auction\":{\"extra\":\"\",\"category\":10,\"seller\":1001,\"zzz\":[1,{}]," +
+            "\"expires\":\"2026-01-01T00:00:10.5Z\",\"dateTime\":\"2026-01-01 00:00:00.000\",\"reserve\":5," +
+            "\"initialBid\":3,\"description\":\"caf\u00e9 \\u00e9\",\"itemName\":\"x\",\"id\":1000},\"event_type\":1}";
+        final NexmarkEvent event = new NexmarkEvent();
+        try (NexmarkJson.Reader reader = new NexmarkJson.Reader(stream(line), new ByteArrayOutputStream()))
+        {
+            assertTrue(reader.next(event));
+            assertEquals(NexmarkEvent.AUCTION, event.type());
+            assertEquals(1_767_225_610_500L, event.auction().expires());
+            assertEquals("caf\u00e9 \u00e9", event.auction().description().toString());
+            final String written = NexmarkJson.append(event, new Utf8Text(64)).toString();
+            assertTrue(written.contains("\"description\":\"caf\u00e9 \u00e9\""), written);
+        }
+    }
+
+    @Test
+    void shouldFormatAndParseTimestampsLikeJavaTime()
+    {
+        final DateTimeFormatter format = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+            .withZone(ZoneOffset.UTC);
+        final SplittableRandom random = new SplittableRandom(3);
+        final Utf8Text text = new Utf8Text(32);
+        for (int i = 0; i < 10_000; i++)
+        {
+            final long ms = random.nextLong(-2_000_000_000_000L, 250_000_000_000_000L);
+            final String expected = format.format(Instant.ofEpochMilli(ms));
+            assertEquals(expected, SqlTimestamp.append(ms, text.clear()).toString());
+            assertEquals(expected, SqlTimestamp.append(ms, new StringBuilder()).toString());
+            final char[] chars = expected.toCharArray();
+            assertEquals(ms, SqlTimestamp.parse(chars, 0, chars.length));
+        }
+    }
+
+    private static InputStream stream(final String s)
+    {
+        return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
+    }
+}
