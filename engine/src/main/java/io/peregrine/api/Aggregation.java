@@ -1,0 +1,68 @@
+package io.peregrine.api;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * An aggregate over the rows of a key (or of a key's window) whose accumulator is a fixed-size
+ * slot of off-heap state, updated in place. Built-ins are in {@link Aggregations}; subclass this
+ * for a user-defined accumulator.
+ * <p>
+ * The accumulator starts as zero bytes; {@link #init} runs once when it is created.
+ */
+public abstract class Aggregation
+{
+    protected final String outputName;
+
+    protected Aggregation(final String outputName)
+    {
+        this.outputName = outputName;
+    }
+
+    public String outputName()
+    {
+        return outputName;
+    }
+
+    /**
+     * @return bytes of the accumulator.
+     */
+    public abstract int accumulatorLength();
+
+    /**
+     * Check the input fields belong to the stream's schema and have usable types.
+     *
+     * @param input schema of the rows aggregated.
+     * @param where operator name, for messages.
+     */
+    public void bindInput(final Schema input, final String where)
+    {
+    }
+
+    /**
+     * Declare the output field(s) of this aggregate.
+     *
+     * @param out builder of the output schema.
+     */
+    public abstract void declare(Schema.Builder out);
+
+    /**
+     * Look up the output field handles in the built output schema.
+     *
+     * @param out the output schema.
+     */
+    public abstract void bindOutput(Schema out);
+
+    public void init(final MutableDirectBuffer acc, final int offset)
+    {
+    }
+
+    public abstract void add(MutableDirectBuffer acc, int offset, Row row);
+
+    /**
+     * Merge accumulator {@code other} into {@code acc} (session windows merge).
+     */
+    public abstract void merge(MutableDirectBuffer acc, int offset, DirectBuffer other, int otherOffset);
+
+    public abstract void result(DirectBuffer acc, int offset, RowWriter out);
+}

@@ -1,0 +1,321 @@
+package io.peregrine.api;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * A reusable flyweight over one binary row of a {@link Schema}, read in place: no copy, no
+ * allocation. Besides its bytes a row carries its event time and its source position (the split
+ * and the offset within it it was read from), so errors can say where a record came from.
+ * <p>
+ * A row handed to a user function is valid only during that call; keep a copy of what you need.
+ */
+public final class Row
+{
+    /** Event time of a record read from a source without a timestamp. */
+    public static final long NO_TIMESTAMP = Long.MIN_VALUE;
+
+    private DirectBuffer buffer;
+    private int offset;
+    private int length;
+    private Schema schema;
+    private long eventTime = NO_TIMESTAMP;
+    private int sourceSplit;
+    private long sourcePosition;
+
+    public Row wrap(final Schema schema, final DirectBuffer buffer, final int offset, final int length)
+    {
+        this.schema = schema;
+        this.buffer = buffer;
+        this.offset = offset;
+        this.length = length;
+        return this;
+    }
+
+    public Row meta(final long eventTime, final int sourceSplit, final long sourcePosition)
+    {
+        this.eventTime = eventTime;
+        this.sourceSplit = sourceSplit;
+        this.sourcePosition = sourcePosition;
+        return this;
+    }
+
+    public Row eventTime(final long eventTime)
+    {
+        this.eventTime = eventTime;
+        return this;
+    }
+
+    public Schema schema()
+    {
+        return schema;
+    }
+
+    public DirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    public int offset()
+    {
+        return offset;
+    }
+
+    public int length()
+    {
+        return length;
+    }
+
+    /**
+     * @return event time in epoch milliseconds, or {@link #NO_TIMESTAMP}.
+     */
+    public long eventTime()
+    {
+        return eventTime;
+    }
+
+    /**
+     * @return index of the source split the record was read from.
+     */
+    public int sourceSplit()
+    {
+        return sourceSplit;
+    }
+
+    /**
+     * @return replay position of the record within its split (line number, index or sequence).
+     */
+    public long sourcePosition()
+    {
+        return sourcePosition;
+    }
+
+    public int getInt(final Field.Int32 field)
+    {
+        return buffer.getInt(offset + field.offset);
+    }
+
+    public long getLong(final Field.Int64 field)
+    {
+        return buffer.getLong(offset + field.offset);
+    }
+
+    public double getDouble(final Field.Float64 field)
+    {
+        return buffer.getDouble(offset + field.offset);
+    }
+
+    public long getTimestamp(final Field.Timestamp field)
+    {
+        return buffer.getLong(offset + field.offset);
+    }
+
+    /**
+     * @param field of fixed-length ASCII.
+     * @return the length of the value without its zero padding.
+     */
+    public int asciiLength(final Field.Ascii field)
+    {
+        final int start = offset + field.offset;
+        int len = field.width;
+        while (len > 0 && buffer.getByte(start + len - 1) == 0)
+        {
+            len--;
+        }
+        return len;
+    }
+
+    /**
+     * Append a fixed-length ASCII value (without padding) to {@code dst}, allocation-free for a
+     * reused {@link StringBuilder}.
+     *
+     * @param field of fixed-length ASCII.
+     * @param dst   to append to.
+     * @return dst.
+     */
+    public StringBuilder getAscii(final Field.Ascii field, final StringBuilder dst)
+    {
+        final int start = offset + field.offset;
+        final int len = asciiLength(field);
+        for (int i = 0; i < len; i++)
+        {
+            dst.append((char)buffer.getByte(start + i));
+        }
+        return dst;
+    }
+
+    /**
+     * @param field of fixed-length ASCII.
+     * @param value to compare with.
+     * @return true if the value (without padding) equals {@code value}; allocation-free.
+     */
+    public boolean asciiEquals(final Field.Ascii field, final CharSequence value)
+    {
+        final int len = asciiLength(field);
+        if (len != value.length())
+        {
+            return false;
+        }
+        final int start = offset + field.offset;
+        for (int i = 0; i < len; i++)
+        {
+            if (buffer.getByte(start + i) != value.charAt(i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @param field of fixed-length ASCII.
+     * @return a 64-bit hash of the value, for keying by a symbol without allocating.
+     */
+    public long asciiHash(final Field.Ascii field)
+    {
+        return hashBytes(buffer, offset + field.offset, asciiLength(field));
+    }
+
+    public int varLength(final Field field)
+    {
+        return buffer.getInt(offset + field.offset + 4);
+    }
+
+    /**
+     * @param field variable-length field.
+     * @return offset of the value's first byte in {@link #buffer()}.
+     */
+    public int varOffset(final Field field)
+    {
+        return offset + buffer.getInt(offset + field.offset);
+    }
+
+    public StringBuilder getVarString(final Field.VarString field, final StringBuilder dst)
+    {
+        buffer.getStringWithoutLengthAscii(varOffset(field), varLength(field), dst);
+        return dst;
+    }
+
+    public boolean varStringEquals(final Field.VarString field, final CharSequence value)
+    {
+        final int len = varLength(field);
+        if (len != value.length())
+        {
+            return false;
+        }
+        final int start = varOffset(field);
+        for (int i = 0; i < len; i++)
+        {
+            if (buffer.getByte(start + i) != value.charAt(i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public long varHash(final Field field)
+    {
+        return hashBytes(buffer, varOffset(field), varLength(field));
+    }
+
+    /**
+     * Copy the value of a variable-length bytes field.
+     *
+     * @param field     variable-length field.
+     * @param dst       buffer to copy into.
+     * @param dstOffset where.
+     * @return bytes copied.
+     */
+    public int getVarBytes(final Field.VarBytes field, final MutableDirectBuffer dst, final int dstOffset)
+    {
+        final int len = varLength(field);
+        dst.putBytes(dstOffset, buffer, varOffset(field), len);
+        return len;
+    }
+
+    /**
+     * Read any field as a String, allocating: for sinks, tests and error messages, not hot paths.
+     *
+     * @param field to read.
+     * @return its value as text.
+     */
+    public String toText(final Field field)
+    {
+        switch (field.type)
+        {
+            case INT32: return Integer.toString(getInt((Field.Int32)field));
+            case INT64: return Long.toString(getLong((Field.Int64)field));
+            case FLOAT64: return Double.toString(getDouble((Field.Float64)field));
+            case TIMESTAMP: return Long.toString(getTimestamp((Field.Timestamp)field));
+            case ASCII: return getAscii((Field.Ascii)field, new StringBuilder()).toString();
+            case VAR_STRING: return getVarString((Field.VarString)field, new StringBuilder()).toString();
+            case VAR_BYTES:
+            {
+                final byte[] bytes = new byte[varLength(field)];
+                buffer.getBytes(varOffset(field), bytes);
+                return java.util.Base64.getEncoder().encodeToString(bytes);
+            }
+            default: throw new IllegalStateException();
+        }
+    }
+
+    /**
+     * Append the row as CSV (comma separated, no quoting of ASCII) to dst.
+     *
+     * @param dst to append to.
+     * @return dst.
+     */
+    public StringBuilder appendCsv(final StringBuilder dst)
+    {
+        for (int i = 0, n = schema.fieldCount(); i < n; i++)
+        {
+            if (i > 0)
+            {
+                dst.append(',');
+            }
+            final Field field = schema.field(i);
+            switch (field.type)
+            {
+                case INT32: dst.append(getInt((Field.Int32)field)); break;
+                case INT64: dst.append(getLong((Field.Int64)field)); break;
+                case FLOAT64: dst.append(getDouble((Field.Float64)field)); break;
+                case TIMESTAMP: dst.append(getTimestamp((Field.Timestamp)field)); break;
+                case ASCII: getAscii((Field.Ascii)field, dst); break;
+                case VAR_STRING: getVarString((Field.VarString)field, dst); break;
+                default: dst.append(toText(field));
+            }
+        }
+        return dst;
+    }
+
+    public String toString()
+    {
+        return appendCsv(new StringBuilder()).toString();
+    }
+
+    /**
+     * FNV-1a over bytes, then a 64-bit finaliser; stable across runs and machines.
+     */
+    public static long hashBytes(final DirectBuffer buffer, final int offset, final int length)
+    {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < length; i++)
+        {
+            h ^= buffer.getByte(offset + i) & 0xFF;
+            h *= 0x100000001b3L;
+        }
+        return mix(h);
+    }
+
+    /**
+     * A strong 64-bit mix (splitmix64 finaliser), for key groups.
+     */
+    public static long mix(final long value)
+    {
+        long z = value;
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,132 @@
+package io.peregrine.connector;
+
+import io.peregrine.api.RowWriter;
+import io.peregrine.api.Schema;
+import io.peregrine.api.Source;
+import io.peregrine.api.SourceContext;
+import org.agrona.concurrent.NanoClock;
+
+/**
+ * A deterministic generator: event {@code i} is {@code generator.generate(i)}; split {@code s} of
+ * {@code k} produces indexes {@code s, s + k, s + 2k, ...} so the union over splits is the same
+ * for any split count. The replay position of a record is its index. Optionally paced to a fixed
+ * total rate (for latency measurements at a given load); unpaced it runs as fast as the shard pulls.
+ */
+public final class GeneratorSource implements Source
+{
+    private final Schema schema;
+    private final long count;
+    private final RowGenerator generator;
+    private final double eventsPerSecond;
+    private final int splits;
+
+    /**
+     * @param schema          of the rows.
+     * @param count           events in all, or {@code Long.MAX_VALUE} for an unbounded stream.
+     * @param generator       writes event i.
+     * @param eventsPerSecond total pace, or 0 for as fast as possible.
+     * @param splits          number of splits, or 0 for one per shard.
+     */
+    public GeneratorSource(
+        final Schema schema, final long count, final RowGenerator generator, final double eventsPerSecond, final int splits)
+    {
+        if (count < 0)
+        {
+            throw new IllegalArgumentException("count must be >= 0: " + count);
+        }
+        this.schema = schema;
+        this.count = count;
+        this.generator = generator;
+        this.eventsPerSecond = eventsPerSecond;
+        this.splits = splits;
+    }
+
+    public Schema schema()
+    {
+        return schema;
+    }
+
+    public boolean isBounded()
+    {
+        return count != Long.MAX_VALUE;
+    }
+
+    public int splitCount(final int shards)
+    {
+        return splits > 0 ? splits : shards;
+    }
+
+    public SplitReader createReader(final int split, final int splitCount, final SourceContext context)
+    {
+        return new Reader(split, splitCount, context.nanoClock());
+    }
+
+    /**
+     * @param index of an event.
+     * @param startNs when the split started (nano clock).
+     * @param splitCount splits.
+     * @return when a paced generator intends to emit that event.
+     */
+    public long intendedNs(final long index, final long startNs, final int splitCount)
+    {
+        final long perSplit = index / splitCount;
+        return startNs + (long)(perSplit * splitCount * 1e9 / eventsPerSecond);
+    }
+
+    private final class Reader implements SplitReader
+    {
+        private final int splitCount;
+        private final NanoClock clock;
+        private final long intervalNs;
+        private long next;
+        private long nextDueNs;
+        private boolean started;
+
+        Reader(final int split, final int splitCount, final NanoClock clock)
+        {
+            this.splitCount = splitCount;
+            this.clock = clock;
+            this.next = split;
+            this.intervalNs = eventsPerSecond > 0 ? (long)(splitCount * 1e9 / eventsPerSecond) : 0;
+        }
+
+        public int poll(final SourceOutput out, final int limit)
+        {
+            if (next >= count)
+            {
+                return END;
+            }
+            int budget = limit;
+            if (intervalNs > 0)
+            {
+                final long now = clock.nanoTime();
+                if (!started)
+                {
+                    started = true;
+                    nextDueNs = now;
+                }
+                if (now < nextDueNs)
+                {
+                    return 0;
+                }
+                budget = (int)Math.min(limit, 1 + (now - nextDueNs) / intervalNs);
+            }
+            int emitted = 0;
+            while (emitted < budget && next < count)
+            {
+                final RowWriter writer = out.next();
+                generator.generate(next, writer);
+                out.emit(next);
+                next += splitCount;
+                emitted++;
+            }
+            nextDueNs += emitted * intervalNs;
+            return emitted;
+        }
+
+        public long position()
+        {
+            return next;
+        }
+    }
+}

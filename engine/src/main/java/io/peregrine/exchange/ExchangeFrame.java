@@ -1,0 +1,37 @@
+package io.peregrine.exchange;
+
+/**
+ * Messages on an exchange ring between two shards. The ring's own header carries the type id and
+ * length; the payload of each type is:
+ * <pre>
+ *   RECORD (type 1)
+ *   0                   8                   16        20        24
+ *   +-------------------+-------------------+---------+---------+-----------------+
+ *   |  event time (ms)  |  source position  |  split  | version |  row bytes ...  |
+ *   +-------------------+-------------------+---------+---------+-----------------+
+ *   WATERMARK (type 2): watermark (long) at 0; Long.MAX_VALUE is the final one.
+ *   IDLE (type 3): version (int) at 0.
+ * </pre>
+ * A consumer refuses a type id or version it does not know, naming both.
+ */
+public final class ExchangeFrame
+{
+    public static final int VERSION = 1;
+
+    public static final int RECORD = 1;
+    public static final int WATERMARK = 2;
+    public static final int IDLE = 3;
+
+    public static final int EVENT_TIME_OFFSET = 0;
+    public static final int POSITION_OFFSET = 8;
+    public static final int SPLIT_OFFSET = 16;
+    public static final int VERSION_OFFSET = 20;
+    public static final int RECORD_HEADER_LENGTH = 24;
+
+    public static final int WATERMARK_LENGTH = 8;
+    public static final int IDLE_LENGTH = 4;
+
+    private ExchangeFrame()
+    {
+    }
+}

@@ -1,0 +1,99 @@
+package io.peregrine.runtime;
+
+import io.peregrine.api.Aggregation;
+import io.peregrine.api.KeySelector;
+import io.peregrine.api.Row;
+import io.peregrine.api.RowWriter;
+import io.peregrine.api.Schema;
+import io.peregrine.state.SlotTable;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Running aggregates per key: the accumulators of all aggregates sit side by side in one state
+ * slot, updated in place; every record emits the key's current result.
+ */
+final class AggregateOperator extends Operator
+{
+    private final KeySelector key;
+    private final Aggregation[] aggregations;
+    private final int[] offsets;
+    private final SlotTable state;
+    private final RowCollector out;
+    private final io.peregrine.api.Field.Int64 keyField;
+
+    AggregateOperator(
+        final String name,
+        final KeySelector key,
+        final Aggregation[] aggregations,
+        final Schema outSchema,
+        final StateFactory stateFactory,
+        final int shard,
+        final int maxRowLength)
+    {
+        super(name);
+        this.key = key;
+        this.aggregations = aggregations;
+        this.offsets = new int[aggregations.length];
+        int length = 0;
+        for (int i = 0; i < aggregations.length; i++)
+        {
+            offsets[i] = length;
+            length += aggregations[i].accumulatorLength();
+        }
+        this.state = stateFactory.create(name, shard, length);
+        this.keyField = outSchema.int64("key");
+        this.out = new RowCollector(outSchema, maxRowLength);
+    }
+
+    public void downstream(final Operator downstream)
+    {
+        super.downstream(downstream);
+        out.downstream = downstream;
+    }
+
+    public void onRecord(final Row row)
+    {
+        final long k;
+        try
+        {
+            k = key.key(row);
+        }
+        catch (final Throwable t)
+        {
+            throw OperatorException.wrap(name, row, t);
+        }
+        final boolean inserted = state.findOrInsert(k);
+        final MutableDirectBuffer acc = state.value();
+        if (inserted)
+        {
+            for (int i = 0; i < aggregations.length; i++)
+            {
+                aggregations[i].init(acc, offsets[i]);
+            }
+        }
+        try
+        {
+            for (int i = 0; i < aggregations.length; i++)
+            {
+                aggregations[i].add(acc, offsets[i], row);
+            }
+        }
+        catch (final Throwable t)
+        {
+            throw OperatorException.wrap(name, row, t);
+        }
+        final RowWriter writer = out.next();
+        writer.putLong(keyField, k);
+        for (int i = 0; i < aggregations.length; i++)
+        {
+            aggregations[i].result(acc, offsets[i], writer);
+        }
+        out.current = row;
+        out.emit(row.eventTime());
+    }
+
+    public void close()
+    {
+        state.close();
+    }
+}

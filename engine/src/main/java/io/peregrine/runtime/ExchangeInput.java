@@ -1,0 +1,154 @@
+package io.peregrine.runtime;
+
+import io.peregrine.api.Row;
+import io.peregrine.api.Schema;
+import io.peregrine.exchange.ExchangeFrame;
+import io.peregrine.time.WatermarkTracker;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+
+/**
+ * The consumer end of a keyBy on one shard: reads the rings from the other shards (and takes local
+ * records by direct call), hands records to the keyed operator in place, and forwards the minimum
+ * watermark over its producers.
+ */
+final class ExchangeInput
+{
+    private final String name;
+    private final Schema schema;
+    private final WatermarkTracker tracker;
+    private final RingBuffer[] rings;
+    private final Handler[] handlers;
+    private final Row row = new Row();
+    private Operator downstream;
+    private boolean idleSent;
+
+    ExchangeInput(final String name, final Schema schema, final int self, final RingBuffer[] rings)
+    {
+        this.name = name;
+        this.schema = schema;
+        this.tracker = new WatermarkTracker(rings.length);
+        this.rings = rings;
+        this.handlers = new Handler[rings.length];
+        for (int i = 0; i < rings.length; i++)
+        {
+            if (i != self)
+            {
+                handlers[i] = new Handler(i);
+            }
+        }
+    }
+
+    void downstream(final Operator downstream)
+    {
+        this.downstream = downstream;
+    }
+
+    Operator downstream()
+    {
+        return downstream;
+    }
+
+    String name()
+    {
+        return name;
+    }
+
+    boolean isEnded()
+    {
+        return tracker.isEnded();
+    }
+
+    /**
+     * @param limit messages per ring.
+     * @return messages read.
+     */
+    int poll(final int limit)
+    {
+        int work = 0;
+        for (int i = 0; i < rings.length; i++)
+        {
+            final Handler handler = handlers[i];
+            if (handler != null)
+            {
+                work += rings[i].read(handler, limit);
+            }
+        }
+        return work;
+    }
+
+    void onLocalRecord(final Row row)
+    {
+        downstream.onRecord(row);
+    }
+
+    void watermark(final int producer, final long watermark)
+    {
+        if (tracker.update(producer, watermark))
+        {
+            idleSent = false;
+            downstream.onWatermark(tracker.combined());
+        }
+    }
+
+    void idle(final int producer)
+    {
+        if (tracker.markIdle(producer))
+        {
+            downstream.onWatermark(tracker.combined());
+        }
+        else if (tracker.isIdle() && !idleSent)
+        {
+            idleSent = true;
+            downstream.onIdle();
+        }
+    }
+
+    private final class Handler implements MessageHandler
+    {
+        private final int producer;
+
+        Handler(final int producer)
+        {
+            this.producer = producer;
+        }
+
+        public void onMessage(final int msgTypeId, final org.agrona.MutableDirectBuffer buffer, final int index, final int length)
+        {
+            switch (msgTypeId)
+            {
+                case ExchangeFrame.RECORD:
+                {
+                    checkVersion(buffer.getInt(index + ExchangeFrame.VERSION_OFFSET));
+                    row.wrap(schema, buffer, index + ExchangeFrame.RECORD_HEADER_LENGTH, length - ExchangeFrame.RECORD_HEADER_LENGTH);
+                    row.meta(
+                        buffer.getLong(index + ExchangeFrame.EVENT_TIME_OFFSET),
+                        buffer.getInt(index + ExchangeFrame.SPLIT_OFFSET),
+                        buffer.getLong(index + ExchangeFrame.POSITION_OFFSET));
+                    downstream.onRecord(row);
+                    break;
+                }
+                case ExchangeFrame.WATERMARK:
+                    watermark(producer, buffer.getLong(index));
+                    break;
+                case ExchangeFrame.IDLE:
+                    checkVersion(buffer.getInt(index));
+                    idle(producer);
+                    break;
+                default:
+                    throw new IllegalStateException("exchange '" + name + "' from shard " + producer +
+                        ": unknown message type " + msgTypeId + " (this build knows 1-3): mixed Peregrine versions?");
+            }
+        }
+
+        private void checkVersion(final int version)
+        {
+            if (version != ExchangeFrame.VERSION)
+            {
+                throw new IllegalStateException("exchange '" + name + "' from shard " + producer + ": frame version " +
+                    version + ", this build reads " + ExchangeFrame.VERSION + ": mixed Peregrine versions?");
+            }
+        }
+    }
+
+}

@@ -1,0 +1,233 @@
+package io.peregrine.runtime;
+
+import io.peregrine.api.JobFailedException;
+import io.peregrine.api.Pipeline;
+import io.peregrine.metrics.JobCounters;
+import io.peregrine.plan.Node;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A running pipeline: one {@link AgentRunner} thread per shard. A job over bounded sources ends by
+ * itself once the final watermark has passed through every shard; any job ends on
+ * {@link #cancel()} or on the first failure, which {@link #join()} rethrows naming the operator and
+ * the record.
+ */
+public final class Job implements AutoCloseable
+{
+    private final String name;
+    private final JobContext context;
+    private final JobCounters counters;
+    private final AgentRunner[] runners;
+    private final CountDownLatch finished;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final List<Node> nodes;
+    private volatile boolean stopping;
+    private volatile boolean cancelled;
+    private List<Planner.SplitInfo> splits;
+    private boolean closed;
+    private final long startNs;
+
+    private Job(final Pipeline pipeline, final JobContext context)
+    {
+        this.name = pipeline.name();
+        this.context = context.conclude();
+        this.nodes = pipeline.nodes();
+        this.counters = new JobCounters(context.shards());
+        this.runners = new AgentRunner[context.shards()];
+        this.finished = new CountDownLatch(context.shards());
+        this.startNs = context.nanoClock().nanoTime();
+    }
+
+    /**
+     * Plan the pipeline and start its shards.
+     *
+     * @param pipeline to run.
+     * @param context  settings.
+     * @return the running job.
+     */
+    public static Job start(final Pipeline pipeline, final JobContext context)
+    {
+        final Job job = new Job(pipeline, context);
+        job.startShards();
+        return job;
+    }
+
+    private void startShards()
+    {
+        final Planner planner = new Planner(name, nodes, context, counters);
+        splits = planner.splits;
+        final ShardAgent[] agents = new ShardAgent[runners.length];
+        for (int s = 0; s < agents.length; s++)
+        {
+            agents[s] = planner.shard(this, s);
+        }
+        final ErrorHandler errorHandler = t ->
+        {
+            if (!(t instanceof org.agrona.concurrent.AgentTerminationException))
+            {
+                failure.compareAndSet(null, t);
+            }
+        };
+        for (int s = 0; s < agents.length; s++)
+        {
+            runners[s] = new AgentRunner(JobContext.idleStrategy(context.idleStrategyName()), errorHandler, null, agents[s]);
+        }
+        for (final AgentRunner runner : runners)
+        {
+            AgentRunner.startOnThread(runner);
+        }
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    public JobCounters counters()
+    {
+        return counters;
+    }
+
+    public JobContext context()
+    {
+        return context;
+    }
+
+    boolean isStopping()
+    {
+        return stopping;
+    }
+
+    void onShardDone(final int shard)
+    {
+        finished.countDown();
+    }
+
+    void onShardFailed(final int shard, final Throwable t)
+    {
+        failure.compareAndSet(null, t);
+        stopping = true;
+        while (finished.getCount() > 0)
+        {
+            finished.countDown();
+        }
+    }
+
+    /**
+     * Stop the job (an unbounded job ends only this way). {@link #join()} then returns normally.
+     */
+    public void cancel()
+    {
+        cancelled = true;
+        stopping = true;
+        while (finished.getCount() > 0)
+        {
+            finished.countDown();
+        }
+    }
+
+    public boolean isCancelled()
+    {
+        return cancelled;
+    }
+
+    /**
+     * @return true when every shard finished, the job failed or was cancelled.
+     */
+    public boolean isDone()
+    {
+        return finished.getCount() == 0;
+    }
+
+    /**
+     * Wait for the job to end, stop its threads and close its operators and sinks.
+     *
+     * @throws JobFailedException if an operator failed.
+     */
+    public void join()
+    {
+        try
+        {
+            finished.await();
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            cancel();
+        }
+        close();
+    }
+
+    /**
+     * @param timeoutMs longest wait.
+     * @return true if the job ended (and was closed), false on time-out (still running).
+     */
+    public boolean join(final long timeoutMs)
+    {
+        try
+        {
+            if (!finished.await(timeoutMs, TimeUnit.MILLISECONDS))
+            {
+                return false;
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        close();
+        return true;
+    }
+
+    /**
+     * @return nanoseconds since the job started.
+     */
+    public long elapsedNs()
+    {
+        return context.nanoClock().nanoTime() - startNs;
+    }
+
+    public synchronized void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        stopping = true;
+        CloseHelper.closeAll(runners);
+        for (final Node node : nodes)
+        {
+            if (node.kind == Node.Kind.SINK)
+            {
+                node.sink.onJobEnd();
+            }
+        }
+        final Throwable t = failure.get();
+        if (t != null)
+        {
+            throw new JobFailedException("job '" + name + "' failed: " + describe(t), t);
+        }
+    }
+
+    private String describe(final Throwable t)
+    {
+        if (t instanceof OperatorException)
+        {
+            final OperatorException e = (OperatorException)t;
+            final String where = e.sourceSplit() >= 0 && e.sourceSplit() < splits.size() ?
+                splits.get(e.sourceSplit()).toString() : "split " + e.sourceSplit();
+            return "operator '" + e.operator() + "' failed on the record at " + where + ", position " +
+                e.sourcePosition() + ": " + e.getCause();
+        }
+        return t.toString();
+    }
+}

@@ -1,0 +1,299 @@
+package io.peregrine.runtime;
+
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.YieldingIdleStrategy;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * Settings of a job, in Aeron's {@code Context} pattern: every setting has a system property, a
+ * documented default and a fluent setter; {@link #conclude()} validates them once before the job
+ * starts. Clocks arrive here too so tests can drive time by hand.
+ */
+public final class JobContext
+{
+    /** Number of shards (threads). Default: available processors. */
+    public static final String SHARDS_PROP = "peregrine.shards";
+
+    /** Idle strategy of the shard loops: busy-spin, yield, backoff or sleep. Default: {@value}. */
+    public static final String IDLE_STRATEGY_DEFAULT = "backoff";
+    public static final String IDLE_STRATEGY_PROP = "peregrine.idle.strategy";
+
+    /** Bytes of each exchange ring (one per producer/consumer shard pair), a power of two. Default 1 MiB. */
+    public static final String RING_CAPACITY_PROP = "peregrine.exchange.ring.capacity";
+    public static final int RING_CAPACITY_DEFAULT = 1024 * 1024;
+
+    /** Records a shard reads from one source split per duty cycle. Default: {@value}. */
+    public static final String SOURCE_BATCH_PROP = "peregrine.source.batch";
+    public static final int SOURCE_BATCH_DEFAULT = 256;
+
+    /** Messages a shard reads from one exchange ring per duty cycle. Default: {@value}. */
+    public static final String EXCHANGE_POLL_LIMIT_PROP = "peregrine.exchange.poll.limit";
+    public static final int EXCHANGE_POLL_LIMIT_DEFAULT = 1024;
+
+    /** Largest row in bytes. Default: {@value}. */
+    public static final String MAX_ROW_LENGTH_PROP = "peregrine.max.row.length";
+    public static final int MAX_ROW_LENGTH_DEFAULT = 16 * 1024;
+
+    /** Key groups: the unit in which keyed state is spread over shards. Default: {@value}. */
+    public static final String KEY_GROUPS_PROP = "peregrine.key.groups";
+    public static final int KEY_GROUPS_DEFAULT = 4096;
+
+    /** Where malformed records are written. Default: {@value}. */
+    public static final String DEAD_LETTER_DIR_PROP = "peregrine.dead.letter.dir";
+    public static final String DEAD_LETTER_DIR_DEFAULT = "peregrine-data/dead-letter";
+
+    /** Most concurrently open session windows per key. Default: {@value}. */
+    public static final String SESSION_CAPACITY_PROP = "peregrine.window.session.capacity";
+    public static final int SESSION_CAPACITY_DEFAULT = 16;
+
+    /** Initial slots of each keyed-state table. Default: {@value}. */
+    public static final String STATE_INITIAL_CAPACITY_PROP = "peregrine.state.initial.capacity";
+    public static final int STATE_INITIAL_CAPACITY_DEFAULT = 1024;
+
+    private int shards = Integer.getInteger(SHARDS_PROP, Runtime.getRuntime().availableProcessors());
+    private String idleStrategyName = System.getProperty(IDLE_STRATEGY_PROP, IDLE_STRATEGY_DEFAULT);
+    private int ringCapacity = Integer.getInteger(RING_CAPACITY_PROP, RING_CAPACITY_DEFAULT);
+    private int sourceBatch = Integer.getInteger(SOURCE_BATCH_PROP, SOURCE_BATCH_DEFAULT);
+    private int exchangePollLimit = Integer.getInteger(EXCHANGE_POLL_LIMIT_PROP, EXCHANGE_POLL_LIMIT_DEFAULT);
+    private int maxRowLength = Integer.getInteger(MAX_ROW_LENGTH_PROP, MAX_ROW_LENGTH_DEFAULT);
+    private int keyGroups = Integer.getInteger(KEY_GROUPS_PROP, KEY_GROUPS_DEFAULT);
+    private Path deadLetterDir = Paths.get(System.getProperty(DEAD_LETTER_DIR_PROP, DEAD_LETTER_DIR_DEFAULT));
+    private int sessionCapacity = Integer.getInteger(SESSION_CAPACITY_PROP, SESSION_CAPACITY_DEFAULT);
+    private int stateInitialCapacity = Integer.getInteger(STATE_INITIAL_CAPACITY_PROP, STATE_INITIAL_CAPACITY_DEFAULT);
+    private StateFactory stateFactory;
+    private EpochClock epochClock = SystemEpochClock.INSTANCE;
+    private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+    private boolean concluded;
+
+    /**
+     * Validate the settings.
+     *
+     * @return this.
+     * @throws IllegalArgumentException naming the setting, its property and what is allowed.
+     */
+    public JobContext conclude()
+    {
+        if (concluded)
+        {
+            return this;
+        }
+        check(shards >= 1 && shards <= 1024, SHARDS_PROP, shards, "1..1024");
+        idleStrategy(idleStrategyName);
+        check(Integer.bitCount(ringCapacity) == 1 && ringCapacity >= 4096, RING_CAPACITY_PROP, ringCapacity,
+            "a power of two >= 4096");
+        check(sourceBatch >= 1, SOURCE_BATCH_PROP, sourceBatch, ">= 1");
+        check(exchangePollLimit >= 1, EXCHANGE_POLL_LIMIT_PROP, exchangePollLimit, ">= 1");
+        check(maxRowLength >= 64, MAX_ROW_LENGTH_PROP, maxRowLength, ">= 64");
+        check(maxRowLength + 64 <= ringCapacity / 8, MAX_ROW_LENGTH_PROP, maxRowLength,
+            "at most an eighth of " + RING_CAPACITY_PROP + " less 64 (" + (ringCapacity / 8 - 64) + ")");
+        check(keyGroups >= shards && keyGroups <= 1 << 20, KEY_GROUPS_PROP, keyGroups, ">= shards and <= 2^20");
+        check(sessionCapacity >= 1, SESSION_CAPACITY_PROP, sessionCapacity, ">= 1");
+        check(stateInitialCapacity >= 16, STATE_INITIAL_CAPACITY_PROP, stateInitialCapacity, ">= 16");
+        concluded = true;
+        return this;
+    }
+
+    private static void check(final boolean ok, final String prop, final Object value, final String allowed)
+    {
+        if (!ok)
+        {
+            throw new IllegalArgumentException(prop + "=" + value + " is invalid: must be " + allowed);
+        }
+    }
+
+    /**
+     * @param name busy-spin, yield, backoff or sleep.
+     * @return a new idle strategy of that kind.
+     */
+    public static IdleStrategy idleStrategy(final String name)
+    {
+        switch (name)
+        {
+            case "busy-spin": return new BusySpinIdleStrategy();
+            case "yield": return new YieldingIdleStrategy();
+            case "backoff": return new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
+            case "sleep": return new SleepingMillisIdleStrategy(1);
+            default:
+                throw new IllegalArgumentException(IDLE_STRATEGY_PROP + "=" + name +
+                    " is invalid: must be busy-spin, yield, backoff or sleep");
+        }
+    }
+
+    public int shards()
+    {
+        return shards;
+    }
+
+    public JobContext shards(final int shards)
+    {
+        this.shards = shards;
+        return this;
+    }
+
+    public String idleStrategyName()
+    {
+        return idleStrategyName;
+    }
+
+    public JobContext idleStrategyName(final String name)
+    {
+        this.idleStrategyName = name;
+        return this;
+    }
+
+    public int ringCapacity()
+    {
+        return ringCapacity;
+    }
+
+    public JobContext ringCapacity(final int bytes)
+    {
+        this.ringCapacity = bytes;
+        return this;
+    }
+
+    /**
+     * @return bytes to allocate per ring: capacity plus Agrona's trailer.
+     */
+    int ringLength()
+    {
+        return ringCapacity + RingBufferDescriptor.TRAILER_LENGTH;
+    }
+
+    public int sourceBatch()
+    {
+        return sourceBatch;
+    }
+
+    public JobContext sourceBatch(final int records)
+    {
+        this.sourceBatch = records;
+        return this;
+    }
+
+    public int exchangePollLimit()
+    {
+        return exchangePollLimit;
+    }
+
+    public JobContext exchangePollLimit(final int messages)
+    {
+        this.exchangePollLimit = messages;
+        return this;
+    }
+
+    public int maxRowLength()
+    {
+        return maxRowLength;
+    }
+
+    public JobContext maxRowLength(final int bytes)
+    {
+        this.maxRowLength = bytes;
+        return this;
+    }
+
+    public int keyGroups()
+    {
+        return keyGroups;
+    }
+
+    public JobContext keyGroups(final int keyGroups)
+    {
+        this.keyGroups = keyGroups;
+        return this;
+    }
+
+    public Path deadLetterDir()
+    {
+        return deadLetterDir;
+    }
+
+    public JobContext deadLetterDir(final Path dir)
+    {
+        this.deadLetterDir = dir;
+        return this;
+    }
+
+    public int sessionCapacity()
+    {
+        return sessionCapacity;
+    }
+
+    public JobContext sessionCapacity(final int sessions)
+    {
+        this.sessionCapacity = sessions;
+        return this;
+    }
+
+    public int stateInitialCapacity()
+    {
+        return stateInitialCapacity;
+    }
+
+    public JobContext stateInitialCapacity(final int slots)
+    {
+        this.stateInitialCapacity = slots;
+        return this;
+    }
+
+    /**
+     * @return how keyed-state tables are made; default: direct-memory tables of
+     * {@link #stateInitialCapacity()} slots.
+     */
+    public StateFactory stateFactory()
+    {
+        if (stateFactory == null)
+        {
+            final int initial = stateInitialCapacity;
+            stateFactory = (operator, shard, valueLength) ->
+                new io.peregrine.state.DirectSlotTable(valueLength, initial, 0.7f);
+        }
+        return stateFactory;
+    }
+
+    public JobContext stateFactory(final StateFactory factory)
+    {
+        this.stateFactory = factory;
+        return this;
+    }
+
+    public EpochClock epochClock()
+    {
+        return epochClock;
+    }
+
+    public JobContext epochClock(final EpochClock clock)
+    {
+        this.epochClock = clock;
+        return this;
+    }
+
+    public NanoClock nanoClock()
+    {
+        return nanoClock;
+    }
+
+    public JobContext nanoClock(final NanoClock clock)
+    {
+        this.nanoClock = clock;
+        return this;
+    }
+
+    public String toString()
+    {
+        return "shards=" + shards + " idle=" + idleStrategyName + " ring=" + ringCapacity + " sourceBatch=" + sourceBatch +
+            " exchangePollLimit=" + exchangePollLimit + " maxRowLength=" + maxRowLength + " keyGroups=" + keyGroups +
+            " deadLetterDir=" + deadLetterDir + " sessionCapacity=" + sessionCapacity;
+    }
+}

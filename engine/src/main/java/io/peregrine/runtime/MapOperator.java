@@ -1,0 +1,40 @@
+package io.peregrine.runtime;
+
+import io.peregrine.api.MapFunction;
+import io.peregrine.api.Row;
+import io.peregrine.api.RowWriter;
+import io.peregrine.api.Schema;
+
+final class MapOperator extends Operator
+{
+    private final MapFunction fn;
+    private final RowCollector out;
+
+    MapOperator(final String name, final MapFunction fn, final Schema outSchema, final int maxRowLength)
+    {
+        super(name);
+        this.fn = fn;
+        this.out = new RowCollector(outSchema, maxRowLength);
+    }
+
+    public void downstream(final Operator downstream)
+    {
+        super.downstream(downstream);
+        out.downstream = downstream;
+    }
+
+    public void onRecord(final Row row)
+    {
+        final RowWriter writer = out.next();
+        try
+        {
+            fn.map(row, writer);
+        }
+        catch (final Throwable t)
+        {
+            throw OperatorException.wrap(name, row, t);
+        }
+        out.current = row;
+        out.emit(row.eventTime());
+    }
+}

@@ -1,0 +1,83 @@
+package io.peregrine.runtime;
+
+import io.peregrine.api.Row;
+
+/**
+ * A step of a fused chain. Records pass by direct call to {@link #downstream}; no queue, no copy.
+ * Watermarks and idleness flow the same way, after the records that precede them.
+ * <p>
+ * An operator belongs to one shard and is only ever called by that shard's thread.
+ */
+public abstract class Operator
+{
+    protected final String name;
+    protected Operator downstream;
+
+    protected Operator(final String name)
+    {
+        this.name = name;
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    public void downstream(final Operator downstream)
+    {
+        this.downstream = downstream;
+    }
+
+    public Operator downstream()
+    {
+        return downstream;
+    }
+
+    /**
+     * @param row the record; valid only during this call.
+     */
+    public abstract void onRecord(Row row);
+
+    /**
+     * Event time has reached {@code watermark}: no record with a smaller or equal timestamp follows
+     * (late ones excepted). {@code Long.MAX_VALUE} is the final watermark of a bounded input.
+     *
+     * @param watermark in epoch milliseconds.
+     */
+    public void onWatermark(final long watermark)
+    {
+        downstream.onWatermark(watermark);
+    }
+
+    /**
+     * The input has gone idle: it holds no watermark back until it sends one again.
+     */
+    public void onIdle()
+    {
+        downstream.onIdle();
+    }
+
+    /**
+     * Called by the shard loop once per duty cycle for operators that registered for processing
+     * time.
+     *
+     * @param nowMs current processing time.
+     * @return work done.
+     */
+    public int onProcessingTime(final long nowMs)
+    {
+        return 0;
+    }
+
+    /**
+     * The shard is stopping: release resources (files, state).
+     */
+    public void close()
+    {
+    }
+
+    public String toString()
+    {
+        return getClass().getSimpleName() + "('" + name + "')";
+    }
+}

@@ -1,0 +1,157 @@
+package io.peregrine.runtime;
+
+import io.peregrine.api.KeySelector;
+import io.peregrine.api.KeyedProcessFunction;
+import io.peregrine.api.Row;
+import io.peregrine.api.Schema;
+import io.peregrine.api.TimeDomain;
+import io.peregrine.state.SlotTable;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Runs a {@link KeyedProcessFunction}: per-key state slot, event-time timers fired as the
+ * watermark passes them, processing-time timers fired from the shard loop's clock.
+ */
+final class ProcessOperator extends Operator implements KeyedProcessFunction.Context
+{
+    private final KeySelector key;
+    private final KeyedProcessFunction fn;
+    private final SlotTable state;
+    private final TimerHeap eventTimers = new TimerHeap();
+    private final TimerHeap processingTimers = new TimerHeap();
+    private final RowCollector out;
+    private long currentKey;
+    private long watermark = Long.MIN_VALUE;
+    private long nowMs;
+
+    ProcessOperator(
+        final String name,
+        final KeySelector key,
+        final KeyedProcessFunction fn,
+        final int stateLength,
+        final Schema outSchema,
+        final StateFactory stateFactory,
+        final int shard,
+        final int maxRowLength,
+        final long startMs)
+    {
+        super(name);
+        this.key = key;
+        this.fn = fn;
+        this.state = stateFactory.create(name, shard, stateLength);
+        this.out = new RowCollector(outSchema, maxRowLength);
+        this.nowMs = startMs;
+    }
+
+    public void downstream(final Operator downstream)
+    {
+        super.downstream(downstream);
+        out.downstream = downstream;
+    }
+
+    public void onRecord(final Row row)
+    {
+        try
+        {
+            currentKey = key.key(row);
+            out.current = row;
+            fn.processElement(row, this, out);
+        }
+        catch (final OperatorException e)
+        {
+            throw e;
+        }
+        catch (final Throwable t)
+        {
+            throw OperatorException.wrap(name, row, t);
+        }
+    }
+
+    public void onWatermark(final long watermark)
+    {
+        if (watermark <= this.watermark)
+        {
+            return;
+        }
+        this.watermark = watermark;
+        fire(eventTimers, watermark, TimeDomain.EVENT_TIME);
+        downstream.onWatermark(watermark);
+    }
+
+    public int onProcessingTime(final long nowMs)
+    {
+        this.nowMs = nowMs;
+        return fire(processingTimers, nowMs, TimeDomain.PROCESSING_TIME);
+    }
+
+    private int fire(final TimerHeap timers, final long upTo, final TimeDomain domain)
+    {
+        int fired = 0;
+        while (timers.peekTime() <= upTo)
+        {
+            final long time = timers.peekTime();
+            final long k = timers.peekKey();
+            if (timers.pop())
+            {
+                currentKey = k;
+                out.current = null;
+                try
+                {
+                    fn.onTimer(time, domain, this, out);
+                }
+                catch (final OperatorException e)
+                {
+                    throw e;
+                }
+                catch (final Throwable t)
+                {
+                    throw new IllegalStateException("operator '" + name + "' failed in onTimer(" + time + ", " + domain +
+                        ") for key " + k + ": " + t, t);
+                }
+                fired++;
+            }
+        }
+        return fired;
+    }
+
+    public long key()
+    {
+        return currentKey;
+    }
+
+    public MutableDirectBuffer state()
+    {
+        state.findOrInsert(currentKey);
+        return state.value();
+    }
+
+    public void clearState()
+    {
+        state.remove(currentKey);
+    }
+
+    public long currentWatermark()
+    {
+        return watermark;
+    }
+
+    public long currentProcessingTime()
+    {
+        return nowMs;
+    }
+
+    public void registerEventTimeTimer(final long timestamp)
+    {
+        eventTimers.add(timestamp, currentKey);
+    }
+
+    public void registerProcessingTimeTimer(final long timestamp)
+    {
+        processingTimers.add(timestamp, currentKey);
+    }
+
+    public void close()
+    {
+        state.close();
+    }
+}

@@ -1,0 +1,87 @@
+package io.peregrine.runtime;
+
+import io.peregrine.api.KeySelector;
+import io.peregrine.api.ReduceFunction;
+import io.peregrine.api.Row;
+import io.peregrine.api.RowWriter;
+import io.peregrine.api.Schema;
+import io.peregrine.state.SlotTable;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Rolling reduce per key: the kept row lives in the key's state slot; the user function combines
+ * it with each new row, and the result replaces it and is emitted.
+ */
+final class ReduceOperator extends Operator
+{
+    private final KeySelector key;
+    private final ReduceFunction fn;
+    private final Schema schema;
+    private final SlotTable state;
+    private final RowCollector out;
+    private final Row accumulated = new Row();
+
+    ReduceOperator(
+        final String name,
+        final KeySelector key,
+        final ReduceFunction fn,
+        final Schema schema,
+        final StateFactory stateFactory,
+        final int shard,
+        final int maxRowLength)
+    {
+        super(name);
+        this.key = key;
+        this.fn = fn;
+        this.schema = schema;
+        this.state = stateFactory.create(name, shard, schema.fixedLength());
+        this.out = new RowCollector(schema, maxRowLength);
+    }
+
+    public void downstream(final Operator downstream)
+    {
+        super.downstream(downstream);
+        out.downstream = downstream;
+    }
+
+    public void onRecord(final Row row)
+    {
+        final long k;
+        try
+        {
+            k = key.key(row);
+        }
+        catch (final Throwable t)
+        {
+            throw OperatorException.wrap(name, row, t);
+        }
+        final int length = schema.fixedLength();
+        final boolean inserted = state.findOrInsert(k);
+        final MutableDirectBuffer slot = state.value();
+        if (inserted)
+        {
+            slot.putBytes(0, row.buffer(), row.offset(), length);
+            out.current = row;
+            downstream.onRecord(row);
+            return;
+        }
+        accumulated.wrap(schema, slot, 0, length).meta(row.eventTime(), row.sourceSplit(), row.sourcePosition());
+        final RowWriter writer = out.next();
+        try
+        {
+            fn.reduce(accumulated, row, writer);
+        }
+        catch (final Throwable t)
+        {
+            throw OperatorException.wrap(name, row, t);
+        }
+        slot.putBytes(0, out.scratch, 0, length);
+        out.current = row;
+        out.emit(row.eventTime());
+    }
+
+    public void close()
+    {
+        state.close();
+    }
+}

@@ -1,0 +1,302 @@
+package io.peregrine.runtime;
+
+import io.peregrine.api.KeySelector;
+import io.peregrine.api.Row;
+import io.peregrine.api.Schema;
+import io.peregrine.state.SlotTable;
+import org.agrona.BufferUtil;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * Session windows: a record at t opens [t, t + gap); sessions of a key that overlap merge. The
+ * open sessions of a key live together in its state slot; an event-time timer per key fires them
+ * when the watermark passes their end and frees them after the allowed lateness.
+ * <pre>
+ *   slot: | count (long) | next timer (long) | timer set (long) | session 0 | ... | session capacity-1 |
+ *   session: | start (long) | end (long) | fired (long) | accumulator |
+ * </pre>
+ */
+final class SessionWindowOperator extends Operator
+{
+    private static final int HEADER = 24;
+    private static final int TIMER_SET = 16;
+    private static final int TIMER = 8;
+    private static final int START = 0;
+    private static final int END = 8;
+    private static final int FIRED = 16;
+    private static final int ACC = 24;
+
+    private final KeySelector key;
+    private final long gap;
+    private final long allowedLateness;
+    private final WindowFunction fn;
+    private final int capacity;
+    private final int sessionLength;
+    private final SlotTable state;
+    private final TimerHeap timers = new TimerHeap();
+    private final RowCollector out;
+    private final AtomicCounter lateCounter;
+    private final UnsafeBuffer merged;
+    private long watermark = Long.MIN_VALUE;
+    private Operator lateOutput;
+    private long late;
+
+    SessionWindowOperator(
+        final String name,
+        final KeySelector key,
+        final long gap,
+        final long allowedLateness,
+        final WindowFunction fn,
+        final Schema outSchema,
+        final StateFactory stateFactory,
+        final int shard,
+        final int capacity,
+        final int maxRowLength,
+        final AtomicCounter lateCounter)
+    {
+        super(name);
+        this.key = key;
+        this.gap = gap;
+        this.allowedLateness = allowedLateness;
+        this.fn = fn;
+        this.capacity = capacity;
+        this.sessionLength = ACC + ((fn.accumulatorLength() + 7) & ~7);
+        this.state = stateFactory.create(name, shard, HEADER + capacity * sessionLength);
+        this.out = new RowCollector(outSchema, maxRowLength);
+        this.lateCounter = lateCounter;
+        this.merged = new UnsafeBuffer(BufferUtil.allocateDirectAligned(((sessionLength + 63) & ~63), 64));
+    }
+
+    public void downstream(final Operator downstream)
+    {
+        super.downstream(downstream);
+        out.downstream = downstream;
+    }
+
+    void lateOutput(final Operator lateOutput)
+    {
+        this.lateOutput = lateOutput;
+    }
+
+    public void onRecord(final Row row)
+    {
+        final long timestamp = row.eventTime();
+        final long k;
+        try
+        {
+            k = key.key(row);
+        }
+        catch (final Throwable t)
+        {
+            throw OperatorException.wrap(name, row, t);
+        }
+        long start = timestamp;
+        long end = timestamp + gap;
+        final boolean exists = state.find(k);
+        int count = exists ? (int)state.value().getLong(0) : 0;
+        boolean overlaps = false;
+        if (exists)
+        {
+            final MutableDirectBuffer slot = state.value();
+            for (int i = 0; i < count; i++)
+            {
+                final int at = HEADER + i * sessionLength;
+                if (slot.getLong(at + START) < end && start < slot.getLong(at + END))
+                {
+                    overlaps = true;
+                    break;
+                }
+            }
+        }
+        if (!overlaps && end - 1 + allowedLateness <= watermark)
+        {
+            late++;
+            lateCounter.setOrdered(late);
+            if (lateOutput != null)
+            {
+                lateOutput.onRecord(row);
+            }
+            return;
+        }
+
+        state.findOrInsert(k);
+        final MutableDirectBuffer slot = state.value();
+        // Merge every overlapping session into 'merged', removing them from the slot.
+        merged.setMemory(0, sessionLength, (byte)0);
+        initAccumulator();
+        long wasFired = 0;
+        int i = 0;
+        while (i < count)
+        {
+            final int at = HEADER + i * sessionLength;
+            final long s = slot.getLong(at + START);
+            final long e = slot.getLong(at + END);
+            if (s < end && start < e)
+            {
+                start = Math.min(start, s);
+                end = Math.max(end, e);
+                wasFired |= slot.getLong(at + FIRED);
+                fn.merge(accumulator(), slot, at + ACC);
+                final int lastAt = HEADER + (count - 1) * sessionLength;
+                if (at != lastAt)
+                {
+                    slot.putBytes(at, slot, lastAt, sessionLength);
+                }
+                count--;
+            }
+            else
+            {
+                i++;
+            }
+        }
+        if (count == capacity)
+        {
+            throw new IllegalStateException("session window '" + name + "': key " + k + " has more than " + capacity +
+                " open sessions; raise " + JobContext.SESSION_CAPACITY_PROP + " or the watermark's progress");
+        }
+        try
+        {
+            fn.add(accumulator(), row);
+        }
+        catch (final Throwable t)
+        {
+            throw OperatorException.wrap(name, row, t);
+        }
+        final int at = HEADER + count * sessionLength;
+        merged.putLong(START, start);
+        merged.putLong(END, end);
+        merged.putLong(FIRED, wasFired);
+        slot.putBytes(at, merged, 0, sessionLength);
+        slot.putLong(0, count + 1);
+        final long due;
+        if (end - 1 <= watermark)
+        {
+            fn.emit(k, start, end, view(slot, at + ACC), out);
+            slot.putLong(at + FIRED, 1);
+            due = end - 1 + allowedLateness;
+        }
+        else
+        {
+            due = end - 1;
+        }
+        if (slot.getLong(TIMER_SET) == 0 || due < slot.getLong(TIMER))
+        {
+            slot.putLong(TIMER_SET, 1);
+            slot.putLong(TIMER, due);
+            timers.add(due, k);
+        }
+    }
+
+    private final UnsafeBuffer emitView = new UnsafeBuffer(0, 0);
+
+    private UnsafeBuffer view(final MutableDirectBuffer slot, final int offset)
+    {
+        emitView.wrap(slot, offset, sessionLength - ACC);
+        return emitView;
+    }
+
+    private final UnsafeBuffer accumulatorView = new UnsafeBuffer(0, 0);
+
+    private MutableDirectBuffer accumulator()
+    {
+        accumulatorView.wrap(merged, ACC, sessionLength - ACC);
+        return accumulatorView;
+    }
+
+    private void initAccumulator()
+    {
+        fn.init(accumulator());
+    }
+
+    public void onWatermark(final long watermark)
+    {
+        if (watermark <= this.watermark)
+        {
+            return;
+        }
+        this.watermark = watermark;
+        while (timers.peekTime() <= watermark)
+        {
+            final long time = timers.peekTime();
+            final long k = timers.peekKey();
+            if (timers.pop())
+            {
+                onTimer(k, time);
+            }
+        }
+        downstream.onWatermark(watermark);
+        if (lateOutput != null)
+        {
+            lateOutput.onWatermark(watermark);
+        }
+    }
+
+    private void onTimer(final long k, final long time)
+    {
+        if (!state.find(k))
+        {
+            return;
+        }
+        final MutableDirectBuffer slot = state.value();
+        if (slot.getLong(TIMER_SET) == 0 || slot.getLong(TIMER) != time)
+        {
+            return;
+        }
+        int count = (int)slot.getLong(0);
+        long next = Long.MAX_VALUE;
+        int i = 0;
+        while (i < count)
+        {
+            final int at = HEADER + i * sessionLength;
+            final long start = slot.getLong(at + START);
+            final long end = slot.getLong(at + END);
+            if (slot.getLong(at + FIRED) == 0 && end - 1 <= watermark)
+            {
+                fn.emit(k, start, end, view(slot, at + ACC), out);
+                slot.putLong(at + FIRED, 1);
+            }
+            if (end - 1 + allowedLateness <= watermark)
+            {
+                final int lastAt = HEADER + (count - 1) * sessionLength;
+                if (at != lastAt)
+                {
+                    slot.putBytes(at, slot, lastAt, sessionLength);
+                }
+                count--;
+                continue;
+            }
+            next = Math.min(next, slot.getLong(at + FIRED) != 0 ? end - 1 + allowedLateness : end - 1);
+            i++;
+        }
+        if (count == 0)
+        {
+            state.remove(k);
+        }
+        else
+        {
+            slot.putLong(0, count);
+            slot.putLong(TIMER_SET, next == Long.MAX_VALUE ? 0 : 1);
+            slot.putLong(TIMER, next);
+            if (next != Long.MAX_VALUE)
+            {
+                timers.add(next, k);
+            }
+        }
+    }
+
+    public void onIdle()
+    {
+        downstream.onIdle();
+        if (lateOutput != null)
+        {
+            lateOutput.onIdle();
+        }
+    }
+
+    public void close()
+    {
+        state.close();
+    }
+}

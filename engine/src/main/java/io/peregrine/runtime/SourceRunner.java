@@ -1,0 +1,274 @@
+package io.peregrine.runtime;
+
+import io.peregrine.api.Field;
+import io.peregrine.api.Row;
+import io.peregrine.api.RowWriter;
+import io.peregrine.api.Schema;
+import io.peregrine.api.Source;
+import io.peregrine.api.WatermarkStrategy;
+import io.peregrine.time.WatermarkTracker;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.nio.file.Path;
+
+/**
+ * The splits of one source owned by one shard. Polls each split up to a batch limit, stamps event
+ * time from the timestamp field, and emits the minimum watermark over the splits that are not idle.
+ */
+final class SourceRunner implements Source.SourceOutput
+{
+    private final String name;
+    private final Schema schema;
+    private final Source.SplitReader[] readers;
+    private final int[] splitIds;
+    private final WatermarkTracker tracker;
+    private final long[] maxTimestamp;
+    private final long[] lastActiveMs;
+    private final boolean[] ended;
+    private final DeadLetterFile[] deadLetters;
+    private final Field.Timestamp timestampField;
+    private final long bound;
+    private final long idleTimeoutMs;
+    private final boolean bounded;
+    private final UnsafeBuffer scratch;
+    private final RowWriter writer = new RowWriter();
+    private final Row row = new Row();
+    private final AtomicCounter recordsCounter;
+    private final AtomicCounter malformedCounter;
+    private Operator downstream;
+    private int current;
+    private long records;
+    private long malformed;
+    private boolean started;
+    private boolean finished;
+    private boolean idleSent;
+
+    SourceRunner(
+        final String name,
+        final Source source,
+        final WatermarkStrategy strategy,
+        final Source.SplitReader[] readers,
+        final int[] splitIds,
+        final Path[] deadLetterPaths,
+        final int maxRowLength,
+        final AtomicCounter recordsCounter,
+        final AtomicCounter malformedCounter)
+    {
+        this.name = name;
+        this.schema = source.schema();
+        this.bounded = source.isBounded();
+        this.readers = readers;
+        this.splitIds = splitIds;
+        this.tracker = new WatermarkTracker(Math.max(1, readers.length));
+        this.maxTimestamp = new long[readers.length];
+        java.util.Arrays.fill(maxTimestamp, Long.MIN_VALUE);
+        this.lastActiveMs = new long[readers.length];
+        this.ended = new boolean[readers.length];
+        this.deadLetters = new DeadLetterFile[readers.length];
+        for (int i = 0; i < readers.length; i++)
+        {
+            deadLetters[i] = new DeadLetterFile(deadLetterPaths[i]);
+        }
+        this.timestampField = strategy.timestampField();
+        this.bound = strategy.maxOutOfOrdernessMs();
+        this.idleTimeoutMs = strategy.idleTimeoutMs();
+        this.scratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned((maxRowLength + 63) & ~63, 64));
+        this.recordsCounter = recordsCounter;
+        this.malformedCounter = malformedCounter;
+    }
+
+    String name()
+    {
+        return name;
+    }
+
+    void downstream(final Operator downstream)
+    {
+        this.downstream = downstream;
+    }
+
+    boolean isFinished()
+    {
+        return finished;
+    }
+
+    /**
+     * @param batch records per split at most.
+     * @param nowMs processing time, for idleness.
+     * @return records emitted.
+     */
+    int poll(final int batch, final long nowMs)
+    {
+        if (finished)
+        {
+            return 0;
+        }
+        if (!started)
+        {
+            started = true;
+            java.util.Arrays.fill(lastActiveMs, nowMs);
+            if (readers.length == 0)
+            {
+                if (bounded)
+                {
+                    finished = true;
+                    downstream.onWatermark(Long.MAX_VALUE);
+                }
+                else
+                {
+                    downstream.onIdle();
+                    finished = true;
+                }
+                return 0;
+            }
+        }
+
+        int work = 0;
+        int endedCount = 0;
+        for (int i = 0; i < readers.length; i++)
+        {
+            if (ended[i])
+            {
+                endedCount++;
+                continue;
+            }
+            current = i;
+            final int n;
+            try
+            {
+                n = readers[i].poll(this, batch);
+            }
+            catch (final OperatorException e)
+            {
+                throw e;
+            }
+            catch (final Throwable t)
+            {
+                throw new IllegalStateException("source '" + name + "' split " + i + " failed at position " +
+                    readers[i].position() + ": " + t, t);
+            }
+
+            if (n == Source.SplitReader.END)
+            {
+                ended[i] = true;
+                endedCount++;
+                closeReader(i);
+                advance(i, Long.MAX_VALUE);
+            }
+            else if (n > 0)
+            {
+                work += n;
+                lastActiveMs[i] = nowMs;
+                if (timestampField != null && maxTimestamp[i] != Long.MIN_VALUE)
+                {
+                    advance(i, maxTimestamp[i] - bound - 1);
+                }
+                else if (tracker.isIdle(i))
+                {
+                    advance(i, tracker.watermark(i));
+                }
+            }
+            else if (idleTimeoutMs > 0 && !tracker.isIdle(i) && nowMs - lastActiveMs[i] >= idleTimeoutMs)
+            {
+                markIdle(i);
+            }
+        }
+        recordsCounter.setOrdered(records);
+        malformedCounter.setOrdered(malformed);
+        if (endedCount == readers.length)
+        {
+            finished = true;
+        }
+        return work;
+    }
+
+    private void advance(final int split, final long watermark)
+    {
+        if (tracker.update(split, watermark))
+        {
+            idleSent = false;
+            downstream.onWatermark(tracker.combined());
+        }
+    }
+
+    private void markIdle(final int split)
+    {
+        if (tracker.markIdle(split))
+        {
+            downstream.onWatermark(tracker.combined());
+        }
+        else if (tracker.isIdle() && !idleSent)
+        {
+            idleSent = true;
+            downstream.onIdle();
+        }
+    }
+
+    public RowWriter next()
+    {
+        return writer.wrap(schema, scratch, 0, scratch.capacity());
+    }
+
+    public void emit(final long position)
+    {
+        row.wrap(schema, scratch, 0, writer.length());
+        final long timestamp;
+        if (timestampField != null)
+        {
+            timestamp = row.getTimestamp(timestampField);
+            if (timestamp > maxTimestamp[current])
+            {
+                maxTimestamp[current] = timestamp;
+            }
+        }
+        else
+        {
+            timestamp = Row.NO_TIMESTAMP;
+        }
+        row.meta(timestamp, splitIds[current], position);
+        records++;
+        downstream.onRecord(row);
+    }
+
+    public void deadLetter(final long position, final String reason, final CharSequence raw)
+    {
+        malformed++;
+        deadLetters[current].write(position, reason, raw);
+    }
+
+    private void closeReader(final int i)
+    {
+        try
+        {
+            readers[i].close();
+        }
+        catch (final Exception e)
+        {
+            throw new IllegalStateException("source '" + name + "' split " + i + " failed to close: " + e, e);
+        }
+        deadLetters[i].close();
+    }
+
+    void close()
+    {
+        for (int i = 0; i < readers.length; i++)
+        {
+            if (!ended[i])
+            {
+                ended[i] = true;
+                try
+                {
+                    readers[i].close();
+                }
+                catch (final Exception ignore)
+                {
+                }
+                deadLetters[i].close();
+            }
+        }
+        recordsCounter.setOrdered(records);
+        malformedCounter.setOrdered(malformed);
+    }
+}

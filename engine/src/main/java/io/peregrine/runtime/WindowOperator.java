@@ -1,0 +1,245 @@
+package io.peregrine.runtime;
+
+import io.peregrine.api.KeySelector;
+import io.peregrine.api.Row;
+import io.peregrine.api.Schema;
+import io.peregrine.api.Windows;
+import io.peregrine.state.SlotTable;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.util.ArrayDeque;
+
+/**
+ * Tumbling and sliding event-time windows. Each live window has its own pane table (key -> slot);
+ * when the watermark passes the window's end the table is iterated to emit one result per key, and
+ * when it passes end + allowed lateness the table is cleared and returned to a pool, so panes are
+ * freed as windows fire and no steady-state allocation happens.
+ * <p>
+ * Lateness follows Flink: a window's cleanup time is {@code end - 1 + allowedLateness}; a record
+ * whose every window is past cleanup is late (counted, and sent to the late output if any); a record
+ * for a fired window still within its lateness updates it and re-emits its result.
+ */
+final class WindowOperator extends Operator
+{
+    private final KeySelector key;
+    private final Windows windows;
+    private final long size;
+    private final long slide;
+    private final long allowedLateness;
+    private final WindowFunction fn;
+    private final StateFactory stateFactory;
+    private final int shard;
+    private final RowCollector out;
+    private final Long2ObjectHashMap<SlotTable> panes = new Long2ObjectHashMap<>();
+    private final ArrayDeque<SlotTable> pool = new ArrayDeque<>();
+    private final SlotTable.KeyConsumer emitter = this::emitKey;
+    private final AtomicCounter lateCounter;
+    private long[] starts = new long[16];
+    private boolean[] fired = new boolean[16];
+    private int liveWindows;
+    private long watermark = Long.MIN_VALUE;
+    private long cachedStart = Long.MIN_VALUE;
+    private SlotTable cachedPane;
+    private long emitStart;
+    private SlotTable emitPane;
+    private Operator lateOutput;
+    private long late;
+
+    WindowOperator(
+        final String name,
+        final KeySelector key,
+        final Windows windows,
+        final long allowedLateness,
+        final WindowFunction fn,
+        final Schema outSchema,
+        final StateFactory stateFactory,
+        final int shard,
+        final int maxRowLength,
+        final AtomicCounter lateCounter)
+    {
+        super(name);
+        this.key = key;
+        this.windows = windows;
+        this.size = windows.size();
+        this.slide = windows.slide();
+        this.allowedLateness = allowedLateness;
+        this.fn = fn;
+        this.stateFactory = stateFactory;
+        this.shard = shard;
+        this.out = new RowCollector(outSchema, maxRowLength);
+        this.lateCounter = lateCounter;
+    }
+
+    public void downstream(final Operator downstream)
+    {
+        super.downstream(downstream);
+        out.downstream = downstream;
+    }
+
+    void lateOutput(final Operator lateOutput)
+    {
+        this.lateOutput = lateOutput;
+    }
+
+    public void onRecord(final Row row)
+    {
+        final long timestamp = row.eventTime();
+        final long k;
+        try
+        {
+            k = key.key(row);
+        }
+        catch (final Throwable t)
+        {
+            throw OperatorException.wrap(name, row, t);
+        }
+        boolean assigned = false;
+        for (long start = windows.lastStart(timestamp); start > timestamp - size; start -= slide)
+        {
+            final long end = start + size;
+            if (end - 1 + allowedLateness <= watermark)
+            {
+                continue;
+            }
+            assigned = true;
+            final SlotTable pane = pane(start);
+            if (pane.findOrInsert(k))
+            {
+                fn.init(pane.value());
+            }
+            try
+            {
+                fn.add(pane.value(), row);
+            }
+            catch (final Throwable t)
+            {
+                throw OperatorException.wrap(name, row, t);
+            }
+            if (end - 1 <= watermark)
+            {
+                fn.emit(k, start, end, pane.value(), out);
+            }
+        }
+        if (!assigned)
+        {
+            late++;
+            lateCounter.setOrdered(late);
+            if (lateOutput != null)
+            {
+                lateOutput.onRecord(row);
+            }
+        }
+    }
+
+    private SlotTable pane(final long start)
+    {
+        if (start == cachedStart)
+        {
+            return cachedPane;
+        }
+        SlotTable pane = panes.get(start);
+        if (pane == null)
+        {
+            pane = pool.isEmpty() ? stateFactory.create(name, shard, fn.accumulatorLength()) : pool.pop();
+            panes.put(start, pane);
+            addLive(start);
+        }
+        cachedStart = start;
+        cachedPane = pane;
+        return pane;
+    }
+
+    private void addLive(final long start)
+    {
+        if (liveWindows == starts.length)
+        {
+            starts = java.util.Arrays.copyOf(starts, liveWindows * 2);
+            fired = java.util.Arrays.copyOf(fired, liveWindows * 2);
+        }
+        int i = liveWindows++;
+        while (i > 0 && starts[i - 1] > start)
+        {
+            starts[i] = starts[i - 1];
+            fired[i] = fired[i - 1];
+            i--;
+        }
+        starts[i] = start;
+        fired[i] = false;
+    }
+
+    public void onWatermark(final long watermark)
+    {
+        if (watermark <= this.watermark)
+        {
+            return;
+        }
+        this.watermark = watermark;
+        int kept = 0;
+        for (int i = 0; i < liveWindows; i++)
+        {
+            final long start = starts[i];
+            final long end = start + size;
+            final SlotTable pane = panes.get(start);
+            boolean isFired = fired[i];
+            if (!isFired && end - 1 <= watermark)
+            {
+                emitStart = start;
+                emitPane = pane;
+                pane.forEach(emitter);
+                isFired = true;
+            }
+            if (end - 1 + allowedLateness <= watermark)
+            {
+                panes.remove(start);
+                pane.clear();
+                pool.push(pane);
+                if (cachedStart == start)
+                {
+                    cachedStart = Long.MIN_VALUE;
+                    cachedPane = null;
+                }
+            }
+            else
+            {
+                starts[kept] = start;
+                fired[kept] = isFired;
+                kept++;
+            }
+        }
+        liveWindows = kept;
+        downstream.onWatermark(watermark);
+        if (lateOutput != null)
+        {
+            lateOutput.onWatermark(watermark);
+        }
+    }
+
+    public void onIdle()
+    {
+        downstream.onIdle();
+        if (lateOutput != null)
+        {
+            lateOutput.onIdle();
+        }
+    }
+
+    private void emitKey(final long k)
+    {
+        fn.emit(k, emitStart, emitStart + size, emitPane.value(), out);
+    }
+
+    public void close()
+    {
+        for (final SlotTable pane : panes.values())
+        {
+            pane.close();
+        }
+        for (final SlotTable pane : pool)
+        {
+            pane.close();
+        }
+        panes.clear();
+        pool.clear();
+    }
+}
