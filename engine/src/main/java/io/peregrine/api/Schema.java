@@ -249,6 +249,29 @@ public final class Schema
             return add(field.name, field.type, field.width);
         }
 
+        /**
+         * Add a field of the same type as another, under a new name.
+         */
+        public Builder like(final String name, final Field field)
+        {
+            return add(name, field.type, field.width);
+        }
+
+        /**
+         * @return true if a field of that name was added already.
+         */
+        public boolean has(final String name)
+        {
+            for (final Spec spec : specs)
+            {
+                if (spec.name.equals(name))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         private Builder add(final String name, final FieldType type, final int length)
         {
             specs.add(new Spec(name, type, length));

@@ -52,8 +52,8 @@ public final class WindowedStream
     /**
      * The {@code n} rows with the largest {@code rankField} per key and window (ties broken by the
      * row bytes, so results do not depend on arrival order).
-     * Output schema: {@code window_start, window_end, rank:int32, <input fields>}; the input must be
-     * fixed-width.
+     * Output schema: {@code window_start, window_end, rank:int32, <input fields>} (an input field whose
+     * name is taken is renamed {@code in_<name>}); the input must be fixed-width.
      */
     public DataStream topN(final String name, final int n, final Field rankField)
     {
@@ -81,7 +81,8 @@ public final class WindowedStream
         final Schema.Builder builder = Schema.builder(name).timestamp("window_start").timestamp("window_end").int32("rank");
         for (int i = 0; i < in.fieldCount(); i++)
         {
-            builder.like(in.field(i));
+            final Field field = in.field(i);
+            builder.like(builder.has(field.name()) ? "in_" + field.name() : field.name(), field);
         }
         final Schema out;
         try

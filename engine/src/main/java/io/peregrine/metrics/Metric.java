@@ -11,7 +11,8 @@ public enum Metric
     MALFORMED_RECORDS(4, "malformed inputs dead-lettered"),
     BACK_PRESSURE(5, "records held back by a full exchange ring"),
     EXCHANGE_RECORDS(6, "records sent to another shard"),
-    WATERMARK(7, "last watermark reaching the sinks (ms)");
+    WATERMARK(7, "last watermark reaching the sinks (ms)"),
+    SOURCE_WATERMARK(8, "watermark of the shard's sources (ms)");
 
     private final int typeId;
     private final String label;

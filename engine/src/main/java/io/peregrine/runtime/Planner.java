@@ -345,6 +345,7 @@ final class Planner
             deadLetters[i] = context.deadLetterDir().resolve(jobName + "-" + node.name + "-split-" + split + ".tsv");
         }
         return new SourceRunner(node.name, node.source, node.watermarks, readers, ids, deadLetters,
-            context.maxRowLength(), counters.counter(s, Metric.SOURCE_RECORDS), counters.counter(s, Metric.MALFORMED_RECORDS));
+            context.maxRowLength(), counters.counter(s, Metric.SOURCE_RECORDS), counters.counter(s, Metric.MALFORMED_RECORDS),
+            counters.counter(s, Metric.SOURCE_WATERMARK));
     }
 }

@@ -87,7 +87,7 @@ final class ProcessOperator extends Operator implements KeyedProcessFunction.Con
     private int fire(final TimerHeap timers, final long upTo, final TimeDomain domain)
     {
         int fired = 0;
-        while (timers.peekTime() <= upTo)
+        while (timers.hasDue(upTo))
         {
             final long time = timers.peekTime();
             final long k = timers.peekKey();

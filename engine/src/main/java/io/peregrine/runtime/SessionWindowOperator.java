@@ -217,7 +217,7 @@ final class SessionWindowOperator extends Operator
             return;
         }
         this.watermark = watermark;
-        while (timers.peekTime() <= watermark)
+        while (timers.hasDue(watermark))
         {
             final long time = timers.peekTime();
             final long k = timers.peekKey();

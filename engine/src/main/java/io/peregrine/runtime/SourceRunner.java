@@ -37,6 +37,7 @@ final class SourceRunner implements Source.SourceOutput
     private final Row row = new Row();
     private final AtomicCounter recordsCounter;
     private final AtomicCounter malformedCounter;
+    private final AtomicCounter watermarkCounter;
     private Operator downstream;
     private int current;
     private long records;
@@ -54,7 +55,8 @@ final class SourceRunner implements Source.SourceOutput
         final Path[] deadLetterPaths,
         final int maxRowLength,
         final AtomicCounter recordsCounter,
-        final AtomicCounter malformedCounter)
+        final AtomicCounter malformedCounter,
+        final AtomicCounter watermarkCounter)
     {
         this.name = name;
         this.schema = source.schema();
@@ -77,6 +79,7 @@ final class SourceRunner implements Source.SourceOutput
         this.scratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned((maxRowLength + 63) & ~63, 64));
         this.recordsCounter = recordsCounter;
         this.malformedCounter = malformedCounter;
+        this.watermarkCounter = watermarkCounter;
     }
 
     String name()
@@ -189,6 +192,7 @@ final class SourceRunner implements Source.SourceOutput
         if (tracker.update(split, watermark))
         {
             idleSent = false;
+            watermarkCounter.setOrdered(tracker.combined());
             downstream.onWatermark(tracker.combined());
         }
     }

@@ -55,6 +55,14 @@ final class TimerHeap
         return size == 0 ? Long.MAX_VALUE : times[0];
     }
 
+    /**
+     * @return true if a timer is due at or before {@code upTo}.
+     */
+    boolean hasDue(final long upTo)
+    {
+        return size > 0 && times[0] <= upTo;
+    }
+
     long peekKey()
     {
         return keys[0];
