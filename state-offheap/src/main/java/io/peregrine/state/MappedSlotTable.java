@@ -392,6 +392,14 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
     }
 
     /**
+     * @return true until closed.
+     */
+    public boolean isOpen()
+    {
+        return current != null;
+    }
+
+    /**
      * @return true while an old region is being migrated into the current one.
      */
     public boolean isGrowing()
