@@ -1,0 +1,138 @@
+package io.peregrine.bench.nexmark;
+
+/**
+ * Builds one CSV result row in a reused {@link StringBuilder} and hands it to a {@link ResultSink}. Text is quoted
+ * (RFC 4180) only when it holds a comma, quote or line break; timestamps are {@code yyyy-MM-dd HH:mm:ss.SSS} UTC as
+ * in {@link SqlTimestamp}.
+ */
+public final class CsvRow
+{
+    private final StringBuilder sb = new StringBuilder(256);
+    private final ResultSink sink;
+    private boolean first = true;
+
+    /**
+     * @param sink receives each finished row.
+     */
+    public CsvRow(final ResultSink sink)
+    {
+        this.sink = sink;
+    }
+
+    /**
+     * @param value integer column.
+     * @return this for a fluent API.
+     */
+    public CsvRow add(final long value)
+    {
+        separator().append(value);
+        return this;
+    }
+
+    /**
+     * Add a decimal column with three fraction digits, e.g. {@code DECIMAL(23, 3)}.
+     *
+     * @param thousandths value times 1000.
+     * @return this for a fluent API.
+     */
+    public CsvRow addDecimal3(final long thousandths)
+    {
+        separator();
+        if (thousandths < 0)
+        {
+            sb.append('-');
+        }
+        final long abs = Math.abs(thousandths);
+        sb.append(abs / 1000).append('.');
+        final long fraction = abs % 1000;
+        if (fraction < 100)
+        {
+            sb.append('0');
+        }
+        if (fraction < 10)
+        {
+            sb.append('0');
+        }
+        sb.append(fraction);
+        return this;
+    }
+
+    /**
+     * @param epochMs timestamp column.
+     * @return this for a fluent API.
+     */
+    public CsvRow addTimestamp(final long epochMs)
+    {
+        SqlTimestamp.append(epochMs, separator());
+        return this;
+    }
+
+    /**
+     * @param text text column.
+     * @return this for a fluent API.
+     */
+    public CsvRow add(final Utf8Text text)
+    {
+        final int start = separator().length();
+        text.appendTo(sb);
+        quoteIfNeeded(start);
+        return this;
+    }
+
+    /**
+     * @param text text column.
+     * @return this for a fluent API.
+     */
+    public CsvRow add(final CharSequence text)
+    {
+        final int start = separator().length();
+        sb.append(text);
+        quoteIfNeeded(start);
+        return this;
+    }
+
+    /**
+     * Hand the row to the sink and start a new one.
+     */
+    public void emit()
+    {
+        sink.row(sb);
+        sb.setLength(0);
+        first = true;
+    }
+
+    private StringBuilder separator()
+    {
+        if (!first)
+        {
+            sb.append(',');
+        }
+        first = false;
+        return sb;
+    }
+
+    private void quoteIfNeeded(final int start)
+    {
+        boolean quote = false;
+        for (int i = start; i < sb.length(); i++)
+        {
+            final char c = sb.charAt(i);
+            if (c == ',' || c == '"' || c == '\n' || c == '\r')
+            {
+                quote = true;
+                break;
+            }
+        }
+        if (quote)
+        {
+            for (int i = sb.length() - 1; i >= start; i--)
+            {
+                if (sb.charAt(i) == '"')
+                {
+                    sb.insert(i, '"');
+                }
+            }
+            sb.insert(start, '"').append('"');
+        }
+    }
+}
