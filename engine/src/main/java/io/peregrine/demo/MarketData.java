@@ -46,6 +46,7 @@ public final class MarketData implements RowGenerator
 
     private final int instruments;
     private final long eventsPerEventSecond;
+    private final boolean stampIngest;
     private final byte[] symbols;
     private final double[] basePrice;
     private final double[] period;
@@ -55,6 +56,17 @@ public final class MarketData implements RowGenerator
      * @param eventsPerEventSecond events per second of event time.
      */
     public MarketData(final int instruments, final long eventsPerEventSecond)
+    {
+        this(instruments, eventsPerEventSecond, true);
+    }
+
+    /**
+     * @param instruments          in the universe.
+     * @param eventsPerEventSecond events per second of event time.
+     * @param stampIngest          write the nano time of generation into ingest_ns (else 0, for
+     *                             byte-for-byte reproducible output).
+     */
+    public MarketData(final int instruments, final long eventsPerEventSecond, final boolean stampIngest)
     {
         if (instruments < 1 || instruments > 1_000_000)
         {
@@ -66,6 +78,7 @@ public final class MarketData implements RowGenerator
         }
         this.instruments = instruments;
         this.eventsPerEventSecond = eventsPerEventSecond;
+        this.stampIngest = stampIngest;
         this.symbols = new byte[instruments * 8];
         this.basePrice = new double[instruments];
         this.period = new double[instruments];
@@ -134,7 +147,7 @@ public final class MarketData implements RowGenerator
             .putLong(QTY, kind == TRADE ? 1 + ((h >>> 24) & 0x3FF) : 0)
             .putDouble(BID, round(mid - halfSpread))
             .putDouble(ASK, round(mid + halfSpread))
-            .putLong(INGEST_NS, System.nanoTime());
+            .putLong(INGEST_NS, stampIngest ? System.nanoTime() : 0);
         buffer.putBytes(base + SYMBOL.offset(), symbols, instrument * 8, 8);
     }
 

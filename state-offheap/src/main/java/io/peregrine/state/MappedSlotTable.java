@@ -106,6 +106,7 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
     static final int PAGE_SHIFT = 6;
     static final int MIN_CAPACITY = 16;
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+    private static final Retirer RETIRER = new Retirer();
 
     private final Path dir;
     private final String name;
@@ -771,9 +772,11 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
         final Region old = draining;
         draining = null;
         drainCursor = 0;
-        old.close();
-        IoUtil.deleteIfExists(old.file.toFile());
+        // Replacing the old file's name leaves its inode alive while it is mapped; the unmap and the
+        // last close, which cost time proportional to the old region's pages, run on the retirer
+        // thread so that no insert pays for the whole table.
         current.renameTo(dir.resolve(name + FILE_SUFFIX));
+        RETIRER.retire(old);
     }
 
     private void forEachUsed(final Region r, final KeyConsumer consumer)
@@ -830,6 +833,80 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
             ", capacity=" + (current == null ? 0 : current.capacity) +
             ", growing=" + (draining != null) +
             '}';
+    }
+
+    /**
+     * Wait until every region retired by growth so far is unmapped and its file released.
+     *
+     * @throws InterruptedException if interrupted while waiting.
+     */
+    public static void awaitRetired() throws InterruptedException
+    {
+        RETIRER.await();
+    }
+
+    /**
+     * A daemon thread that unmaps and closes drained regions off the shard thread.
+     */
+    static final class Retirer
+    {
+        private final java.util.concurrent.LinkedBlockingQueue<Object> queue =
+            new java.util.concurrent.LinkedBlockingQueue<>();
+        private Thread thread;
+
+        synchronized void retire(final Region region)
+        {
+            start();
+            queue.add(region);
+        }
+
+        void await() throws InterruptedException
+        {
+            final java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
+            synchronized (this)
+            {
+                start();
+                queue.add(latch);
+            }
+            latch.await();
+        }
+
+        private void start()
+        {
+            if (thread == null)
+            {
+                thread = new Thread(this::run, "peregrine-state-retirer");
+                thread.setDaemon(true);
+                thread.start();
+            }
+        }
+
+        private void run()
+        {
+            while (true)
+            {
+                try
+                {
+                    final Object item = queue.take();
+                    if (item instanceof Region)
+                    {
+                        ((Region)item).close();
+                    }
+                    else
+                    {
+                        ((java.util.concurrent.CountDownLatch)item).countDown();
+                    }
+                }
+                catch (final InterruptedException ex)
+                {
+                    return;
+                }
+                catch (final RuntimeException ex)
+                {
+                    ex.printStackTrace(); // a failed unmap leaks address space; nothing else depends on it
+                }
+            }
+        }
     }
 
     /**

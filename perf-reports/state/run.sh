@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Reproduce perf-reports/state: build, then run the state benchmarks in one script.
+# Usage: perf-reports/state/run.sh [jar] [out-dir]
+# Takes ~45 min on 2 cores. Files go to ${TMPDIR:-/tmp} and are deleted by each benchmark.
+set -euo pipefail
+JAR=${1:-jmh/target/benchmarks.jar}
+OUT=${2:-perf-reports/state}
+FLAGS="--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true"
+JMH="java -Djmh.ignoreLock=true -jar $JAR"
+COMMON="-f 1 -wi 3 -i 5 -w 1s -r 1s"
+
+# 1. get/put/update x 6 stores x 1M,10M x uniform,zipf (JMH forks one JVM per combination, -Xmx8g).
+for round in 1 2; do
+  $JMH 'io.peregrine.bench.state.SlotTableBenchmark' $COMMON -rf json -rff "$OUT/jmh-round$round.json" | tee "$OUT/jmh-round$round.txt"
+done
+
+# 2. 100M keys (opt-in): random get for the mapped table, Long2LongHashMap and a raw memory read.
+$JMH 'io.peregrine.bench.state.SlotTableBenchmark.get' $COMMON -p keys=100000000 -p distribution=uniform \
+  -p impl=mapped,l2l,rawmemory -rf json -rff "$OUT/jmh-100m.json" | tee "$OUT/jmh-100m.txt"
+
+# 3. 50M long -> 32-byte entries with a 256 MiB heap.
+java -Xmx256m $FLAGS -cp $JAR io.peregrine.bench.state.LargeStateRun 50000000 "${TMPDIR:-/tmp}" | tee "$OUT/large-state-50m.txt"
