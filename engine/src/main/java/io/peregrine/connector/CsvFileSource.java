@@ -78,12 +78,12 @@ public final class CsvFileSource implements Source
     {
         private final Path file;
         private final FileChannel channel;
-        private final ByteBuffer byteBuffer = BufferUtil.allocateDirectAligned(MAX_LINE_LENGTH + 64 * 1024, 64);
+        private final ByteBuffer byteBuffer = ByteBuffer.allocateDirect(MAX_LINE_LENGTH + 64 * 1024);
         private final UnsafeBuffer buffer = new UnsafeBuffer(byteBuffer);
         private final int[] fieldStart = new int[256];
         private final int[] fieldEnd = new int[256];
         private final boolean[] quoted = new boolean[256];
-        private final UnsafeBuffer unquoted = new UnsafeBuffer(BufferUtil.allocateDirectAligned(MAX_LINE_LENGTH, 64));
+        private final UnsafeBuffer unquoted = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_LINE_LENGTH));
         private int limit;
         private int position;
         private long lineNumber;

@@ -1,0 +1,107 @@
+package io.peregrine.api;
+
+import io.peregrine.runtime.JobContext;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PipelineValidationTest
+{
+    static final Schema S = Schema.builder("s").int64("k").timestamp("ts").float64("price").varString("note").build();
+
+    private static void assertMessage(final Throwable e, final String... parts)
+    {
+        for (final String part : parts)
+        {
+            assertTrue(e.getMessage().contains(part), "'" + e.getMessage() + "' should mention '" + part + "'");
+        }
+    }
+
+    @Test
+    void shouldRejectAWindowWithoutTimestamps()
+    {
+        final Pipeline p = Pipeline.create("p");
+        final KeyedStream keyed = p.source("src", Sources.collection(S, List.of())).keyBy("by-k", S.int64("k"));
+        assertMessage(assertThrows(PipelineException.class, () -> keyed.window(Windows.tumbling(1000))),
+            "needs event time", "WatermarkStrategy");
+    }
+
+    @Test
+    void shouldRejectReadingAFieldAsTheWrongType()
+    {
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> S.int64("price")),
+            "'price'", "FLOAT64", "not INT64");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> S.field("nope")), "no field 'nope'", "k:INT64");
+    }
+
+    @Test
+    void shouldRejectAFieldOfAnotherSchema()
+    {
+        final Schema other = Schema.builder("other").int64("k").build();
+        final Pipeline p = Pipeline.create("p");
+        final DataStream src = p.source("src", Sources.collection(S, List.of()));
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> src.keyBy("by-k", other.int64("k"))),
+            "belongs to schema 'other'", "'s'");
+        assertMessage(assertThrows(IllegalArgumentException.class,
+            () -> src.keyBy("by-k2", S.int64("k")).aggregate("agg", Aggregations.sum("sum", other.int64("k")))),
+            "belongs to schema 'other'");
+    }
+
+    @Test
+    void shouldRejectKeyedStateOverVariableLengthRows()
+    {
+        final Pipeline p = Pipeline.create("p");
+        final KeyedStream keyed = p.source("src", Sources.collection(S, List.of())).keyBy("by-k", S.int64("k"));
+        assertMessage(assertThrows(PipelineException.class, () -> keyed.reduce("r", (a, b, out) -> out.copyOf(b))),
+            "variable-length", "fixed-width");
+        assertMessage(assertThrows(PipelineException.class, () -> Aggregations.sum("s", S.varString("note"))),
+            "sum('note')", "VAR_STRING");
+    }
+
+    @Test
+    void shouldRejectDuplicateNamesAndAPipelineWithoutSink()
+    {
+        final Pipeline p = Pipeline.create("p");
+        final DataStream src = p.source("src", Sources.collection(S, List.of()));
+        assertMessage(assertThrows(PipelineException.class, () -> src.filter("src", row -> true)), "already has", "'src'");
+        assertMessage(assertThrows(PipelineException.class, () -> p.execute(new JobContext().shards(1))), "no sink");
+    }
+
+    @Test
+    void shouldRejectInvalidSettingsNamingTheProperty()
+    {
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> new JobContext().shards(0).conclude()),
+            JobContext.SHARDS_PROP, "1..1024");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> new JobContext().idleStrategyName("spin").conclude()),
+            JobContext.IDLE_STRATEGY_PROP, "busy-spin, yield, backoff or sleep");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> new JobContext().ringCapacity(5000).conclude()),
+            JobContext.RING_CAPACITY_PROP, "power of two");
+    }
+
+    @Test
+    void shouldWriteAndReadEveryFieldTypeInPlace()
+    {
+        final Schema all = Schema.builder("all").int32("i").int64("l").float64("d").timestamp("t").ascii("a", 6)
+            .varString("v").varBytes("b").build();
+        final org.agrona.concurrent.UnsafeBuffer buffer = new org.agrona.concurrent.UnsafeBuffer(new byte[128]);
+        final RowWriter w = new RowWriter().wrap(all, buffer, 8, 120);
+        w.putInt(all.int32("i"), -3).putLong(all.int64("l"), 1L << 40).putDouble(all.float64("d"), 2.5)
+            .putTimestamp(all.timestamp("t"), 1234).putAscii(all.ascii("a"), "EUR").putVarString(all.varString("v"), "hello")
+            .putVarBytes(all.varBytes("b"), new org.agrona.concurrent.UnsafeBuffer(new byte[]{ 1, 2, 3 }), 0, 3);
+        final Row row = new Row().wrap(all, buffer, 8, w.length());
+        assertEquals(-3, row.getInt(all.int32("i")));
+        assertEquals(1L << 40, row.getLong(all.int64("l")));
+        assertEquals(2.5, row.getDouble(all.float64("d")));
+        assertEquals(1234, row.getTimestamp(all.timestamp("t")));
+        assertTrue(row.asciiEquals(all.ascii("a"), "EUR"));
+        assertTrue(row.varStringEquals(all.varString("v"), "hello"));
+        assertEquals(3, row.varLength(all.varBytes("b")));
+        assertEquals(all.fixedLength() + 5 + 3, w.length());
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> w.putAscii(all.ascii("a"), "TOOLONGX")),
+            "too long", "'a'");
+    }
+}
