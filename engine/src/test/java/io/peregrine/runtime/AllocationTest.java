@@ -1,0 +1,108 @@
+package io.peregrine.runtime;
+
+import io.peregrine.api.Aggregations;
+import io.peregrine.api.Pipeline;
+import io.peregrine.api.Schema;
+import io.peregrine.api.Sink;
+import io.peregrine.api.Sources;
+import io.peregrine.api.WatermarkStrategy;
+import io.peregrine.api.Windows;
+import io.peregrine.metrics.Metric;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.peregrine.runtime.RuntimeBehaviourTest.await;
+import static io.peregrine.runtime.TestSchemas.EVENT;
+import static io.peregrine.runtime.TestSchemas.KEY;
+import static io.peregrine.runtime.TestSchemas.TS;
+import static io.peregrine.runtime.TestSchemas.VALUE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The hot path allocates nothing per record: measured with the JVM's per-thread allocation
+ * counters over the shard threads of a running source -> map -> filter -> keyBy -> tumbling count
+ * pipeline, after a warm-up, over millions of records and thousands of window firings.
+ */
+class AllocationTest
+{
+    static final Schema SCALED = Schema.builder("scaled").int64("key").timestamp("ts").int64("value").build();
+
+    @ParameterizedTest
+    @ValueSource(ints = { 1, 2 })
+    void shouldAllocateNoBytesPerRecordInTheSteadyState(final int shards)
+    {
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final Sink counting = (shard, count, schema) -> new Sink.SinkWriter()
+        {
+            final io.peregrine.api.Field.Int64 n = schema.int64("n");
+            long seen;
+
+            public void write(final io.peregrine.api.Row row)
+            {
+                seen += row.getLong(n);
+            }
+        };
+        final Pipeline p = Pipeline.create("alloc");
+        p.source("gen", Sources.generator(EVENT, Long.MAX_VALUE,
+                (i, w) -> w.putLong(KEY, i % 4096).putTimestamp(TS, i / 4).putLong(VALUE, i)),
+                WatermarkStrategy.boundedOutOfOrderness(TS, 10))
+            .map("scale", SCALED, (in, out) -> out.putLong(SCALED.int64("key"), in.getLong(KEY))
+                .putTimestamp(SCALED.timestamp("ts"), in.getTimestamp(TS)).putLong(SCALED.int64("value"), in.getLong(VALUE) * 3))
+            .filter("odd-values", row -> (row.getLong(SCALED.int64("value")) & 1) == 1)
+            .keyBy("by-key", SCALED.int64("key"))
+            .window(Windows.tumbling(100))
+            .aggregate("count", Aggregations.count("n"), Aggregations.sum("total", SCALED.int64("value")))
+            .sink("count-out", counting);
+        final Job job = p.execute(new JobContext().shards(shards).idleStrategyName("yield"));
+        try
+        {
+            await(() -> job.counters().total(Metric.SOURCE_RECORDS) > 3_000_000, "warm-up");
+            final long[] ids = shardThreadIds(shards);
+            final long bytesBefore = sum(threads.getThreadAllocatedBytes(ids));
+            final long recordsBefore = job.counters().total(Metric.SOURCE_RECORDS);
+            final long windowsBefore = job.counters().total(Metric.SINK_RECORDS);
+            await(() -> job.counters().total(Metric.SOURCE_RECORDS) > recordsBefore + 5_000_000, "measured run");
+            final long bytesAfter = sum(threads.getThreadAllocatedBytes(ids));
+            final long records = job.counters().total(Metric.SOURCE_RECORDS) - recordsBefore;
+            final long windowResults = job.counters().total(Metric.SINK_RECORDS) - windowsBefore;
+            final double perRecord = (double)(bytesAfter - bytesBefore) / records;
+            assertTrue(windowResults > 10_000, "windows fired during the measurement: " + windowResults);
+            assertTrue(perRecord < 0.05, String.format(
+                "%.4f bytes allocated per record (%,d bytes over %,d records)", perRecord, bytesAfter - bytesBefore, records));
+        }
+        finally
+        {
+            job.cancel();
+            job.join();
+        }
+    }
+
+    private static long[] shardThreadIds(final int shards)
+    {
+        final List<Long> ids = new ArrayList<>();
+        for (final Thread t : Thread.getAllStackTraces().keySet())
+        {
+            if (t.getName().startsWith("peregrine-shard-"))
+            {
+                ids.add(t.getId());
+            }
+        }
+        assertEquals(shards, ids.size(), "shard threads found");
+        return ids.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static long sum(final long[] values)
+    {
+        long sum = 0;
+        for (final long v : values)
+        {
+            sum += v;
+        }
+        return sum;
+    }
+}
