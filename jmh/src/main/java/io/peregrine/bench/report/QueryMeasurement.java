@@ -1,0 +1,118 @@
+package io.peregrine.bench.report;
+
+import org.HdrHistogram.Histogram;
+
+import java.util.Arrays;
+
+/**
+ * What one benchmark run measured for one query at one shard count: the engine's and the baseline's throughput per
+ * round (interleaved in the same process, see BENCHMARKING.md) and, optionally, the engine's latency histogram
+ * recorded at a fixed rate with coordinated-omission correction.
+ */
+public final class QueryMeasurement
+{
+    private final String query;
+    private final int shards;
+    private final double[] engineEventsPerSecond;
+    private final double[] baselineEventsPerSecond;
+    private final Histogram latencyNanos;
+
+    /**
+     * @param query                   query name, e.g. {@code q5}.
+     * @param shards                  engine shard count.
+     * @param engineEventsPerSecond   engine throughput of each round.
+     * @param baselineEventsPerSecond baseline throughput of each round (same rounds, interleaved), may be empty.
+     * @param latencyNanos            latency histogram in nanoseconds, or null if latency was not measured.
+     */
+    public QueryMeasurement(
+        final String query,
+        final int shards,
+        final double[] engineEventsPerSecond,
+        final double[] baselineEventsPerSecond,
+        final Histogram latencyNanos)
+    {
+        if (engineEventsPerSecond.length == 0)
+        {
+            throw new IllegalArgumentException("no engine rounds for " + query);
+        }
+        this.query = query;
+        this.shards = shards;
+        this.engineEventsPerSecond = engineEventsPerSecond.clone();
+        this.baselineEventsPerSecond = baselineEventsPerSecond.clone();
+        this.latencyNanos = latencyNanos;
+    }
+
+    /**
+     * @return query name.
+     */
+    public String query()
+    {
+        return query;
+    }
+
+    /**
+     * @return engine shard count.
+     */
+    public int shards()
+    {
+        return shards;
+    }
+
+    /**
+     * @return engine throughput per round (a copy).
+     */
+    public double[] engineEventsPerSecond()
+    {
+        return engineEventsPerSecond.clone();
+    }
+
+    /**
+     * @return baseline throughput per round (a copy, may be empty).
+     */
+    public double[] baselineEventsPerSecond()
+    {
+        return baselineEventsPerSecond.clone();
+    }
+
+    /**
+     * @return latency histogram in nanoseconds, or null.
+     */
+    public Histogram latencyNanos()
+    {
+        return latencyNanos;
+    }
+
+    /**
+     * @return engine/baseline ratio per round when both have the same rounds, else the single ratio of the medians;
+     * empty without a baseline.
+     */
+    public double[] ratios()
+    {
+        if (baselineEventsPerSecond.length == 0)
+        {
+            return new double[0];
+        }
+        if (baselineEventsPerSecond.length == engineEventsPerSecond.length)
+        {
+            final double[] ratios = new double[engineEventsPerSecond.length];
+            for (int i = 0; i < ratios.length; i++)
+            {
+                ratios[i] = engineEventsPerSecond[i] / baselineEventsPerSecond[i];
+            }
+            return ratios;
+        }
+        return new double[]{ median(engineEventsPerSecond) / median(baselineEventsPerSecond) };
+    }
+
+    /**
+     * @param values non-empty sample.
+     * @return the median (mean of the middle two for an even count).
+     */
+    public static double median(final double[] values)
+    {
+        final double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        final int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+}

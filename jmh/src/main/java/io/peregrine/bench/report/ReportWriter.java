@@ -1,0 +1,463 @@
+package io.peregrine.bench.report;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.RuntimeMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes a benchmark report folder from measured results:
+ * <ul>
+ *     <li>{@code README.md}: throughput per query and shard count (engine and baseline median with min-max over the
+ *     rounds, ratio engine/baseline with its spread) and latency p50, p99, p99.9, p99.99 and max;</li>
+ *     <li>{@code throughput.png}: bar chart of median events/s per query, one series per shard count plus the
+ *     baseline;</li>
+ *     <li>{@code latency.png}: latency by percentile on a log x axis, x = 1/(1 - percentile), as HdrHistogram's
+ *     plotter draws {@code .hgrm} files;</li>
+ *     <li>{@code latency-<query>-<shards>shards.hgrm}: {@link Histogram#outputPercentileDistribution(PrintStream,
+ *     Double)} in microseconds;</li>
+ *     <li>{@code environment.md}: CPU, cores, memory, OS and kernel, JVM and its arguments, git commit, the command
+ *     and every setting passed in.</li>
+ * </ul>
+ * Not for hot paths: allocates freely.
+ */
+public final class ReportWriter
+{
+    private static final double NANOS_PER_MICRO = 1000.0;
+    private static final int CHART_WIDTH = 1000;
+    private static final int CHART_HEIGHT = 600;
+
+    private final Path folder;
+    private final Map<String, String> settings = new LinkedHashMap<>();
+    private String title = "Peregrine Nexmark benchmark";
+    private String command = "";
+    private Path gitDirectory = Path.of(".");
+
+    /**
+     * @param folder report folder, created if missing.
+     */
+    public ReportWriter(final Path folder)
+    {
+        this.folder = folder;
+    }
+
+    /**
+     * @param title heading of the README.
+     * @return this for a fluent API.
+     */
+    public ReportWriter title(final String title)
+    {
+        this.title = title;
+        return this;
+    }
+
+    /**
+     * @param command the exact command line that produced the results.
+     * @return this for a fluent API.
+     */
+    public ReportWriter command(final String command)
+    {
+        this.command = command;
+        return this;
+    }
+
+    /**
+     * Record one setting of the run (rate, events, rounds, generator config, ...).
+     *
+     * @param name  setting name.
+     * @param value setting value.
+     * @return this for a fluent API.
+     */
+    public ReportWriter setting(final String name, final Object value)
+    {
+        settings.put(name, String.valueOf(value));
+        return this;
+    }
+
+    /**
+     * @param directory where to ask {@code git rev-parse HEAD} for the commit (default: the working directory).
+     * @return this for a fluent API.
+     */
+    public ReportWriter gitDirectory(final Path directory)
+    {
+        this.gitDirectory = directory;
+        return this;
+    }
+
+    /**
+     * Write the report.
+     *
+     * @param results measurements, in the order to report them.
+     * @return the README path.
+     * @throws IOException if a file cannot be written.
+     */
+    public Path write(final List<QueryMeasurement> results) throws IOException
+    {
+        Files.createDirectories(folder);
+        final List<String> hgrmFiles = writeHistograms(results);
+        writeThroughputChart(results);
+        final boolean hasLatency = !hgrmFiles.isEmpty();
+        if (hasLatency)
+        {
+            writeLatencyChart(results);
+        }
+        Files.writeString(folder.resolve("environment.md"), environment(), StandardCharsets.UTF_8);
+        final Path readme = folder.resolve("README.md");
+        Files.writeString(readme, readme(results, hgrmFiles, hasLatency), StandardCharsets.UTF_8);
+        return readme;
+    }
+
+    private String readme(final List<QueryMeasurement> results, final List<String> hgrmFiles, final boolean latency)
+    {
+        final StringBuilder sb = new StringBuilder(4096);
+        sb.append("# ").append(title).append("\n\n");
+        sb.append("Written ").append(Instant.now()).append(". Environment, command and settings: ")
+            .append("[environment.md](environment.md).\n\n");
+        sb.append("Engine and baseline ran interleaved in the same process; the ratio is the figure to quote ")
+            .append("(absolute events/s move by tens of percent between runs on shared machines). Values are the ")
+            .append("median over the rounds with min-max in brackets.\n\n");
+
+        sb.append("## Throughput\n\n");
+        sb.append("| query | shards | rounds | engine events/s | baseline events/s | engine / baseline |\n");
+        sb.append("| --- | ---: | ---: | ---: | ---: | ---: |\n");
+        for (final QueryMeasurement m : results)
+        {
+            final double[] engine = m.engineEventsPerSecond();
+            final double[] baseline = m.baselineEventsPerSecond();
+            final double[] ratios = m.ratios();
+            sb.append("| ").append(m.query()).append(" | ").append(m.shards()).append(" | ").append(engine.length)
+                .append(" | ").append(spread(engine, "%,.0f"))
+                .append(" | ").append(baseline.length == 0 ? "-" : spread(baseline, "%,.0f"))
+                .append(" | ").append(ratios.length == 0 ? "-" : spread(ratios, "%.2f")).append(" |\n");
+        }
+        sb.append("\n![throughput](throughput.png)\n\n");
+
+        if (latency)
+        {
+            sb.append("## Latency (microseconds, corrected for coordinated omission)\n\n");
+            sb.append("| query | shards | count | p50 | p99 | p99.9 | p99.99 | max | raw |\n");
+            sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+            int file = 0;
+            for (final QueryMeasurement m : results)
+            {
+                final Histogram h = m.latencyNanos();
+                if (h == null)
+                {
+                    continue;
+                }
+                final String hgrm = hgrmFiles.get(file++);
+                sb.append("| ").append(m.query()).append(" | ").append(m.shards()).append(" | ")
+                    .append(h.getTotalCount()).append(" | ")
+                    .append(micros(h.getValueAtPercentile(50.0))).append(" | ")
+                    .append(micros(h.getValueAtPercentile(99.0))).append(" | ")
+                    .append(micros(h.getValueAtPercentile(99.9))).append(" | ")
+                    .append(micros(h.getValueAtPercentile(99.99))).append(" | ")
+                    .append(micros(h.getMaxValue())).append(" | [").append(hgrm).append("](").append(hgrm)
+                    .append(") |\n");
+            }
+            sb.append("\n![latency](latency.png)\n\n");
+            sb.append("The x axis is 1/(1 - percentile) on a log scale, as HdrHistogram's plotter draws the ")
+                .append("`.hgrm` files: 10 = p90, 100 = p99, 1000 = p99.9.\n");
+        }
+        return sb.toString();
+    }
+
+    private List<String> writeHistograms(final List<QueryMeasurement> results) throws IOException
+    {
+        final List<String> files = new ArrayList<>();
+        for (final QueryMeasurement m : results)
+        {
+            final Histogram h = m.latencyNanos();
+            if (h == null)
+            {
+                continue;
+            }
+            final String name = "latency-" + m.query() + "-" + m.shards() + "shards.hgrm";
+            try (PrintStream out = new PrintStream(Files.newOutputStream(folder.resolve(name)), false,
+                StandardCharsets.UTF_8))
+            {
+                h.outputPercentileDistribution(out, NANOS_PER_MICRO);
+            }
+            files.add(name);
+        }
+        return files;
+    }
+
+    private void writeThroughputChart(final List<QueryMeasurement> results) throws IOException
+    {
+        final List<String> queries = new ArrayList<>();
+        final TreeSet<Integer> shardCounts = new TreeSet<>();
+        for (final QueryMeasurement m : results)
+        {
+            if (!queries.contains(m.query()))
+            {
+                queries.add(m.query());
+            }
+            shardCounts.add(m.shards());
+        }
+
+        final CategoryChart chart = new CategoryChartBuilder().width(CHART_WIDTH).height(CHART_HEIGHT)
+            .title("Throughput (median of rounds)").xAxisTitle("query").yAxisTitle("events/s").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setYAxisDecimalPattern("#,###");
+
+        final List<Double> baseline = new ArrayList<>();
+        boolean hasBaseline = false;
+        for (final String query : queries)
+        {
+            double value = 0;
+            for (final QueryMeasurement m : results)
+            {
+                if (m.query().equals(query) && m.baselineEventsPerSecond().length > 0)
+                {
+                    value = QueryMeasurement.median(m.baselineEventsPerSecond());
+                    hasBaseline = true;
+                    break;
+                }
+            }
+            baseline.add(value);
+        }
+        if (hasBaseline)
+        {
+            chart.addSeries("baseline (1 thread)", queries, baseline);
+        }
+        for (final int shards : shardCounts)
+        {
+            final List<Double> values = new ArrayList<>();
+            for (final String query : queries)
+            {
+                double value = 0;
+                for (final QueryMeasurement m : results)
+                {
+                    if (m.query().equals(query) && m.shards() == shards)
+                    {
+                        value = QueryMeasurement.median(m.engineEventsPerSecond());
+                    }
+                }
+                values.add(value);
+            }
+            chart.addSeries("engine, " + shards + (shards == 1 ? " shard" : " shards"), queries, values);
+        }
+        BitmapEncoder.saveBitmap(chart, folder.resolve("throughput.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private void writeLatencyChart(final List<QueryMeasurement> results) throws IOException
+    {
+        final XYChart chart = new XYChartBuilder().width(CHART_WIDTH).height(CHART_HEIGHT)
+            .title("Latency by percentile").xAxisTitle("1/(1 - percentile): 10 = p90, 100 = p99, 1000 = p99.9, ...")
+            .yAxisTitle("latency (us)").build();
+        // No tick-label formatting function: XChart then falls back to a linear tick calculator.
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        for (final QueryMeasurement m : results)
+        {
+            final Histogram h = m.latencyNanos();
+            if (h == null || h.getTotalCount() == 0)
+            {
+                continue;
+            }
+            final List<Double> x = new ArrayList<>();
+            final List<Double> y = new ArrayList<>();
+            for (final HistogramIterationValue v : h.percentiles(5))
+            {
+                final double percentile = v.getPercentileLevelIteratedTo();
+                if (percentile >= 100.0)
+                {
+                    break;
+                }
+                x.add(1.0 / (1.0 - percentile / 100.0));
+                y.add(h.highestEquivalentValue(v.getValueIteratedTo()) / NANOS_PER_MICRO);
+            }
+            if (x.isEmpty())
+            {
+                x.add(1.0);
+                y.add(h.getMaxValue() / NANOS_PER_MICRO);
+            }
+            final XYSeries series = chart.addSeries(m.query() + ", " + m.shards() + " shards", x, y);
+            series.setMarker(SeriesMarkers.NONE);
+        }
+        BitmapEncoder.saveBitmap(chart, folder.resolve("latency.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static String spread(final double[] values, final String format)
+    {
+        final double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        final String median = String.format(Locale.ROOT, format, QueryMeasurement.median(values));
+        if (sorted.length == 1)
+        {
+            return median;
+        }
+        return median + " (" + String.format(Locale.ROOT, format, sorted[0]) + " - " +
+            String.format(Locale.ROOT, format, sorted[sorted.length - 1]) + ")";
+    }
+
+    private static String micros(final long nanos)
+    {
+        return String.format(Locale.ROOT, "%,.1f", nanos / NANOS_PER_MICRO);
+    }
+
+    private String environment()
+    {
+        final RuntimeMXBean runtime = ManagementFactory.getRuntimeMXBean();
+        final StringBuilder sb = new StringBuilder(2048);
+        sb.append("# Environment\n\n");
+        sb.append("| item | value |\n| --- | --- |\n");
+        row(sb, "CPU model", cpuModel());
+        row(sb, "cores (available to the JVM)", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        row(sb, "logical processors (/proc/cpuinfo)", String.valueOf(countCpuInfo("processor")));
+        row(sb, "memory (/proc/meminfo MemTotal)", firstValue(Path.of("/proc/meminfo"), "MemTotal"));
+        row(sb, "OS", osName());
+        row(sb, "kernel", System.getProperty("os.version") + " (" + System.getProperty("os.arch") + ")");
+        row(sb, "JVM", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " " +
+            System.getProperty("java.runtime.version", System.getProperty("java.version")));
+        row(sb, "JVM max heap", (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
+        row(sb, "JVM input arguments", "`" + String.join(" ", runtime.getInputArguments()) + "`");
+        row(sb, "git commit", gitCommit());
+        row(sb, "command", command.isEmpty() ? "-" : "`" + command + "`");
+        row(sb, "written", Instant.now().toString());
+        sb.append("\n## Settings\n\n");
+        if (settings.isEmpty())
+        {
+            sb.append("(none passed in)\n");
+        }
+        else
+        {
+            sb.append("| setting | value |\n| --- | --- |\n");
+            for (final Map.Entry<String, String> e : settings.entrySet())
+            {
+                row(sb, e.getKey(), e.getValue());
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void row(final StringBuilder sb, final String name, final String value)
+    {
+        sb.append("| ").append(name).append(" | ").append(value.replace("|", "\\|").replace("\n", "<br>"))
+            .append(" |\n");
+    }
+
+    private static String cpuModel()
+    {
+        final String model = firstValue(Path.of("/proc/cpuinfo"), "model name");
+        return model.equals("unknown") ? System.getProperty("os.arch") + " (no model name in /proc/cpuinfo)" : model;
+    }
+
+    private static int countCpuInfo(final String key)
+    {
+        try
+        {
+            int count = 0;
+            for (final String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8))
+            {
+                if (line.startsWith(key) && line.substring(key.length()).trim().startsWith(":"))
+                {
+                    count++;
+                }
+            }
+            return count;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return 0;
+        }
+    }
+
+    private static String firstValue(final Path file, final String key)
+    {
+        try
+        {
+            for (final String line : Files.readAllLines(file, StandardCharsets.UTF_8))
+            {
+                if (line.startsWith(key))
+                {
+                    final int colon = line.indexOf(':');
+                    if (colon > 0)
+                    {
+                        return line.substring(colon + 1).trim();
+                    }
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ignore)
+        {
+            // Not Linux, or not readable: reported as unknown.
+        }
+        return "unknown";
+    }
+
+    private static String osName()
+    {
+        String pretty = "";
+        try
+        {
+            for (final String line : Files.readAllLines(Path.of("/etc/os-release"), StandardCharsets.UTF_8))
+            {
+                if (line.startsWith("PRETTY_NAME="))
+                {
+                    pretty = " - " + line.substring("PRETTY_NAME=".length()).replace("\"", "");
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ignore)
+        {
+            // No os-release: the JVM's name is enough.
+        }
+        return System.getProperty("os.name") + pretty;
+    }
+
+    private String gitCommit()
+    {
+        try
+        {
+            final Process process = new ProcessBuilder("git", "rev-parse", "HEAD")
+                .directory(gitDirectory.toFile()).redirectErrorStream(true).start();
+            final String output;
+            try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+            {
+                output = reader.readLine();
+            }
+            if (process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0 && output != null)
+            {
+                return output.trim();
+            }
+            process.destroy();
+        }
+        catch (final IOException ex)
+        {
+            return "unavailable (" + ex.getMessage() + ")";
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        return "unavailable";
+    }
+}

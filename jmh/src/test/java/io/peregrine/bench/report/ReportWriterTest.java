@@ -1,0 +1,90 @@
+package io.peregrine.bench.report;
+
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ReportWriterTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldWriteReadmeChartsHistogramsAndEnvironment() throws IOException
+    {
+        final Histogram q0 = histogram(20_000, 1_000_000);
+        final Histogram q5 = histogram(50_000, 2_000_000);
+        final List<QueryMeasurement> results = List.of(
+            new QueryMeasurement("q0", 1, new double[]{ 3.0e6, 3.2e6, 2.9e6 }, new double[]{ 1.5e6, 1.6e6, 1.5e6 }, q0),
+            new QueryMeasurement("q0", 2, new double[]{ 5.0e6, 5.5e6, 5.2e6 }, new double[]{ 1.5e6, 1.6e6, 1.4e6 }, null),
+            new QueryMeasurement("q5", 1, new double[]{ 1.0e6 }, new double[]{ 2.0e6 }, q5));
+
+        final Path folder = dir.resolve("report");
+        final Path readme = new ReportWriter(folder)
+            .command("java -cp benchmarks.jar Example --rate 100000")
+            .setting("rate", 100_000)
+            .setting("generator", "seed=1\neventRate=10000")
+            .write(results);
+
+        final String text = Files.readString(readme, StandardCharsets.UTF_8);
+        assertTrue(text.contains("| q0 | 1 | 3 | 3,000,000 (2,900,000 - 3,200,000) | 1,500,000 (1,500,000 - 1,600,000) | " +
+            "2.00 (1.93 - 2.00) |"), text);
+        assertTrue(text.contains("| q5 | 1 | 1 | 1,000,000 | 2,000,000 | 0.50 |"), text);
+        assertTrue(text.contains("latency-q0-1shards.hgrm"), text);
+        assertTrue(text.contains("| q5 | 1 | " + q5.getTotalCount() + " |"), text);
+
+        for (final String png : List.of("throughput.png", "latency.png"))
+        {
+            final BufferedImage image = ImageIO.read(folder.resolve(png).toFile());
+            assertNotNull(image, png);
+            assertEquals(1000, image.getWidth());
+            assertEquals(600, image.getHeight());
+        }
+
+        final String hgrm = Files.readString(folder.resolve("latency-q5-1shards.hgrm"), StandardCharsets.UTF_8);
+        assertTrue(hgrm.contains("Percentile") && hgrm.contains("1/(1-Percentile)") && hgrm.contains("#[Max"), hgrm);
+        assertTrue(Files.exists(folder.resolve("latency-q0-1shards.hgrm")));
+        assertTrue(Files.notExists(folder.resolve("latency-q0-2shards.hgrm")));
+
+        final String environment = Files.readString(folder.resolve("environment.md"), StandardCharsets.UTF_8);
+        for (final String item : List.of("CPU model", "cores", "memory", "OS", "kernel", "JVM input arguments",
+            "git commit", "java -cp benchmarks.jar Example --rate 100000", "| rate | 100000 |", "seed=1<br>eventRate"))
+        {
+            assertTrue(environment.contains(item), item + " in " + environment);
+        }
+    }
+
+    @Test
+    void shouldWriteThroughputOnlyReportWithoutLatency() throws IOException
+    {
+        final Path folder = dir.resolve("throughput-only");
+        new ReportWriter(folder).write(List.of(new QueryMeasurement("q1", 1, new double[]{ 1e6 }, new double[0], null)));
+        assertNotNull(ImageIO.read(folder.resolve("throughput.png").toFile()));
+        assertTrue(Files.notExists(folder.resolve("latency.png")));
+        assertTrue(Files.readString(folder.resolve("README.md")).contains("| q1 | 1 | 1 | 1,000,000 | - | - |"));
+    }
+
+    private static Histogram histogram(final long count, final long spreadNanos)
+    {
+        final Histogram histogram = new Histogram(3_600_000_000_000L, 3);
+        long x = 12345;
+        for (long i = 0; i < count; i++)
+        {
+            x = x * 6364136223846793005L + 1442695040888963407L;
+            histogram.recordValueWithExpectedInterval(1_000 + Math.floorMod(x >>> 20, spreadNanos), 100_000);
+        }
+        return histogram;
+    }
+}
