@@ -24,8 +24,9 @@ import java.util.zip.CRC32C;
  * backward-shift deletion (no tombstones, so many removes never leave the table slow), and
  * <b>incremental growth</b>: when the load factor is reached a new file of twice the slots is mapped
  * beside the old one and every later insert migrates a bounded number of old slots ({@code
- * growthStepSlots}); lookups check the new region then the old one until the old one is drained,
- * unmapped and deleted. No single insert pays for the whole table.
+ * growthStepSlots}); lookups check the new region then the old one until the old one is drained; its file
+ * is then replaced by the new one and unmapped by a background retirer thread (unmapping and freeing
+ * pages is proportional to the old size). No single insert pays for the whole table.
  * <p>
  * The slot region is mapped in segments of at most 1 GiB each, so a table may be far larger than
  * the 2 GiB of one {@link MappedByteBuffer}. Slots are addressed by raw address.
@@ -58,7 +59,8 @@ import java.util.zip.CRC32C;
  * entries are found by visiting the set pages only. Reopening a table starts a new mark.
  * <p>
  * A growth interrupted by a crash leaves {@code <name>.state.grow} beside the file; opening then
- * fails: restore the table from the last checkpoint. Data pages are written back by the operating
+ * fails: restore the table from the last checkpoint (a {@code .grow} file alone is a finished growth
+ * and is adopted). Data pages are written back by the operating
  * system; {@link #force()} forces them. Durability across machine failures comes from checkpoints.
  * <p>
  * Single writer; no method is thread safe.
@@ -241,8 +243,21 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
         final Path growFile = dir.resolve(name + GROW_SUFFIX);
         if (Files.exists(growFile))
         {
-            throw new StateFileException(growFile, "the process stopped while the table was growing, so its " +
-                "entries are split over two files: delete both files and restore the table from the last checkpoint");
+            if (Files.exists(file))
+            {
+                throw new StateFileException(growFile, "the process stopped while the table was growing, so its " +
+                    "entries are split over two files: delete both files and restore the table from the last " +
+                    "checkpoint");
+            }
+            // Growth had finished and the old file was unlinked; only the rename was missing.
+            try
+            {
+                Files.move(growFile, file, StandardCopyOption.ATOMIC_MOVE);
+            }
+            catch (final IOException ex)
+            {
+                throw new StateFileException(growFile, "cannot rename a completed growth to " + file, ex);
+            }
         }
         if (!Files.exists(file))
         {
@@ -772,9 +787,19 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
         final Region old = draining;
         draining = null;
         drainCursor = 0;
-        // Replacing the old file's name leaves its inode alive while it is mapped; the unmap and the
-        // last close, which cost time proportional to the old region's pages, run on the retirer
-        // thread so that no insert pays for the whole table.
+        // Unlink the old name, then rename the new file to it. Not a rename over the old file: ext4
+        // (auto_da_alloc) would then start writeback of the whole new file inside this insert. The
+        // unlinked inode lives while mapped; the unmap and the last close, which cost time
+        // proportional to the old region's pages, run on the retirer thread. A crash between the two
+        // steps leaves only the complete .grow file, which open() adopts.
+        try
+        {
+            Files.deleteIfExists(old.file);
+        }
+        catch (final IOException ex)
+        {
+            throw new StateFileException(old.file, "cannot delete the drained file (" + ex + ")", ex);
+        }
         current.renameTo(dir.resolve(name + FILE_SUFFIX));
         RETIRER.retire(old);
     }
@@ -1162,7 +1187,7 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
             {
                 try
                 {
-                    Files.move(file, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
                     file = target;
                 }
                 catch (final IOException ex)

@@ -202,6 +202,19 @@ class MappedSlotTableTest
     }
 
     @Test
+    void shouldAdoptCompletedGrowthWhoseRenameWasInterrupted() throws IOException
+    {
+        final Path file = createClosed("adopt");
+        Files.move(file, dir.resolve("adopt.state.grow"));
+        try (MappedSlotTable table = MappedSlotTable.open(dir, "adopt", 8))
+        {
+            assertEquals(file, table.file());
+            assertTrue(table.find(1));
+        }
+        assertFalse(Files.exists(dir.resolve("adopt.state.grow")));
+    }
+
+    @Test
     void shouldRefuseCreatingExistingTable()
     {
         final Path file = createClosed("exists");
