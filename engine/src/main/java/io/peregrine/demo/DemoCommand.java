@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class DemoCommand implements Callable<Integer>
 {
     @CommandLine.Option(names = "--events", description = "Events to generate (default: ${DEFAULT-VALUE}). Ignored with --duration.")
-    long events = 20_000_000;
+    long events = 10_000_000;
 
     @CommandLine.Option(names = "--duration", description = "Run unbounded for this many seconds instead of a fixed event count.")
     int durationSeconds;
