@@ -9,7 +9,10 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Nexmark events as JSON lines in the form the Flink Nexmark suite writes to and reads from Kafka
@@ -123,7 +126,19 @@ public final class NexmarkJson
         out.append((byte)'"');
         final byte[] bytes = value.bytes();
         final int length = value.length();
-        for (int i = 0; i < length; i++)
+        int clean = 0;
+        while (clean < length)
+        {
+            final byte b = bytes[clean];
+            if (b == '"' || b == '\\' || (b >= 0 && b < 0x20))
+            {
+                break;
+            }
+            clean++;
+        }
+        // Generated text never needs escaping: copy the clean prefix in one go.
+        out.append(bytes, 0, clean);
+        for (int i = clean; i < length; i++)
         {
             final byte b = bytes[i];
             if (b == '"' || b == '\\')
@@ -140,6 +155,67 @@ public final class NexmarkJson
             }
         }
         out.append((byte)'"');
+    }
+
+    /**
+     * Print the writer's and the reader's rates and the reader's allocation per line: writes generated events to a
+     * file, then reads them back (dead letters to a second file).
+     * <p>
+     * {@code java -cp jmh/target/benchmarks.jar io.peregrine.bench.nexmark.NexmarkJson [events] [rounds] [dir]}
+     *
+     * @param args events (default 2,000,000), rounds (default 3), directory for the files (default java.io.tmpdir).
+     * @throws IOException if the files cannot be written or read.
+     */
+    public static void main(final String[] args) throws IOException
+    {
+        final long events = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000L;
+        final int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        final Path dir = Path.of(args.length > 2 ? args[2] : System.getProperty("java.io.tmpdir"));
+        final Path file = Files.createTempFile(dir, "nexmark-", ".json");
+        final Path deadLetters = Files.createTempFile(dir, "nexmark-", ".dead");
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final long tid = Thread.currentThread().getId();
+        final NexmarkEvent event = new NexmarkEvent();
+        try
+        {
+            for (int round = 0; round < rounds; round++)
+            {
+                final NexmarkGenerator generator = new NexmarkGenerator(new NexmarkConfig().maxEvents(events));
+                long start = System.nanoTime();
+                try (Writer writer = new Writer(new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)))
+                {
+                    while (generator.next(event))
+                    {
+                        writer.write(event);
+                    }
+                }
+                final long writeNs = System.nanoTime() - start;
+                final long bytes = Files.size(file);
+                start = System.nanoTime();
+                final long allocatedBefore = threads.getThreadAllocatedBytes(tid);
+                final long read;
+                try (Reader reader = new Reader(Files.newInputStream(file), Files.newOutputStream(deadLetters)))
+                {
+                    while (reader.next(event))
+                    {
+                        // Read only: the rate of parsing into the reused event.
+                    }
+                    read = reader.eventCount();
+                }
+                final long allocated = threads.getThreadAllocatedBytes(tid) - allocatedBefore;
+                final long readNs = System.nanoTime() - start;
+                System.out.printf("round %d: write %,.0f events/s (generator included, %.1f MB/s), " +
+                    "read %,.0f events/s (%.1f MB/s), read allocation %.0f bytes/line, %d bytes/event on disk%n",
+                    round, events * 1e9 / writeNs, bytes * 1e3 / writeNs, read * 1e9 / readNs, bytes * 1e3 / readNs,
+                    (double)allocated / read, bytes / events);
+            }
+        }
+        finally
+        {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(deadLetters);
+        }
     }
 
     /**
@@ -245,12 +321,13 @@ public final class NexmarkJson
         private final JsonFactory factory = new JsonFactory();
         private final InputStream in;
         private final OutputStream deadLetter;
-        private final byte[] chunk = new byte[64 * 1024];
         private final Utf8Text deadLetterLine = new Utf8Text(1024);
-        private byte[] line = new byte[4096];
-        private int lineLength;
-        private int chunkPosition;
-        private int chunkLimit;
+        private byte[] buffer = new byte[256 * 1024];
+        private int position;
+        private int regionEnd;
+        private int dataEnd;
+        private JsonParser parser;
+        private int parserStart;
         private boolean endOfInput;
         private long lineNumber;
         private long eventCount;
@@ -279,29 +356,62 @@ public final class NexmarkJson
          */
         public boolean next(final NexmarkEvent event) throws IOException
         {
-            while (readLine())
+            while (true)
             {
-                lineNumber++;
-                if (isBlank())
+                if (position >= regionEnd && !fill())
                 {
-                    continue;
+                    return false;
+                }
+                if (parser == null)
+                {
+                    parser = factory.createParser(buffer, position, regionEnd - position);
+                    parserStart = position;
                 }
                 reason = null;
+                boolean parsed = false;
                 try
                 {
-                    if (parseLine(event))
+                    final JsonToken first = parser.nextToken();
+                    if (first == null)
                     {
-                        eventCount++;
-                        return true;
+                        // Only blank lines left in the region.
+                        lineNumber += count(position, regionEnd, (byte)'\n');
+                        position = regionEnd;
+                        closeParser();
+                        continue;
                     }
+                    parsed = parseObject(first, event);
                 }
                 catch (final JsonProcessingException ex)
                 {
                     reason = "invalid JSON: " + ex.getOriginalMessage().replace('\n', ' ').replace('\t', ' ');
                 }
-                deadLetter(reason == null ? "malformed" : reason);
+
+                final int lineStart = skipBlankLines(position);
+                final int lineEnd = indexOf(lineStart, regionEnd, (byte)'\n');
+                lineNumber++;
+                position = lineEnd < regionEnd ? lineEnd + 1 : regionEnd;
+                if (parsed)
+                {
+                    final int objectEnd = parserStart + (int)parser.currentLocation().getByteOffset();
+                    if (objectEnd > lineEnd)
+                    {
+                        reason = "not one JSON object per line";
+                    }
+                    else if (!isBlank(objectEnd, lineEnd))
+                    {
+                        reason = "trailing content after the object";
+                    }
+                    else
+                    {
+                        eventCount++;
+                        return true;
+                    }
+                }
+                // The parser's state is unknown after a bad line: start a new one on the next line.
+                closeParser();
+                deadLetter(lineStart, lineEnd, reason == null ? "malformed" : reason);
             }
-            return false;
         }
 
         /**
@@ -335,6 +445,7 @@ public final class NexmarkJson
         {
             try
             {
+                closeParser();
                 in.close();
             }
             finally
@@ -343,11 +454,11 @@ public final class NexmarkJson
             }
         }
 
-        private boolean parseLine(final NexmarkEvent event) throws IOException
+        private boolean parseObject(final JsonToken first, final NexmarkEvent event) throws IOException
         {
-            try (JsonParser parser = factory.createParser(line, 0, lineLength))
+            final JsonParser parser = this.parser;
             {
-                if (parser.nextToken() != JsonToken.START_OBJECT)
+                if (first != JsonToken.START_OBJECT)
                 {
                     reason = "not a JSON object";
                     return false;
@@ -398,11 +509,6 @@ public final class NexmarkJson
                 if (token != JsonToken.END_OBJECT)
                 {
                     reason = "invalid JSON: unexpected " + token;
-                    return false;
-                }
-                if (parser.nextToken() != null)
-                {
-                    reason = "trailing content after the object";
                     return false;
                 }
                 switch (type)
@@ -655,20 +761,47 @@ public final class NexmarkJson
             return SqlTimestamp.parse(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
         }
 
-        private void deadLetter(final String why) throws IOException
+        private void deadLetter(final int lineStart, final int lineEnd, final String why) throws IOException
         {
             malformedCount++;
+            final int end = lineEnd > lineStart && buffer[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
             final Utf8Text out = deadLetterLine.clear();
             out.appendPadded(lineNumber, 1).append((byte)'\t').append(why).append((byte)'\t');
-            out.append(line, 0, lineLength).append((byte)'\n');
+            out.append(buffer, lineStart, end - lineStart).append((byte)'\n');
             deadLetter.write(out.bytes(), 0, out.length());
         }
 
-        private boolean isBlank()
+        private void closeParser() throws IOException
         {
-            for (int i = 0; i < lineLength; i++)
+            if (parser != null)
             {
-                final byte b = line[i];
+                parser.close();
+                parser = null;
+            }
+        }
+
+        /** Skip whole blank lines from a line start, counting them; returns the start of the first other line. */
+        private int skipBlankLines(final int from)
+        {
+            int lineStart = from;
+            while (lineStart < regionEnd)
+            {
+                final int lineEnd = indexOf(lineStart, regionEnd, (byte)'\n');
+                if (lineEnd == regionEnd || !isBlank(lineStart, lineEnd))
+                {
+                    return lineStart;
+                }
+                lineNumber++;
+                lineStart = lineEnd + 1;
+            }
+            return lineStart;
+        }
+
+        private boolean isBlank(final int from, final int to)
+        {
+            for (int i = from; i < to; i++)
+            {
+                final byte b = buffer[i];
                 if (b != ' ' && b != '\t' && b != '\r')
                 {
                     return false;
@@ -677,54 +810,96 @@ public final class NexmarkJson
             return true;
         }
 
-        private boolean readLine() throws IOException
+        private int indexOf(final int from, final int to, final byte b)
         {
-            lineLength = 0;
+            for (int i = from; i < to; i++)
+            {
+                if (buffer[i] == b)
+                {
+                    return i;
+                }
+            }
+            return to;
+        }
+
+        private int count(final int from, final int to, final byte b)
+        {
+            int n = 0;
+            for (int i = from; i < to; i++)
+            {
+                n += buffer[i] == b ? 1 : 0;
+            }
+            return n;
+        }
+
+        /**
+         * Move the unread bytes to the front and read until the buffer is full, the input ends, or the input has
+         * nothing more ready and at least one line is complete. The region to parse ends after the last newline, so
+         * a parser never sees a partial line; a line longer than the buffer grows it.
+         */
+        private boolean fill() throws IOException
+        {
+            closeParser();
+            final int remaining = dataEnd - position;
+            System.arraycopy(buffer, position, buffer, 0, remaining);
+            dataEnd = remaining;
+            position = 0;
+            regionEnd = 0;
             while (true)
             {
-                if (chunkPosition == chunkLimit)
+                if (endOfInput)
                 {
+                    regionEnd = dataEnd;
+                    return dataEnd > 0;
+                }
+                if (dataEnd < buffer.length)
+                {
+                    if (read() && in.available() > 0)
+                    {
+                        continue;
+                    }
                     if (endOfInput)
                     {
-                        return lineLength > 0;
+                        continue;
                     }
-                    final int read = in.read(chunk, 0, chunk.length);
-                    if (read < 0)
+                    if (lastIndexOf(0, dataEnd, (byte)'\n') < 0 && dataEnd < buffer.length)
                     {
-                        endOfInput = true;
-                        return lineLength > 0;
+                        continue;
                     }
-                    chunkPosition = 0;
-                    chunkLimit = read;
-                    continue;
                 }
-                int end = chunkPosition;
-                while (end < chunkLimit && chunk[end] != '\n')
+                final int last = lastIndexOf(0, dataEnd, (byte)'\n');
+                if (last >= 0)
                 {
-                    end++;
-                }
-                appendToLine(chunkPosition, end - chunkPosition);
-                if (end < chunkLimit)
-                {
-                    chunkPosition = end + 1;
-                    if (lineLength > 0 && line[lineLength - 1] == '\r')
-                    {
-                        lineLength--;
-                    }
+                    regionEnd = last + 1;
                     return true;
                 }
-                chunkPosition = chunkLimit;
+                buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
             }
         }
 
-        private void appendToLine(final int from, final int count)
+        /** Read once into the free space; false at the end of the input. */
+        private boolean read() throws IOException
         {
-            if (lineLength + count > line.length)
+            final int n = in.read(buffer, dataEnd, buffer.length - dataEnd);
+            if (n < 0)
             {
-                line = java.util.Arrays.copyOf(line, Math.max(line.length * 2, lineLength + count));
+                endOfInput = true;
+                return false;
             }
-            System.arraycopy(chunk, from, line, lineLength, count);
-            lineLength += count;
+            dataEnd += n;
+            return true;
+        }
+
+        private int lastIndexOf(final int from, final int to, final byte b)
+        {
+            for (int i = to - 1; i >= from; i--)
+            {
+                if (buffer[i] == b)
+                {
+                    return i;
+                }
+            }
+            return -1;
         }
     }
 }

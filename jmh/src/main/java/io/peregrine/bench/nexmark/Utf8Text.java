@@ -123,7 +123,16 @@ public final class Utf8Text
     {
         ensureCapacity(length + count);
         final int end = offset + count;
-        for (int i = offset; i < end; i++)
+        int i = offset;
+        // ASCII fast path: one byte per char, capacity already ensured.
+        final byte[] bytes = this.bytes;
+        int len = length;
+        while (i < end && chars[i] < 0x80)
+        {
+            bytes[len++] = (byte)chars[i++];
+        }
+        length = len;
+        for (; i < end; i++)
         {
             final char c = chars[i];
             if (c < 0x80)

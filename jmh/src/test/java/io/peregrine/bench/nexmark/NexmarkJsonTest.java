@@ -116,6 +116,128 @@ class NexmarkJsonTest
     }
 
     @Test
+    void shouldDeadLetterLinesHoldingMoreOrLessThanOneObject() throws IOException
+    {
+        final String good = "{\"event_type\":2,\"bid\":{\"auction\":1000,\"bidder\":2001,\"price\":7,\"channel\":\"c\"," +
+            "\"url\":\"u\",\"dateTime\":\"2026-01-01 00:00:01\",\"extra\":\"\"}}";
+        final String input = good + " " + good + "\n" +                   // 1 two objects
+            good + " x\n" +                                                // 2 trailing garbage
+            "[1,2]\n" +                                                    // 3 not an object
+            "{\"event_type\":2,\n" +                                       // 4 cut short
+            "  \r\n" +                                                     // 5 blank
+            good + "\r\n" +                                                // 6
+            good;                                                          // 7 no final newline
+        final ByteArrayOutputStream deadLetter = new ByteArrayOutputStream();
+        final NexmarkEvent event = new NexmarkEvent();
+        try (NexmarkJson.Reader reader = new NexmarkJson.Reader(stream(input), deadLetter))
+        {
+            assertTrue(reader.next(event));
+            assertEquals(6, reader.lineNumber());
+            assertTrue(reader.next(event));
+            assertEquals(7, reader.lineNumber());
+            assertFalse(reader.next(event));
+            assertEquals(4, reader.malformedCount());
+        }
+        final List<String> dead = List.of(deadLetter.toString(StandardCharsets.UTF_8).split("\n"));
+        assertEquals(4, dead.size(), dead.toString());
+        assertTrue(dead.get(0).startsWith("1\ttrailing content after the object\t{"), dead.get(0));
+        assertTrue(dead.get(1).startsWith("2\t"), dead.get(1));
+        assertTrue(dead.get(2).startsWith("3\tnot a JSON object\t[1,2]"), dead.get(2));
+        assertEquals("4\t", dead.get(3).substring(0, 2));
+        assertTrue(dead.get(3).endsWith("\t{\"event_type\":2,"), dead.get(3));
+    }
+
+    @Test
+    void shouldReadThroughTrickleStreamAndLinesLongerThanTheBuffer() throws IOException
+    {
+        final NexmarkGenerator generator = new NexmarkGenerator(new NexmarkConfig().maxEvents(3_000));
+        final NexmarkEvent event = new NexmarkEvent();
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final NexmarkJson.Writer writer = new NexmarkJson.Writer(bytes);
+        final List<String> expected = new java.util.ArrayList<>();
+        while (generator.next(event))
+        {
+            if (event.eventNumber() == 1_000)
+            {
+                event.bid().extra().clear();
+                for (int i = 0; i < 700_000; i++)
+                {
+                    event.bid().extra().append((byte)('a' + i % 26));
+                }
+            }
+            writer.write(event);
+            expected.add(event.toString().replaceFirst("^NexmarkEvent\\{n=\\d+", "NexmarkEvent{n=-1"));
+        }
+        final byte[] data = bytes.toByteArray();
+        final InputStream trickle = new InputStream()
+        {
+            private int position;
+
+            public int read()
+            {
+                return position < data.length ? data[position++] & 0xFF : -1;
+            }
+
+            public int read(final byte[] b, final int off, final int len)
+            {
+                if (position >= data.length)
+                {
+                    return -1;
+                }
+                final int n = Math.min(Math.min(len, 977), data.length - position);
+                System.arraycopy(data, position, b, off, n);
+                position += n;
+                return n;
+            }
+        };
+        final ByteArrayOutputStream deadLetter = new ByteArrayOutputStream();
+        try (NexmarkJson.Reader reader = new NexmarkJson.Reader(trickle, deadLetter))
+        {
+            int i = 0;
+            while (reader.next(event))
+            {
+                assertEquals(expected.get(i++), event.toString());
+            }
+            assertEquals(3_000, i);
+            assertEquals(0, reader.malformedCount());
+        }
+    }
+
+    @Test
+    void shouldReadWithFewBytesAllocatedPerLine() throws IOException
+    {
+        final NexmarkGenerator generator = new NexmarkGenerator(new NexmarkConfig().maxEvents(100_000));
+        final NexmarkEvent event = new NexmarkEvent();
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final NexmarkJson.Writer writer = new NexmarkJson.Writer(bytes);
+        while (generator.next(event))
+        {
+            writer.write(event);
+        }
+        final byte[] data = bytes.toByteArray();
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        final long tid = Thread.currentThread().getId();
+        long allocated = 0;
+        for (int round = 0; round < 3; round++)
+        {
+            final NexmarkJson.Reader reader = new NexmarkJson.Reader(new ByteArrayInputStream(data),
+                new ByteArrayOutputStream());
+            while (reader.next(event))
+            {
+                if (reader.eventCount() == 1_000)
+                {
+                    allocated = threads.getThreadAllocatedBytes(tid);
+                }
+            }
+            allocated = threads.getThreadAllocatedBytes(tid) - allocated;
+            assertEquals(100_000, reader.eventCount());
+        }
+        // One Jackson parser per 256 KiB region of lines, nothing per event: well under 64 bytes a line.
+        assertTrue(allocated < 99_000L * 64, "allocated " + allocated + " bytes for 99,000 lines");
+    }
+
+    @Test
     void shouldReadFieldsInAnyOrderWithUnknownFieldsAndNonAscii() throws IOException
     {
         final String line = "{\"bid\":null,\"auction\":{\"extra\":\"\",\"category\":10,\"seller\":1001,\"zzz\":[1,{}]," +
