@@ -9,7 +9,10 @@ public final class CsvRow
 {
     private final StringBuilder sb = new StringBuilder(256);
     private final ResultSink sink;
+    private final StringBuilder scratch = new StringBuilder(32);
     private boolean first = true;
+    private long cachedSecond = Long.MIN_VALUE;
+    private String cachedPrefix = "";
 
     /**
      * @param sink receives each finished row.
@@ -63,7 +66,20 @@ public final class CsvRow
      */
     public CsvRow addTimestamp(final long epochMs)
     {
-        SqlTimestamp.append(epochMs, separator());
+        final StringBuilder sb = separator();
+        final long second = Math.floorDiv(epochMs, 1000L);
+        if (second != cachedSecond)
+        {
+            // Rows come in time order mostly: format "yyyy-MM-dd HH:mm:ss." once per second.
+            scratch.setLength(0);
+            SqlTimestamp.append(second * 1000L, scratch);
+            scratch.setLength(scratch.length() - 3);
+            cachedPrefix = scratch.toString();
+            cachedSecond = second;
+        }
+        final int millis = (int)(epochMs - second * 1000L);
+        sb.append(cachedPrefix).append((char)('0' + millis / 100)).append((char)('0' + (millis / 10) % 10))
+            .append((char)('0' + millis % 10));
         return this;
     }
 
