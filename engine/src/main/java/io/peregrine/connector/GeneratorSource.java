@@ -19,6 +19,8 @@ public final class GeneratorSource implements Source
     private final RowGenerator generator;
     private final double eventsPerSecond;
     private final int splits;
+    private final double nsPerEvent;
+    private volatile long startNs;
 
     /**
      * @param schema          of the rows.
@@ -39,6 +41,7 @@ public final class GeneratorSource implements Source
         this.generator = generator;
         this.eventsPerSecond = eventsPerSecond;
         this.splits = splits;
+        this.nsPerEvent = eventsPerSecond > 0 ? 1e9 / eventsPerSecond : 0;
     }
 
     public Schema schema()
@@ -56,38 +59,46 @@ public final class GeneratorSource implements Source
         return splits > 0 ? splits : shards;
     }
 
-    public SplitReader createReader(final int split, final int splitCount, final SourceContext context)
+    public synchronized SplitReader createReader(final int split, final int splitCount, final SourceContext context)
     {
+        if (startNs == 0)
+        {
+            startNs = context.nanoClock().nanoTime();
+        }
         return new Reader(split, splitCount, context.nanoClock());
     }
 
     /**
      * @param index of an event.
-     * @param startNs when the split started (nano clock).
-     * @param splitCount splits.
-     * @return when a paced generator intends to emit that event.
+     * @return when a paced generator intends to emit that event (nano clock): the schedule is
+     * absolute, fixed when the first split is created, so a stalled shard falls behind it and then
+     * catches up rather than shifting it (the basis of latency measurement without coordinated
+     * omission: stamp rows with this, not with the time they were actually made).
      */
-    public long intendedNs(final long index, final long startNs, final int splitCount)
+    public long intendedNs(final long index)
     {
-        final long perSplit = index / splitCount;
-        return startNs + (long)(perSplit * splitCount * 1e9 / eventsPerSecond);
+        return startNs + (long)(index * nsPerEvent);
+    }
+
+    /**
+     * @return start of the pacing schedule (nano clock), 0 before the job started.
+     */
+    public long startNs()
+    {
+        return startNs;
     }
 
     private final class Reader implements SplitReader
     {
         private final int splitCount;
         private final NanoClock clock;
-        private final long intervalNs;
         private long next;
-        private long nextDueNs;
-        private boolean started;
 
         Reader(final int split, final int splitCount, final NanoClock clock)
         {
             this.splitCount = splitCount;
             this.clock = clock;
             this.next = split;
-            this.intervalNs = eventsPerSecond > 0 ? (long)(splitCount * 1e9 / eventsPerSecond) : 0;
         }
 
         public int poll(final SourceOutput out, final int limit)
@@ -96,23 +107,9 @@ public final class GeneratorSource implements Source
             {
                 return END;
             }
-            int budget = limit;
-            if (intervalNs > 0)
-            {
-                final long now = clock.nanoTime();
-                if (!started)
-                {
-                    started = true;
-                    nextDueNs = now;
-                }
-                if (now < nextDueNs)
-                {
-                    return 0;
-                }
-                budget = (int)Math.min(limit, 1 + (now - nextDueNs) / intervalNs);
-            }
+            final long now = nsPerEvent > 0 ? clock.nanoTime() : 0;
             int emitted = 0;
-            while (emitted < budget && next < count)
+            while (emitted < limit && next < count && (nsPerEvent == 0 || intendedNs(next) <= now))
             {
                 final RowWriter writer = out.next();
                 generator.generate(next, writer);
@@ -120,7 +117,6 @@ public final class GeneratorSource implements Source
                 next += splitCount;
                 emitted++;
             }
-            nextDueNs += emitted * intervalNs;
             return emitted;
         }
 

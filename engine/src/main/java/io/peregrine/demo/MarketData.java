@@ -46,7 +46,7 @@ public final class MarketData implements RowGenerator
 
     private final int instruments;
     private final long eventsPerEventSecond;
-    private final boolean stampIngest;
+    private final IngestStamp ingestStamp;
     private final byte[] symbols;
     private final double[] basePrice;
     private final double[] period;
@@ -57,16 +57,34 @@ public final class MarketData implements RowGenerator
      */
     public MarketData(final int instruments, final long eventsPerEventSecond)
     {
-        this(instruments, eventsPerEventSecond, true);
+        this(instruments, eventsPerEventSecond, IngestStamp.NOW);
+    }
+
+    /**
+     * What goes into {@code ingest_ns}, the start of every latency measurement.
+     */
+    @FunctionalInterface
+    public interface IngestStamp
+    {
+        /** The nano time the event was generated. */
+        IngestStamp NOW = index -> System.nanoTime();
+        /** Zero: byte-for-byte reproducible output. */
+        IngestStamp NONE = index -> 0;
+
+        /**
+         * @param index of the event.
+         * @return nano time to stamp; for a paced source, its intended send time
+         * ({@code GeneratorSource::intendedNs}), which corrects for coordinated omission.
+         */
+        long ingestNs(long index);
     }
 
     /**
      * @param instruments          in the universe.
      * @param eventsPerEventSecond events per second of event time.
-     * @param stampIngest          write the nano time of generation into ingest_ns (else 0, for
-     *                             byte-for-byte reproducible output).
+     * @param ingestStamp          what to write into ingest_ns.
      */
-    public MarketData(final int instruments, final long eventsPerEventSecond, final boolean stampIngest)
+    public MarketData(final int instruments, final long eventsPerEventSecond, final IngestStamp ingestStamp)
     {
         if (instruments < 1 || instruments > 1_000_000)
         {
@@ -78,7 +96,7 @@ public final class MarketData implements RowGenerator
         }
         this.instruments = instruments;
         this.eventsPerEventSecond = eventsPerEventSecond;
-        this.stampIngest = stampIngest;
+        this.ingestStamp = ingestStamp;
         this.symbols = new byte[instruments * 8];
         this.basePrice = new double[instruments];
         this.period = new double[instruments];
@@ -147,7 +165,7 @@ public final class MarketData implements RowGenerator
             .putLong(QTY, kind == TRADE ? 1 + ((h >>> 24) & 0x3FF) : 0)
             .putDouble(BID, round(mid - halfSpread))
             .putDouble(ASK, round(mid + halfSpread))
-            .putLong(INGEST_NS, stampIngest ? System.nanoTime() : 0);
+            .putLong(INGEST_NS, ingestStamp.ingestNs(index));
         buffer.putBytes(base + SYMBOL.offset(), symbols, instrument * 8, 8);
     }
 

@@ -25,6 +25,7 @@ import static io.peregrine.demo.MarketData.TS;
  *   market data -+- trades -> keyBy instrument -> 1 s tumbling OHLC/VWAP bars -+-> bars sink
  *                |                                                               +-> all bars -> top-N most active per second
  *                |         -> keyBy instrument -> 5 s window sliding by 1 s: price range -> price-move alerts
+ *                |         -> keyBy instrument -> running VWAP per trade (if a ticks sink is given)
  *                +- quotes -> keyBy instrument -> 1 s average spread
  * </pre>
  */
@@ -68,7 +69,18 @@ public final class TradingJob
         public Sink top;
         public Sink alerts;
         public Sink spreads;
+        /** Per-trade running VWAP of the instrument, one row per trade (optional). */
+        public Sink ticks;
     }
+
+    public static final Schema TICK = Schema.builder("tick")
+        .int64("instrument").timestamp("ts").float64("price").float64("vwap").int64("trades").int64("ingest_ns").build();
+    public static final Field.Int64 K_INSTRUMENT = TICK.int64("instrument");
+    public static final Field.Timestamp K_TS = TICK.timestamp("ts");
+    public static final Field.Float64 K_PRICE = TICK.float64("price");
+    public static final Field.Float64 K_VWAP = TICK.float64("vwap");
+    public static final Field.Int64 K_TRADES = TICK.int64("trades");
+    public static final Field.Int64 K_INGEST = TICK.int64("ingest_ns");
 
     private TradingJob()
     {
@@ -99,6 +111,32 @@ public final class TradingJob
                     .putLong(T_INGEST, in.getLong(INGEST_NS));
                 out.buffer().putBytes(out.offset() + T_SYMBOL.offset(), in.buffer(), in.offset() + MarketData.SYMBOL.offset(), 8);
             });
+
+        if (sinks.ticks != null)
+        {
+            // Tick to signal: every trade updates its instrument's running VWAP (state: notional, volume,
+            // trades) and emits it at once. Its latency is the engine's per-event latency.
+            trades.keyBy("by-instrument-ticks", T_INSTRUMENT)
+                .process("running-vwap", TICK, 24, (in, ctx, out) ->
+                {
+                    final org.agrona.MutableDirectBuffer state = ctx.state();
+                    final double notional = state.getDouble(0) + in.getDouble(T_NOTIONAL);
+                    final long volume = state.getLong(8) + in.getLong(T_QTY);
+                    final long count = state.getLong(16) + 1;
+                    state.putDouble(0, notional);
+                    state.putLong(8, volume);
+                    state.putLong(16, count);
+                    out.next()
+                        .putLong(K_INSTRUMENT, ctx.key())
+                        .putTimestamp(K_TS, in.getTimestamp(T_TS))
+                        .putDouble(K_PRICE, in.getDouble(T_PRICE))
+                        .putDouble(K_VWAP, notional / volume)
+                        .putLong(K_TRADES, count)
+                        .putLong(K_INGEST, in.getLong(T_INGEST));
+                    out.emit();
+                })
+                .sink("ticks", sinks.ticks);
+        }
 
         final DataStream rawBars = trades
             .keyBy("by-instrument", T_INSTRUMENT)

@@ -17,7 +17,7 @@ class TradingJobDeterminismTest
 {
     private static List<List<String>> run(final int shards)
     {
-        final MarketData data = new MarketData(300, 20_000, false);
+        final MarketData data = new MarketData(300, 20_000, MarketData.IngestStamp.NONE);
         final TradingJob.Sinks sinks = new TradingJob.Sinks();
         final CollectSink bars = Sinks.collect();
         final CollectSink top = Sinks.collect();
@@ -79,7 +79,7 @@ class TradingJobDeterminismTest
     @Test
     void shouldComputeBarsThatAgreeWithAHandWrittenLoop()
     {
-        final MarketData data = new MarketData(50, 10_000, false);
+        final MarketData data = new MarketData(50, 10_000, MarketData.IngestStamp.NONE);
         final int events = 50_000;
         final TradingJob.Sinks sinks = new TradingJob.Sinks();
         final CollectSink bars = Sinks.collect();

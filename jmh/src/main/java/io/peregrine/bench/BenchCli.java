@@ -1,0 +1,143 @@
+package io.peregrine.bench;
+
+import io.peregrine.bench.report.QueryMeasurement;
+import io.peregrine.bench.report.ReportWriter;
+import io.peregrine.bench.trading.TradingBenchmark;
+import picocli.CommandLine;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code peregrine bench}: the benchmark suite. {@code trading} runs the trading workload and
+ * writes a report; {@code jmh ...} runs the JMH microbenchmarks with JMH's own options.
+ */
+@CommandLine.Command(
+    name = "peregrine bench",
+    mixinStandardHelpOptions = true,
+    description = "Peregrine's benchmark suite; reports go to perf-reports/.",
+    subcommands = { BenchCli.Trading.class, BenchCli.Jmh.class, CommandLine.HelpCommand.class })
+public final class BenchCli implements Runnable
+{
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public void run()
+    {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: see 'peregrine bench --help'");
+    }
+
+    static Path reportFolder(final Path root, final String name)
+    {
+        return root.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm")) + "-" + name);
+    }
+
+    @CommandLine.Command(name = "trading", mixinStandardHelpOptions = true,
+        description = "Trading workload: results checked against the hand-written baseline, throughput at 1..N shards " +
+            "beside it, tick latency at fixed rates (coordinated-omission corrected).")
+    static final class Trading implements Callable<Integer>
+    {
+        @CommandLine.Option(names = "--quick", description = "About a minute: fewer events, one round, short latency runs.")
+        boolean quick;
+
+        @CommandLine.Option(names = "--events", description = "Events per throughput run (default: ${DEFAULT-VALUE}).")
+        long events = 5_000_000;
+
+        @CommandLine.Option(names = "--rounds", description = "Interleaved rounds (default: ${DEFAULT-VALUE}).")
+        int rounds = 3;
+
+        @CommandLine.Option(names = "--shards", description = "Largest shard count (default: available processors).")
+        int shards = Runtime.getRuntime().availableProcessors();
+
+        @CommandLine.Option(names = "--latency-seconds", description = "Length of each fixed-rate run (default: ${DEFAULT-VALUE}).")
+        int latencySeconds = 10;
+
+        @CommandLine.Option(names = "--rates", split = ",", description = "Extra fixed rates in events/s (default: 1000000).")
+        double[] rates = { 1_000_000 };
+
+        @CommandLine.Option(names = "--idle-strategy", description = "Shard idle strategy (default: ${DEFAULT-VALUE}).")
+        String idleStrategy = "yield";
+
+        @CommandLine.Option(names = "--out", description = "Report root (default: ${DEFAULT-VALUE}).")
+        Path out = Path.of("perf-reports");
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        public Integer call() throws Exception
+        {
+            if (events < 100_000 || rounds < 1 || shards < 1 || latencySeconds < 1)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--events must be >= 100000, --rounds, --shards and --latency-seconds >= 1");
+            }
+            final TradingBenchmark.Settings settings = new TradingBenchmark.Settings();
+            settings.events = quick ? 1_000_000 : events;
+            settings.rounds = quick ? 1 : rounds;
+            settings.maxShards = shards;
+            settings.latencySeconds = quick ? 4 : latencySeconds;
+            settings.absoluteRates = rates;
+            settings.idleStrategy = idleStrategy;
+            System.out.println("Trading workload benchmark" + (quick ? " (quick)" : ""));
+            final List<QueryMeasurement> results = new TradingBenchmark(settings, System.out).run();
+            final Path folder = new ReportWriter(reportFolder(out, "trading"))
+                .title("Peregrine trading workload")
+                .command("./peregrine bench trading " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
+                .setting("events per throughput run", settings.events)
+                .setting("rounds", settings.rounds)
+                .setting("shards", "1.." + settings.maxShards)
+                .setting("instruments", settings.instruments)
+                .setting("event-time rate", settings.eventTimeRate)
+                .setting("latency run seconds (20% warm-up)", settings.latencySeconds)
+                .setting("fixed rates", "50% and 80% of the best measured, and " + Arrays.toString(rates))
+                .setting("idle strategy", settings.idleStrategy)
+                .setting("latency", "tick path: trade -> keyBy -> running VWAP -> sink; sink time - intended send time")
+                .write(results);
+            System.out.println("Report: " + folder);
+            return 0;
+        }
+    }
+
+    @CommandLine.Command(name = "jmh", description = "JMH microbenchmarks; arguments go to JMH (try: jmh -h, jmh -l).")
+    static final class Jmh implements Callable<Integer>
+    {
+        @CommandLine.Parameters(arity = "0..*", description = "JMH arguments")
+        String[] args = new String[0];
+
+        @CommandLine.Unmatched
+        String[] unmatched = new String[0];
+
+        public Integer call() throws Exception
+        {
+            final String[] all = new String[args.length + unmatched.length];
+            System.arraycopy(unmatched, 0, all, 0, unmatched.length);
+            System.arraycopy(args, 0, all, unmatched.length, args.length);
+            org.openjdk.jmh.Main.main(all);
+            return 0;
+        }
+    }
+
+    public static int execute(final String... args)
+    {
+        final CommandLine cl = new CommandLine(new BenchCli());
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) ->
+        {
+            commandLine.getErr().println("peregrine bench: " + e.getMessage());
+            if (Boolean.getBoolean("peregrine.debug"))
+            {
+                e.printStackTrace(commandLine.getErr());
+            }
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    public static void main(final String[] args)
+    {
+        System.exit(execute(args));
+    }
+}
