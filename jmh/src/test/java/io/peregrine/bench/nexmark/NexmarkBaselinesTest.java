@@ -183,17 +183,21 @@ class NexmarkBaselinesTest
     void shouldRunEveryBaselineOverGeneratedEventsWithoutLateEvents()
     {
         final NexmarkEvent event = new NexmarkEvent();
-        for (final String query : NexmarkBaselines.QUERIES)
+        for (final int rate : new int[]{ 10_000, NexmarkConfig.DEFAULT_EVENT_RATE })
         {
-            final NexmarkBaselines.DigestSink first = new NexmarkBaselines.DigestSink();
-            final NexmarkBaselines.DigestSink second = new NexmarkBaselines.DigestSink();
-            final NexmarkBaseline a = NexmarkBaselines.create(query, first, clock());
-            final NexmarkBaseline b = NexmarkBaselines.create(query, second, clock());
-            NexmarkBaselines.run(new NexmarkGenerator(new NexmarkConfig().maxEvents(200_000)), a, event);
-            NexmarkBaselines.run(new NexmarkGenerator(new NexmarkConfig().maxEvents(200_000)), b, event);
-            assertTrue(first.rows() > 0, query);
-            assertEquals(first.digest(), second.digest(), query);
-            assertEquals(0, a.lateEvents(), query);
+            for (final String query : NexmarkBaselines.QUERIES)
+            {
+                final NexmarkBaselines.DigestSink first = new NexmarkBaselines.DigestSink();
+                final NexmarkBaselines.DigestSink second = new NexmarkBaselines.DigestSink();
+                final NexmarkBaseline a = NexmarkBaselines.create(query, first, clock());
+                final NexmarkBaseline b = NexmarkBaselines.create(query, second, clock());
+                final NexmarkConfig config = new NexmarkConfig().maxEvents(200_000).eventRate(rate);
+                NexmarkBaselines.run(new NexmarkGenerator(config), a, event);
+                NexmarkBaselines.run(new NexmarkGenerator(config), b, event);
+                assertTrue(first.rows() > 0, query + " at " + rate);
+                assertEquals(first.digest(), second.digest(), query);
+                assertEquals(0, a.lateEvents(), query);
+            }
         }
     }
 
