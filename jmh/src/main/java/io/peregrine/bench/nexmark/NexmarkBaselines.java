@@ -1,5 +1,9 @@
 package io.peregrine.bench.nexmark;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -74,6 +78,45 @@ public final class NexmarkBaselines
         }
         baseline.finish();
         return count;
+    }
+
+    /**
+     * Feed every well-formed event of a JSON-lines reader to a baseline, then finish it.
+     *
+     * @param reader   source, consumed; malformed lines go to its dead letters.
+     * @param baseline query.
+     * @param event    reused holder.
+     * @return number of events fed.
+     * @throws IOException from the reader.
+     */
+    public static long run(final NexmarkJson.Reader reader, final NexmarkBaseline baseline, final NexmarkEvent event)
+        throws IOException
+    {
+        long count = 0;
+        while (reader.next(event))
+        {
+            baseline.onEvent(event);
+            count++;
+        }
+        baseline.finish();
+        return count;
+    }
+
+    /**
+     * Write a result as a CSV file: the header, then the rows in canonical order, one per line.
+     *
+     * @param file   file to write.
+     * @param header CSV header ({@link NexmarkBaseline#header()}).
+     * @param rows   rows in any order.
+     * @throws IOException if the file cannot be written.
+     */
+    public static void writeCanonicalCsv(final Path file, final String header, final List<String> rows)
+        throws IOException
+    {
+        final List<String> lines = new ArrayList<>(rows.size() + 1);
+        lines.add(header);
+        lines.addAll(canonical(rows));
+        Files.write(file, lines, StandardCharsets.UTF_8);
     }
 
     /**

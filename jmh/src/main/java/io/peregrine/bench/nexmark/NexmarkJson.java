@@ -158,6 +158,27 @@ public final class NexmarkJson
     }
 
     /**
+     * Write every event of a generator to a JSON-lines file (the input of another system's Kafka-source run).
+     *
+     * @param generator source, consumed.
+     * @param file      file to write.
+     * @return number of events written.
+     * @throws IOException if the file cannot be written.
+     */
+    public static long writeFile(final NexmarkGenerator generator, final Path file) throws IOException
+    {
+        final NexmarkEvent event = new NexmarkEvent();
+        try (Writer writer = new Writer(new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)))
+        {
+            while (generator.next(event))
+            {
+                writer.write(event);
+            }
+            return writer.lines();
+        }
+    }
+
+    /**
      * Print the writer's and the reader's rates and the reader's allocation per line: writes generated events to a
      * file, then reads them back (dead letters to a second file).
      * <p>

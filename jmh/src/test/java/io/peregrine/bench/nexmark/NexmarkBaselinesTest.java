@@ -1,6 +1,12 @@
 package io.peregrine.bench.nexmark;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -198,6 +204,33 @@ class NexmarkBaselinesTest
                 assertEquals(first.digest(), second.digest(), query);
                 assertEquals(0, a.lateEvents(), query);
             }
+        }
+    }
+
+    @Test
+    void shouldGiveSameResultFromGeneratorAndFromItsJsonFile(@TempDir final Path dir) throws IOException
+    {
+        final NexmarkConfig config = new NexmarkConfig().maxEvents(100_000).eventRate(10_000);
+        final Path file = dir.resolve("events.json");
+        assertEquals(100_000, NexmarkJson.writeFile(new NexmarkGenerator(config), file));
+        final NexmarkEvent event = new NexmarkEvent();
+        for (final String query : List.of("q3", "q5", "q7", "q8", "q11"))
+        {
+            final NexmarkBaselines.CollectingSink fromGenerator = new NexmarkBaselines.CollectingSink();
+            final NexmarkBaselines.CollectingSink fromFile = new NexmarkBaselines.CollectingSink();
+            final NexmarkBaseline baseline = NexmarkBaselines.create(query, fromGenerator, clock());
+            NexmarkBaselines.run(new NexmarkGenerator(config), baseline, event);
+            try (NexmarkJson.Reader reader = new NexmarkJson.Reader(Files.newInputStream(file),
+                new ByteArrayOutputStream()))
+            {
+                NexmarkBaselines.run(reader, NexmarkBaselines.create(query, fromFile, clock()), event);
+            }
+            assertEquals(NexmarkBaselines.canonical(fromGenerator.rows()), NexmarkBaselines.canonical(fromFile.rows()));
+            final Path csv = dir.resolve(query + ".csv");
+            NexmarkBaselines.writeCanonicalCsv(csv, baseline.header(), fromFile.rows());
+            final List<String> lines = Files.readAllLines(csv);
+            assertEquals(baseline.header(), lines.get(0));
+            assertEquals(NexmarkBaselines.canonical(fromFile.rows()), lines.subList(1, lines.size()));
         }
     }
 
