@@ -33,6 +33,7 @@ public final class Job implements AutoCloseable
     private List<Planner.SplitInfo> splits;
     private boolean closed;
     private final long startNs;
+    private MappedStateFactory mappedState;
 
     private Job(final Pipeline pipeline, final JobContext context)
     {
@@ -61,7 +62,21 @@ public final class Job implements AutoCloseable
 
     private void startShards()
     {
-        final Planner planner = new Planner(name, nodes, context, counters);
+        StateFactory state = context.stateFactory();
+        if (state == null)
+        {
+            if ("mapped".equals(context.stateBackend()))
+            {
+                mappedState = new MappedStateFactory(context.stateDir(), name, context.stateInitialCapacity());
+                state = mappedState;
+            }
+            else
+            {
+                final int initial = context.stateInitialCapacity();
+                state = (operator, shard, valueLength) -> new io.peregrine.state.DirectSlotTable(valueLength, initial, 0.7f);
+            }
+        }
+        final Planner planner = new Planner(name, nodes, context, counters, state);
         splits = planner.splits;
         final ShardAgent[] agents = new ShardAgent[runners.length];
         for (int s = 0; s < agents.length; s++)
@@ -204,6 +219,7 @@ public final class Job implements AutoCloseable
         closed = true;
         stopping = true;
         CloseHelper.closeAll(runners);
+        CloseHelper.close(mappedState);
         for (final Node node : nodes)
         {
             if (node.kind == Node.Kind.SINK)

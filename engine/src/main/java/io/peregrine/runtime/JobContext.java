@@ -11,6 +11,8 @@ import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.YieldingIdleStrategy;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
+import io.peregrine.state.StateDirectory;
+
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
@@ -56,6 +58,14 @@ public final class JobContext
     public static final String SESSION_CAPACITY_PROP = "peregrine.window.session.capacity";
     public static final int SESSION_CAPACITY_DEFAULT = 16;
 
+    /** Where keyed state lives: {@code mapped} (memory-mapped files in the state directory) or {@code direct}
+     * (direct memory). Default: {@value}. */
+    public static final String STATE_BACKEND_PROP = "peregrine.state.backend";
+    public static final String STATE_BACKEND_DEFAULT = "mapped";
+
+    /** Node state directory; each job gets a subdirectory, deleted when it ends. */
+    public static final String STATE_DIR_PROP = StateDirectory.Context.DIR_PROP_NAME;
+
     /** Initial slots of each keyed-state table. Default: {@value}. */
     public static final String STATE_INITIAL_CAPACITY_PROP = "peregrine.state.initial.capacity";
     public static final int STATE_INITIAL_CAPACITY_DEFAULT = 1024;
@@ -71,6 +81,8 @@ public final class JobContext
     private int sessionCapacity = Integer.getInteger(SESSION_CAPACITY_PROP, SESSION_CAPACITY_DEFAULT);
     private int stateInitialCapacity = Integer.getInteger(STATE_INITIAL_CAPACITY_PROP, STATE_INITIAL_CAPACITY_DEFAULT);
     private StateFactory stateFactory;
+    private String stateBackend = System.getProperty(STATE_BACKEND_PROP, STATE_BACKEND_DEFAULT);
+    private Path stateDir = Paths.get(System.getProperty(STATE_DIR_PROP, StateDirectory.Context.DIR_DEFAULT));
     private EpochClock epochClock = SystemEpochClock.INSTANCE;
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
     private boolean concluded;
@@ -99,6 +111,8 @@ public final class JobContext
         check(keyGroups >= shards && keyGroups <= 1 << 20, KEY_GROUPS_PROP, keyGroups, ">= shards and <= 2^20");
         check(sessionCapacity >= 1, SESSION_CAPACITY_PROP, sessionCapacity, ">= 1");
         check(stateInitialCapacity >= 16, STATE_INITIAL_CAPACITY_PROP, stateInitialCapacity, ">= 16");
+        check("mapped".equals(stateBackend) || "direct".equals(stateBackend), STATE_BACKEND_PROP, stateBackend,
+            "mapped or direct");
         concluded = true;
         return this;
     }
@@ -248,23 +262,51 @@ public final class JobContext
     }
 
     /**
-     * @return how keyed-state tables are made; default: direct-memory tables of
-     * {@link #stateInitialCapacity()} slots.
+     * @return the keyed-state factory set with {@link #stateFactory(StateFactory)}, or null for the
+     * backend named by {@link #stateBackend()}.
      */
     public StateFactory stateFactory()
     {
-        if (stateFactory == null)
-        {
-            final int initial = stateInitialCapacity;
-            stateFactory = (operator, shard, valueLength) ->
-                new io.peregrine.state.DirectSlotTable(valueLength, initial, 0.7f);
-        }
         return stateFactory;
     }
 
+    /**
+     * @param factory makes keyed-state tables; overrides {@link #stateBackend()}.
+     * @return this.
+     */
     public JobContext stateFactory(final StateFactory factory)
     {
         this.stateFactory = factory;
+        return this;
+    }
+
+    public String stateBackend()
+    {
+        return stateBackend;
+    }
+
+    /**
+     * @param backend {@code mapped} or {@code direct}.
+     * @return this.
+     */
+    public JobContext stateBackend(final String backend)
+    {
+        this.stateBackend = backend;
+        return this;
+    }
+
+    public Path stateDir()
+    {
+        return stateDir;
+    }
+
+    /**
+     * @param dir the node's state directory; each job uses a subdirectory of it.
+     * @return this.
+     */
+    public JobContext stateDir(final Path dir)
+    {
+        this.stateDir = dir;
         return this;
     }
 
@@ -294,6 +336,7 @@ public final class JobContext
     {
         return "shards=" + shards + " idle=" + idleStrategyName + " ring=" + ringCapacity + " sourceBatch=" + sourceBatch +
             " exchangePollLimit=" + exchangePollLimit + " maxRowLength=" + maxRowLength + " keyGroups=" + keyGroups +
-            " deadLetterDir=" + deadLetterDir + " sessionCapacity=" + sessionCapacity;
+            " deadLetterDir=" + deadLetterDir + " sessionCapacity=" + sessionCapacity + " state=" + stateBackend +
+            (stateBackend.equals("mapped") ? " stateDir=" + stateDir : "");
     }
 }

@@ -55,8 +55,21 @@ final class Planner
     final List<SplitInfo> splits = new ArrayList<>();
     private final int[] firstSplitId;
 
-    Planner(final String jobName, final List<Node> nodes, final JobContext context, final JobCounters counters)
+    private final StateFactory stateFactory;
+    private final StateFactory paneFactory;
+
+    Planner(
+        final String jobName,
+        final List<Node> nodes,
+        final JobContext context,
+        final JobCounters counters,
+        final StateFactory stateFactory)
     {
+        this.stateFactory = stateFactory;
+        // Window panes live for one window and are cleared at every firing: direct-memory tables, pooled.
+        final int paneCapacity = context.stateInitialCapacity();
+        this.paneFactory = (operator, shard, valueLength) ->
+            new io.peregrine.state.DirectSlotTable(valueLength, paneCapacity, 0.7f);
         this.jobName = jobName;
         this.nodes = nodes;
         this.context = context;
@@ -134,7 +147,7 @@ final class Planner
     ShardAgent shard(final Job job, final int s)
     {
         final int maxRow = context.maxRowLength();
-        final StateFactory state = context.stateFactory();
+        final StateFactory state = stateFactory;
         final Operator[] in = new Operator[nodes.size()];
         final Object[] out = new Object[nodes.size()];
         final List<SourceRunner> sources = new ArrayList<>();
@@ -206,7 +219,7 @@ final class Planner
                     else
                     {
                         op = new WindowOperator(node.name, node.inputs.get(0).key, node.windows, node.allowedLatenessMs,
-                            fn, node.schema, state, s, maxRow, counters.counter(s, Metric.LATE_RECORDS));
+                            fn, node.schema, paneFactory, s, maxRow, counters.counter(s, Metric.LATE_RECORDS));
                     }
                     break;
                 }

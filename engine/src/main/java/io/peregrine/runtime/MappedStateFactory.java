@@ -1,0 +1,73 @@
+package io.peregrine.runtime;
+
+import io.peregrine.state.SlotTable;
+import io.peregrine.state.StateDirectory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Keyed state in memory-mapped files: one {@link StateDirectory} per job under the node's state
+ * directory, one table file per operator per shard (window panes: one per live window, pooled).
+ * Until checkpoints can restore it, a job's state does not outlive the job: the directory is
+ * deleted when the job ends.
+ */
+final class MappedStateFactory implements StateFactory, AutoCloseable
+{
+    private static final AtomicLong JOBS = new AtomicLong();
+
+    private final StateDirectory directory;
+    private final Path path;
+    private final Map<String, Integer> uses = new HashMap<>();
+
+    MappedStateFactory(final Path root, final String job, final long initialCapacity)
+    {
+        this.path = root.resolve(job + "-" + ProcessHandle.current().pid() + "-" + JOBS.incrementAndGet());
+        this.directory = StateDirectory.open(new StateDirectory.Context()
+            .dir(path)
+            .initialCapacity(initialCapacity)
+            .deleteOnStart(true));
+    }
+
+    Path path()
+    {
+        return path;
+    }
+
+    public synchronized SlotTable create(final String operator, final int shard, final int valueLength)
+    {
+        final String base = StateDirectory.tableName(operator, shard);
+        final int n = uses.merge(base, 1, Integer::sum);
+        return directory.openOrCreate(n == 1 ? base : base + "-" + n, valueLength);
+    }
+
+    public synchronized void close()
+    {
+        directory.close();
+        try (Stream<Path> files = Files.walk(path))
+        {
+            files.sorted(Comparator.reverseOrder()).forEach(p ->
+            {
+                try
+                {
+                    Files.deleteIfExists(p);
+                }
+                catch (final IOException e)
+                {
+                    throw new UncheckedIOException("cannot delete state file " + p, e);
+                }
+            });
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot delete the job's state directory " + path, e);
+        }
+    }
+}
