@@ -56,7 +56,15 @@ public final class Job implements AutoCloseable
     public static Job start(final Pipeline pipeline, final JobContext context)
     {
         final Job job = new Job(pipeline, context);
-        job.startShards();
+        try
+        {
+            job.startShards();
+        }
+        catch (final RuntimeException | Error e)
+        {
+            CloseHelper.quietClose(job.mappedState);
+            throw e;
+        }
         return job;
     }
 
