@@ -36,8 +36,26 @@ public final class RowWriter
         this.buffer = buffer;
         this.offset = offset;
         this.capacity = capacity;
-        this.limit = schema.fixedLength();
-        buffer.setMemory(offset, limit, (byte)0);
+        final int fixed = schema.fixedLength();
+        this.limit = fixed;
+        // Zero the fixed part so unset fields read as 0: word stores for the common small rows,
+        // setMemory (with its call overhead) only for wide ones.
+        if (fixed <= 128)
+        {
+            int i = 0;
+            for (; i + 8 <= fixed; i += 8)
+            {
+                buffer.putLong(offset + i, 0L);
+            }
+            for (; i < fixed; i++)
+            {
+                buffer.putByte(offset + i, (byte)0);
+            }
+        }
+        else
+        {
+            buffer.setMemory(offset, fixed, (byte)0);
+        }
         return this;
     }
 
