@@ -71,9 +71,14 @@ public final class DemoCommand implements Callable<Integer>
             context.shards(shards);
         }
         final long count = durationSeconds > 0 ? Long.MAX_VALUE : events;
-        final MarketData marketData = new MarketData(instruments, eventTimeRate);
+        // Paced, every event is stamped with its intended send time, so a stall counts against every
+        // event it delays (no coordinated omission); unpaced, with the time it was generated.
+        final GeneratorSource[] paced = new GeneratorSource[1];
+        final MarketData marketData = new MarketData(instruments, eventTimeRate,
+            rate > 0 ? index -> paced[0].intendedNs(index) : MarketData.IngestStamp.NOW);
         final GeneratorSource source = rate > 0 ?
             Sources.generator(MarketData.SCHEMA, count, rate, marketData) : Sources.generator(MarketData.SCHEMA, count, marketData);
+        paced[0] = source;
 
         final AtomicLong alerts = new AtomicLong();
         final AtomicLong spreads = new AtomicLong();
@@ -83,6 +88,8 @@ public final class DemoCommand implements Callable<Integer>
         sinks.top = new TopPrinter(out, printEvery);
         sinks.alerts = new AlertPrinter(out, alerts, 5);
         sinks.spreads = (shard, shardCount, schema) -> row -> spreads.incrementAndGet();
+        final LatencySink ticks = new LatencySink(TradingJob.K_INGEST, null);
+        sinks.ticks = ticks;
         final Pipeline pipeline = TradingJob.build(source, top, sinks);
 
         context.conclude();
@@ -115,12 +122,18 @@ public final class DemoCommand implements Callable<Integer>
         final long elapsedNs = System.nanoTime() - startNs;
         final long processed = job.counters().total(Metric.SOURCE_RECORDS);
         final Histogram h = latency.merged();
+        final Histogram t = ticks.merged();
         out.println();
         out.println("Summary");
         out.printf("  events processed   %,d in %.2f s%n", processed, elapsedNs / 1e9);
         out.printf("  throughput         %,.0f events/s on %d shard(s)%n", processed * 1e9 / elapsedNs, context.shards());
         out.printf("  bars               %,d   alerts %,d   spread rows %,d%n", h.getTotalCount(), alerts.get(), spreads.get());
-        out.printf("  bar latency (last trade of the bar ingested -> bar at the sink), %,d bars:%n", h.getTotalCount());
+        out.printf("  tick latency (trade %s -> its instrument's running VWAP at the sink), %,d trades:%n",
+            rate > 0 ? "intended send time" : "generated", t.getTotalCount());
+        out.printf("    p50 %s   p99 %s   p99.9 %s   p99.99 %s   max %s%n",
+            micros(t.getValueAtPercentile(50)), micros(t.getValueAtPercentile(99)), micros(t.getValueAtPercentile(99.9)),
+            micros(t.getValueAtPercentile(99.99)), micros(t.getMaxValue()));
+        out.printf("  bar latency (last trade of the bar generated -> bar at the sink), %,d bars:%n", h.getTotalCount());
         out.printf("    p50 %s   p99 %s   p99.9 %s   max %s%n",
             micros(h.getValueAtPercentile(50)), micros(h.getValueAtPercentile(99)),
             micros(h.getValueAtPercentile(99.9)), micros(h.getMaxValue()));

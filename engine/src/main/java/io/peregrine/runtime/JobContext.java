@@ -42,6 +42,11 @@ public final class JobContext
     public static final String EXCHANGE_POLL_LIMIT_PROP = "peregrine.exchange.poll.limit";
     public static final int EXCHANGE_POLL_LIMIT_DEFAULT = 1024;
 
+    /** Least processing time between two watermarks of a shard's source, in ms; 0 emits one after every
+     * poll batch. Default: {@value}. */
+    public static final String WATERMARK_INTERVAL_MS_PROP = "peregrine.watermark.interval.ms";
+    public static final long WATERMARK_INTERVAL_MS_DEFAULT = 1;
+
     /** Largest row in bytes. Default: {@value}. */
     public static final String MAX_ROW_LENGTH_PROP = "peregrine.max.row.length";
     public static final int MAX_ROW_LENGTH_DEFAULT = 16 * 1024;
@@ -75,6 +80,7 @@ public final class JobContext
     private int ringCapacity = Integer.getInteger(RING_CAPACITY_PROP, RING_CAPACITY_DEFAULT);
     private int sourceBatch = Integer.getInteger(SOURCE_BATCH_PROP, SOURCE_BATCH_DEFAULT);
     private int exchangePollLimit = Integer.getInteger(EXCHANGE_POLL_LIMIT_PROP, EXCHANGE_POLL_LIMIT_DEFAULT);
+    private long watermarkIntervalMs = Long.getLong(WATERMARK_INTERVAL_MS_PROP, WATERMARK_INTERVAL_MS_DEFAULT);
     private int maxRowLength = Integer.getInteger(MAX_ROW_LENGTH_PROP, MAX_ROW_LENGTH_DEFAULT);
     private int keyGroups = Integer.getInteger(KEY_GROUPS_PROP, KEY_GROUPS_DEFAULT);
     private Path deadLetterDir = Paths.get(System.getProperty(DEAD_LETTER_DIR_PROP, DEAD_LETTER_DIR_DEFAULT));
@@ -105,6 +111,7 @@ public final class JobContext
             "a power of two >= 4096");
         check(sourceBatch >= 1, SOURCE_BATCH_PROP, sourceBatch, ">= 1");
         check(exchangePollLimit >= 1, EXCHANGE_POLL_LIMIT_PROP, exchangePollLimit, ">= 1");
+        check(watermarkIntervalMs >= 0, WATERMARK_INTERVAL_MS_PROP, watermarkIntervalMs, ">= 0");
         check(maxRowLength >= 64, MAX_ROW_LENGTH_PROP, maxRowLength, ">= 64");
         check(maxRowLength + 64 <= ringCapacity / 8, MAX_ROW_LENGTH_PROP, maxRowLength,
             "at most an eighth of " + RING_CAPACITY_PROP + " less 64 (" + (ringCapacity / 8 - 64) + ")");
@@ -203,6 +210,21 @@ public final class JobContext
     public JobContext exchangePollLimit(final int messages)
     {
         this.exchangePollLimit = messages;
+        return this;
+    }
+
+    public long watermarkIntervalMs()
+    {
+        return watermarkIntervalMs;
+    }
+
+    /**
+     * @param ms least processing time between two source watermarks; 0 for one after every batch.
+     * @return this.
+     */
+    public JobContext watermarkIntervalMs(final long ms)
+    {
+        this.watermarkIntervalMs = ms;
         return this;
     }
 

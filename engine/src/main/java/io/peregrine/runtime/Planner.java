@@ -359,6 +359,6 @@ final class Planner
         }
         return new SourceRunner(node.name, node.source, node.watermarks, readers, ids, deadLetters,
             context.maxRowLength(), counters.counter(s, Metric.SOURCE_RECORDS), counters.counter(s, Metric.MALFORMED_RECORDS),
-            counters.counter(s, Metric.SOURCE_WATERMARK));
+            counters.counter(s, Metric.SOURCE_WATERMARK), context.watermarkIntervalMs());
     }
 }

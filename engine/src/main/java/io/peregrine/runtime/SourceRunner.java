@@ -32,6 +32,10 @@ final class SourceRunner implements Source.SourceOutput
     private final long bound;
     private final long idleTimeoutMs;
     private final boolean bounded;
+    private final long watermarkIntervalMs;
+    private long lastWatermarkMs = Long.MIN_VALUE / 2;
+    private long nowMs;
+    private boolean watermarkPending;
     private final UnsafeBuffer scratch;
     private final RowWriter writer = new RowWriter();
     private final Row row = new Row();
@@ -56,8 +60,10 @@ final class SourceRunner implements Source.SourceOutput
         final int maxRowLength,
         final AtomicCounter recordsCounter,
         final AtomicCounter malformedCounter,
-        final AtomicCounter watermarkCounter)
+        final AtomicCounter watermarkCounter,
+        final long watermarkIntervalMs)
     {
+        this.watermarkIntervalMs = watermarkIntervalMs;
         this.name = name;
         this.schema = source.schema();
         this.bounded = source.isBounded();
@@ -108,6 +114,7 @@ final class SourceRunner implements Source.SourceOutput
         {
             return 0;
         }
+        this.nowMs = nowMs;
         if (!started)
         {
             started = true;
@@ -178,6 +185,10 @@ final class SourceRunner implements Source.SourceOutput
                 markIdle(i);
             }
         }
+        if (watermarkPending && nowMs - lastWatermarkMs >= watermarkIntervalMs)
+        {
+            emitWatermark();
+        }
         recordsCounter.setOrdered(records);
         malformedCounter.setOrdered(malformed);
         if (endedCount == readers.length)
@@ -187,21 +198,39 @@ final class SourceRunner implements Source.SourceOutput
         return work;
     }
 
+    /**
+     * Watermarks go downstream at most once per interval of processing time (each one costs a
+     * message on every exchange and a pass over the live windows), except the final one.
+     */
     private void advance(final int split, final long watermark)
     {
         if (tracker.update(split, watermark))
         {
             idleSent = false;
-            watermarkCounter.setOrdered(tracker.combined());
-            downstream.onWatermark(tracker.combined());
+            if (tracker.combined() == Long.MAX_VALUE || nowMs - lastWatermarkMs >= watermarkIntervalMs)
+            {
+                emitWatermark();
+            }
+            else
+            {
+                watermarkPending = true;
+            }
         }
+    }
+
+    private void emitWatermark()
+    {
+        watermarkPending = false;
+        lastWatermarkMs = nowMs;
+        watermarkCounter.setOrdered(tracker.combined());
+        downstream.onWatermark(tracker.combined());
     }
 
     private void markIdle(final int split)
     {
         if (tracker.markIdle(split))
         {
-            downstream.onWatermark(tracker.combined());
+            emitWatermark();
         }
         else if (tracker.isIdle() && !idleSent)
         {

@@ -93,7 +93,7 @@ class WindowSemanticsTest
         final DataStream counts = windowed.aggregate("agg", Aggregations.count("n"), Aggregations.sum("sum", VALUE));
         counts.sink("out", results);
         windowed.lateOutput().sink("late-out", late);
-        final Job job = p.execute(new JobContext().shards(1).sourceBatch(1));
+        final Job job = p.execute(new JobContext().shards(1).sourceBatch(1).watermarkIntervalMs(0));
         job.join();
         assertEquals(List.of("1,0,1000,1,1", "1,2000,3000,2,10"), results.sortedRows());
         assertEquals(List.of("1,200,4"), late.rows());
@@ -111,7 +111,7 @@ class WindowSemanticsTest
             .window(Windows.tumbling(1000)).allowedLateness(1000)
             .aggregate("agg", Aggregations.count("n"), Aggregations.sum("sum", VALUE))
             .sink("out", results);
-        final Job job = p.execute(new JobContext().shards(1).sourceBatch(1));
+        final Job job = p.execute(new JobContext().shards(1).sourceBatch(1).watermarkIntervalMs(0));
         job.join();
         // 1500 fires [0,1000) with 1; 200 is within lateness -> refire with 2; 3000 passes cleanup of [0,1000) (999+1000);
         // 300 is then late and dropped.
