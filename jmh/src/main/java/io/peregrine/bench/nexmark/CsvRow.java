@@ -1,7 +1,8 @@
 package io.peregrine.bench.nexmark;
 
 /**
- * Builds one CSV result row in a reused {@link StringBuilder} and hands it to a {@link ResultSink}. Text is quoted
+ * Builds one CSV result row in a reused {@link StringBuilder} and hands it to a {@link ResultSink} (an empty row,
+ * unformatted, when the sink does not {@link ResultSink#wantsText() want text}). Text is quoted
  * (RFC 4180) only when it holds a comma, quote or line break; timestamps are {@code yyyy-MM-dd HH:mm:ss.SSS} UTC as
  * in {@link SqlTimestamp}.
  */
@@ -9,6 +10,7 @@ public final class CsvRow
 {
     private final StringBuilder sb = new StringBuilder(256);
     private final ResultSink sink;
+    private final boolean text;
     private final StringBuilder scratch = new StringBuilder(32);
     private boolean first = true;
     private long cachedSecond = Long.MIN_VALUE;
@@ -20,6 +22,7 @@ public final class CsvRow
     public CsvRow(final ResultSink sink)
     {
         this.sink = sink;
+        this.text = sink.wantsText();
     }
 
     /**
@@ -28,6 +31,10 @@ public final class CsvRow
      */
     public CsvRow add(final long value)
     {
+        if (!this.text)
+        {
+            return this;
+        }
         separator().append(value);
         return this;
     }
@@ -40,6 +47,10 @@ public final class CsvRow
      */
     public CsvRow addDecimal3(final long thousandths)
     {
+        if (!this.text)
+        {
+            return this;
+        }
         separator();
         if (thousandths < 0)
         {
@@ -66,6 +77,10 @@ public final class CsvRow
      */
     public CsvRow addTimestamp(final long epochMs)
     {
+        if (!this.text)
+        {
+            return this;
+        }
         final StringBuilder sb = separator();
         final long second = Math.floorDiv(epochMs, 1000L);
         if (second != cachedSecond)
@@ -89,6 +104,10 @@ public final class CsvRow
      */
     public CsvRow add(final Utf8Text text)
     {
+        if (!this.text)
+        {
+            return this;
+        }
         final int start = separator().length();
         text.appendTo(sb);
         quoteIfNeeded(start);
@@ -101,6 +120,10 @@ public final class CsvRow
      */
     public CsvRow add(final CharSequence text)
     {
+        if (!this.text)
+        {
+            return this;
+        }
         final int start = separator().length();
         sb.append(text);
         quoteIfNeeded(start);

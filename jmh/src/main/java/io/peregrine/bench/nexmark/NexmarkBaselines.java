@@ -158,6 +158,38 @@ public final class NexmarkBaselines
     }
 
     /**
+     * A sink that only counts rows: the baselines skip CSV formatting for it (see {@link ResultSink#wantsText()}).
+     */
+    public static final class CountingSink implements ResultSink
+    {
+        private long rows;
+
+        /**
+         * {@inheritDoc}
+         */
+        public void row(final CharSequence csv)
+        {
+            rows++;
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        public boolean wantsText()
+        {
+            return false;
+        }
+
+        /**
+         * @return number of rows.
+         */
+        public long rows()
+        {
+            return rows;
+        }
+    }
+
+    /**
      * An allocation-free sink that counts rows and folds them into an order-independent digest (the sum of a 64-bit
      * hash of each row), so two systems' results can be compared without keeping or sorting them: equal multisets of
      * rows give equal digests.
@@ -203,7 +235,8 @@ public final class NexmarkBaselines
 
     /**
      * Print the rate of each baseline fed by the generator in the same thread (generator time included), next to the
-     * generator alone, over several rounds.
+     * generator alone, over several rounds: once with rows only counted (no CSV formatting) and once with rows
+     * formatted and digested.
      * <p>
      * {@code java -cp jmh/target/benchmarks.jar io.peregrine.bench.nexmark.NexmarkBaselines [events] [rounds]
      * [queries...]}
@@ -229,15 +262,23 @@ public final class NexmarkBaselines
             System.out.printf("round %d generator %,.0f events/s (%d)%n", round, events * 1e9 / elapsed, checksum & 1);
             for (final String query : queries)
             {
+                final CountingSink counting = new CountingSink();
+                final long[] countingClock = { 0 };
+                final NexmarkBaseline counted = create(query, counting, () -> countingClock[0]++ / 100);
+                start = System.nanoTime();
+                run(new NexmarkGenerator(new NexmarkConfig().maxEvents(events)), counted, event);
+                elapsed = System.nanoTime() - start;
+                final double countedRate = events * 1e9 / elapsed;
+
                 final DigestSink sink = new DigestSink();
                 final long[] clock = { 0 };
                 final NexmarkBaseline baseline = create(query, sink, () -> clock[0]++ / 100);
-                final NexmarkGenerator generator = new NexmarkGenerator(new NexmarkConfig().maxEvents(events));
                 start = System.nanoTime();
-                run(generator, baseline, event);
+                run(new NexmarkGenerator(new NexmarkConfig().maxEvents(events)), baseline, event);
                 elapsed = System.nanoTime() - start;
-                System.out.printf("round %d %-4s %,.0f events/s rows %,d digest %016x late %d%n",
-                    round, query, events * 1e9 / elapsed, sink.rows(), sink.digest(), baseline.lateEvents());
+                System.out.printf("round %d %-4s rows counted %,.0f events/s, rows as CSV %,.0f events/s, " +
+                    "rows %,d digest %016x late %d%n", round, query, countedRate, events * 1e9 / elapsed,
+                    sink.rows(), sink.digest(), baseline.lateEvents());
             }
         }
     }

@@ -11,4 +11,13 @@ public interface ResultSink
      * @param csv one result row.
      */
     void row(CharSequence csv);
+
+    /**
+     * @return false if the sink only counts rows: producers may then skip formatting and pass an empty row, so a
+     * throughput run pays for the query and not for CSV text (compare with an engine writing to a blackhole).
+     */
+    default boolean wantsText()
+    {
+        return true;
+    }
 }

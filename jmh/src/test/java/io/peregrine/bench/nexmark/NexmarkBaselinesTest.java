@@ -201,6 +201,10 @@ class NexmarkBaselinesTest
                 NexmarkBaselines.run(new NexmarkGenerator(config), a, event);
                 NexmarkBaselines.run(new NexmarkGenerator(config), b, event);
                 assertTrue(first.rows() > 0, query + " at " + rate);
+                final NexmarkBaselines.CountingSink counting = new NexmarkBaselines.CountingSink();
+                NexmarkBaselines.run(new NexmarkGenerator(config), NexmarkBaselines.create(query, counting, clock()),
+                    event);
+                assertEquals(first.rows(), counting.rows(), query);
                 assertEquals(first.digest(), second.digest(), query);
                 assertEquals(0, a.lateEvents(), query);
             }
