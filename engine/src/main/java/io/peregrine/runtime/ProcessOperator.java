@@ -6,6 +6,7 @@ import io.peregrine.api.Row;
 import io.peregrine.api.Schema;
 import io.peregrine.api.TimeDomain;
 import io.peregrine.state.SlotTable;
+import io.peregrine.state.TimerQueue;
 import org.agrona.MutableDirectBuffer;
 
 /**
@@ -17,8 +18,10 @@ final class ProcessOperator extends Operator implements KeyedProcessFunction.Con
     private final KeySelector key;
     private final KeyedProcessFunction fn;
     private final SlotTable state;
-    private final TimerHeap eventTimers = new TimerHeap();
-    private final TimerHeap processingTimers = new TimerHeap();
+    private final TimerQueue eventTimers = new TimerQueue();
+    private final TimerQueue processingTimers = new TimerQueue();
+    private final TimerQueue.TimerConsumer onEventTimer = (time, key) -> onTimer(time, key, TimeDomain.EVENT_TIME);
+    private final TimerQueue.TimerConsumer onProcessingTimer = (time, key) -> onTimer(time, key, TimeDomain.PROCESSING_TIME);
     private final RowCollector out;
     private long currentKey;
     private long watermark = Long.MIN_VALUE;
@@ -74,44 +77,33 @@ final class ProcessOperator extends Operator implements KeyedProcessFunction.Con
             return;
         }
         this.watermark = watermark;
-        fire(eventTimers, watermark, TimeDomain.EVENT_TIME);
+        eventTimers.pollDue(watermark, onEventTimer, Integer.MAX_VALUE);
         downstream.onWatermark(watermark);
     }
 
     public int onProcessingTime(final long nowMs)
     {
         this.nowMs = nowMs;
-        return fire(processingTimers, nowMs, TimeDomain.PROCESSING_TIME);
+        return processingTimers.pollDue(nowMs, onProcessingTimer, Integer.MAX_VALUE);
     }
 
-    private int fire(final TimerHeap timers, final long upTo, final TimeDomain domain)
+    private void onTimer(final long time, final long k, final TimeDomain domain)
     {
-        int fired = 0;
-        while (timers.hasDue(upTo))
+        currentKey = k;
+        out.current = null;
+        try
         {
-            final long time = timers.peekTime();
-            final long k = timers.peekKey();
-            if (timers.pop())
-            {
-                currentKey = k;
-                out.current = null;
-                try
-                {
-                    fn.onTimer(time, domain, this, out);
-                }
-                catch (final OperatorException e)
-                {
-                    throw e;
-                }
-                catch (final Throwable t)
-                {
-                    throw new IllegalStateException("operator '" + name + "' failed in onTimer(" + time + ", " + domain +
-                        ") for key " + k + ": " + t, t);
-                }
-                fired++;
-            }
+            fn.onTimer(time, domain, this, out);
         }
-        return fired;
+        catch (final OperatorException e)
+        {
+            throw e;
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("operator '" + name + "' failed in onTimer(" + time + ", " + domain +
+                ") for key " + k + ": " + t, t);
+        }
     }
 
     public long key()
@@ -142,16 +134,18 @@ final class ProcessOperator extends Operator implements KeyedProcessFunction.Con
 
     public void registerEventTimeTimer(final long timestamp)
     {
-        eventTimers.add(timestamp, currentKey);
+        eventTimers.register(timestamp, currentKey);
     }
 
     public void registerProcessingTimeTimer(final long timestamp)
     {
-        processingTimers.add(timestamp, currentKey);
+        processingTimers.register(timestamp, currentKey);
     }
 
     public void close()
     {
         state.close();
+        eventTimers.close();
+        processingTimers.close();
     }
 }

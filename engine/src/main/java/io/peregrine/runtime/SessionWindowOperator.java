@@ -4,6 +4,7 @@ import io.peregrine.api.KeySelector;
 import io.peregrine.api.Row;
 import io.peregrine.api.Schema;
 import io.peregrine.state.SlotTable;
+import io.peregrine.state.TimerQueue;
 import org.agrona.BufferUtil;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -35,7 +36,8 @@ final class SessionWindowOperator extends Operator
     private final int capacity;
     private final int sessionLength;
     private final SlotTable state;
-    private final TimerHeap timers = new TimerHeap();
+    private final TimerQueue timers = new TimerQueue();
+    private final TimerQueue.TimerConsumer onTimer = this::onTimer;
     private final RowCollector out;
     private final AtomicCounter lateCounter;
     private final UnsafeBuffer merged;
@@ -185,7 +187,7 @@ final class SessionWindowOperator extends Operator
         {
             slot.putLong(TIMER_SET, 1);
             slot.putLong(TIMER, due);
-            timers.add(due, k);
+            timers.register(due, k);
         }
     }
 
@@ -217,15 +219,7 @@ final class SessionWindowOperator extends Operator
             return;
         }
         this.watermark = watermark;
-        while (timers.hasDue(watermark))
-        {
-            final long time = timers.peekTime();
-            final long k = timers.peekKey();
-            if (timers.pop())
-            {
-                onTimer(k, time);
-            }
-        }
+        timers.pollDue(watermark, onTimer, Integer.MAX_VALUE);
         downstream.onWatermark(watermark);
         if (lateOutput != null)
         {
@@ -233,7 +227,7 @@ final class SessionWindowOperator extends Operator
         }
     }
 
-    private void onTimer(final long k, final long time)
+    private void onTimer(final long time, final long k)
     {
         if (!state.find(k))
         {
@@ -281,7 +275,7 @@ final class SessionWindowOperator extends Operator
             slot.putLong(TIMER, next);
             if (next != Long.MAX_VALUE)
             {
-                timers.add(next, k);
+                timers.register(next, k);
             }
         }
     }
@@ -298,5 +292,6 @@ final class SessionWindowOperator extends Operator
     public void close()
     {
         state.close();
+        timers.close();
     }
 }
