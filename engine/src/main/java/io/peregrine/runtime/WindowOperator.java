@@ -39,6 +39,8 @@ final class WindowOperator extends Operator
     private boolean[] fired = new boolean[16];
     private int liveWindows;
     private long watermark = Long.MIN_VALUE;
+    private long rangeStart = 1;
+    private long rangeEnd = 0;
     private long cachedStart = Long.MIN_VALUE;
     private SlotTable cachedPane;
     private long emitStart;
@@ -94,8 +96,15 @@ final class WindowOperator extends Operator
         {
             throw OperatorException.wrap(name, row, t);
         }
+        // The latest window start for timestamps in [rangeStart, rangeEnd) is rangeStart: saves a
+        // division per record while records stay within one slide.
+        if (timestamp < rangeStart || timestamp >= rangeEnd)
+        {
+            rangeStart = windows.lastStart(timestamp);
+            rangeEnd = rangeStart + slide;
+        }
         boolean assigned = false;
-        for (long start = windows.lastStart(timestamp); start > timestamp - size; start -= slide)
+        for (long start = rangeStart; start > timestamp - size; start -= slide)
         {
             final long end = start + size;
             if (end - 1 + allowedLateness <= watermark)
