@@ -2,6 +2,7 @@ package io.peregrine.bench;
 
 import io.peregrine.bench.report.QueryMeasurement;
 import io.peregrine.bench.report.ReportWriter;
+import io.peregrine.bench.engine.ChainWorkload;
 import io.peregrine.bench.trading.TradingBenchmark;
 import picocli.CommandLine;
 
@@ -20,7 +21,8 @@ import java.util.concurrent.Callable;
     name = "peregrine bench",
     mixinStandardHelpOptions = true,
     description = "Peregrine's benchmark suite; reports go to perf-reports/.",
-    subcommands = { BenchCli.Trading.class, BenchCli.Jmh.class, CommandLine.HelpCommand.class })
+    subcommands = { BenchCli.Suite.class, BenchCli.Chain.class, BenchCli.Trading.class, BenchCli.Jmh.class,
+        CommandLine.HelpCommand.class })
 public final class BenchCli implements Runnable
 {
     @CommandLine.Spec
@@ -34,6 +36,91 @@ public final class BenchCli implements Runnable
     static Path reportFolder(final Path root, final String name)
     {
         return root.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm")) + "-" + name);
+    }
+
+    @CommandLine.Command(name = "chain", mixinStandardHelpOptions = true,
+        description = "Core path: source -> map -> filter -> keyBy -> tumbling count at 1..N shards beside its baseline.")
+    static final class Chain implements Callable<Integer>
+    {
+        @CommandLine.Option(names = "--quick", description = "About 20 s: fewer events, one round.")
+        boolean quick;
+
+        @CommandLine.Option(names = "--events", description = "Events per run (default: ${DEFAULT-VALUE}).")
+        int events = 20_000_000;
+
+        @CommandLine.Option(names = "--rounds", description = "Interleaved rounds (default: ${DEFAULT-VALUE}).")
+        int rounds = 5;
+
+        @CommandLine.Option(names = "--shards", description = "Largest shard count (default: available processors).")
+        int shards = Runtime.getRuntime().availableProcessors();
+
+        @CommandLine.Option(names = "--out", description = "Report root (default: ${DEFAULT-VALUE}).")
+        Path out = Path.of("perf-reports");
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        public Integer call() throws Exception
+        {
+            final int n = quick ? 5_000_000 : events;
+            final int r = quick ? 1 : rounds;
+            System.out.println("Core chain benchmark" + (quick ? " (quick)" : ""));
+            final List<QueryMeasurement> results = ChainWorkload.measure(n, r, shards, System.out);
+            final Path folder = new ReportWriter(reportFolder(out, "chain"))
+                .title("Peregrine core chain: source -> map -> filter -> keyBy -> tumbling count")
+                .command("./peregrine bench chain " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
+                .setting("events per run", n)
+                .setting("rounds (after one warm-up round)", r)
+                .setting("shards", "1.." + shards)
+                .setting("keys", 10_000)
+                .setting("window", "tumbling 1 s, 10,000 events per window")
+                .setting("idle strategy", "yield")
+                .write(results);
+            System.out.println("Report: " + folder);
+            return 0;
+        }
+    }
+
+    @CommandLine.Command(name = "suite", mixinStandardHelpOptions = true,
+        description = "Every workload (core chain, trading) into one report folder. --quick: about a minute.")
+    static final class Suite implements Callable<Integer>
+    {
+        @CommandLine.Option(names = "--quick", description = "About a minute in all.")
+        boolean quick;
+
+        @CommandLine.Option(names = "--shards", description = "Largest shard count (default: available processors).")
+        int shards = Runtime.getRuntime().availableProcessors();
+
+        @CommandLine.Option(names = "--out", description = "Report root (default: ${DEFAULT-VALUE}).")
+        Path out = Path.of("perf-reports");
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        public Integer call() throws Exception
+        {
+            System.out.println("Peregrine benchmark suite" + (quick ? " (quick)" : ""));
+            final List<QueryMeasurement> results = new java.util.ArrayList<>(
+                ChainWorkload.measure(quick ? 5_000_000 : 20_000_000, quick ? 1 : 5, shards, System.out));
+            final TradingBenchmark.Settings settings = new TradingBenchmark.Settings();
+            settings.events = quick ? 1_000_000 : 5_000_000;
+            settings.rounds = quick ? 1 : 3;
+            settings.maxShards = shards;
+            settings.latencySeconds = quick ? 4 : 15;
+            results.addAll(new TradingBenchmark(settings, System.out).run());
+            final Path folder = new ReportWriter(reportFolder(out, quick ? "suite-quick" : "suite"))
+                .title("Peregrine benchmark suite" + (quick ? " (quick)" : ""))
+                .command("./peregrine bench suite " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
+                .setting("chain", "source -> map -> filter -> keyBy -> tumbling 1 s count, 10,000 keys")
+                .setting("trading events per throughput run", settings.events)
+                .setting("trading latency run seconds (20% warm-up)", settings.latencySeconds)
+                .setting("trading fixed rates", "50% and 80% of the best measured, and 1,000,000 events/s")
+                .setting("trading latency", "tick path: trade -> keyBy -> running VWAP -> sink; sink time - intended send time")
+                .setting("shards", "1.." + shards)
+                .write(results);
+            System.out.println("Report: " + folder);
+            return 0;
+        }
     }
 
     @CommandLine.Command(name = "trading", mixinStandardHelpOptions = true,

@@ -1,0 +1,73 @@
+package io.peregrine.bench.engine;
+
+import io.peregrine.bench.report.QueryMeasurement;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The core-path workload ({@code source -> map -> filter -> keyBy -> tumbling count}) as measured
+ * rounds: engine at 1..N shards interleaved with the hand-written baseline in the same process,
+ * after a check that both give the same counts.
+ */
+public final class ChainWorkload
+{
+    private ChainWorkload()
+    {
+    }
+
+    /**
+     * @param events    per run.
+     * @param rounds    interleaved rounds (plus one unmeasured warm-up round).
+     * @param maxShards largest shard count.
+     * @param out       progress.
+     * @return one measurement per shard count.
+     */
+    public static List<QueryMeasurement> measure(final int events, final int rounds, final int maxShards, final PrintStream out)
+    {
+        final long[] expected = ChainThroughputBenchmark.runBaseline(Math.min(events, 1_000_000));
+        for (int shards = 1; shards <= maxShards; shards++)
+        {
+            final long[] actual = ChainThroughputBenchmark.runEngine(shards, Math.min(events, 1_000_000));
+            if (!Arrays.equals(expected, actual))
+            {
+                throw new IllegalStateException("chain check failed on " + shards + " shard(s): engine " +
+                    Arrays.toString(actual) + ", baseline " + Arrays.toString(expected));
+            }
+        }
+        out.printf("  chain check: engine on 1..%d shard(s) agrees with the baseline (%,d window counts)%n", maxShards, expected[0]);
+
+        final double[][] engine = new double[maxShards + 1][rounds];
+        final double[] baseline = new double[rounds];
+        for (int round = -1; round < rounds; round++)
+        {
+            for (int shards = 1; shards <= maxShards; shards++)
+            {
+                final long start = System.nanoTime();
+                ChainThroughputBenchmark.runEngine(shards, events);
+                final double rate = events * 1e9 / (System.nanoTime() - start);
+                if (round >= 0)
+                {
+                    engine[shards][round] = rate;
+                    out.printf("  chain round %d: engine %d shard(s) %,.0f events/s%n", round + 1, shards, rate);
+                }
+            }
+            final long start = System.nanoTime();
+            ChainThroughputBenchmark.runBaseline(events);
+            final double rate = events * 1e9 / (System.nanoTime() - start);
+            if (round >= 0)
+            {
+                baseline[round] = rate;
+                out.printf("  chain round %d: baseline %,.0f events/s%n", round + 1, rate);
+            }
+        }
+        final List<QueryMeasurement> results = new ArrayList<>();
+        for (int shards = 1; shards <= maxShards; shards++)
+        {
+            results.add(new QueryMeasurement("chain", shards, engine[shards], baseline, null));
+        }
+        return results;
+    }
+}
