@@ -34,8 +34,6 @@ public final class StdoutSink implements Sink
         final StringBuilder line = new StringBuilder();
         return new SinkWriter()
         {
-            private boolean headerPrinted;
-
             public void write(final Row row)
             {
                 if (seen.incrementAndGet() % every != 0)
