@@ -44,11 +44,19 @@ public final class CsvFileSink implements Sink
         final StringBuilder line = new StringBuilder();
         return new SinkWriter()
         {
+            private char[] chars = new char[256];
+
             public void write(final Row row) throws IOException
             {
                 line.setLength(0);
                 row.appendCsv(line).append('\n');
-                writer.append(line);
+                final int length = line.length();
+                if (length > chars.length)
+                {
+                    chars = new char[Math.max(length, chars.length * 2)];
+                }
+                line.getChars(0, length, chars, 0);
+                writer.write(chars, 0, length);
             }
 
             public void close() throws IOException
