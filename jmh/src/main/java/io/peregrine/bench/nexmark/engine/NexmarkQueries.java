@@ -1,0 +1,1226 @@
+package io.peregrine.bench.nexmark.engine;
+
+import io.peregrine.api.Aggregations;
+import io.peregrine.api.Collector;
+import io.peregrine.api.DataStream;
+import io.peregrine.api.Field;
+import io.peregrine.api.KeyedProcessFunction;
+import io.peregrine.api.Pipeline;
+import io.peregrine.api.Row;
+import io.peregrine.api.RowWriter;
+import io.peregrine.api.Schema;
+import io.peregrine.api.Sink;
+import io.peregrine.api.Source;
+import io.peregrine.api.TimeDomain;
+import io.peregrine.api.WatermarkStrategy;
+import io.peregrine.api.Windows;
+import io.peregrine.bench.nexmark.NexmarkBaseline;
+import io.peregrine.bench.nexmark.NexmarkBaselines;
+import io.peregrine.bench.nexmark.NexmarkEvent;
+import io.peregrine.bench.nexmark.Q11UserSessions;
+import io.peregrine.bench.nexmark.Q12ProcessingTimeWindows;
+import io.peregrine.bench.nexmark.Q5HotItems;
+import io.peregrine.bench.nexmark.Q7HighestBid;
+import io.peregrine.bench.nexmark.Q8MonitorNewUsers;
+import io.peregrine.bench.nexmark.ResultSink;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.LongArrayList;
+
+import java.util.List;
+import java.util.function.IntFunction;
+
+import static io.peregrine.bench.nexmark.engine.NexmarkRows.A_CATEGORY;
+import static io.peregrine.bench.nexmark.engine.NexmarkRows.A_EXPIRES;
+import static io.peregrine.bench.nexmark.engine.NexmarkRows.A_ID;
+import static io.peregrine.bench.nexmark.engine.NexmarkRows.A_SELLER;
+import static io.peregrine.bench.nexmark.engine.NexmarkRows.B_AUCTION;
+import static io.peregrine.bench.nexmark.engine.NexmarkRows.B_BIDDER;
+import static io.peregrine.bench.nexmark.engine.NexmarkRows.B_EXTRA;
+import static io.peregrine.bench.nexmark.engine.NexmarkRows.B_PRICE;
+import static io.peregrine.bench.nexmark.engine.NexmarkRows.DATE_TIME;
+import static io.peregrine.bench.nexmark.engine.NexmarkRows.EVENT_TYPE;
+import static io.peregrine.bench.nexmark.engine.NexmarkRows.P_CITY;
+import static io.peregrine.bench.nexmark.engine.NexmarkRows.P_ID;
+import static io.peregrine.bench.nexmark.engine.NexmarkRows.P_NAME;
+import static io.peregrine.bench.nexmark.engine.NexmarkRows.P_STATE;
+
+/**
+ * The Nexmark queries q0-q5, q7, q8, q11 and q12 on the Peregrine API, with exactly the semantics (and the CSV rows)
+ * of the hand-written baselines in {@code io.peregrine.bench.nexmark} ({@code Q0PassThrough} ...
+ * {@code Q12ProcessingTimeWindows}), which follow the reference SQL of the Flink Nexmark suite.
+ * <p>
+ * <b>Input.</b> One source of {@link NexmarkRows#EVENT} rows ({@link NexmarkSource}) with
+ * {@link #watermarks()}: event time {@code dateTime}, out-of-orderness bound {@value #WATERMARK_BOUND_MS} ms. The
+ * engine's split watermark is {@code max - bound - 1} = {@code max - 4 s}, the baselines' (Flink DDL's)
+ * {@code dateTime - INTERVAL '4' SECOND}; windows and timers fire at {@code watermark >= end - 1} in both. The engine
+ * advances its watermark once per poll batch rather than after every event, so it never drops more as late than
+ * the baseline; for in-order input (the generator) nothing is late in either, and the results are equal for any
+ * shard count. Idle-split detection is off: every split of a Nexmark source is always busy, and under
+ * back-pressure a split must not be mistaken for an idle one.
+ * <p>
+ * <b>Output.</b> Each {@code qN(DataStream)} returns the result stream; {@link #columns(String)} names its fields in
+ * the reference select-list order and {@link #resultSink(String, IntFunction)} makes the sink that writes them as the
+ * baselines' CSV lines.
+ * <p>
+ * <b>State.</b> Joins and rankings keep their per-key data in fixed-size state slots: text fields have a fixed
+ * capacity (a longer value fails the job, naming the constant to raise; nothing is truncated silently) and lists of
+ * tied items are bounded arrays that fail the job clearly on overflow; the bounds cover the generator's values with
+ * a wide margin. Lists of join items waiting for the other side (q3, q4), whose length depends on how far one split
+ * runs ahead of another and not on the data, keep a few items in the slot and spill the rest to the heap
+ * ({@link SpillLists}) rather than fail at random.
+ */
+public final class NexmarkQueries
+{
+    /** Out-of-orderness bound: the engine's watermark {@code max - bound - 1} is the reference's {@code max - 4 s}. */
+    public static final long WATERMARK_BOUND_MS = NexmarkBaseline.WATERMARK_DELAY_MS - 1;
+
+    /** Queries built here, in suite order (the same as {@link NexmarkBaselines#QUERIES}). */
+    public static final List<String> QUERIES = NexmarkBaselines.QUERIES;
+
+    /** Longest person name a q3 or q8 state slot holds (bytes). */
+    public static final int NAME_CAPACITY = 64;
+    /** Longest city a q3 state slot holds (bytes). */
+    public static final int CITY_CAPACITY = 32;
+    /** Longest US state a q3 state slot holds (bytes). */
+    public static final int STATE_CAPACITY = 8;
+    /**
+     * Category-10 auctions of one seller waiting for the seller to arrive that the q3 slot holds; more spill to the
+     * heap ({@link SpillLists}): how many wait depends on how far one split runs ahead of another.
+     */
+    public static final int Q3_PENDING_AUCTIONS = 8;
+    /**
+     * Distinct bid times (ms) of one auction waiting for the auction to arrive that the q4 slot holds; more spill to
+     * the heap ({@link SpillLists}).
+     */
+    public static final int Q4_PENDING_BID_TIMES = 4;
+    /** Most auctions tied at a window's maximum count (q5). */
+    public static final int Q5_TIES = 128;
+    /** Most bids of one window tied at its running maximum price, boundary bids included (q7). */
+    public static final int Q7_CANDIDATES = 32;
+    /** Longest bid {@code extra} a q7 state slot holds (bytes); the generator's are at most about 82. */
+    public static final int Q7_EXTRA_CAPACITY = 160;
+    /** Most distinct names of one person id in one window (q8). */
+    public static final int Q8_NAMES = 4;
+
+    private NexmarkQueries()
+    {
+    }
+
+    /**
+     * @return the watermark strategy of a Nexmark source: {@code dateTime}, bound {@value #WATERMARK_BOUND_MS} ms,
+     * no idle timeout.
+     */
+    public static WatermarkStrategy watermarks()
+    {
+        return WatermarkStrategy.boundedOutOfOrderness(DATE_TIME, WATERMARK_BOUND_MS).withIdleTimeout(0);
+    }
+
+    /**
+     * Build a whole job: the source, the query and the sink.
+     *
+     * @param query  one of {@link #QUERIES}.
+     * @param source of {@link NexmarkRows#EVENT} rows.
+     * @param sink   of the result rows, e.g. {@link #resultSink(String, IntFunction)}.
+     * @return the pipeline, named {@code nexmark-<query>}.
+     */
+    public static Pipeline build(final String query, final Source source, final Sink sink)
+    {
+        final Pipeline p = Pipeline.create("nexmark-" + query);
+        final DataStream events = p.source("events", source, watermarks());
+        query(query, events).sink("results", sink);
+        return p;
+    }
+
+    /**
+     * @param query  one of {@link #QUERIES}.
+     * @param events stream of {@link NexmarkRows#EVENT} rows with event time.
+     * @return the result stream of the query.
+     */
+    public static DataStream query(final String query, final DataStream events)
+    {
+        switch (query)
+        {
+            case "q0": return q0(events);
+            case "q1": return q1(events);
+            case "q2": return q2(events);
+            case "q3": return q3(events);
+            case "q4": return q4(events);
+            case "q5": return q5(events);
+            case "q7": return q7(events);
+            case "q8": return q8(events);
+            case "q11": return q11(events);
+            case "q12": return q12(events);
+            default: throw new IllegalArgumentException("no engine query " + query + "; have " + QUERIES);
+        }
+    }
+
+    /**
+     * @param query one of {@link #QUERIES}.
+     * @return the result fields of {@link #query(String, DataStream)} in the reference select-list order.
+     */
+    public static String[] columns(final String query)
+    {
+        switch (query)
+        {
+            case "q0": return new String[] { "b_auction", "b_bidder", "b_price", "dateTime", "b_extra" };
+            case "q2": return new String[] { "b_auction", "b_price" };
+            case "q1": case "q3": case "q4": case "q5": case "q7": case "q8": case "q11": case "q12":
+                return new String[0];
+            default: throw new IllegalArgumentException("no engine query " + query + "; have " + QUERIES);
+        }
+    }
+
+    /**
+     * @param query one of {@link #QUERIES}.
+     * @return the CSV header of the reference sink table (the baseline's).
+     */
+    public static String header(final String query)
+    {
+        return NexmarkBaselines.create(query, (csv) -> { }, () -> 0L).header();
+    }
+
+    /**
+     * @param query    one of {@link #QUERIES}.
+     * @param perShard makes each shard's receiver of CSV lines.
+     * @return a sink writing the query's result rows as the baseline's CSV lines.
+     */
+    public static NexmarkResultSink resultSink(final String query, final IntFunction<ResultSink> perShard)
+    {
+        return new NexmarkResultSink(perShard, columns(query));
+    }
+
+    private static boolean isBid(final Row row)
+    {
+        return row.getInt(EVENT_TYPE) == NexmarkEvent.BID;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------- q0
+
+    /**
+     * q0, pass-through ({@code Q0PassThrough}): {@code SELECT auction, bidder, price, dateTime, extra FROM bid}; the
+     * bids themselves are the result (columns {@code b_auction, b_bidder, b_price, dateTime, b_extra}).
+     *
+     * @param events Nexmark events.
+     * @return the bids.
+     */
+    public static DataStream q0(final DataStream events)
+    {
+        return events.filter("q0-bids", NexmarkQueries::isBid);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------- q1
+
+    /** Result of q1: the price in euros as thousandths ({@code DECIMAL(23, 3)}). */
+    public static final Schema Q1_OUT = Schema.builder("q1")
+        .int64("auction").int64("bidder").int64("price" + NexmarkResultSink.DECIMAL3_SUFFIX).timestamp("dateTime")
+        .varString("extra").build();
+
+    /**
+     * q1, currency conversion ({@code Q1CurrencyConversion}): {@code SELECT auction, bidder, 0.908 * price as price,
+     * dateTime, extra FROM bid}, the price exact as {@code price * 908} thousandths.
+     *
+     * @param events Nexmark events.
+     * @return rows of {@link #Q1_OUT}.
+     */
+    public static DataStream q1(final DataStream events)
+    {
+        final Field.Int64 auction = Q1_OUT.int64("auction");
+        final Field.Int64 bidder = Q1_OUT.int64("bidder");
+        final Field.Int64 price = Q1_OUT.int64("price" + NexmarkResultSink.DECIMAL3_SUFFIX);
+        final Field.Timestamp dateTime = Q1_OUT.timestamp("dateTime");
+        final Field.VarString extra = Q1_OUT.varString("extra");
+        return events.filter("q1-bids", NexmarkQueries::isBid)
+            .map("q1-euros", Q1_OUT, (in, out) -> out
+                .putLong(auction, in.getLong(B_AUCTION))
+                .putLong(bidder, in.getLong(B_BIDDER))
+                .putLong(price, in.getLong(B_PRICE) * 908)
+                .putTimestamp(dateTime, in.getTimestamp(DATE_TIME))
+                .putVarString(extra, in.buffer(), in.varOffset(B_EXTRA), in.varLength(B_EXTRA)));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------- q2
+
+    /**
+     * q2, selection ({@code Q2Selection}): {@code SELECT auction, price FROM bid WHERE MOD(auction, 123) = 0}
+     * (columns {@code b_auction, b_price}).
+     *
+     * @param events Nexmark events.
+     * @return the selected bids.
+     */
+    public static DataStream q2(final DataStream events)
+    {
+        return events.filter("q2-select", (row) -> isBid(row) && row.getLong(B_AUCTION) % 123 == 0);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------- q3
+
+    static final Schema Q3_IN = Schema.builder("q3-in")
+        .int32("kind").int64("key").int64("auction").varString("name").varString("city").varString("state").build();
+    /** Result of q3. */
+    public static final Schema Q3_OUT = Schema.builder("q3")
+        .varString("name").varString("city").varString("state").int64("id").build();
+
+    /**
+     * q3, local item suggestion ({@code Q3LocalItemSuggestion}): people of OR, ID or CA joined with the category-10
+     * auctions they sell, a regular inner join of two append-only inputs emitting each pair once, as soon as both
+     * sides are there. Keyed by person id: a slot keeps the person's name, city and state (or that the person is of
+     * another state) for ever, and the auctions that came before their seller ({@value #Q3_PENDING_AUCTIONS} in the
+     * slot, more in a {@link SpillLists}).
+     *
+     * @param events Nexmark events.
+     * @return rows of {@link #Q3_OUT}.
+     */
+    public static DataStream q3(final DataStream events)
+    {
+        final Field.Int32 kind = Q3_IN.int32("kind");
+        final Field.Int64 key = Q3_IN.int64("key");
+        final Field.Int64 auction = Q3_IN.int64("auction");
+        final Field.VarString name = Q3_IN.varString("name");
+        final Field.VarString city = Q3_IN.varString("city");
+        final Field.VarString state = Q3_IN.varString("state");
+        return events
+            .filter("q3-people-and-auctions", (row) ->
+            {
+                final int type = row.getInt(EVENT_TYPE);
+                return type == NexmarkEvent.PERSON || (type == NexmarkEvent.AUCTION && row.getLong(A_CATEGORY) == 10);
+            })
+            .map("q3-narrow", Q3_IN, (in, out) ->
+            {
+                if (in.getInt(EVENT_TYPE) == NexmarkEvent.PERSON)
+                {
+                    out.putInt(kind, NexmarkEvent.PERSON).putLong(key, in.getLong(P_ID))
+                        .putVarString(name, in.buffer(), in.varOffset(P_NAME), in.varLength(P_NAME))
+                        .putVarString(city, in.buffer(), in.varOffset(P_CITY), in.varLength(P_CITY))
+                        .putVarString(state, in.buffer(), in.varOffset(P_STATE), in.varLength(P_STATE));
+                }
+                else
+                {
+                    out.putInt(kind, NexmarkEvent.AUCTION).putLong(key, in.getLong(A_SELLER))
+                        .putLong(auction, in.getLong(A_ID));
+                }
+            })
+            .keyBy("q3-by-person", key)
+            .process("q3-join", Q3_OUT, Q3Join.STATE_LENGTH, new Q3Join(kind, auction, name, city, state));
+    }
+
+    /**
+     * Per person id: flags, pending count, name, city, state, pending auction ids.
+     */
+    static final class Q3Join implements KeyedProcessFunction
+    {
+        static final int WANTED = 1;
+        static final int OTHER = 2;
+        static final int FLAGS = 0;
+        static final int PENDING = 4;
+        static final int NAME = 8;
+        static final int CITY = NAME + 4 + NAME_CAPACITY;
+        static final int STATE = CITY + 4 + CITY_CAPACITY;
+        static final int PENDING_IDS = STATE + 4 + STATE_CAPACITY;
+        static final int STATE_LENGTH = PENDING_IDS + 8 * Q3_PENDING_AUCTIONS;
+
+        private final Field.Int32 kind;
+        private final Field.Int64 auction;
+        private final Field.VarString name;
+        private final Field.VarString city;
+        private final Field.VarString state;
+        private final Field.VarString outName = Q3_OUT.varString("name");
+        private final Field.VarString outCity = Q3_OUT.varString("city");
+        private final Field.VarString outState = Q3_OUT.varString("state");
+        private final Field.Int64 outId = Q3_OUT.int64("id");
+        private final SpillLists spill = new SpillLists();
+
+        Q3Join(final Field.Int32 kind, final Field.Int64 auction, final Field.VarString name, final Field.VarString city,
+            final Field.VarString state)
+        {
+            this.kind = kind;
+            this.auction = auction;
+            this.name = name;
+            this.city = city;
+            this.state = state;
+        }
+
+        public void processElement(final Row in, final Context ctx, final Collector out)
+        {
+            final MutableDirectBuffer slot = ctx.state();
+            if (in.getInt(kind) == NexmarkEvent.PERSON)
+            {
+                if (isWantedState(in, state))
+                {
+                    putText(slot, NAME, NAME_CAPACITY, in, name, "NAME_CAPACITY");
+                    putText(slot, CITY, CITY_CAPACITY, in, city, "CITY_CAPACITY");
+                    putText(slot, STATE, STATE_CAPACITY, in, state, "STATE_CAPACITY");
+                    slot.putInt(FLAGS, WANTED);
+                    final int pending = slot.getInt(PENDING);
+                    for (int i = 0; i < pending; i++)
+                    {
+                        emit(slot, slot.getLong(PENDING_IDS + 8 * i), out);
+                    }
+                    if (pending == Q3_PENDING_AUCTIONS)
+                    {
+                        final LongArrayList spilled = spill.remove(ctx.key());
+                        for (int i = 0; spilled != null && i < spilled.size(); i++)
+                        {
+                            emit(slot, spilled.getLong(i), out);
+                        }
+                    }
+                }
+                else
+                {
+                    slot.putInt(FLAGS, OTHER);
+                    if (slot.getInt(PENDING) == Q3_PENDING_AUCTIONS)
+                    {
+                        spill.remove(ctx.key());
+                    }
+                }
+                slot.putInt(PENDING, 0);
+            }
+            else
+            {
+                final int flags = slot.getInt(FLAGS);
+                if ((flags & WANTED) != 0)
+                {
+                    emit(slot, in.getLong(auction), out);
+                }
+                else if ((flags & OTHER) == 0)
+                {
+                    final int pending = slot.getInt(PENDING);
+                    if (pending == Q3_PENDING_AUCTIONS)
+                    {
+                        spill.add(ctx.key(), in.getLong(auction));
+                    }
+                    else
+                    {
+                        slot.putLong(PENDING_IDS + 8 * pending, in.getLong(auction));
+                        slot.putInt(PENDING, pending + 1);
+                    }
+                }
+            }
+        }
+
+        private void emit(final DirectBuffer slot, final long auctionId, final Collector out)
+        {
+            out.next()
+                .putVarString(outName, slot, NAME + 4, slot.getInt(NAME))
+                .putVarString(outCity, slot, CITY + 4, slot.getInt(CITY))
+                .putVarString(outState, slot, STATE + 4, slot.getInt(STATE))
+                .putLong(outId, auctionId);
+            out.emit();
+        }
+
+        private static boolean isWantedState(final Row in, final Field.VarString state)
+        {
+            if (in.varLength(state) != 2)
+            {
+                return false;
+            }
+            final int at = in.varOffset(state);
+            final byte a = in.buffer().getByte(at);
+            final byte b = in.buffer().getByte(at + 1);
+            return (a == 'O' && b == 'R') || (a == 'I' && b == 'D') || (a == 'C' && b == 'A');
+        }
+    }
+
+    static void putText(
+        final MutableDirectBuffer slot, final int at, final int capacity, final Row in, final Field field, final String what)
+    {
+        final int length = in.varLength(field);
+        if (length > capacity)
+        {
+            throw new IllegalStateException("value of '" + field.name() + "' is " + length + " bytes, more than " +
+                what + " = " + capacity + " of the state slot: " + in.toText(field));
+        }
+        slot.putInt(at, length);
+        slot.putBytes(at + 4, in.buffer(), in.varOffset(field), length);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------- q4
+
+    static final Schema Q4_IN = Schema.builder("q4-in")
+        .int32("kind").int64("auction").timestamp("dateTime").timestamp("expires").int64("category").int64("price")
+        .build();
+    static final Schema Q4_DELTA = Schema.builder("q4-delta")
+        .int64("category").int64("sum_delta").int64("count_delta").build();
+    /** Result of q4: category and the average of its auctions' winning prices. */
+    public static final Schema Q4_OUT = Schema.builder("q4").int64("id").int64("final").build();
+
+    /**
+     * q4, average winning price per category ({@code Q4AveragePriceForCategory}): per auction the highest bid within
+     * {@code [A.dateTime, A.expires]} (both inclusive), then per category the average of those maxima ({@code BIGINT}
+     * average: truncated), emitted once as the final result at the end of a bounded input (the final watermark).
+     * <p>
+     * Stage 1, keyed by auction, keeps each auction's window and running maximum for ever, as the reference's join
+     * state does (so, like the baseline, it has no notion of late bids); each new maximum goes downstream as a change
+     * (sum delta, count delta), the updates the reference's nested aggregation retracts and re-emits. Bids that come
+     * before their auction wait in the slot as (bid time, highest price at that time), up to
+     * {@value #Q4_PENDING_BID_TIMES} distinct times (milliseconds) per auction, the rest in a {@link SpillLists}
+     * (how many wait depends on the drift between splits). Stage 2, keyed by category, sums the changes and emits the average at the final
+     * watermark.
+     *
+     * @param events Nexmark events.
+     * @return rows of {@link #Q4_OUT}.
+     */
+    public static DataStream q4(final DataStream events)
+    {
+        final Field.Int32 kind = Q4_IN.int32("kind");
+        final Field.Int64 auction = Q4_IN.int64("auction");
+        final Field.Timestamp dateTime = Q4_IN.timestamp("dateTime");
+        final Field.Timestamp expires = Q4_IN.timestamp("expires");
+        final Field.Int64 category = Q4_IN.int64("category");
+        final Field.Int64 price = Q4_IN.int64("price");
+        final Field.Int64 deltaCategory = Q4_DELTA.int64("category");
+        final Field.Int64 sumDelta = Q4_DELTA.int64("sum_delta");
+        final Field.Int64 countDelta = Q4_DELTA.int64("count_delta");
+        final Field.Int64 outId = Q4_OUT.int64("id");
+        final Field.Int64 outFinal = Q4_OUT.int64("final");
+        return events
+            .filter("q4-auctions-and-bids", (row) -> row.getInt(EVENT_TYPE) != NexmarkEvent.PERSON)
+            .map("q4-narrow", Q4_IN, (in, out) ->
+            {
+                out.putTimestamp(dateTime, in.getTimestamp(DATE_TIME));
+                if (in.getInt(EVENT_TYPE) == NexmarkEvent.BID)
+                {
+                    out.putInt(kind, NexmarkEvent.BID).putLong(auction, in.getLong(B_AUCTION))
+                        .putLong(price, in.getLong(B_PRICE));
+                }
+                else
+                {
+                    out.putInt(kind, NexmarkEvent.AUCTION).putLong(auction, in.getLong(A_ID))
+                        .putTimestamp(expires, in.getTimestamp(A_EXPIRES)).putLong(category, in.getLong(A_CATEGORY));
+                }
+            })
+            .keyBy("q4-by-auction", auction)
+            .process("q4-winning-bid", Q4_DELTA, Q4Auction.STATE_LENGTH,
+                new Q4Auction(kind, dateTime, expires, category, price, deltaCategory, sumDelta, countDelta))
+            .keyBy("q4-by-category", deltaCategory)
+            .process("q4-average", Q4_OUT, 24, new KeyedProcessFunction()
+            {
+                public void processElement(final Row in, final Context ctx, final Collector out)
+                {
+                    final MutableDirectBuffer slot = ctx.state();
+                    slot.putLong(0, slot.getLong(0) + in.getLong(sumDelta));
+                    slot.putLong(8, slot.getLong(8) + in.getLong(countDelta));
+                    if (slot.getLong(16) == 0)
+                    {
+                        slot.putLong(16, 1);
+                        ctx.registerEventTimeTimer(Long.MAX_VALUE);
+                    }
+                }
+
+                public void onTimer(final long timestamp, final TimeDomain domain, final Context ctx, final Collector out)
+                {
+                    final MutableDirectBuffer slot = ctx.state();
+                    if (slot.getLong(8) > 0)
+                    {
+                        out.next().putLong(outId, ctx.key()).putLong(outFinal, slot.getLong(0) / slot.getLong(8));
+                        out.emit(timestamp);
+                    }
+                    ctx.clearState();
+                }
+            });
+    }
+
+    /**
+     * Per auction: flags, pending count, dateTime, expires, category, max price, then the pending (bid time, max
+     * price) pairs.
+     */
+    static final class Q4Auction implements KeyedProcessFunction
+    {
+        static final int AUCTION = 1;
+        static final int HAS_BID = 2;
+        static final int FLAGS = 0;
+        static final int PENDING = 4;
+        static final int DATE_TIME = 8;
+        static final int EXPIRES = 16;
+        static final int CATEGORY = 24;
+        static final int MAX = 32;
+        static final int PENDING_BIDS = 40;
+        static final int STATE_LENGTH = PENDING_BIDS + 16 * Q4_PENDING_BID_TIMES;
+
+        private final Field.Int32 kind;
+        private final Field.Timestamp dateTime;
+        private final Field.Timestamp expires;
+        private final Field.Int64 category;
+        private final Field.Int64 price;
+        private final Field.Int64 deltaCategory;
+        private final Field.Int64 sumDelta;
+        private final Field.Int64 countDelta;
+        private final SpillLists spill = new SpillLists();
+
+        Q4Auction(final Field.Int32 kind, final Field.Timestamp dateTime, final Field.Timestamp expires,
+            final Field.Int64 category, final Field.Int64 price, final Field.Int64 deltaCategory,
+            final Field.Int64 sumDelta, final Field.Int64 countDelta)
+        {
+            this.kind = kind;
+            this.dateTime = dateTime;
+            this.expires = expires;
+            this.category = category;
+            this.price = price;
+            this.deltaCategory = deltaCategory;
+            this.sumDelta = sumDelta;
+            this.countDelta = countDelta;
+        }
+
+        public void processElement(final Row in, final Context ctx, final Collector out)
+        {
+            final MutableDirectBuffer slot = ctx.state();
+            final int flags = slot.getInt(FLAGS);
+            final long time = in.getTimestamp(dateTime);
+            if (in.getInt(kind) == NexmarkEvent.AUCTION)
+            {
+                if ((flags & AUCTION) != 0)
+                {
+                    return;
+                }
+                slot.putInt(FLAGS, flags | AUCTION);
+                slot.putLong(DATE_TIME, time);
+                slot.putLong(EXPIRES, in.getTimestamp(expires));
+                slot.putLong(CATEGORY, in.getLong(category));
+                final int pending = slot.getInt(PENDING);
+                for (int i = 0; i < pending; i++)
+                {
+                    onBid(slot, slot.getLong(PENDING_BIDS + 16 * i), slot.getLong(PENDING_BIDS + 16 * i + 8), out);
+                }
+                if (pending == Q4_PENDING_BID_TIMES)
+                {
+                    final LongArrayList spilled = spill.remove(ctx.key());
+                    for (int i = 0; spilled != null && i < spilled.size(); i += 2)
+                    {
+                        onBid(slot, spilled.getLong(i), spilled.getLong(i + 1), out);
+                    }
+                }
+                slot.putInt(PENDING, 0);
+            }
+            else if ((flags & AUCTION) != 0)
+            {
+                onBid(slot, time, in.getLong(price), out);
+            }
+            else
+            {
+                pend(slot, time, in.getLong(price), ctx);
+            }
+        }
+
+        private void onBid(final MutableDirectBuffer slot, final long time, final long bid, final Collector out)
+        {
+            if (time < slot.getLong(DATE_TIME) || time > slot.getLong(EXPIRES))
+            {
+                return;
+            }
+            final int flags = slot.getInt(FLAGS);
+            if ((flags & HAS_BID) == 0)
+            {
+                slot.putLong(MAX, bid);
+                slot.putInt(FLAGS, flags | HAS_BID);
+                out.next().putLong(deltaCategory, slot.getLong(CATEGORY)).putLong(sumDelta, bid).putLong(countDelta, 1);
+                out.emit();
+            }
+            else if (bid > slot.getLong(MAX))
+            {
+                out.next().putLong(deltaCategory, slot.getLong(CATEGORY)).putLong(sumDelta, bid - slot.getLong(MAX))
+                    .putLong(countDelta, 0);
+                out.emit();
+                slot.putLong(MAX, bid);
+            }
+        }
+
+        private void pend(final MutableDirectBuffer slot, final long time, final long bid, final Context ctx)
+        {
+            final int pending = slot.getInt(PENDING);
+            for (int i = 0; i < pending; i++)
+            {
+                final int at = PENDING_BIDS + 16 * i;
+                if (slot.getLong(at) == time)
+                {
+                    if (bid > slot.getLong(at + 8))
+                    {
+                        slot.putLong(at + 8, bid);
+                    }
+                    return;
+                }
+            }
+            if (pending == Q4_PENDING_BID_TIMES)
+            {
+                spill.add(ctx.key(), time);
+                spill.add(ctx.key(), bid);
+                return;
+            }
+            final int at = PENDING_BIDS + 16 * pending;
+            slot.putLong(at, time);
+            slot.putLong(at + 8, bid);
+            slot.putInt(PENDING, pending + 1);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------- q5
+
+    static final Schema Q5_IN = Schema.builder("q5-in").int64("auction").timestamp("dateTime").build();
+    /** Result of q5. */
+    public static final Schema Q5_OUT = Schema.builder("q5").int64("auction").int64("num").build();
+
+    /**
+     * q5, hot items ({@code Q5HotItems}): bids counted per auction in hopping windows of
+     * {@value Q5HotItems#SIZE_MS} ms sliding by {@value Q5HotItems#SLIDE_MS} ms, then per window every auction whose
+     * count equals the window's maximum (ties all kept; at most {@value #Q5_TIES}). The second stage is keyed by
+     * window end and emits when the watermark passes {@code end - 1}, after every shard's counts of that window.
+     *
+     * @param events Nexmark events.
+     * @return rows of {@link #Q5_OUT}.
+     */
+    public static DataStream q5(final DataStream events)
+    {
+        final Field.Int64 auction = Q5_IN.int64("auction");
+        final Field.Timestamp dateTime = Q5_IN.timestamp("dateTime");
+        final DataStream counts = events.filter("q5-bids", NexmarkQueries::isBid)
+            .map("q5-narrow", Q5_IN, (in, out) -> out
+                .putLong(auction, in.getLong(B_AUCTION)).putTimestamp(dateTime, in.getTimestamp(DATE_TIME)))
+            .keyBy("q5-by-auction", auction)
+            .window(Windows.sliding(Q5HotItems.SIZE_MS, Q5HotItems.SLIDE_MS))
+            .aggregate("q5-count", Aggregations.count("num"));
+        final Field.Int64 countKey = counts.schema().int64("key");
+        final Field.Timestamp windowEnd = counts.schema().timestamp("window_end");
+        final Field.Int64 num = counts.schema().int64("num");
+        final Field.Int64 outAuction = Q5_OUT.int64("auction");
+        final Field.Int64 outNum = Q5_OUT.int64("num");
+        // Slot: timer set (int), tie count (int), max count (long), tied auctions.
+        final int ties = 16;
+        return counts
+            .keyBy("q5-by-window", (row) -> row.getTimestamp(windowEnd))
+            .process("q5-max", Q5_OUT, ties + 8 * Q5_TIES, new KeyedProcessFunction()
+            {
+                public void processElement(final Row in, final Context ctx, final Collector out)
+                {
+                    final MutableDirectBuffer slot = ctx.state();
+                    if (slot.getInt(0) == 0)
+                    {
+                        slot.putInt(0, 1);
+                        ctx.registerEventTimeTimer(ctx.key() - 1);
+                    }
+                    final long count = in.getLong(num);
+                    final long max = slot.getLong(8);
+                    int n = slot.getInt(4);
+                    if (count < max)
+                    {
+                        return;
+                    }
+                    if (count > max)
+                    {
+                        slot.putLong(8, count);
+                        n = 0;
+                    }
+                    if (n == Q5_TIES)
+                    {
+                        throw new IllegalStateException("q5: more than Q5_TIES = " + Q5_TIES + " auctions tied at " +
+                            count + " bids in the window ending " + ctx.key() + "; raise the constant");
+                    }
+                    slot.putLong(ties + 8 * n, in.getLong(countKey));
+                    slot.putInt(4, n + 1);
+                }
+
+                public void onTimer(final long timestamp, final TimeDomain domain, final Context ctx, final Collector out)
+                {
+                    final MutableDirectBuffer slot = ctx.state();
+                    final long max = slot.getLong(8);
+                    for (int i = 0, n = slot.getInt(4); i < n; i++)
+                    {
+                        out.next().putLong(outAuction, slot.getLong(ties + 8 * i)).putLong(outNum, max);
+                        out.emit(timestamp);
+                    }
+                    ctx.clearState();
+                }
+            });
+    }
+
+    // ---------------------------------------------------------------------------------------------------------- q7
+
+    static final Schema Q7_IN = Schema.builder("q7-in")
+        .int64("window").int32("boundary").int64("auction").int64("bidder").int64("price").timestamp("dateTime")
+        .varString("extra").build();
+    /** Result of q7. */
+    public static final Schema Q7_OUT = Schema.builder("q7")
+        .int64("auction").int64("bidder").int64("price").timestamp("dateTime").varString("extra").build();
+
+    /**
+     * q7, highest bid ({@code Q7HighestBid}): per {@value Q7HighestBid#SIZE_MS} ms tumbling window {@code [s, e)} the
+     * maximum price, then every bid with that price and {@code s <= dateTime <= e} (a bid at exactly {@code e} also
+     * matches the window before its own). Keyed by window start: a bid goes to its window, and a bid at a window
+     * boundary also to the previous window as a boundary candidate; the slot keeps the running maximum and the bids
+     * that can still match (at most {@value #Q7_CANDIDATES}); the window settles when the watermark reaches
+     * {@code e}. A bid is late for its window when the watermark has reached {@code e - 1}.
+     *
+     * @param events Nexmark events.
+     * @return rows of {@link #Q7_OUT}.
+     */
+    public static DataStream q7(final DataStream events)
+    {
+        final Field.Int64 window = Q7_IN.int64("window");
+        final Field.Int32 boundary = Q7_IN.int32("boundary");
+        final Field.Int64 auction = Q7_IN.int64("auction");
+        final Field.Int64 bidder = Q7_IN.int64("bidder");
+        final Field.Int64 price = Q7_IN.int64("price");
+        final Field.Timestamp dateTime = Q7_IN.timestamp("dateTime");
+        final Field.VarString extra = Q7_IN.varString("extra");
+        final long size = Q7HighestBid.SIZE_MS;
+        return events.filter("q7-bids", NexmarkQueries::isBid)
+            .flatMap("q7-to-windows", Q7_IN, (in, out) ->
+            {
+                final long time = in.getTimestamp(DATE_TIME);
+                final long start = Math.floorDiv(time, size) * size;
+                q7Row(in, out.next(), start, 0, window, boundary, auction, bidder, price, dateTime, extra);
+                out.emit();
+                if (time == start)
+                {
+                    q7Row(in, out.next(), start - size, 1, window, boundary, auction, bidder, price, dateTime, extra);
+                    out.emit();
+                }
+            })
+            .keyBy("q7-by-window", window)
+            .process("q7-highest", Q7_OUT, Q7Highest.STATE_LENGTH,
+                new Q7Highest(boundary, auction, bidder, price, dateTime, extra));
+    }
+
+    private static void q7Row(final Row in, final RowWriter out, final long windowStart, final int isBoundary,
+        final Field.Int64 window, final Field.Int32 boundary, final Field.Int64 auction, final Field.Int64 bidder,
+        final Field.Int64 price, final Field.Timestamp dateTime, final Field.VarString extra)
+    {
+        out.putLong(window, windowStart).putInt(boundary, isBoundary)
+            .putLong(auction, in.getLong(B_AUCTION)).putLong(bidder, in.getLong(B_BIDDER))
+            .putLong(price, in.getLong(B_PRICE)).putTimestamp(dateTime, in.getTimestamp(DATE_TIME))
+            .putVarString(extra, in.buffer(), in.varOffset(B_EXTRA), in.varLength(B_EXTRA));
+    }
+
+    /**
+     * Per window start: flags, candidate count, max price, then candidates (boundary, auction, bidder, price,
+     * dateTime, extra).
+     */
+    static final class Q7Highest implements KeyedProcessFunction
+    {
+        static final int HAS_MAX = 1;
+        static final int TIMER_SET = 2;
+        static final int FLAGS = 0;
+        static final int COUNT = 4;
+        static final int MAX = 8;
+        static final int ENTRIES = 16;
+        static final int E_BOUNDARY = 0;
+        static final int E_AUCTION = 4;
+        static final int E_BIDDER = 12;
+        static final int E_PRICE = 20;
+        static final int E_TIME = 28;
+        static final int E_EXTRA = 36;
+        static final int ENTRY = E_EXTRA + 4 + Q7_EXTRA_CAPACITY;
+        static final int STATE_LENGTH = ENTRIES + ENTRY * Q7_CANDIDATES;
+
+        private final Field.Int32 boundary;
+        private final Field.Int64 auction;
+        private final Field.Int64 bidder;
+        private final Field.Int64 price;
+        private final Field.Timestamp dateTime;
+        private final Field.VarString extra;
+        private final Field.Int64 outAuction = Q7_OUT.int64("auction");
+        private final Field.Int64 outBidder = Q7_OUT.int64("bidder");
+        private final Field.Int64 outPrice = Q7_OUT.int64("price");
+        private final Field.Timestamp outTime = Q7_OUT.timestamp("dateTime");
+        private final Field.VarString outExtra = Q7_OUT.varString("extra");
+
+        Q7Highest(final Field.Int32 boundary, final Field.Int64 auction, final Field.Int64 bidder, final Field.Int64 price,
+            final Field.Timestamp dateTime, final Field.VarString extra)
+        {
+            this.boundary = boundary;
+            this.auction = auction;
+            this.bidder = bidder;
+            this.price = price;
+            this.dateTime = dateTime;
+            this.extra = extra;
+        }
+
+        public void processElement(final Row in, final Context ctx, final Collector out)
+        {
+            final long end = ctx.key() + Q7HighestBid.SIZE_MS;
+            final boolean isBoundary = in.getInt(boundary) != 0;
+            final long watermark = ctx.currentWatermark();
+            if (isBoundary ? end <= watermark : end - 1 <= watermark)
+            {
+                return;
+            }
+            final MutableDirectBuffer slot = ctx.state();
+            int flags = slot.getInt(FLAGS);
+            if ((flags & TIMER_SET) == 0)
+            {
+                flags |= TIMER_SET;
+                ctx.registerEventTimeTimer(end);
+            }
+            final long p = in.getLong(price);
+            final boolean hasMax = (flags & HAS_MAX) != 0;
+            final long max = slot.getLong(MAX);
+            if (isBoundary)
+            {
+                if (!hasMax || p >= max)
+                {
+                    add(slot, in, ctx);
+                }
+            }
+            else if (!hasMax || p > max)
+            {
+                flags |= HAS_MAX;
+                slot.putLong(MAX, p);
+                prune(slot, p);
+                add(slot, in, ctx);
+            }
+            else if (p == max)
+            {
+                add(slot, in, ctx);
+            }
+            slot.putInt(FLAGS, flags);
+        }
+
+        private static void prune(final MutableDirectBuffer slot, final long max)
+        {
+            final int count = slot.getInt(COUNT);
+            int kept = 0;
+            for (int i = 0; i < count; i++)
+            {
+                final int at = ENTRIES + ENTRY * i;
+                if (slot.getLong(at + E_PRICE) >= max)
+                {
+                    if (kept != i)
+                    {
+                        slot.putBytes(ENTRIES + ENTRY * kept, slot, at, ENTRY);
+                    }
+                    kept++;
+                }
+            }
+            slot.putInt(COUNT, kept);
+        }
+
+        private void add(final MutableDirectBuffer slot, final Row in, final Context ctx)
+        {
+            final int count = slot.getInt(COUNT);
+            if (count == Q7_CANDIDATES)
+            {
+                throw new IllegalStateException("q7: more than Q7_CANDIDATES = " + Q7_CANDIDATES + " bids tied at price " +
+                    in.getLong(price) + " in the window starting " + ctx.key() + "; raise the constant");
+            }
+            final int at = ENTRIES + ENTRY * count;
+            slot.putInt(at + E_BOUNDARY, in.getInt(boundary));
+            slot.putLong(at + E_AUCTION, in.getLong(auction));
+            slot.putLong(at + E_BIDDER, in.getLong(bidder));
+            slot.putLong(at + E_PRICE, in.getLong(price));
+            slot.putLong(at + E_TIME, in.getTimestamp(dateTime));
+            putText(slot, at + E_EXTRA, Q7_EXTRA_CAPACITY, in, extra, "Q7_EXTRA_CAPACITY");
+            slot.putInt(COUNT, count + 1);
+        }
+
+        public void onTimer(final long timestamp, final TimeDomain domain, final Context ctx, final Collector out)
+        {
+            final MutableDirectBuffer slot = ctx.state();
+            if ((slot.getInt(FLAGS) & HAS_MAX) != 0)
+            {
+                final long max = slot.getLong(MAX);
+                for (int i = 0, n = slot.getInt(COUNT); i < n; i++)
+                {
+                    final int at = ENTRIES + ENTRY * i;
+                    if (slot.getLong(at + E_PRICE) == max)
+                    {
+                        out.next()
+                            .putLong(outAuction, slot.getLong(at + E_AUCTION))
+                            .putLong(outBidder, slot.getLong(at + E_BIDDER))
+                            .putLong(outPrice, max)
+                            .putTimestamp(outTime, slot.getLong(at + E_TIME))
+                            .putVarString(outExtra, slot, at + E_EXTRA + 4, slot.getInt(at + E_EXTRA));
+                        out.emit(timestamp);
+                    }
+                }
+            }
+            ctx.clearState();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------- q8
+
+    static final Schema Q8_IN = Schema.builder("q8-in")
+        .int32("kind").int64("id").timestamp("start").varString("name").build();
+    /** Result of q8. */
+    public static final Schema Q8_OUT = Schema.builder("q8").int64("id").varString("name").timestamp("stime").build();
+
+    /**
+     * q8, monitor new users ({@code Q8MonitorNewUsers}): people and sellers of auctions in the same
+     * {@value Q8MonitorNewUsers#SIZE_MS} ms tumbling window, joined on id; one row per distinct (id, name) of a window
+     * whose id also sold an auction in it, emitted when the watermark reaches {@code end - 1}; people and auctions of
+     * fired windows are late and dropped. Keyed by (window, person id) packed in one long: window index in the high
+     * 32 bits, id in the low 32 (ids and window indexes beyond 32 bits fail the job clearly).
+     *
+     * @param events Nexmark events.
+     * @return rows of {@link #Q8_OUT}.
+     */
+    public static DataStream q8(final DataStream events)
+    {
+        final Field.Int32 kind = Q8_IN.int32("kind");
+        final Field.Int64 id = Q8_IN.int64("id");
+        final Field.Timestamp start = Q8_IN.timestamp("start");
+        final Field.VarString name = Q8_IN.varString("name");
+        final long size = Q8MonitorNewUsers.SIZE_MS;
+        return events
+            .filter("q8-people-and-auctions", (row) -> row.getInt(EVENT_TYPE) != NexmarkEvent.BID)
+            .map("q8-narrow", Q8_IN, (in, out) ->
+            {
+                out.putTimestamp(start, Math.floorDiv(in.getTimestamp(DATE_TIME), size) * size);
+                if (in.getInt(EVENT_TYPE) == NexmarkEvent.PERSON)
+                {
+                    out.putInt(kind, NexmarkEvent.PERSON).putLong(id, in.getLong(P_ID))
+                        .putVarString(name, in.buffer(), in.varOffset(P_NAME), in.varLength(P_NAME));
+                }
+                else
+                {
+                    out.putInt(kind, NexmarkEvent.AUCTION).putLong(id, in.getLong(A_SELLER));
+                }
+            })
+            .keyBy("q8-by-window-and-person", (row) -> windowAndId(row.getTimestamp(start) / size, row.getLong(id)))
+            .process("q8-join", Q8_OUT, Q8Join.STATE_LENGTH, new Q8Join(kind, id, start, name));
+    }
+
+    static long windowAndId(final long windowIndex, final long id)
+    {
+        if (id < 0 || id > 0xFFFF_FFFFL || windowIndex < 0 || windowIndex > Integer.MAX_VALUE)
+        {
+            throw new IllegalStateException("q8 keys (window index, person id) packed in 32 + 32 bits: window " +
+                windowIndex + ", id " + id + " out of range");
+        }
+        return (windowIndex << 32) | id;
+    }
+
+    /**
+     * Per (window, id): flags, name count, id, window start, names.
+     */
+    static final class Q8Join implements KeyedProcessFunction
+    {
+        static final int PERSON = 1;
+        static final int SELLER = 2;
+        static final int TIMER_SET = 4;
+        static final int FLAGS = 0;
+        static final int COUNT = 4;
+        static final int ID = 8;
+        static final int START = 16;
+        static final int NAMES = 24;
+        static final int NAME_ENTRY = 4 + NAME_CAPACITY;
+        static final int STATE_LENGTH = NAMES + NAME_ENTRY * Q8_NAMES;
+
+        private final Field.Int32 kind;
+        private final Field.Int64 id;
+        private final Field.Timestamp start;
+        private final Field.VarString name;
+        private final Field.Int64 outId = Q8_OUT.int64("id");
+        private final Field.VarString outName = Q8_OUT.varString("name");
+        private final Field.Timestamp outStart = Q8_OUT.timestamp("stime");
+
+        Q8Join(final Field.Int32 kind, final Field.Int64 id, final Field.Timestamp start, final Field.VarString name)
+        {
+            this.kind = kind;
+            this.id = id;
+            this.start = start;
+            this.name = name;
+        }
+
+        public void processElement(final Row in, final Context ctx, final Collector out)
+        {
+            final long windowStart = in.getTimestamp(start);
+            final long end = windowStart + Q8MonitorNewUsers.SIZE_MS;
+            if (end - 1 <= ctx.currentWatermark())
+            {
+                return;
+            }
+            final MutableDirectBuffer slot = ctx.state();
+            int flags = slot.getInt(FLAGS);
+            if ((flags & TIMER_SET) == 0)
+            {
+                flags |= TIMER_SET;
+                slot.putLong(ID, in.getLong(id));
+                slot.putLong(START, windowStart);
+                ctx.registerEventTimeTimer(end - 1);
+            }
+            if (in.getInt(kind) == NexmarkEvent.PERSON)
+            {
+                flags |= PERSON;
+                addName(slot, in, ctx);
+            }
+            else
+            {
+                flags |= SELLER;
+            }
+            slot.putInt(FLAGS, flags);
+        }
+
+        private void addName(final MutableDirectBuffer slot, final Row in, final Context ctx)
+        {
+            final int count = slot.getInt(COUNT);
+            final int length = in.varLength(name);
+            final int from = in.varOffset(name);
+            for (int i = 0; i < count; i++)
+            {
+                final int at = NAMES + NAME_ENTRY * i;
+                if (slot.getInt(at) == length && equal(slot, at + 4, in.buffer(), from, length))
+                {
+                    return;
+                }
+            }
+            if (count == Q8_NAMES)
+            {
+                throw new IllegalStateException("q8: more than Q8_NAMES = " + Q8_NAMES + " names of person " +
+                    in.getLong(id) + " in one window; raise the constant");
+            }
+            putText(slot, NAMES + NAME_ENTRY * count, NAME_CAPACITY, in, name, "NAME_CAPACITY");
+            slot.putInt(COUNT, count + 1);
+        }
+
+        private static boolean equal(final DirectBuffer a, final int aAt, final DirectBuffer b, final int bAt, final int length)
+        {
+            for (int i = 0; i < length; i++)
+            {
+                if (a.getByte(aAt + i) != b.getByte(bAt + i))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        public void onTimer(final long timestamp, final TimeDomain domain, final Context ctx, final Collector out)
+        {
+            final MutableDirectBuffer slot = ctx.state();
+            if ((slot.getInt(FLAGS) & (PERSON | SELLER)) == (PERSON | SELLER))
+            {
+                for (int i = 0, n = slot.getInt(COUNT); i < n; i++)
+                {
+                    final int at = NAMES + NAME_ENTRY * i;
+                    out.next()
+                        .putLong(outId, slot.getLong(ID))
+                        .putVarString(outName, slot, at + 4, slot.getInt(at))
+                        .putTimestamp(outStart, slot.getLong(START));
+                    out.emit(timestamp);
+                }
+            }
+            ctx.clearState();
+        }
+    }
+
+    // --------------------------------------------------------------------------------------------------------- q11
+
+    static final Schema Q11_IN = Schema.builder("q11-in").int64("bidder").timestamp("dateTime").build();
+    /** Result of q11. */
+    public static final Schema Q11_OUT = Schema.builder("q11")
+        .int64("bidder").int64("bid_count").timestamp("starttime").timestamp("endtime").build();
+
+    /**
+     * q11, user sessions ({@code Q11UserSessions}): bids per bidder in session windows of gap
+     * {@value Q11UserSessions#GAP_MS} ms, a session being {@code [first bid, last bid + gap)}. The reference (and the
+     * baseline) merge sessions that touch; the engine's session windows merge only overlapping ones, so the query
+     * runs them with a gap one millisecond longer (touching becomes overlapping) and reports {@code end - 1}. A session
+     * therefore fires 1 ms of watermark later than the baseline's, which matters only for records beyond the bound.
+     *
+     * @param events Nexmark events.
+     * @return rows of {@link #Q11_OUT}.
+     */
+    public static DataStream q11(final DataStream events)
+    {
+        final Field.Int64 bidder = Q11_IN.int64("bidder");
+        final Field.Timestamp dateTime = Q11_IN.timestamp("dateTime");
+        final DataStream sessions = events.filter("q11-bids", NexmarkQueries::isBid)
+            .map("q11-narrow", Q11_IN, (in, out) -> out
+                .putLong(bidder, in.getLong(B_BIDDER)).putTimestamp(dateTime, in.getTimestamp(DATE_TIME)))
+            .keyBy("q11-by-bidder", bidder)
+            .window(Windows.session(Q11UserSessions.GAP_MS + 1))
+            .aggregate("q11-count", Aggregations.count("bid_count"));
+        final Field.Int64 key = sessions.schema().int64("key");
+        final Field.Int64 count = sessions.schema().int64("bid_count");
+        final Field.Timestamp windowStart = sessions.schema().timestamp("window_start");
+        final Field.Timestamp windowEnd = sessions.schema().timestamp("window_end");
+        final Field.Int64 outBidder = Q11_OUT.int64("bidder");
+        final Field.Int64 outCount = Q11_OUT.int64("bid_count");
+        final Field.Timestamp outStart = Q11_OUT.timestamp("starttime");
+        final Field.Timestamp outEnd = Q11_OUT.timestamp("endtime");
+        return sessions.map("q11-result", Q11_OUT, (in, out) -> out
+            .putLong(outBidder, in.getLong(key))
+            .putLong(outCount, in.getLong(count))
+            .putTimestamp(outStart, in.getTimestamp(windowStart))
+            .putTimestamp(outEnd, in.getTimestamp(windowEnd) - 1));
+    }
+
+    // --------------------------------------------------------------------------------------------------------- q12
+
+    static final Schema Q12_IN = Schema.builder("q12-in").int64("bidder").build();
+    /** Result of q12. */
+    public static final Schema Q12_OUT = Schema.builder("q12")
+        .int64("bidder").int64("bid_count").timestamp("starttime").timestamp("endtime").build();
+
+    /**
+     * q12, processing-time windows ({@code Q12ProcessingTimeWindows}): bids per bidder in
+     * {@value Q12ProcessingTimeWindows#SIZE_MS} ms tumbling windows of processing time (the job's clock, read
+     * through {@link KeyedProcessFunction.Context#currentProcessingTime()}). A bidder's window opens at its first bid
+     * and fires on a processing-time timer at its end (or at the bidder's first bid after it); the open windows fire
+     * at the end of a bounded input (an event-time timer at the final watermark). Only the per-bidder totals are
+     * deterministic across runs, unless the job's clock is fixed.
+     *
+     * @param events Nexmark events.
+     * @return rows of {@link #Q12_OUT}.
+     */
+    public static DataStream q12(final DataStream events)
+    {
+        final Field.Int64 bidder = Q12_IN.int64("bidder");
+        final Field.Int64 outBidder = Q12_OUT.int64("bidder");
+        final Field.Int64 outCount = Q12_OUT.int64("bid_count");
+        final Field.Timestamp outStart = Q12_OUT.timestamp("starttime");
+        final Field.Timestamp outEnd = Q12_OUT.timestamp("endtime");
+        final long size = Q12ProcessingTimeWindows.SIZE_MS;
+        // Slot: end-of-input timer set (long), count (long), window start (long).
+        return events.filter("q12-bids", NexmarkQueries::isBid)
+            .map("q12-narrow", Q12_IN, (in, out) -> out.putLong(bidder, in.getLong(B_BIDDER)))
+            .keyBy("q12-by-bidder", bidder)
+            .process("q12-count", Q12_OUT, 24, new KeyedProcessFunction()
+            {
+                public void processElement(final Row in, final Context ctx, final Collector out)
+                {
+                    final MutableDirectBuffer slot = ctx.state();
+                    if (slot.getLong(0) == 0)
+                    {
+                        slot.putLong(0, 1);
+                        ctx.registerEventTimeTimer(Long.MAX_VALUE);
+                    }
+                    final long now = ctx.currentProcessingTime();
+                    long count = slot.getLong(8);
+                    if (count > 0 && now >= slot.getLong(16) + size)
+                    {
+                        emit(slot, ctx, out);
+                        count = 0;
+                    }
+                    if (count == 0)
+                    {
+                        final long start = Math.floorDiv(now, size) * size;
+                        slot.putLong(16, start);
+                        ctx.registerProcessingTimeTimer(start + size);
+                    }
+                    slot.putLong(8, count + 1);
+                }
+
+                public void onTimer(final long timestamp, final TimeDomain domain, final Context ctx, final Collector out)
+                {
+                    final MutableDirectBuffer slot = ctx.state();
+                    if (slot.getLong(8) > 0 &&
+                        (domain == TimeDomain.EVENT_TIME || timestamp >= slot.getLong(16) + size))
+                    {
+                        emit(slot, ctx, out);
+                        slot.putLong(8, 0);
+                    }
+                }
+
+                private void emit(final MutableDirectBuffer slot, final Context ctx, final Collector out)
+                {
+                    final long start = slot.getLong(16);
+                    out.next()
+                        .putLong(outBidder, ctx.key())
+                        .putLong(outCount, slot.getLong(8))
+                        .putTimestamp(outStart, start)
+                        .putTimestamp(outEnd, start + size);
+                    out.emit(start + size - 1);
+                }
+            });
+    }
+}
