@@ -206,6 +206,25 @@ public final class RowWriter
     }
 
     /**
+     * Copy one fixed-width field from another row, in place: same type and width required.
+     *
+     * @param to        field of this row.
+     * @param from      row to copy from.
+     * @param fromField field of that row.
+     * @return this.
+     */
+    public RowWriter copy(final Field to, final Row from, final Field fromField)
+    {
+        if (to.type != fromField.type || to.width != fromField.width || to.type.isVariableLength())
+        {
+            throw new IllegalArgumentException("cannot copy field '" + fromField + "' into '" + to +
+                "': copy needs fixed-width fields of the same type and width");
+        }
+        buffer.putBytes(at(to), from.buffer(), from.offset() + fromField.offset, to.width);
+        return this;
+    }
+
+    /**
      * Copy every field of {@code row}, which must be of a schema with the same layout.
      *
      * @param row to copy.

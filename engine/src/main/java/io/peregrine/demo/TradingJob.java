@@ -108,8 +108,8 @@ public final class TradingJob
                     .putDouble(T_PRICE, price)
                     .putLong(T_QTY, qty)
                     .putDouble(T_NOTIONAL, price * qty)
-                    .putLong(T_INGEST, in.getLong(INGEST_NS));
-                out.buffer().putBytes(out.offset() + T_SYMBOL.offset(), in.buffer(), in.offset() + MarketData.SYMBOL.offset(), 8);
+                    .putLong(T_INGEST, in.getLong(INGEST_NS))
+                    .copy(T_SYMBOL, in, MarketData.SYMBOL);
             });
 
         if (sinks.ticks != null)
@@ -185,8 +185,8 @@ public final class TradingJob
                 .putLong(bVolume, volume)
                 .putDouble(bVwap, volume == 0 ? 0 : Math.round(in.getDouble(rNotional) / volume * 10_000) / 10_000.0)
                 .putLong(B_TRADES, in.getLong(rTrades))
-                .putLong(B_INGEST, in.getLong(rIngest));
-            out.buffer().putBytes(out.offset() + B_SYMBOL.offset(), in.buffer(), in.offset() + rSymbol.offset(), 8);
+                .putLong(B_INGEST, in.getLong(rIngest))
+                .copy(B_SYMBOL, in, rSymbol);
         });
         bars.sink("bars", sinks.bars);
 
