@@ -68,6 +68,85 @@ public final class NexmarkRunner
     }
 
     /**
+     * Run a query keeping no rows: each shard folds its CSV lines into an order-independent digest
+     * ({@link NexmarkBaselines.DigestSink}), comparable with a baseline's digest over the same events.
+     *
+     * @param query   one of {@link NexmarkQueries#QUERIES}.
+     * @param source  bounded source.
+     * @param context job settings.
+     * @return row count and digest.
+     */
+    public static Digest digest(final String query, final Source source, final JobContext context)
+    {
+        if (!source.isBounded())
+        {
+            throw new IllegalArgumentException("NexmarkRunner runs bounded sources only: " + source);
+        }
+        final NexmarkResultSink sink = NexmarkQueries.resultSink(query, (shard) -> new NexmarkBaselines.DigestSink());
+        NexmarkQueries.build(query, source, sink).execute(context).join();
+        return new Digest(sink.digestRows(), sink.digest());
+    }
+
+    /**
+     * Row count and order-independent digest of a result.
+     */
+    public static final class Digest
+    {
+        private final long rows;
+        private final long digest;
+
+        /**
+         * @param rows   row count.
+         * @param digest sum of the rows' hashes ({@link NexmarkBaselines.DigestSink}).
+         */
+        public Digest(final long rows, final long digest)
+        {
+            this.rows = rows;
+            this.digest = digest;
+        }
+
+        /**
+         * @return row count.
+         */
+        public long rows()
+        {
+            return rows;
+        }
+
+        /**
+         * @return digest.
+         */
+        public long digest()
+        {
+            return digest;
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        public boolean equals(final Object o)
+        {
+            return o instanceof Digest && ((Digest)o).rows == rows && ((Digest)o).digest == digest;
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        public int hashCode()
+        {
+            return Long.hashCode(rows * 31 + digest);
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        public String toString()
+        {
+            return String.format("%,d rows, digest %016x", rows, digest);
+        }
+    }
+
+    /**
      * Run query {@code query} on the generator or on an events file and write its rows to a CSV file: the header
      * of the reference select list ({@link NexmarkQueries#header(String)}), then the rows in canonical order. The
      * entry point for a command line.
