@@ -238,6 +238,18 @@ class NexmarkBaselinesTest
         }
     }
 
+    @Test
+    void shouldExportEventsAndCanonicalResults(@TempDir final Path dir) throws IOException
+    {
+        final List<Path> files = NexmarkExport.export(dir, new NexmarkConfig().maxEvents(20_000).eventRate(10_000));
+        assertEquals(1 + NexmarkBaselines.QUERIES.size() - 1, files.size());
+        assertEquals(20_000, Files.readAllLines(dir.resolve("events.json")).size());
+        final List<String> q2 = Files.readAllLines(dir.resolve("q2.csv"));
+        assertEquals("auction,price", q2.get(0));
+        assertEquals(NexmarkBaselines.canonical(q2.subList(1, q2.size())), q2.subList(1, q2.size()));
+        assertTrue(Files.exists(dir.resolve("config.txt")));
+    }
+
     private static LongSupplier clock()
     {
         final long[] ticks = { 0 };
