@@ -78,6 +78,7 @@ public final class NexmarkGenerator
     private final byte[][] channelNames = new byte[CHANNELS][];
     private final byte[][] channelUrls = new byte[CHANNELS][];
     private final byte[] letterPool;
+    private final long seedHash;
     private long nextEventNumber;
     private long rngState;
     private long lastPerson;
@@ -119,6 +120,7 @@ public final class NexmarkGenerator
         this.bidderOffset = config.bidderAddsFirstPersonIdTwice() ?
             2 * NexmarkConfig.FIRST_PERSON_ID : NexmarkConfig.FIRST_PERSON_ID;
         this.nextEventNumber = splitIndex;
+        this.seedHash = mix64(config.seed() + GOLDEN_GAMMA);
         final int maxAverage = Math.max(config.avgAuctionByteSize(), Math.max(config.avgPersonByteSize(),
             config.avgBidByteSize()));
         this.letterPool = new byte[Math.max(LETTER_POOL_SIZE, 4 * maxAverage)];
@@ -193,7 +195,7 @@ public final class NexmarkGenerator
      */
     public void generate(final long n, final NexmarkEvent event)
     {
-        rngState = mix64(n ^ mix64(config.seed() + GOLDEN_GAMMA));
+        rngState = mix64(n ^ seedHash);
         final long timestamp = timestampForEvent(n);
         event.eventNumber(n).dateTime(timestamp);
         // One division per event: the id arithmetic below reuses the block and the offset.
