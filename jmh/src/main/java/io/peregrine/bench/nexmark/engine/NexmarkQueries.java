@@ -26,8 +26,11 @@ import io.peregrine.bench.nexmark.ResultSink;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.LongArrayList;
+import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 
 import static io.peregrine.bench.nexmark.engine.NexmarkRows.A_CATEGORY;
@@ -96,8 +99,11 @@ public final class NexmarkQueries
     public static final int Q4_PENDING_BID_TIMES = 4;
     /** Most auctions tied at a window's maximum count (q5). */
     public static final int Q5_TIES = 128;
-    /** Most bids of one window tied at its running maximum price, boundary bids included (q7). */
-    public static final int Q7_CANDIDATES = 32;
+    /**
+     * Bids of one window that can still match (tied at its running maximum price, or at its end) that the q7 slot
+     * holds; more spill to the heap.
+     */
+    public static final int Q7_CANDIDATES = 16;
     /** Longest bid {@code extra} a q7 state slot holds (bytes); the generator's are at most about 82. */
     public static final int Q7_EXTRA_CAPACITY = 160;
     /** Most distinct names of one person id in one window (q8). */
@@ -745,8 +751,11 @@ public final class NexmarkQueries
      * maximum price, then every bid with that price and {@code s <= dateTime <= e} (a bid at exactly {@code e} also
      * matches the window before its own). Keyed by window start: a bid goes to its window, and a bid at a window
      * boundary also to the previous window as a boundary candidate; the slot keeps the running maximum and the bids
-     * that can still match (at most {@value #Q7_CANDIDATES}); the window settles when the watermark reaches
-     * {@code e}. A bid is late for its window when the watermark has reached {@code e - 1}.
+     * that can still match ({@value #Q7_CANDIDATES} in the slot, more on the heap: at the generator's default rate
+     * thousands of bids share one millisecond, and a window without bids yet must keep the bids at its end until it
+     * can no longer get any); the window settles when the watermark reaches {@code e}. A bid is late for its window
+     * when the watermark has reached {@code e - 1}; a bid at {@code e} is dropped for a window that has had no bid by
+     * then, as the baseline drops it.
      *
      * @param events Nexmark events.
      * @return rows of {@link #Q7_OUT}.
@@ -821,6 +830,9 @@ public final class NexmarkQueries
         private final Field.Int64 outPrice = Q7_OUT.int64("price");
         private final Field.Timestamp outTime = Q7_OUT.timestamp("dateTime");
         private final Field.VarString outExtra = Q7_OUT.varString("extra");
+        /** Candidates beyond the slot's capacity, per window; each key is touched by its own shard only. */
+        private final ConcurrentHashMap<Long, ArrayList<Candidate>> spill = new ConcurrentHashMap<>();
+        private final ThreadLocal<UnsafeBuffer> scratchBuffers = ThreadLocal.withInitial(() -> new UnsafeBuffer(new byte[1]));
 
         Q7Highest(final Field.Int32 boundary, final Field.Int64 auction, final Field.Int64 bidder, final Field.Int64 price,
             final Field.Timestamp dateTime, final Field.VarString extra)
@@ -854,7 +866,7 @@ public final class NexmarkQueries
             final long max = slot.getLong(MAX);
             if (isBoundary)
             {
-                if (!hasMax || p >= max)
+                if (hasMax ? p >= max : end - 1 > watermark)
                 {
                     add(slot, in, ctx);
                 }
@@ -864,6 +876,14 @@ public final class NexmarkQueries
                 flags |= HAS_MAX;
                 slot.putLong(MAX, p);
                 prune(slot, p);
+                if (slot.getInt(COUNT) == Q7_CANDIDATES || !spill.isEmpty())
+                {
+                    final ArrayList<Candidate> spilled = spill.get(ctx.key());
+                    if (spilled != null)
+                    {
+                        spilled.removeIf((c) -> c.price < p);
+                    }
+                }
                 add(slot, in, ctx);
             }
             else if (p == max)
@@ -897,8 +917,12 @@ public final class NexmarkQueries
             final int count = slot.getInt(COUNT);
             if (count == Q7_CANDIDATES)
             {
-                throw new IllegalStateException("q7: more than Q7_CANDIDATES = " + Q7_CANDIDATES + " bids tied at price " +
-                    in.getLong(price) + " in the window starting " + ctx.key() + "; raise the constant");
+                final int length = in.varLength(extra);
+                final byte[] text = new byte[length];
+                in.buffer().getBytes(in.varOffset(extra), text);
+                spill.computeIfAbsent(ctx.key(), (k) -> new ArrayList<>()).add(new Candidate(
+                    in.getLong(auction), in.getLong(bidder), in.getLong(price), in.getTimestamp(dateTime), text));
+                return;
             }
             final int at = ENTRIES + ENTRY * count;
             slot.putInt(at + E_BOUNDARY, in.getInt(boundary));
@@ -930,8 +954,47 @@ public final class NexmarkQueries
                         out.emit(timestamp);
                     }
                 }
+                final ArrayList<Candidate> spilled = spill.isEmpty() ? null : spill.remove(ctx.key());
+                final UnsafeBuffer scratch = spilled == null ? null : scratchBuffers.get();
+                for (int i = 0; spilled != null && i < spilled.size(); i++)
+                {
+                    final Candidate c = spilled.get(i);
+                    if (c.price == max)
+                    {
+                        scratch.wrap(c.extra);
+                        out.next()
+                            .putLong(outAuction, c.auction)
+                            .putLong(outBidder, c.bidder)
+                            .putLong(outPrice, max)
+                            .putTimestamp(outTime, c.dateTime)
+                            .putVarString(outExtra, scratch, 0, c.extra.length);
+                        out.emit(timestamp);
+                    }
+                }
+            }
+            else if (!spill.isEmpty())
+            {
+                spill.remove(ctx.key());
             }
             ctx.clearState();
+        }
+
+        private static final class Candidate
+        {
+            final long auction;
+            final long bidder;
+            final long price;
+            final long dateTime;
+            final byte[] extra;
+
+            Candidate(final long auction, final long bidder, final long price, final long dateTime, final byte[] extra)
+            {
+                this.auction = auction;
+                this.bidder = bidder;
+                this.price = price;
+                this.dateTime = dateTime;
+                this.extra = extra;
+            }
         }
     }
 
