@@ -72,7 +72,10 @@ class AllocationTest
             final long windowResults = job.counters().total(Metric.SINK_RECORDS) - windowsBefore;
             final double perRecord = (double)(bytesAfter - bytesBefore) / records;
             assertTrue(windowResults > 10_000, "windows fired during the measurement: " + windowResults);
-            assertTrue(perRecord < 0.05, String.format(
+            // One object per record would be >= 16 bytes per record; the bound leaves room only for one-time
+            // growth (a pool or array reaching a new high-water mark) that timing on a loaded machine can move
+            // into the measured interval.
+            assertTrue(perRecord < 1.0, String.format(
                 "%.4f bytes allocated per record (%,d bytes over %,d records)", perRecord, bytesAfter - bytesBefore, records));
         }
         finally
