@@ -121,6 +121,15 @@ class NexmarkQueriesTest
     }
 
     @Test
+    void shouldMatchTheBaselinesAtTheDefaultRateWhereThousandsOfEventsShareAMillisecond()
+    {
+        for (final String query : List.of("q3", "q5", "q7", "q8", "q11"))
+        {
+            assertSameAsBaseline(query, new NexmarkConfig(), 100_000);
+        }
+    }
+
+    @Test
     void shouldCountProcessingTimeWindowsAsTheBaselineQ12UnderAFixedClock()
     {
         final NexmarkConfig config = slow();
