@@ -62,10 +62,6 @@ public final class StateDirectory implements AutoCloseable
         FileChannel channel = null;
         try
         {
-            if (ctx.deleteOnStart())
-            {
-                deleteTableFiles(dir);
-            }
             Files.createDirectories(dir);
             channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
@@ -88,6 +84,10 @@ public final class StateDirectory implements AutoCloseable
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(
                 Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)), 0);
+            if (ctx.deleteOnStart())
+            {
+                deleteTableFiles(dir); // only once the directory is ours
+            }
             return new StateDirectory(ctx, channel, lock);
         }
         catch (final IOException ex)

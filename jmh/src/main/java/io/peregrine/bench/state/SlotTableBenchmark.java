@@ -52,6 +52,7 @@ public class SlotTableBenchmark
     private KeyValueStore store;
     private long[] stream;
     private int cursor;
+    private long last;
     private Path dir;
 
     @Setup(Level.Trial)
@@ -108,6 +109,20 @@ public class SlotTableBenchmark
     public long get()
     {
         return store.get(stream[cursor++ & MASK]);
+    }
+
+    /**
+     * Latency of a get: the next key depends on the value just read, so misses cannot overlap
+     * (compare with {@code rawmemory}, one dependent random read of the same footprint).
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public long getDependent()
+    {
+        final long value = store.get(stream[(int)((cursor++ + (last & 1)) & MASK)]);
+        last = value;
+        return value;
     }
 
     @Benchmark
