@@ -67,11 +67,11 @@ import static io.peregrine.bench.nexmark.engine.NexmarkRows.P_STATE;
  * baselines' CSV lines.
  * <p>
  * <b>State.</b> Joins and rankings keep their per-key data in fixed-size state slots: text fields have a fixed
- * capacity (a longer value fails the job, naming the constant to raise; nothing is truncated silently) and lists of
- * tied items are bounded arrays that fail the job clearly on overflow; the bounds cover the generator's values with
- * a wide margin. Lists of join items waiting for the other side (q3, q4), whose length depends on how far one split
- * runs ahead of another and not on the data, keep a few items in the slot and spill the rest to the heap
- * ({@link SpillLists}) rather than fail at random.
+ * capacity (a longer value fails the job, naming the constant to raise; nothing is truncated silently), as does the
+ * list of names of a person in a q8 window. Lists whose length depends on timing (items of a join waiting for the
+ * other side in q3 and q4: how far one split runs ahead of another) or on how many values tie (q5, q7) keep a few
+ * items in the slot and spill the rest to the heap ({@link SpillLists}) rather than fail at random; the spill
+ * allocates, the slot does not.
  */
 public final class NexmarkQueries
 {
@@ -97,8 +97,8 @@ public final class NexmarkQueries
      * the heap ({@link SpillLists}).
      */
     public static final int Q4_PENDING_BID_TIMES = 4;
-    /** Most auctions tied at a window's maximum count (q5). */
-    public static final int Q5_TIES = 128;
+    /** Auctions tied at a window's maximum count that the q5 slot holds; more spill to the heap. */
+    public static final int Q5_TIES = 16;
     /**
      * Bids of one window that can still match (tied at its running maximum price, or at its end) that the q7 slot
      * holds; more spill to the heap.
@@ -667,8 +667,9 @@ public final class NexmarkQueries
     /**
      * q5, hot items ({@code Q5HotItems}): bids counted per auction in hopping windows of
      * {@value Q5HotItems#SIZE_MS} ms sliding by {@value Q5HotItems#SLIDE_MS} ms, then per window every auction whose
-     * count equals the window's maximum (ties all kept; at most {@value #Q5_TIES}). The second stage is keyed by
-     * window end and emits when the watermark passes {@code end - 1}, after every shard's counts of that window.
+     * count equals the window's maximum (ties all kept: {@value #Q5_TIES} in the slot, more on the heap). The
+     * second stage is keyed by window end and emits when the watermark passes {@code end - 1}, after every shard's
+     * counts of that window.
      *
      * @param events Nexmark events.
      * @return rows of {@link #Q5_OUT}.
@@ -694,6 +695,8 @@ public final class NexmarkQueries
             .keyBy("q5-by-window", (row) -> row.getTimestamp(windowEnd))
             .process("q5-max", Q5_OUT, ties + 8 * Q5_TIES, new KeyedProcessFunction()
             {
+                private final SpillLists spill = new SpillLists();
+
                 public void processElement(final Row in, final Context ctx, final Collector out)
                 {
                     final MutableDirectBuffer slot = ctx.state();
@@ -712,12 +715,16 @@ public final class NexmarkQueries
                     if (count > max)
                     {
                         slot.putLong(8, count);
+                        if (n == Q5_TIES)
+                        {
+                            spill.remove(ctx.key());
+                        }
                         n = 0;
                     }
                     if (n == Q5_TIES)
                     {
-                        throw new IllegalStateException("q5: more than Q5_TIES = " + Q5_TIES + " auctions tied at " +
-                            count + " bids in the window ending " + ctx.key() + "; raise the constant");
+                        spill.add(ctx.key(), in.getLong(countKey));
+                        return;
                     }
                     slot.putLong(ties + 8 * n, in.getLong(countKey));
                     slot.putInt(4, n + 1);
@@ -727,12 +734,23 @@ public final class NexmarkQueries
                 {
                     final MutableDirectBuffer slot = ctx.state();
                     final long max = slot.getLong(8);
-                    for (int i = 0, n = slot.getInt(4); i < n; i++)
+                    final int n = slot.getInt(4);
+                    for (int i = 0; i < n; i++)
                     {
-                        out.next().putLong(outAuction, slot.getLong(ties + 8 * i)).putLong(outNum, max);
-                        out.emit(timestamp);
+                        emit(slot.getLong(ties + 8 * i), max, timestamp, out);
+                    }
+                    final LongArrayList spilled = n == Q5_TIES ? spill.remove(ctx.key()) : null;
+                    for (int i = 0; spilled != null && i < spilled.size(); i++)
+                    {
+                        emit(spilled.getLong(i), max, timestamp, out);
                     }
                     ctx.clearState();
+                }
+
+                private void emit(final long auctionId, final long max, final long timestamp, final Collector out)
+                {
+                    out.next().putLong(outAuction, auctionId).putLong(outNum, max);
+                    out.emit(timestamp);
                 }
             });
     }

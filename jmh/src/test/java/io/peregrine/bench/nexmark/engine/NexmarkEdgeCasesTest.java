@@ -132,6 +132,27 @@ class NexmarkEdgeCasesTest
     }
 
     @Test
+    void shouldKeepEveryAuctionTiedAtTheWindowMaximumInQ5() throws IOException
+    {
+        final Path file = dir.resolve("ties.json");
+        final NexmarkEvent e = new NexmarkEvent();
+        try (NexmarkJson.Writer w = new NexmarkJson.Writer(Files.newOutputStream(file)))
+        {
+            for (int i = 0; i < 40; i++)
+            {
+                w.write(bid(e, 50_000 + i, 3_000 + i, 1, 10));
+            }
+        }
+        final List<String> expected = NexmarkRunner.baseline("q5", file, () -> 0L);
+        assertEquals(5 * 40, expected.size(), "five windows of forty auctions tied at one bid");
+        for (final int shards : new int[] { 1, 2 })
+        {
+            assertEquals(expected, NexmarkRunner.run("q5", NexmarkSource.jsonFile(file),
+                NexmarkRunner.context(shards).deadLetterDir(dir.resolve("dead"))), "q5 on " + shards + " shard(s)");
+        }
+    }
+
+    @Test
     void shouldMergeTouchingSessionsInQ11() throws IOException
     {
         final List<String> rows = NexmarkRunner.baseline("q11", events(), () -> 0L);
