@@ -31,29 +31,51 @@ public final class NexmarkRows
     /** Event time, epoch ms. */
     public static final Field.Timestamp DATE_TIME = EVENT.timestamp("dateTime");
 
+    /** Person id. */
     public static final Field.Int64 P_ID = EVENT.int64("p_id");
+    /** Person name. */
     public static final Field.VarString P_NAME = EVENT.varString("p_name");
+    /** Person email address. */
     public static final Field.VarString P_EMAIL = EVENT.varString("p_emailAddress");
+    /** Person credit card. */
     public static final Field.VarString P_CREDIT_CARD = EVENT.varString("p_creditCard");
+    /** Person city. */
     public static final Field.VarString P_CITY = EVENT.varString("p_city");
+    /** Person US state. */
     public static final Field.VarString P_STATE = EVENT.varString("p_state");
+    /** Person padding. */
     public static final Field.VarString P_EXTRA = EVENT.varString("p_extra");
 
+    /** Auction id. */
     public static final Field.Int64 A_ID = EVENT.int64("a_id");
+    /** Auction item name. */
     public static final Field.VarString A_ITEM_NAME = EVENT.varString("a_itemName");
+    /** Auction description. */
     public static final Field.VarString A_DESCRIPTION = EVENT.varString("a_description");
+    /** Auction initial bid, cents. */
     public static final Field.Int64 A_INITIAL_BID = EVENT.int64("a_initialBid");
+    /** Auction reserve price, cents. */
     public static final Field.Int64 A_RESERVE = EVENT.int64("a_reserve");
+    /** Auction expiry, epoch ms. */
     public static final Field.Timestamp A_EXPIRES = EVENT.timestamp("a_expires");
+    /** Auction seller (person id). */
     public static final Field.Int64 A_SELLER = EVENT.int64("a_seller");
+    /** Auction category. */
     public static final Field.Int64 A_CATEGORY = EVENT.int64("a_category");
+    /** Auction padding. */
     public static final Field.VarString A_EXTRA = EVENT.varString("a_extra");
 
+    /** Bid auction id. */
     public static final Field.Int64 B_AUCTION = EVENT.int64("b_auction");
+    /** Bid bidder (person id). */
     public static final Field.Int64 B_BIDDER = EVENT.int64("b_bidder");
+    /** Bid price, cents. */
     public static final Field.Int64 B_PRICE = EVENT.int64("b_price");
+    /** Bid channel. */
     public static final Field.VarString B_CHANNEL = EVENT.varString("b_channel");
+    /** Bid URL. */
     public static final Field.VarString B_URL = EVENT.varString("b_url");
+    /** Bid padding. */
     public static final Field.VarString B_EXTRA = EVENT.varString("b_extra");
 
     private NexmarkRows()
