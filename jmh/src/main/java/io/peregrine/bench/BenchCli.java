@@ -3,6 +3,9 @@ package io.peregrine.bench;
 import io.peregrine.bench.report.QueryMeasurement;
 import io.peregrine.bench.report.ReportWriter;
 import io.peregrine.bench.engine.ChainWorkload;
+import io.peregrine.bench.nexmark.engine.NexmarkQueries;
+import io.peregrine.bench.nexmark.engine.NexmarkRunner;
+import io.peregrine.bench.nexmark.engine.NexmarkWorkload;
 import io.peregrine.bench.trading.TradingBenchmark;
 import picocli.CommandLine;
 
@@ -21,7 +24,8 @@ import java.util.concurrent.Callable;
     name = "peregrine bench",
     mixinStandardHelpOptions = true,
     description = "Peregrine's benchmark suite; reports go to perf-reports/.",
-    subcommands = { BenchCli.Suite.class, BenchCli.Chain.class, BenchCli.Trading.class, BenchCli.Jmh.class,
+    subcommands = { BenchCli.Suite.class, BenchCli.Chain.class, BenchCli.Trading.class, BenchCli.Nexmark.class,
+        BenchCli.NexmarkQuery.class, BenchCli.Jmh.class,
         CommandLine.HelpCommand.class })
 public final class BenchCli implements Runnable
 {
@@ -81,8 +85,102 @@ public final class BenchCli implements Runnable
         }
     }
 
+    @CommandLine.Command(name = "nexmark", mixinStandardHelpOptions = true,
+        description = "Nexmark queries: throughput at 1..N shards beside the hand-written baseline, results checked equal.")
+    static final class Nexmark implements Callable<Integer>
+    {
+        @CommandLine.Option(names = "--quick", description = "About 30 s: 1M events, one round.")
+        boolean quick;
+
+        @CommandLine.Option(names = "--events", description = "Events per run (default: ${DEFAULT-VALUE}).")
+        long events = 10_000_000;
+
+        @CommandLine.Option(names = "--rounds", description = "Interleaved rounds (default: ${DEFAULT-VALUE}).")
+        int rounds = 3;
+
+        @CommandLine.Option(names = "--queries", split = ",", description = "Queries (default: all: ${DEFAULT-VALUE}).")
+        List<String> queries = NexmarkQueries.QUERIES;
+
+        @CommandLine.Option(names = "--shards", description = "Largest shard count (default: available processors).")
+        int shards = Runtime.getRuntime().availableProcessors();
+
+        @CommandLine.Option(names = "--out", description = "Report root (default: ${DEFAULT-VALUE}).")
+        Path out = Path.of("perf-reports");
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        public Integer call() throws Exception
+        {
+            for (final String q : queries)
+            {
+                if (!NexmarkQueries.QUERIES.contains(q))
+                {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "unknown query '" + q + "'; known: " +
+                        NexmarkQueries.QUERIES);
+                }
+            }
+            final long n = quick ? 1_000_000 : events;
+            final int r = quick ? 1 : rounds;
+            System.out.println("Nexmark benchmark" + (quick ? " (quick)" : ""));
+            final List<QueryMeasurement> results = NexmarkWorkload.measure(queries, n, r, shards, System.out);
+            final Path folder = new ReportWriter(reportFolder(out, "nexmark"))
+                .title("Peregrine Nexmark")
+                .command("./peregrine bench nexmark " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
+                .setting("events per run", n)
+                .setting("rounds (after one warm-up round)", r)
+                .setting("shards", "1.." + shards)
+                .setting("generator", new io.peregrine.bench.nexmark.NexmarkConfig().toString())
+                .setting("sinks", "engine and baseline fold rows into the same order-independent digest; checked equal")
+                .write(results);
+            System.out.println("Report: " + folder);
+            return 0;
+        }
+    }
+
+    @CommandLine.Command(name = "nexmark-query", mixinStandardHelpOptions = true,
+        description = "Run one Nexmark query on the generator or on an events file (JSON lines, the Flink suite's form) " +
+            "and write its result rows to a CSV file, columns in the reference select-list order, rows sorted.")
+    static final class NexmarkQuery implements Callable<Integer>
+    {
+        @CommandLine.Parameters(index = "0", description = "Query: one of q0, q1, q2, q3, q4, q5, q7, q8, q11, q12.")
+        String query;
+
+        @CommandLine.Option(names = "--events-file", description = "JSON-lines events to read instead of generating.")
+        Path eventsFile;
+
+        @CommandLine.Option(names = "--events", description = "Events to generate (default: ${DEFAULT-VALUE}).")
+        long events = 1_000_000;
+
+        @CommandLine.Option(names = "--shards", description = "Shards (default: available processors).")
+        int shards = Runtime.getRuntime().availableProcessors();
+
+        @CommandLine.Option(names = "--output", required = true, description = "CSV file to write.")
+        Path output;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        public Integer call() throws Exception
+        {
+            if (!NexmarkQueries.QUERIES.contains(query))
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "unknown query '" + query + "'; known: " +
+                    NexmarkQueries.QUERIES);
+            }
+            if (eventsFile != null && !java.nio.file.Files.isReadable(eventsFile))
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "cannot read --events-file " + eventsFile);
+            }
+            final long rows = NexmarkRunner.runToCsv(query, eventsFile, new io.peregrine.bench.nexmark.NexmarkConfig(),
+                events, shards, output);
+            System.out.printf("%s: %,d rows written to %s%n", query, rows, output);
+            return 0;
+        }
+    }
+
     @CommandLine.Command(name = "suite", mixinStandardHelpOptions = true,
-        description = "Every workload (core chain, trading) into one report folder. --quick: about a minute.")
+        description = "Every workload (core chain, trading, Nexmark) into one report folder. --quick: about two minutes.")
     static final class Suite implements Callable<Integer>
     {
         @CommandLine.Option(names = "--quick", description = "About a minute in all.")
@@ -108,6 +206,8 @@ public final class BenchCli implements Runnable
             settings.maxShards = shards;
             settings.latencySeconds = quick ? 4 : 15;
             results.addAll(new TradingBenchmark(settings, System.out).run());
+            results.addAll(NexmarkWorkload.measure(NexmarkQueries.QUERIES, quick ? 500_000 : 5_000_000, quick ? 1 : 3, shards,
+                System.out));
             final Path folder = new ReportWriter(reportFolder(out, quick ? "suite-quick" : "suite"))
                 .title("Peregrine benchmark suite" + (quick ? " (quick)" : ""))
                 .command("./peregrine bench suite " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
@@ -116,6 +216,8 @@ public final class BenchCli implements Runnable
                 .setting("trading latency run seconds (20% warm-up)", settings.latencySeconds)
                 .setting("trading fixed rates", "50% and 80% of the best measured, and 1,000,000 events/s")
                 .setting("trading latency", "tick path: trade -> keyBy -> running VWAP -> sink; sink time - intended send time")
+                .setting("nexmark events per run", quick ? 500_000 : 5_000_000)
+                .setting("nexmark", "engine and baseline fold rows into the same digest, checked equal on every run")
                 .setting("shards", "1.." + shards)
                 .write(results);
             System.out.println("Report: " + folder);
