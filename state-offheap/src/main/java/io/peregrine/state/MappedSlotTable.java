@@ -105,6 +105,9 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
     static final int MOVED = 2;
 
     static final long MAX_SEGMENT_BYTES = 1L << 30;
+
+    /** Tables up to this many slot bytes are cleared by zeroing in place rather than truncating the file. */
+    static final long CLEAR_IN_PLACE_MAX_BYTES = 64L << 20;
     static final int PAGE_SHIFT = 6;
     static final int MIN_CAPACITY = 16;
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
@@ -570,7 +573,17 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
         {
             retireDraining();
         }
-        current.recreate(slotLength);
+        if (current.capacity * slotLength <= CLEAR_IN_PLACE_MAX_BYTES)
+        {
+            // A small table (a window's panes, cleared at every firing) is zeroed in place: no
+            // system call, no allocation. A large one is truncated and remapped, which hands its
+            // pages back to the operating system at once.
+            current.zeroSlots(slotLength);
+        }
+        else
+        {
+            current.recreate(slotLength);
+        }
         syncAddressing();
         size = 0;
         clearedSinceMark = true;
@@ -1113,6 +1126,17 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
                 final long length = Math.min(segmentBytes, totalBytes - offset);
                 segments[i] = channel.map(FileChannel.MapMode.READ_WRITE, HEADER_LENGTH + offset, length);
                 addresses[i] = org.agrona.BufferUtil.address(segments[i]);
+            }
+        }
+
+        void zeroSlots(final int slotLength)
+        {
+            final long totalBytes = capacity * slotLength;
+            final long segmentBytes = (segmentMask + 1) * slotLength;
+            for (int i = 0; i < addresses.length; i++)
+            {
+                final long length = Math.min(segmentBytes, totalBytes - i * segmentBytes);
+                org.agrona.UnsafeApi.setMemory(addresses[i], length, (byte)0);
             }
         }
 
