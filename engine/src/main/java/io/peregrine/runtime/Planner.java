@@ -56,7 +56,6 @@ final class Planner
     private final int[] firstSplitId;
 
     private final StateFactory stateFactory;
-    private final StateFactory paneFactory;
 
     Planner(
         final String jobName,
@@ -66,10 +65,6 @@ final class Planner
         final StateFactory stateFactory)
     {
         this.stateFactory = stateFactory;
-        // Window panes live for one window and are cleared at every firing: direct-memory tables, pooled.
-        final int paneCapacity = context.stateInitialCapacity();
-        this.paneFactory = (operator, shard, valueLength) ->
-            new io.peregrine.state.DirectSlotTable(valueLength, paneCapacity, 0.7f);
         this.jobName = jobName;
         this.nodes = nodes;
         this.context = context;
@@ -219,7 +214,7 @@ final class Planner
                     else
                     {
                         op = new WindowOperator(node.name, node.inputs.get(0).key, node.windows, node.allowedLatenessMs,
-                            fn, node.schema, paneFactory, s, maxRow, counters.counter(s, Metric.LATE_RECORDS));
+                            fn, node.schema, state, s, maxRow, counters.counter(s, Metric.LATE_RECORDS));
                     }
                     break;
                 }

@@ -5,16 +5,15 @@ import io.peregrine.api.Row;
 import io.peregrine.api.Schema;
 import io.peregrine.api.Windows;
 import io.peregrine.state.SlotTable;
-import org.agrona.collections.Long2ObjectHashMap;
+import io.peregrine.state.WindowPaneState;
 import org.agrona.concurrent.status.AtomicCounter;
 
-import java.util.ArrayDeque;
 
 /**
- * Tumbling and sliding event-time windows. Each live window has its own pane table (key -> slot);
- * when the watermark passes the window's end the table is iterated to emit one result per key, and
- * when it passes end + allowed lateness the table is cleared and returned to a pool, so panes are
- * freed as windows fire and no steady-state allocation happens.
+ * Tumbling and sliding event-time windows, their panes in a {@link WindowPaneState}: each live
+ * window has its own table (key -> accumulator slot); when the watermark passes the window's end the
+ * table is iterated to emit one result per key, and when it passes end + allowed lateness the window
+ * is freed (its table cleared and pooled for a later window), so no steady-state allocation happens.
  * <p>
  * Lateness follows Flink: a window's cleanup time is {@code end - 1 + allowedLateness}; a record
  * whose every window is past cleanup is late (counted, and sent to the late output if any); a record
@@ -28,11 +27,8 @@ final class WindowOperator extends Operator
     private final long slide;
     private final long allowedLateness;
     private final WindowFunction fn;
-    private final StateFactory stateFactory;
-    private final int shard;
+    private final WindowPaneState panes;
     private final RowCollector out;
-    private final Long2ObjectHashMap<SlotTable> panes = new Long2ObjectHashMap<>();
-    private final ArrayDeque<SlotTable> pool = new ArrayDeque<>();
     private final SlotTable.KeyConsumer emitter = this::emitKey;
     private final AtomicCounter lateCounter;
     private long[] starts = new long[16];
@@ -41,8 +37,7 @@ final class WindowOperator extends Operator
     private long watermark = Long.MIN_VALUE;
     private long rangeStart = 1;
     private long rangeEnd = 0;
-    private long cachedStart = Long.MIN_VALUE;
-    private SlotTable cachedPane;
+    private long lastSeenStart = Long.MIN_VALUE;
     private long emitStart;
     private SlotTable emitPane;
     private Operator lateOutput;
@@ -67,8 +62,7 @@ final class WindowOperator extends Operator
         this.slide = windows.slide();
         this.allowedLateness = allowedLateness;
         this.fn = fn;
-        this.stateFactory = stateFactory;
-        this.shard = shard;
+        this.panes = new WindowPaneState(fn.accumulatorLength(), valueLength -> stateFactory.create(name + "-panes", shard, valueLength));
         this.out = new RowCollector(outSchema, maxRowLength);
         this.lateCounter = lateCounter;
     }
@@ -112,7 +106,15 @@ final class WindowOperator extends Operator
                 continue;
             }
             assigned = true;
-            final SlotTable pane = pane(start);
+            if (start != lastSeenStart)
+            {
+                if (!isLive(start))
+                {
+                    addLive(start);
+                }
+                lastSeenStart = start;
+            }
+            final SlotTable pane = panes.window(start);
             if (pane.findOrInsert(k))
             {
                 fn.init(pane.value());
@@ -141,22 +143,16 @@ final class WindowOperator extends Operator
         }
     }
 
-    private SlotTable pane(final long start)
+    private boolean isLive(final long start)
     {
-        if (start == cachedStart)
+        for (int i = 0; i < liveWindows; i++)
         {
-            return cachedPane;
+            if (starts[i] == start)
+            {
+                return true;
+            }
         }
-        SlotTable pane = panes.get(start);
-        if (pane == null)
-        {
-            pane = pool.isEmpty() ? stateFactory.create(name, shard, fn.accumulatorLength()) : pool.pop();
-            panes.put(start, pane);
-            addLive(start);
-        }
-        cachedStart = start;
-        cachedPane = pane;
-        return pane;
+        return false;
     }
 
     private void addLive(final long start)
@@ -189,7 +185,7 @@ final class WindowOperator extends Operator
         {
             final long start = starts[i];
             final long end = start + size;
-            final SlotTable pane = panes.get(start);
+            final SlotTable pane = panes.window(start);
             boolean isFired = fired[i];
             if (!isFired && end - 1 <= watermark)
             {
@@ -200,13 +196,10 @@ final class WindowOperator extends Operator
             }
             if (end - 1 + allowedLateness <= watermark)
             {
-                panes.remove(start);
-                pane.clear();
-                pool.push(pane);
-                if (cachedStart == start)
+                panes.free(start);
+                if (lastSeenStart == start)
                 {
-                    cachedStart = Long.MIN_VALUE;
-                    cachedPane = null;
+                    lastSeenStart = Long.MIN_VALUE;
                 }
             }
             else
@@ -240,15 +233,6 @@ final class WindowOperator extends Operator
 
     public void close()
     {
-        for (final SlotTable pane : panes.values())
-        {
-            pane.close();
-        }
-        for (final SlotTable pane : pool)
-        {
-            pane.close();
-        }
-        panes.clear();
-        pool.clear();
+        panes.close();
     }
 }

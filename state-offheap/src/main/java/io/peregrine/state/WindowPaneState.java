@@ -7,7 +7,7 @@ import java.util.function.LongConsumer;
 
 /**
  * Window-pane state keyed by (key, window start): one {@link SlotTable} per live window, taken from
- * a small pool, so that firing a window frees all of its panes at once ({@link #free(long)}) without
+ * a pool, so that firing a window frees all of its panes at once ({@link #free(long)}) without
  * visiting other windows' entries, and iterating one window touches only that window's slots.
  * <p>
  * Panes of the last window used are reached without a window lookup (records mostly hit the newest
@@ -28,12 +28,11 @@ public final class WindowPaneState implements AutoCloseable
         SlotTable newTable(int valueLength);
     }
 
-    private static final int MAX_POOLED = 16;
 
     private final int valueLength;
     private final PaneTableFactory factory;
     private final Long2ObjectHashMap<SlotTable> windows = new Long2ObjectHashMap<>();
-    private final SlotTable[] pool = new SlotTable[MAX_POOLED];
+    private SlotTable[] pool = new SlotTable[16];
     private int pooled;
     private long lastWindowStart;
     private SlotTable lastTable;
@@ -180,15 +179,14 @@ public final class WindowPaneState implements AutoCloseable
         {
             lastTable = null;
         }
-        if (pooled < MAX_POOLED)
+        // The pool keeps every table ever made (the high-water mark of live windows): a freed window's
+        // table serves the next window, so steady state creates, maps and closes nothing.
+        if (pooled == pool.length)
         {
-            table.clear();
-            pool[pooled++] = table;
+            pool = java.util.Arrays.copyOf(pool, pooled * 2);
         }
-        else
-        {
-            table.close();
-        }
+        table.clear();
+        pool[pooled++] = table;
         return true;
     }
 
@@ -215,6 +213,18 @@ public final class WindowPaneState implements AutoCloseable
             return lastTable;
         }
         return windows.get(windowStart);
+    }
+
+    /**
+     * The pane table of a window, created (from the pool) if absent: for an operator that inserts
+     * with {@link SlotTable#findOrInsert(long)} to learn whether a pane is new.
+     *
+     * @param windowStart start of the window.
+     * @return its table, valid until {@link #free(long)}.
+     */
+    public SlotTable window(final long windowStart)
+    {
+        return tableFor(windowStart);
     }
 
     private SlotTable tableFor(final long windowStart)
