@@ -36,7 +36,19 @@ public final class RowWriter
         this.buffer = buffer;
         this.offset = offset;
         this.capacity = capacity;
+        return reset();
+    }
+
+    /**
+     * Start a new row over the same buffer, offset and schema as the last {@link #wrap}.
+     *
+     * @return this.
+     */
+    public RowWriter reset()
+    {
         final int fixed = schema.fixedLength();
+        final MutableDirectBuffer buffer = this.buffer;
+        final int offset = this.offset;
         this.limit = fixed;
         // Zero the fixed part so unset fields read as 0: word stores for the common small rows,
         // setMemory (with its call overhead) only for wide ones.

@@ -24,6 +24,7 @@ final class RowCollector implements Collector
     {
         this.schema = schema;
         this.scratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned(align(maxRowLength), 64));
+        this.writer.wrap(schema, scratch, 0, scratch.capacity());
     }
 
     private static int align(final int length)
@@ -33,7 +34,7 @@ final class RowCollector implements Collector
 
     public RowWriter next()
     {
-        return writer.wrap(schema, scratch, 0, scratch.capacity());
+        return writer.reset();
     }
 
     public void emit()

@@ -83,6 +83,7 @@ final class SourceRunner implements Source.SourceOutput
         this.bound = strategy.maxOutOfOrdernessMs();
         this.idleTimeoutMs = strategy.idleTimeoutMs();
         this.scratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned((maxRowLength + 63) & ~63, 64));
+        this.writer.wrap(schema, scratch, 0, scratch.capacity());
         this.recordsCounter = recordsCounter;
         this.malformedCounter = malformedCounter;
         this.watermarkCounter = watermarkCounter;
@@ -241,7 +242,7 @@ final class SourceRunner implements Source.SourceOutput
 
     public RowWriter next()
     {
-        return writer.wrap(schema, scratch, 0, scratch.capacity());
+        return writer.reset();
     }
 
     public void emit(final long position)
