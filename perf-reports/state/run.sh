@@ -11,12 +11,18 @@ COMMON="-f 1 -wi 3 -i 5 -w 1s -r 1s"
 
 # 1. get/put/update x 6 stores x 1M,10M x uniform,zipf (JMH forks one JVM per combination, -Xmx8g).
 for round in 1 2; do
-  $JMH 'io.peregrine.bench.state.SlotTableBenchmark' $COMMON -rf json -rff "$OUT/jmh-round$round.json" | tee "$OUT/jmh-round$round.txt"
+  $JMH 'io.peregrine.bench.state.SlotTableBenchmark\.(get|put|update)$' $COMMON -rf json -rff "$OUT/jmh-round$round.json" | tee "$OUT/jmh-round$round.txt"
 done
 
 # 2. 100M keys (opt-in): random get for the mapped table, Long2LongHashMap and a raw memory read.
+#    Files on tmpfs: on ext4 the 6 GiB fill is throttled by dirty-page writeback for many minutes.
 $JMH 'io.peregrine.bench.state.SlotTableBenchmark.get' $COMMON -p keys=100000000 -p distribution=uniform \
-  -p impl=mapped,l2l,rawmemory -rf json -rff "$OUT/jmh-100m.json" | tee "$OUT/jmh-100m.txt"
+  -p impl=mapped,l2l,rawmemory -jvmArgsPrepend -Dperegrine.bench.dir=/dev/shm -rf json -rff "$OUT/jmh-100m.json" | tee "$OUT/jmh-100m.txt"
 
-# 3. 50M long -> 32-byte entries with a 256 MiB heap.
+# 3. Latency of one get (dependent chain), 1M and 100M keys.
+$JMH 'io.peregrine.bench.state.SlotTableBenchmark.getDependent' $COMMON -p keys=1000000,100000000 -p distribution=uniform \
+  -p impl=mapped,l2l,rawmemory -jvmArgsPrepend -Dperegrine.bench.dir=/dev/shm -rf json -rff "$OUT/jmh-dependent.json" | tee "$OUT/jmh-dependent.txt"
+
+# 4. 50M long -> 32-byte entries with a 256 MiB heap: table file on ext4, then on tmpfs.
 java -Xmx256m $FLAGS -cp $JAR io.peregrine.bench.state.LargeStateRun 50000000 "${TMPDIR:-/tmp}" | tee "$OUT/large-state-50m.txt"
+java -Xmx256m $FLAGS -cp $JAR io.peregrine.bench.state.LargeStateRun 50000000 /dev/shm | tee "$OUT/large-state-50m-tmpfs.txt"
