@@ -102,10 +102,15 @@ public final class Aggregations
         input.checkOwns(field, where);
     }
 
+    /**
+     * An aggregate over one numeric field whose output has the field's kind: FLOAT64 for a FLOAT64
+     * input, INT64 otherwise.
+     */
     private abstract static class OnField extends Aggregation
     {
         final Field field;
         final boolean floating;
+        Field outField;
 
         OnField(final String name, final Field field)
         {
@@ -117,6 +122,23 @@ public final class Aggregations
         public void bindInput(final Schema input, final String where)
         {
             checkInput(field, input, where);
+        }
+
+        public void declare(final Schema.Builder builder)
+        {
+            if (floating)
+            {
+                builder.float64(outputName);
+            }
+            else
+            {
+                builder.int64(outputName);
+            }
+        }
+
+        public void bindOutput(final Schema schema)
+        {
+            outField = floating ? schema.float64(outputName) : schema.int64(outputName);
         }
     }
 
@@ -162,8 +184,6 @@ public final class Aggregations
 
     static final class Sum extends OnField
     {
-        private Field outField;
-
         Sum(final String name, final Field field)
         {
             super(name, field);
@@ -172,23 +192,6 @@ public final class Aggregations
         public int accumulatorLength()
         {
             return 8;
-        }
-
-        public void declare(final Schema.Builder builder)
-        {
-            if (floating)
-            {
-                builder.float64(outputName);
-            }
-            else
-            {
-                builder.int64(outputName);
-            }
-        }
-
-        public void bindOutput(final Schema schema)
-        {
-            outField = floating ? schema.float64(outputName) : schema.int64(outputName);
         }
 
         public void add(final MutableDirectBuffer acc, final int offset, final Row row)
@@ -231,8 +234,6 @@ public final class Aggregations
     static final class MinMax extends OnField
     {
         private final boolean min;
-        private Field outField;
-
         MinMax(final String name, final Field field, final boolean min)
         {
             super(name, field);
@@ -242,23 +243,6 @@ public final class Aggregations
         public int accumulatorLength()
         {
             return 8;
-        }
-
-        public void declare(final Schema.Builder builder)
-        {
-            if (floating)
-            {
-                builder.float64(outputName);
-            }
-            else
-            {
-                builder.int64(outputName);
-            }
-        }
-
-        public void bindOutput(final Schema schema)
-        {
-            outField = floating ? schema.float64(outputName) : schema.int64(outputName);
         }
 
         public void init(final MutableDirectBuffer acc, final int offset)
@@ -382,8 +366,6 @@ public final class Aggregations
     static final class FirstLast extends OnField
     {
         private final boolean first;
-        private Field outField;
-
         FirstLast(final String name, final Field field, final boolean first)
         {
             super(name, field);
@@ -393,23 +375,6 @@ public final class Aggregations
         public int accumulatorLength()
         {
             return 40;
-        }
-
-        public void declare(final Schema.Builder builder)
-        {
-            if (floating)
-            {
-                builder.float64(outputName);
-            }
-            else
-            {
-                builder.int64(outputName);
-            }
-        }
-
-        public void bindOutput(final Schema schema)
-        {
-            outField = floating ? schema.float64(outputName) : schema.int64(outputName);
         }
 
         public void add(final MutableDirectBuffer acc, final int offset, final Row row)
@@ -475,7 +440,6 @@ public final class Aggregations
     {
         private final Field field;
         private Field outField;
-
         Keep(final Field field)
         {
             super(field.name());

@@ -12,13 +12,12 @@ import org.agrona.MutableDirectBuffer;
  * Running aggregates per key: the accumulators of all aggregates sit side by side in one state
  * slot, updated in place; every record emits the key's current result.
  */
-final class AggregateOperator extends Operator
+final class AggregateOperator extends CollectingOperator
 {
     private final KeySelector key;
     private final Aggregation[] aggregations;
     private final int[] offsets;
     private final SlotTable state;
-    private final RowCollector out;
     private final io.peregrine.api.Field.Int64 keyField;
 
     AggregateOperator(
@@ -30,7 +29,7 @@ final class AggregateOperator extends Operator
         final int shard,
         final int maxRowLength)
     {
-        super(name);
+        super(name, outSchema, maxRowLength);
         this.key = key;
         this.aggregations = aggregations;
         this.offsets = new int[aggregations.length];
@@ -42,26 +41,11 @@ final class AggregateOperator extends Operator
         }
         this.state = stateFactory.create(name, shard, length);
         this.keyField = outSchema.int64("key");
-        this.out = new RowCollector(outSchema, maxRowLength);
-    }
-
-    public void downstream(final Operator downstream)
-    {
-        super.downstream(downstream);
-        out.downstream = downstream;
-    }
+            }
 
     public void onRecord(final Row row)
     {
-        final long k;
-        try
-        {
-            k = key.key(row);
-        }
-        catch (final Throwable t)
-        {
-            throw OperatorException.wrap(name, row, t);
-        }
+        final long k = keyOf(key, row);
         final boolean inserted = state.findOrInsert(k);
         final MutableDirectBuffer acc = state.value();
         if (inserted)

@@ -4,23 +4,15 @@ import io.peregrine.api.FlatMapFunction;
 import io.peregrine.api.Row;
 import io.peregrine.api.Schema;
 
-final class FlatMapOperator extends Operator
+final class FlatMapOperator extends CollectingOperator
 {
     private final FlatMapFunction fn;
-    private final RowCollector out;
 
     FlatMapOperator(final String name, final FlatMapFunction fn, final Schema outSchema, final int maxRowLength)
     {
-        super(name);
+        super(name, outSchema, maxRowLength);
         this.fn = fn;
-        this.out = new RowCollector(outSchema, maxRowLength);
-    }
-
-    public void downstream(final Operator downstream)
-    {
-        super.downstream(downstream);
-        out.downstream = downstream;
-    }
+            }
 
     public void onRecord(final Row row)
     {

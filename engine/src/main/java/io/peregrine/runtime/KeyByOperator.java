@@ -36,15 +36,7 @@ final class KeyByOperator extends Operator
 
     public void onRecord(final Row row)
     {
-        final long k;
-        try
-        {
-            k = key.key(row);
-        }
-        catch (final Throwable t)
-        {
-            throw OperatorException.wrap(name, row, t);
-        }
+        final long k = keyOf(key, row);
         final int target = router.shard(k);
         if (target == self)
         {

@@ -5,23 +5,15 @@ import io.peregrine.api.Row;
 import io.peregrine.api.RowWriter;
 import io.peregrine.api.Schema;
 
-final class MapOperator extends Operator
+final class MapOperator extends CollectingOperator
 {
     private final MapFunction fn;
-    private final RowCollector out;
 
     MapOperator(final String name, final MapFunction fn, final Schema outSchema, final int maxRowLength)
     {
-        super(name);
+        super(name, outSchema, maxRowLength);
         this.fn = fn;
-        this.out = new RowCollector(outSchema, maxRowLength);
-    }
-
-    public void downstream(final Operator downstream)
-    {
-        super.downstream(downstream);
-        out.downstream = downstream;
-    }
+            }
 
     public void onRecord(final Row row)
     {

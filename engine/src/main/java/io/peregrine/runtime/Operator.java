@@ -39,6 +39,21 @@ public abstract class Operator
     public abstract void onRecord(Row row);
 
     /**
+     * @return the record's key, a failure of the user's key selector named after this operator.
+     */
+    protected final long keyOf(final io.peregrine.api.KeySelector key, final Row row)
+    {
+        try
+        {
+            return key.key(row);
+        }
+        catch (final Throwable t)
+        {
+            throw OperatorException.wrap(name, row, t);
+        }
+    }
+
+    /**
      * Event time has reached {@code watermark}: no record with a smaller or equal timestamp follows
      * (late ones excepted). {@code Long.MAX_VALUE} is the final watermark of a bounded input.
      *

@@ -13,7 +13,7 @@ import org.agrona.MutableDirectBuffer;
  * Runs a {@link KeyedProcessFunction}: per-key state slot, event-time timers fired as the
  * watermark passes them, processing-time timers fired from the shard loop's clock.
  */
-final class ProcessOperator extends Operator implements KeyedProcessFunction.Context
+final class ProcessOperator extends CollectingOperator implements KeyedProcessFunction.Context
 {
     private final KeySelector key;
     private final KeyedProcessFunction fn;
@@ -22,7 +22,6 @@ final class ProcessOperator extends Operator implements KeyedProcessFunction.Con
     private final TimerQueue processingTimers = new TimerQueue();
     private final TimerQueue.TimerConsumer onEventTimer = (time, key) -> onTimer(time, key, TimeDomain.EVENT_TIME);
     private final TimerQueue.TimerConsumer onProcessingTimer = (time, key) -> onTimer(time, key, TimeDomain.PROCESSING_TIME);
-    private final RowCollector out;
     private long currentKey;
     private long watermark = Long.MIN_VALUE;
     private long nowMs;
@@ -38,18 +37,11 @@ final class ProcessOperator extends Operator implements KeyedProcessFunction.Con
         final int maxRowLength,
         final long startMs)
     {
-        super(name);
+        super(name, outSchema, maxRowLength);
         this.key = key;
         this.fn = fn;
         this.state = stateFactory.create(name, shard, stateLength);
-        this.out = new RowCollector(outSchema, maxRowLength);
-        this.nowMs = startMs;
-    }
-
-    public void downstream(final Operator downstream)
-    {
-        super.downstream(downstream);
-        out.downstream = downstream;
+                this.nowMs = startMs;
     }
 
     public void onRecord(final Row row)

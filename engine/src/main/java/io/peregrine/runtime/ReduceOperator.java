@@ -12,13 +12,12 @@ import org.agrona.MutableDirectBuffer;
  * Rolling reduce per key: the kept row lives in the key's state slot; the user function combines
  * it with each new row, and the result replaces it and is emitted.
  */
-final class ReduceOperator extends Operator
+final class ReduceOperator extends CollectingOperator
 {
     private final KeySelector key;
     private final ReduceFunction fn;
     private final Schema schema;
     private final SlotTable state;
-    private final RowCollector out;
     private final Row accumulated = new Row();
 
     ReduceOperator(
@@ -30,31 +29,16 @@ final class ReduceOperator extends Operator
         final int shard,
         final int maxRowLength)
     {
-        super(name);
+        super(name, schema, maxRowLength);
         this.key = key;
         this.fn = fn;
         this.schema = schema;
         this.state = stateFactory.create(name, shard, schema.fixedLength());
-        this.out = new RowCollector(schema, maxRowLength);
-    }
-
-    public void downstream(final Operator downstream)
-    {
-        super.downstream(downstream);
-        out.downstream = downstream;
-    }
+            }
 
     public void onRecord(final Row row)
     {
-        final long k;
-        try
-        {
-            k = key.key(row);
-        }
-        catch (final Throwable t)
-        {
-            throw OperatorException.wrap(name, row, t);
-        }
+        final long k = keyOf(key, row);
         final int length = schema.fixedLength();
         final boolean inserted = state.findOrInsert(k);
         final MutableDirectBuffer slot = state.value();

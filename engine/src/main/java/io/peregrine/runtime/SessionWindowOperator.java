@@ -19,7 +19,7 @@ import org.agrona.concurrent.status.AtomicCounter;
  *   session: | start (long) | end (long) | fired (long) | accumulator |
  * </pre>
  */
-final class SessionWindowOperator extends Operator
+final class SessionWindowOperator extends CollectingOperator
 {
     private static final int HEADER = 24;
     private static final int TIMER_SET = 16;
@@ -38,7 +38,6 @@ final class SessionWindowOperator extends Operator
     private final SlotTable state;
     private final TimerQueue timers = new TimerQueue();
     private final TimerQueue.TimerConsumer onTimer = this::onTimer;
-    private final RowCollector out;
     private final AtomicCounter lateCounter;
     private final UnsafeBuffer merged;
     private long watermark = Long.MIN_VALUE;
@@ -58,7 +57,7 @@ final class SessionWindowOperator extends Operator
         final int maxRowLength,
         final AtomicCounter lateCounter)
     {
-        super(name);
+        super(name, outSchema, maxRowLength);
         this.key = key;
         this.gap = gap;
         this.allowedLateness = allowedLateness;
@@ -66,15 +65,8 @@ final class SessionWindowOperator extends Operator
         this.capacity = capacity;
         this.sessionLength = ACC + ((fn.accumulatorLength() + 7) & ~7);
         this.state = stateFactory.create(name, shard, HEADER + capacity * sessionLength);
-        this.out = new RowCollector(outSchema, maxRowLength);
-        this.lateCounter = lateCounter;
+                this.lateCounter = lateCounter;
         this.merged = new UnsafeBuffer(BufferUtil.allocateDirectAligned(((sessionLength + 63) & ~63), 64));
-    }
-
-    public void downstream(final Operator downstream)
-    {
-        super.downstream(downstream);
-        out.downstream = downstream;
     }
 
     void lateOutput(final Operator lateOutput)
@@ -85,15 +77,7 @@ final class SessionWindowOperator extends Operator
     public void onRecord(final Row row)
     {
         final long timestamp = row.eventTime();
-        final long k;
-        try
-        {
-            k = key.key(row);
-        }
-        catch (final Throwable t)
-        {
-            throw OperatorException.wrap(name, row, t);
-        }
+        final long k = keyOf(key, row);
         long start = timestamp;
         long end = timestamp + gap;
         final boolean exists = state.find(k);

@@ -8,7 +8,6 @@ import io.peregrine.state.SlotTable;
 import io.peregrine.state.WindowPaneState;
 import org.agrona.concurrent.status.AtomicCounter;
 
-
 /**
  * Tumbling and sliding event-time windows, their panes in a {@link WindowPaneState}: each live
  * window has its own table (key -> accumulator slot); when the watermark passes the window's end the
@@ -19,7 +18,7 @@ import org.agrona.concurrent.status.AtomicCounter;
  * whose every window is past cleanup is late (counted, and sent to the late output if any); a record
  * for a fired window still within its lateness updates it and re-emits its result.
  */
-final class WindowOperator extends Operator
+final class WindowOperator extends CollectingOperator
 {
     private final KeySelector key;
     private final Windows windows;
@@ -28,7 +27,6 @@ final class WindowOperator extends Operator
     private final long allowedLateness;
     private final WindowFunction fn;
     private final WindowPaneState panes;
-    private final RowCollector out;
     private final SlotTable.KeyConsumer emitter = this::emitKey;
     private final AtomicCounter lateCounter;
     private long[] starts = new long[16];
@@ -55,7 +53,7 @@ final class WindowOperator extends Operator
         final int maxRowLength,
         final AtomicCounter lateCounter)
     {
-        super(name);
+        super(name, outSchema, maxRowLength);
         this.key = key;
         this.windows = windows;
         this.size = windows.size();
@@ -63,14 +61,7 @@ final class WindowOperator extends Operator
         this.allowedLateness = allowedLateness;
         this.fn = fn;
         this.panes = new WindowPaneState(fn.accumulatorLength(), valueLength -> stateFactory.create(name + "-panes", shard, valueLength));
-        this.out = new RowCollector(outSchema, maxRowLength);
-        this.lateCounter = lateCounter;
-    }
-
-    public void downstream(final Operator downstream)
-    {
-        super.downstream(downstream);
-        out.downstream = downstream;
+                this.lateCounter = lateCounter;
     }
 
     void lateOutput(final Operator lateOutput)
@@ -81,15 +72,7 @@ final class WindowOperator extends Operator
     public void onRecord(final Row row)
     {
         final long timestamp = row.eventTime();
-        final long k;
-        try
-        {
-            k = key.key(row);
-        }
-        catch (final Throwable t)
-        {
-            throw OperatorException.wrap(name, row, t);
-        }
+        final long k = keyOf(key, row);
         // The latest window start for timestamps in [rangeStart, rangeEnd) is rangeStart: saves a
         // division per record while records stay within one slide.
         if (timestamp < rangeStart || timestamp >= rangeEnd)
