@@ -26,3 +26,8 @@ $JMH 'io.peregrine.bench.state.SlotTableBenchmark.getDependent' $COMMON -p keys=
 # 4. 50M long -> 32-byte entries with a 256 MiB heap: table file on ext4, then on tmpfs.
 java -Xmx256m $FLAGS -cp $JAR io.peregrine.bench.state.LargeStateRun 50000000 "${TMPDIR:-/tmp}" | tee "$OUT/large-state-50m.txt"
 java -Xmx256m $FLAGS -cp $JAR io.peregrine.bench.state.LargeStateRun 50000000 /dev/shm | tee "$OUT/large-state-50m-tmpfs.txt"
+
+# 5. Round 3 on a quiet machine: 1M keys, the stores the targets name.
+$JMH 'io.peregrine.bench.state.SlotTableBenchmark\.(get|put|update)$' $COMMON -p keys=1000000 -p impl=mapped,l2l,chronicle,direct \
+  -rf json -rff "$OUT/jmh-round3-1m.json" | tee "$OUT/jmh-round3-1m.txt"
+python3 "$OUT/tables.py" "$OUT/jmh-round1.json" "$OUT/jmh-round2.json" "$OUT/jmh-round3-1m.json"
