@@ -37,9 +37,35 @@ public final class BenchCli implements Runnable
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: see 'peregrine bench --help'");
     }
 
-    static Path reportFolder(final Path root, final String name)
+    /**
+     * Options every measuring command shares: the shard range and where the report goes.
+     */
+    static final class ReportOptions
     {
-        return root.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm")) + "-" + name);
+        @CommandLine.Option(names = "--shards", description = "Largest shard count (default: available processors).")
+        int shards = Runtime.getRuntime().availableProcessors();
+
+        @CommandLine.Option(names = "--out", description = "Report root (default: ${DEFAULT-VALUE}).")
+        Path out = Path.of("perf-reports");
+
+        @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+        CommandLine.Model.CommandSpec spec;
+
+        /**
+         * @return {@code <out>/<date>-<name>}.
+         */
+        Path folder(final String name)
+        {
+            return out.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm")) + "-" + name);
+        }
+
+        /**
+         * @return the command as typed, for the report.
+         */
+        String commandLine()
+        {
+            return "./peregrine bench " + spec.name() + " " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        }
     }
 
     @CommandLine.Command(name = "chain", mixinStandardHelpOptions = true,
@@ -55,27 +81,21 @@ public final class BenchCli implements Runnable
         @CommandLine.Option(names = "--rounds", description = "Interleaved rounds (default: ${DEFAULT-VALUE}).")
         int rounds = 5;
 
-        @CommandLine.Option(names = "--shards", description = "Largest shard count (default: available processors).")
-        int shards = Runtime.getRuntime().availableProcessors();
-
-        @CommandLine.Option(names = "--out", description = "Report root (default: ${DEFAULT-VALUE}).")
-        Path out = Path.of("perf-reports");
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        @CommandLine.Mixin
+        ReportOptions report;
 
         public Integer call() throws Exception
         {
             final int n = quick ? 5_000_000 : events;
             final int r = quick ? 1 : rounds;
             System.out.println("Core chain benchmark" + (quick ? " (quick)" : ""));
-            final List<QueryMeasurement> results = ChainWorkload.measure(n, r, shards, System.out);
-            final Path folder = new ReportWriter(reportFolder(out, "chain"))
+            final List<QueryMeasurement> results = ChainWorkload.measure(n, r, report.shards, System.out);
+            final Path folder = new ReportWriter(report.folder("chain"))
                 .title("Peregrine core chain: source -> map -> filter -> keyBy -> tumbling count")
-                .command("./peregrine bench chain " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
+                .command(report.commandLine())
                 .setting("events per run", n)
                 .setting("rounds (after one warm-up round)", r)
-                .setting("shards", "1.." + shards)
+                .setting("shards", "1.." + report.shards)
                 .setting("keys", 10_000)
                 .setting("window", "tumbling 1 s; event time advances 10,000,000 events per second (the Flink Nexmark " +
                     "suite's default rate): about 1,000 events per key per window")
@@ -102,14 +122,8 @@ public final class BenchCli implements Runnable
         @CommandLine.Option(names = "--queries", split = ",", description = "Queries (default: all: ${DEFAULT-VALUE}).")
         List<String> queries = NexmarkQueries.QUERIES;
 
-        @CommandLine.Option(names = "--shards", description = "Largest shard count (default: available processors).")
-        int shards = Runtime.getRuntime().availableProcessors();
-
-        @CommandLine.Option(names = "--out", description = "Report root (default: ${DEFAULT-VALUE}).")
-        Path out = Path.of("perf-reports");
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        @CommandLine.Mixin
+        ReportOptions report;
 
         public Integer call() throws Exception
         {
@@ -117,20 +131,20 @@ public final class BenchCli implements Runnable
             {
                 if (!NexmarkQueries.QUERIES.contains(q))
                 {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "unknown query '" + q + "'; known: " +
+                    throw new CommandLine.ParameterException(report.spec.commandLine(), "unknown query '" + q + "'; known: " +
                         NexmarkQueries.QUERIES);
                 }
             }
             final long n = quick ? 1_000_000 : events;
             final int r = quick ? 1 : rounds;
             System.out.println("Nexmark benchmark" + (quick ? " (quick)" : ""));
-            final List<QueryMeasurement> results = NexmarkWorkload.measure(queries, n, r, shards, System.out);
-            final Path folder = new ReportWriter(reportFolder(out, "nexmark"))
+            final List<QueryMeasurement> results = NexmarkWorkload.measure(queries, n, r, report.shards, System.out);
+            final Path folder = new ReportWriter(report.folder("nexmark"))
                 .title("Peregrine Nexmark")
-                .command("./peregrine bench nexmark " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
+                .command(report.commandLine())
                 .setting("events per run", n)
                 .setting("rounds (after one warm-up round)", r)
-                .setting("shards", "1.." + shards)
+                .setting("shards", "1.." + report.shards)
                 .setting("generator", new io.peregrine.bench.nexmark.NexmarkConfig().toString())
                 .setting("sinks", "engine and baseline fold rows into the same order-independent digest; checked equal")
                 .write(results);
@@ -187,31 +201,25 @@ public final class BenchCli implements Runnable
         @CommandLine.Option(names = "--quick", description = "About a minute in all.")
         boolean quick;
 
-        @CommandLine.Option(names = "--shards", description = "Largest shard count (default: available processors).")
-        int shards = Runtime.getRuntime().availableProcessors();
-
-        @CommandLine.Option(names = "--out", description = "Report root (default: ${DEFAULT-VALUE}).")
-        Path out = Path.of("perf-reports");
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        @CommandLine.Mixin
+        ReportOptions report;
 
         public Integer call() throws Exception
         {
             System.out.println("Peregrine benchmark suite" + (quick ? " (quick)" : ""));
             final List<QueryMeasurement> results = new java.util.ArrayList<>(
-                ChainWorkload.measure(quick ? 5_000_000 : 20_000_000, quick ? 1 : 5, shards, System.out));
+                ChainWorkload.measure(quick ? 5_000_000 : 20_000_000, quick ? 1 : 5, report.shards, System.out));
             final TradingBenchmark.Settings settings = new TradingBenchmark.Settings();
             settings.events = quick ? 1_000_000 : 5_000_000;
             settings.rounds = quick ? 1 : 3;
-            settings.maxShards = shards;
+            settings.maxShards = report.shards;
             settings.latencySeconds = quick ? 4 : 15;
             results.addAll(new TradingBenchmark(settings, System.out).run());
-            results.addAll(NexmarkWorkload.measure(NexmarkQueries.QUERIES, quick ? 500_000 : 5_000_000, quick ? 1 : 3, shards,
+            results.addAll(NexmarkWorkload.measure(NexmarkQueries.QUERIES, quick ? 500_000 : 5_000_000, quick ? 1 : 3, report.shards,
                 System.out));
-            final Path folder = new ReportWriter(reportFolder(out, quick ? "suite-quick" : "suite"))
+            final Path folder = new ReportWriter(report.folder(quick ? "suite-quick" : "suite"))
                 .title("Peregrine benchmark suite" + (quick ? " (quick)" : ""))
-                .command("./peregrine bench suite " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
+                .command(report.commandLine())
                 .setting("chain", "source -> map -> filter -> keyBy -> tumbling 1 s count, 10,000 keys, 10M events per event-second")
                 .setting("trading events per throughput run", settings.events)
                 .setting("trading latency run seconds (20% warm-up)", settings.latencySeconds)
@@ -219,7 +227,7 @@ public final class BenchCli implements Runnable
                 .setting("trading latency", "tick path: trade -> keyBy -> running VWAP -> sink; sink time - intended send time")
                 .setting("nexmark events per run", quick ? 500_000 : 5_000_000)
                 .setting("nexmark", "engine and baseline fold rows into the same digest, checked equal on every run")
-                .setting("shards", "1.." + shards)
+                .setting("shards", "1.." + report.shards)
                 .write(results);
             System.out.println("Report: " + folder);
             return 0;
@@ -240,9 +248,6 @@ public final class BenchCli implements Runnable
         @CommandLine.Option(names = "--rounds", description = "Interleaved rounds (default: ${DEFAULT-VALUE}).")
         int rounds = 3;
 
-        @CommandLine.Option(names = "--shards", description = "Largest shard count (default: available processors).")
-        int shards = Runtime.getRuntime().availableProcessors();
-
         @CommandLine.Option(names = "--latency-seconds", description = "Length of each fixed-rate run (default: ${DEFAULT-VALUE}).")
         int latencySeconds = 10;
 
@@ -252,31 +257,28 @@ public final class BenchCli implements Runnable
         @CommandLine.Option(names = "--idle-strategy", description = "Shard idle strategy (default: ${DEFAULT-VALUE}).")
         String idleStrategy = "yield";
 
-        @CommandLine.Option(names = "--out", description = "Report root (default: ${DEFAULT-VALUE}).")
-        Path out = Path.of("perf-reports");
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        @CommandLine.Mixin
+        ReportOptions report;
 
         public Integer call() throws Exception
         {
-            if (events < 100_000 || rounds < 1 || shards < 1 || latencySeconds < 1)
+            if (events < 100_000 || rounds < 1 || report.shards < 1 || latencySeconds < 1)
             {
-                throw new CommandLine.ParameterException(spec.commandLine(),
+                throw new CommandLine.ParameterException(report.spec.commandLine(),
                     "--events must be >= 100000, --rounds, --shards and --latency-seconds >= 1");
             }
             final TradingBenchmark.Settings settings = new TradingBenchmark.Settings();
             settings.events = quick ? 1_000_000 : events;
             settings.rounds = quick ? 1 : rounds;
-            settings.maxShards = shards;
+            settings.maxShards = report.shards;
             settings.latencySeconds = quick ? 4 : latencySeconds;
             settings.absoluteRates = rates;
             settings.idleStrategy = idleStrategy;
             System.out.println("Trading workload benchmark" + (quick ? " (quick)" : ""));
             final List<QueryMeasurement> results = new TradingBenchmark(settings, System.out).run();
-            final Path folder = new ReportWriter(reportFolder(out, "trading"))
+            final Path folder = new ReportWriter(report.folder("trading"))
                 .title("Peregrine trading workload")
-                .command("./peregrine bench trading " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
+                .command(report.commandLine())
                 .setting("events per throughput run", settings.events)
                 .setting("rounds", settings.rounds)
                 .setting("shards", "1.." + settings.maxShards)
