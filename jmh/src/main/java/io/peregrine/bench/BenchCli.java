@@ -64,7 +64,7 @@ public final class BenchCli implements Runnable
          */
         String commandLine()
         {
-            return "./peregrine bench " + spec.name() + " " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+            return "./peregrine bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         }
     }
 
