@@ -3,13 +3,13 @@ package io.peregrine.state;
 import org.agrona.BitUtil;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.UnsafeApi;
-import org.agrona.collections.Hashing;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * {@link SlotTable} in direct (off-heap, not file-backed) memory: linear probing over one block of
- * interleaved slots, backward-shift deletion (no tombstones, so many removes never slow it down),
- * doubling when the load factor is reached.
+ * {@link SlotTable} in direct (off-heap, not file-backed) memory: linear probing with Fibonacci
+ * hashing over one cache-line-aligned block of interleaved slots addressed by raw address,
+ * backward-shift deletion (no tombstones, so many removes never slow it down), doubling (a full
+ * rehash) when the load factor is reached.
  * <pre>
  *   slot i, at i * slotLength:
  *   0                   8                   16
@@ -27,15 +27,17 @@ public final class DirectSlotTable implements SlotTable
     static final int STATE_OFFSET = 8;
     static final int VALUE_OFFSET = 16;
     static final long USED = 1;
+    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
     private final int valueLength;
     private final int slotLength;
     private final float loadFactor;
     private final UnsafeBuffer value = new UnsafeBuffer(0, 0);
-    private UnsafeBuffer slots;
     private long allocation;
+    private long base;
     private int capacity;
     private int mask;
+    private int shift;
     private int resizeThreshold;
     private long size;
 
@@ -75,11 +77,11 @@ public final class DirectSlotTable implements SlotTable
         }
         // Raw memory aligned to a cache line: a slice from BufferUtil.allocateDirectAligned cannot be freed.
         allocation = UnsafeApi.allocateMemory(bytes + 64);
-        final long address = (allocation + 63) & ~63L;
-        UnsafeApi.setMemory(address, bytes, (byte)0);
-        slots = new UnsafeBuffer(address, (int)bytes);
+        base = (allocation + 63) & ~63L;
+        UnsafeApi.setMemory(base, bytes, (byte)0);
         capacity = newCapacity;
         mask = newCapacity - 1;
+        shift = 64 - Integer.numberOfTrailingZeros(newCapacity);
         resizeThreshold = (int)(newCapacity * loadFactor);
     }
 
@@ -98,21 +100,31 @@ public final class DirectSlotTable implements SlotTable
         return capacity;
     }
 
+    /**
+     * Home slot of a key: the top bits of a Fibonacci hash (cheap, and spreads sequential keys).
+     */
+    private int home(final long key)
+    {
+        return (int)((key * GOLDEN) >>> shift);
+    }
+
     public boolean find(final long key)
     {
-        final UnsafeBuffer slots = this.slots;
-        int index = Hashing.hash(key, mask);
+        final long base = this.base;
+        final int slotLength = this.slotLength;
+        final int mask = this.mask;
+        int index = home(key);
         while (true)
         {
-            final int offset = index * slotLength;
-            if (slots.getLong(offset + STATE_OFFSET) == 0)
+            final long address = base + (long)index * slotLength;
+            if (UnsafeApi.getLong(address + KEY_OFFSET) == key && UnsafeApi.getLong(address + STATE_OFFSET) != 0)
+            {
+                value.wrap(address + VALUE_OFFSET, valueLength);
+                return true;
+            }
+            if (UnsafeApi.getLong(address + STATE_OFFSET) == 0)
             {
                 return false;
-            }
-            if (slots.getLong(offset + KEY_OFFSET) == key)
-            {
-                position(offset);
-                return true;
             }
             index = (index + 1) & mask;
         }
@@ -120,27 +132,30 @@ public final class DirectSlotTable implements SlotTable
 
     public boolean findOrInsert(final long key)
     {
-        final UnsafeBuffer slots = this.slots;
-        int index = Hashing.hash(key, mask);
+        final long base = this.base;
+        final int slotLength = this.slotLength;
+        final int mask = this.mask;
+        int index = home(key);
         while (true)
         {
-            final int offset = index * slotLength;
-            if (slots.getLong(offset + STATE_OFFSET) == 0)
+            final long address = base + (long)index * slotLength;
+            final long state = UnsafeApi.getLong(address + STATE_OFFSET);
+            if (state == 0)
             {
                 if (size >= resizeThreshold)
                 {
                     grow();
                     return findOrInsert(key);
                 }
-                slots.putLong(offset + KEY_OFFSET, key);
-                slots.putLong(offset + STATE_OFFSET, USED);
+                UnsafeApi.putLong(address + KEY_OFFSET, key);
+                UnsafeApi.putLong(address + STATE_OFFSET, USED);
                 size++;
-                position(offset);
+                value.wrap(address + VALUE_OFFSET, valueLength);
                 return true;
             }
-            if (slots.getLong(offset + KEY_OFFSET) == key)
+            if (UnsafeApi.getLong(address + KEY_OFFSET) == key)
             {
-                position(offset);
+                value.wrap(address + VALUE_OFFSET, valueLength);
                 return false;
             }
             index = (index + 1) & mask;
@@ -149,16 +164,17 @@ public final class DirectSlotTable implements SlotTable
 
     public boolean remove(final long key)
     {
-        final UnsafeBuffer slots = this.slots;
-        int index = Hashing.hash(key, mask);
+        final long base = this.base;
+        final int slotLength = this.slotLength;
+        int index = home(key);
         while (true)
         {
-            final int offset = index * slotLength;
-            if (slots.getLong(offset + STATE_OFFSET) == 0)
+            final long address = base + (long)index * slotLength;
+            if (UnsafeApi.getLong(address + STATE_OFFSET) == 0)
             {
                 return false;
             }
-            if (slots.getLong(offset + KEY_OFFSET) == key)
+            if (UnsafeApi.getLong(address + KEY_OFFSET) == key)
             {
                 shiftBack(index);
                 size--;
@@ -174,53 +190,51 @@ public final class DirectSlotTable implements SlotTable
      */
     private void shiftBack(final int deleteIndex)
     {
-        final UnsafeBuffer slots = this.slots;
+        final long base = this.base;
+        final int slotLength = this.slotLength;
         int hole = deleteIndex;
         int index = (hole + 1) & mask;
         while (true)
         {
-            final int offset = index * slotLength;
-            if (slots.getLong(offset + STATE_OFFSET) == 0)
+            final long address = base + (long)index * slotLength;
+            if (UnsafeApi.getLong(address + STATE_OFFSET) == 0)
             {
                 break;
             }
-            final int home = Hashing.hash(slots.getLong(offset + KEY_OFFSET), mask);
+            final int home = home(UnsafeApi.getLong(address + KEY_OFFSET));
             if ((hole < index && (home <= hole || home > index)) || (hole > index && (home <= hole && home > index)))
             {
-                slots.putBytes(hole * slotLength, slots, offset, slotLength);
+                UnsafeApi.copyMemory(address, base + (long)hole * slotLength, slotLength);
                 hole = index;
             }
             index = (index + 1) & mask;
         }
-        slots.setMemory(hole * slotLength, slotLength, (byte)0);
+        UnsafeApi.setMemory(base + (long)hole * slotLength, slotLength, (byte)0);
     }
 
     private void grow()
     {
-        final UnsafeBuffer old = slots;
         final long oldAllocation = allocation;
+        final long oldBase = base;
         final int oldCapacity = capacity;
+        final int slotLength = this.slotLength;
         allocate(oldCapacity << 1);
         for (int i = 0; i < oldCapacity; i++)
         {
-            final int oldOffset = i * slotLength;
-            if (old.getLong(oldOffset + STATE_OFFSET) != 0)
+            final long oldAddress = oldBase + (long)i * slotLength;
+            if (UnsafeApi.getLong(oldAddress + STATE_OFFSET) != 0)
             {
-                int index = Hashing.hash(old.getLong(oldOffset + KEY_OFFSET), mask);
-                while (slots.getLong(index * slotLength + STATE_OFFSET) != 0)
+                int index = home(UnsafeApi.getLong(oldAddress + KEY_OFFSET));
+                while (UnsafeApi.getLong(base + (long)index * slotLength + STATE_OFFSET) != 0)
                 {
                     index = (index + 1) & mask;
                 }
-                slots.putBytes(index * slotLength, old, oldOffset, slotLength);
+                UnsafeApi.copyMemory(oldAddress, base + (long)index * slotLength, slotLength);
             }
         }
         UnsafeApi.freeMemory(oldAllocation);
     }
 
-    private void position(final int slotOffset)
-    {
-        value.wrap(slots, slotOffset + VALUE_OFFSET, valueLength);
-    }
 
     public MutableDirectBuffer value()
     {
@@ -229,14 +243,13 @@ public final class DirectSlotTable implements SlotTable
 
     public void forEach(final KeyConsumer consumer)
     {
-        final UnsafeBuffer slots = this.slots;
         for (int i = 0; i < capacity; i++)
         {
-            final int offset = i * slotLength;
-            if (slots.getLong(offset + STATE_OFFSET) != 0)
+            final long address = base + (long)i * slotLength;
+            if (UnsafeApi.getLong(address + STATE_OFFSET) != 0)
             {
-                position(offset);
-                consumer.accept(slots.getLong(offset + KEY_OFFSET));
+                value.wrap(address + VALUE_OFFSET, valueLength);
+                consumer.accept(UnsafeApi.getLong(address + KEY_OFFSET));
             }
         }
     }
@@ -245,18 +258,18 @@ public final class DirectSlotTable implements SlotTable
     {
         if (size > 0)
         {
-            slots.setMemory(0, capacity * slotLength, (byte)0);
+            UnsafeApi.setMemory(base, (long)capacity * slotLength, (byte)0);
             size = 0;
         }
     }
 
     public void close()
     {
-        if (slots != null)
+        if (allocation != 0)
         {
             UnsafeApi.freeMemory(allocation);
-            slots = null;
             allocation = 0;
+            base = 0;
         }
     }
 }
