@@ -31,3 +31,7 @@ java -Xmx256m $FLAGS -cp $JAR io.peregrine.bench.state.LargeStateRun 50000000 /d
 $JMH 'io.peregrine.bench.state.SlotTableBenchmark\.(get|put|update)$' $COMMON -p keys=1000000 -p impl=mapped,l2l,chronicle,direct \
   -rf json -rff "$OUT/jmh-round3-1m.json" | tee "$OUT/jmh-round3-1m.txt"
 python3 "$OUT/tables.py" "$OUT/jmh-round1.json" "$OUT/jmh-round2.json" "$OUT/jmh-round3-1m.json"
+
+# 6. DirectSlotTable after moving its probe loop to raw addresses (a937668).
+$JMH 'io.peregrine.bench.state.SlotTableBenchmark\.(get|update)$' $COMMON -p keys=1000000 -p distribution=uniform -p impl=direct,mapped,l2l \
+  -rf json -rff "$OUT/jmh-direct-after.json" | tee "$OUT/jmh-direct-after.txt"
