@@ -11,6 +11,11 @@ package io.peregrine.exchange;
  *   +-------------------+-------------------+---------+---------+-----------------+
  *   WATERMARK (type 2): watermark (long) at 0; Long.MAX_VALUE is the final one.
  *   IDLE (type 3): version (int) at 0.
+ *   BATCH (type 4): records one after another, each a RECORD payload preceded by its length and
+ *   padded to 8 bytes:
+ *   +---------------+----------+------------------------------+---------+
+ *   | length (int)  | pad (int)| RECORD payload (length bytes) | pad to 8 |  ...
+ *   +---------------+----------+------------------------------+---------+
  * </pre>
  * A consumer refuses a type id or version it does not know, naming both.
  */
@@ -21,6 +26,10 @@ public final class ExchangeFrame
     public static final int RECORD = 1;
     public static final int WATERMARK = 2;
     public static final int IDLE = 3;
+    public static final int BATCH = 4;
+
+    /** Bytes before each record in a batch: its length and padding. */
+    public static final int BATCH_ENTRY_HEADER = 8;
 
     public static final int EVENT_TIME_OFFSET = 0;
     public static final int POSITION_OFFSET = 8;

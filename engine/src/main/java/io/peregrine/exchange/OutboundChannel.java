@@ -3,13 +3,17 @@ package io.peregrine.exchange;
 import io.peregrine.api.Row;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 /**
- * The producer end of one exchange ring. Writes in place with {@code tryClaim}/{@code commit}; when
- * the ring is full, the message waits in a local pending buffer (in order, with everything after
- * it) and the shard stops pulling from its sources until {@link #flush()} has moved it all into the
- * ring. Nothing is dropped; the pending buffer is bounded by one duty cycle's output.
+ * The producer end of one exchange ring. Records are gathered into a batch (one ring message of
+ * many records, see {@link ExchangeFrame#BATCH}) that goes into the ring when it is full, before a
+ * watermark, or at the end of the shard's duty cycle ({@link #flushBatch()}), so the ring's claim
+ * and commit are paid per batch rather than per record. When the ring is full, the message waits in
+ * a local pending buffer (in order, with everything after it) and the shard stops pulling from its
+ * sources until {@link #flush()} has moved it all into the ring. Nothing is dropped; the pending
+ * buffer is bounded by one duty cycle's output.
  * <pre>
  *   pending entry: | type (int) | length (int) | payload (length bytes) |
  * </pre>
@@ -18,8 +22,13 @@ public final class OutboundChannel
 {
     private static final int PENDING_HEADER = 8;
 
+    /** Largest batch message, in bytes. */
+    public static final int MAX_BATCH_LENGTH = 16 * 1024;
+
     private final RingBuffer ring;
     private final ExpandableDirectByteBuffer pending = new ExpandableDirectByteBuffer(64 * 1024);
+    private final UnsafeBuffer batch;
+    private int batchLength;
     private int pendingHead;
     private int pendingTail;
     private long backPressureEvents;
@@ -28,6 +37,7 @@ public final class OutboundChannel
     public OutboundChannel(final RingBuffer ring)
     {
         this.ring = ring;
+        this.batch = new UnsafeBuffer(new byte[Math.min(MAX_BATCH_LENGTH, ring.maxMsgLength())]);
     }
 
     public boolean hasPending()
@@ -49,6 +59,19 @@ public final class OutboundChannel
     {
         final int length = ExchangeFrame.RECORD_HEADER_LENGTH + row.length();
         sent++;
+        final int entry = ExchangeFrame.BATCH_ENTRY_HEADER + ((length + 7) & ~7);
+        if (entry <= batch.capacity())
+        {
+            if (batchLength + entry > batch.capacity())
+            {
+                flushBatch();
+            }
+            batch.putInt(batchLength, length);
+            writeRecord(batch, batchLength + ExchangeFrame.BATCH_ENTRY_HEADER, row);
+            batchLength += entry;
+            return;
+        }
+        flushBatch();
         if (pendingTail == pendingHead)
         {
             final int index = ring.tryClaim(ExchangeFrame.RECORD, length);
@@ -73,8 +96,35 @@ public final class OutboundChannel
         buffer.putBytes(index + ExchangeFrame.RECORD_HEADER_LENGTH, row.buffer(), row.offset(), row.length());
     }
 
+    /**
+     * Send the records gathered so far as one message (into the ring, or pending if it is full).
+     */
+    public void flushBatch()
+    {
+        final int length = batchLength;
+        if (length == 0)
+        {
+            return;
+        }
+        batchLength = 0;
+        if (pendingTail == pendingHead)
+        {
+            final int index = ring.tryClaim(ExchangeFrame.BATCH, length);
+            if (index > 0)
+            {
+                ring.buffer().putBytes(index, batch, 0, length);
+                ring.commit(index);
+                return;
+            }
+        }
+        backPressureEvents++;
+        final int at = reservePending(ExchangeFrame.BATCH, length);
+        pending.putBytes(at, batch, 0, length);
+    }
+
     public void sendWatermark(final long watermark)
     {
+        flushBatch();
         if (pendingTail == pendingHead)
         {
             final int index = ring.tryClaim(ExchangeFrame.WATERMARK, ExchangeFrame.WATERMARK_LENGTH);
@@ -91,6 +141,7 @@ public final class OutboundChannel
 
     public void sendIdle()
     {
+        flushBatch();
         if (pendingTail == pendingHead)
         {
             final int index = ring.tryClaim(ExchangeFrame.IDLE, ExchangeFrame.IDLE_LENGTH);

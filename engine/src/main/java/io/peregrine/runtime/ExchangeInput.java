@@ -128,6 +128,26 @@ final class ExchangeInput
                     downstream.onRecord(row);
                     break;
                 }
+                case ExchangeFrame.BATCH:
+                {
+                    final int end = index + length;
+                    int at = index;
+                    while (at < end)
+                    {
+                        final int recordLength = buffer.getInt(at);
+                        final int record = at + ExchangeFrame.BATCH_ENTRY_HEADER;
+                        checkVersion(buffer.getInt(record + ExchangeFrame.VERSION_OFFSET));
+                        row.wrap(schema, buffer, record + ExchangeFrame.RECORD_HEADER_LENGTH,
+                            recordLength - ExchangeFrame.RECORD_HEADER_LENGTH);
+                        row.meta(
+                            buffer.getLong(record + ExchangeFrame.EVENT_TIME_OFFSET),
+                            buffer.getInt(record + ExchangeFrame.SPLIT_OFFSET),
+                            buffer.getLong(record + ExchangeFrame.POSITION_OFFSET));
+                        downstream.onRecord(row);
+                        at = record + ((recordLength + 7) & ~7);
+                    }
+                    break;
+                }
                 case ExchangeFrame.WATERMARK:
                     watermark(producer, buffer.getLong(index));
                     break;
@@ -137,7 +157,7 @@ final class ExchangeInput
                     break;
                 default:
                     throw new IllegalStateException("exchange '" + name + "' from shard " + producer +
-                        ": unknown message type " + msgTypeId + " (this build knows 1-3): mixed Peregrine versions?");
+                        ": unknown message type " + msgTypeId + " (this build knows 1-4): mixed Peregrine versions?");
             }
         }
 

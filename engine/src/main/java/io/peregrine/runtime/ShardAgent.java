@@ -122,6 +122,19 @@ final class ShardAgent implements Agent
             work += op.onProcessingTime(nowMs);
         }
 
+        // Records gathered for other shards leave at the end of every cycle: batching never delays a
+        // record by more than one duty cycle.
+        for (final OutboundChannel[] channels : outbound)
+        {
+            for (final OutboundChannel channel : channels)
+            {
+                if (channel != null)
+                {
+                    channel.flushBatch();
+                }
+            }
+        }
+
         updateCounters();
         if (work == 0 && isComplete())
         {
