@@ -35,3 +35,7 @@ python3 "$OUT/tables.py" "$OUT/jmh-round1.json" "$OUT/jmh-round2.json" "$OUT/jmh
 # 6. DirectSlotTable after moving its probe loop to raw addresses (a937668).
 $JMH 'io.peregrine.bench.state.SlotTableBenchmark\.(get|update)$' $COMMON -p keys=1000000 -p distribution=uniform -p impl=direct,mapped,l2l \
   -rf json -rff "$OUT/jmh-direct-after.json" | tee "$OUT/jmh-direct-after.txt"
+
+# 7. Allocation per operation.
+$JMH 'io.peregrine.bench.state.SlotTableBenchmark\.(get|put|update)$' -f 1 -wi 2 -i 3 -w 1s -r 1s -p keys=1000000 -p distribution=uniform \
+  -p impl=mapped,direct,l2l,hashmap -prof gc -rf json -rff "$OUT/jmh-gc.json" | tee "$OUT/jmh-gc.txt"
