@@ -68,6 +68,39 @@ public final class ChainWorkload
         {
             results.add(new QueryMeasurement("chain", shards, engine[shards], baseline, null));
         }
+        if (maxShards > 1)
+        {
+            // The machine's own scaling: the baseline loop on maxShards threads at once, each over all the
+            // events, against one thread. An engine's N-shard scaling cannot beat this on the same cores.
+            final double[] parallel = new double[rounds];
+            for (int round = 0; round < rounds; round++)
+            {
+                final Thread[] threads = new Thread[maxShards];
+                final long start = System.nanoTime();
+                for (int t = 0; t < maxShards; t++)
+                {
+                    threads[t] = new Thread(() -> ChainThroughputBenchmark.runBaseline(events), "baseline-" + t);
+                    threads[t].start();
+                }
+                for (final Thread thread : threads)
+                {
+                    try
+                    {
+                        thread.join();
+                    }
+                    catch (final InterruptedException e)
+                    {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted", e);
+                    }
+                }
+                parallel[round] = (double)maxShards * events * 1e9 / (System.nanoTime() - start);
+                out.printf("  chain round %d: baseline on %d threads at once %,.0f events/s in all%n", round + 1, maxShards,
+                    parallel[round]);
+            }
+            results.add(new QueryMeasurement("chain baseline, " + maxShards + " threads (machine scaling)", maxShards,
+                parallel, baseline, null));
+        }
         return results;
     }
 }
