@@ -71,6 +71,9 @@ public class ExchangeBenchmark
     /** Messages read per {@code ring.read} call: the engine's default. */
     public static final int POLL_LIMIT = JobContext.EXCHANGE_POLL_LIMIT_DEFAULT;
 
+    /** Records a producing shard sends per duty cycle, after which it flushes its batch. */
+    static final int RECORDS_PER_CYCLE = 64;
+
     static final Schema RECORD = Schema.builder("record").int64("key").timestamp("ts").int64("value").build();
     static final Field.Int64 KEY = RECORD.int64("key");
     static final Field.Timestamp TS = RECORD.timestamp("ts");
@@ -132,6 +135,20 @@ public class ExchangeBenchmark
 
         public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
         {
+            if (msgTypeId == ExchangeFrame.BATCH)
+            {
+                // What ExchangeInput does with a batch: each entry is a length, padding and a RECORD payload.
+                final int end = index + length;
+                int at = index;
+                while (at < end)
+                {
+                    final int recordLength = buffer.getInt(at);
+                    final int record = at + ExchangeFrame.BATCH_ENTRY_HEADER;
+                    onMessage(ExchangeFrame.RECORD, buffer, record, recordLength);
+                    at = record + ((recordLength + 7) & ~7);
+                }
+                return;
+            }
             if (msgTypeId != ExchangeFrame.RECORD || buffer.getInt(index + ExchangeFrame.VERSION_OFFSET) != ExchangeFrame.VERSION)
             {
                 throw new IllegalStateException("unexpected message type " + msgTypeId + " or version");
@@ -202,6 +219,11 @@ public class ExchangeBenchmark
         final long seq = ring.sequence++;
         ring.row.meta(seq, 0, seq);
         channel.sendRecord(ring.row);
+        if ((seq & (RECORDS_PER_CYCLE - 1)) == RECORDS_PER_CYCLE - 1)
+        {
+            // A shard flushes its batches at the end of every duty cycle.
+            channel.flushBatch();
+        }
         counters.sent++;
         return true;
     }
@@ -257,9 +279,14 @@ public class ExchangeBenchmark
         return receive(ring, counters);
     }
 
+    /**
+     * @return records read (a batch message holds many).
+     */
     private static int receive(final Ring ring, final Counters counters)
     {
-        final int n = ring.ring.read(ring.consumer, POLL_LIMIT);
+        final long before = ring.consumer.records;
+        ring.ring.read(ring.consumer, POLL_LIMIT);
+        final int n = (int)(ring.consumer.records - before);
         if (n == 0)
         {
             counters.readEmpty++;
