@@ -254,6 +254,26 @@ public final class DirectSlotTable implements SlotTable
         }
     }
 
+    public long forEach(final KeyConsumer consumer, final long fromSlot, final int maxEntries)
+    {
+        int visited = 0;
+        for (long i = fromSlot; i < capacity; i++)
+        {
+            if (visited == maxEntries)
+            {
+                return i;
+            }
+            final long address = base + i * slotLength;
+            if (UnsafeApi.getLong(address + STATE_OFFSET) != 0)
+            {
+                value.wrap(address + VALUE_OFFSET, valueLength);
+                consumer.accept(UnsafeApi.getLong(address + KEY_OFFSET));
+                visited++;
+            }
+        }
+        return -1;
+    }
+
     public void clear()
     {
         if (size > 0)

@@ -567,6 +567,54 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
         forEachUsed(current, consumer);
     }
 
+    public long forEach(final KeyConsumer consumer, final long fromSlot, final int maxEntries)
+    {
+        // Positions run over the draining region (while a growth is in progress) and then the current one.
+        final long drainingCapacity = draining == null ? 0 : draining.capacity;
+        long position = fromSlot;
+        int visited = 0;
+        if (position < drainingCapacity)
+        {
+            position = forEachUsed(draining, consumer, position, maxEntries);
+            if (position >= 0)
+            {
+                return position;
+            }
+            visited = maxEntries - remaining;
+            position = drainingCapacity;
+        }
+        final long next = forEachUsed(current, consumer, position - drainingCapacity, maxEntries - visited);
+        return next < 0 ? -1 : next + drainingCapacity;
+    }
+
+    private int remaining;
+
+    /**
+     * @return the slot to continue from, or -1 at the end of the region ({@link #remaining} holds
+     * the entries still allowed).
+     */
+    private long forEachUsed(final Region r, final KeyConsumer consumer, final long from, final int maxEntries)
+    {
+        final int slotLength = this.slotLength;
+        int allowed = maxEntries;
+        for (long i = from, capacity = r.capacity; i < capacity; i++)
+        {
+            final long address = r.address(i, slotLength);
+            if (UnsafeApi.getInt(address + SLOT_STATE_OFFSET) == USED)
+            {
+                if (allowed == 0)
+                {
+                    return i;
+                }
+                value.wrap(address + SLOT_VALUE_OFFSET, valueLength);
+                consumer.accept(UnsafeApi.getLong(address));
+                allowed--;
+            }
+        }
+        remaining = allowed;
+        return -1;
+    }
+
     public void clear()
     {
         if (draining != null)

@@ -62,6 +62,18 @@ public interface SlotTable extends AutoCloseable
     void forEach(KeyConsumer consumer);
 
     /**
+     * Visit entries from a slot position on, at most {@code maxEntries} of them: a cursor that lets
+     * a single thread spread a long iteration over several calls. Valid only while nothing is
+     * inserted or removed between the calls.
+     *
+     * @param consumer   called with each key; {@link #value()} is positioned over its slot.
+     * @param fromSlot   0 to start, else the value the previous call returned.
+     * @param maxEntries most entries to visit in this call.
+     * @return the position to continue from, or -1 when every entry has been visited.
+     */
+    long forEach(KeyConsumer consumer, long fromSlot, int maxEntries);
+
+    /**
      * Remove every entry, keeping the memory for reuse.
      */
     void clear();
