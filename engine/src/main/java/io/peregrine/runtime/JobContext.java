@@ -71,6 +71,13 @@ public final class JobContext
     /** Node state directory; each job gets a subdirectory, deleted when it ends. */
     public static final String STATE_DIR_PROP = StateDirectory.Context.DIR_PROP_NAME;
 
+    /** Window results a tumbling or sliding window operator emits per duty cycle, beyond one per
+     * record it received since the last cycle, when the watermark closes windows; the rest follow in
+     * later cycles, between polls of the inputs. 0 emits a window whole. Windows with allowed
+     * lateness are always emitted whole. Default: {@value}. */
+    public static final String WINDOW_FIRE_BATCH_PROP = "peregrine.window.fire.batch";
+    public static final int WINDOW_FIRE_BATCH_DEFAULT = 256;
+
     /** Initial slots of each keyed-state table. Default: {@value}. */
     public static final String STATE_INITIAL_CAPACITY_PROP = "peregrine.state.initial.capacity";
     public static final int STATE_INITIAL_CAPACITY_DEFAULT = 1024;
@@ -84,6 +91,7 @@ public final class JobContext
     private int maxRowLength = Integer.getInteger(MAX_ROW_LENGTH_PROP, MAX_ROW_LENGTH_DEFAULT);
     private int keyGroups = Integer.getInteger(KEY_GROUPS_PROP, KEY_GROUPS_DEFAULT);
     private Path deadLetterDir = Paths.get(System.getProperty(DEAD_LETTER_DIR_PROP, DEAD_LETTER_DIR_DEFAULT));
+    private int windowFireBatch = Integer.getInteger(WINDOW_FIRE_BATCH_PROP, WINDOW_FIRE_BATCH_DEFAULT);
     private int sessionCapacity = Integer.getInteger(SESSION_CAPACITY_PROP, SESSION_CAPACITY_DEFAULT);
     private int stateInitialCapacity = Integer.getInteger(STATE_INITIAL_CAPACITY_PROP, STATE_INITIAL_CAPACITY_DEFAULT);
     private StateFactory stateFactory;
@@ -116,6 +124,7 @@ public final class JobContext
         check(maxRowLength + 64 <= ringCapacity / 8, MAX_ROW_LENGTH_PROP, maxRowLength,
             "at most an eighth of " + RING_CAPACITY_PROP + " less 64 (" + (ringCapacity / 8 - 64) + ")");
         check(keyGroups >= shards && keyGroups <= 1 << 20, KEY_GROUPS_PROP, keyGroups, ">= shards and <= 2^20");
+        check(windowFireBatch >= 0, WINDOW_FIRE_BATCH_PROP, windowFireBatch, ">= 0");
         check(sessionCapacity >= 1, SESSION_CAPACITY_PROP, sessionCapacity, ">= 1");
         check(stateInitialCapacity >= 16, STATE_INITIAL_CAPACITY_PROP, stateInitialCapacity, ">= 16");
         check("mapped".equals(stateBackend) || "direct".equals(stateBackend), STATE_BACKEND_PROP, stateBackend,
@@ -258,6 +267,21 @@ public final class JobContext
     public JobContext deadLetterDir(final Path dir)
     {
         this.deadLetterDir = dir;
+        return this;
+    }
+
+    public int windowFireBatch()
+    {
+        return windowFireBatch;
+    }
+
+    /**
+     * @param results window results emitted per duty cycle; 0 to emit each window whole.
+     * @return this.
+     */
+    public JobContext windowFireBatch(final int results)
+    {
+        this.windowFireBatch = results;
         return this;
     }
 

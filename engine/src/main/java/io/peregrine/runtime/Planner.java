@@ -214,7 +214,8 @@ final class Planner
                     else
                     {
                         op = new WindowOperator(node.name, node.inputs.get(0).key, node.windows, node.allowedLatenessMs,
-                            fn, node.schema, state, s, maxRow, counters.counter(s, Metric.LATE_RECORDS));
+                            fn, node.schema, state, s, maxRow, counters.counter(s, Metric.LATE_RECORDS), context.windowFireBatch());
+                        timed.add(op);
                     }
                     break;
                 }

@@ -36,6 +36,12 @@ final class WindowOperator extends CollectingOperator
     private long rangeStart = 1;
     private long rangeEnd = 0;
     private long lastSeenStart = Long.MIN_VALUE;
+    private final int fireBatch;
+    private boolean firing;
+    private boolean idlePending;
+    private long cursor;
+    private long emitCount;
+    private long recordsSinceFire;
     private long emitStart;
     private SlotTable emitPane;
     private Operator lateOutput;
@@ -51,9 +57,11 @@ final class WindowOperator extends CollectingOperator
         final StateFactory stateFactory,
         final int shard,
         final int maxRowLength,
-        final AtomicCounter lateCounter)
+        final AtomicCounter lateCounter,
+        final int fireBatch)
     {
         super(name, outSchema, maxRowLength);
+        this.fireBatch = fireBatch;
         this.key = key;
         this.windows = windows;
         this.size = windows.size();
@@ -71,6 +79,7 @@ final class WindowOperator extends CollectingOperator
 
     public void onRecord(final Row row)
     {
+        recordsSinceFire++;
         final long timestamp = row.eventTime();
         final long k = keyOf(key, row);
         // The latest window start for timestamps in [rangeStart, rangeEnd) is rangeStart: saves a
@@ -163,21 +172,66 @@ final class WindowOperator extends CollectingOperator
             return;
         }
         this.watermark = watermark;
+        if (fireBatch > 0 && allowedLateness == 0)
+        {
+            // Fire in slices: one now, the rest from the shard loop between polls of the inputs, so a
+            // window of many keys does not hold up every other record on this shard. The watermark goes
+            // downstream once every window it closes has been emitted.
+            firing = true;
+            fire(fireBatch);
+            return;
+        }
+        fire(Integer.MAX_VALUE);
+    }
+
+    public int onProcessingTime(final long nowMs)
+    {
+        if (!firing)
+        {
+            return 0;
+        }
+        // At least as many results as records arrived since the last slice: a window has no more results
+        // than records, so emitting can never fall behind the input and leave windows piling up.
+        final int budget = (int)Math.min(Integer.MAX_VALUE, fireBatch + recordsSinceFire);
+        recordsSinceFire = 0;
+        return fire(budget);
+    }
+
+    /**
+     * Emit up to {@code budget} results of the windows the watermark has closed, in window order;
+     * when all are emitted, free the windows past their lateness and forward the watermark.
+     *
+     * @return results emitted.
+     */
+    private int fire(final int budget)
+    {
+        int emitted = 0;
+        for (int i = 0; i < liveWindows; i++)
+        {
+            final long start = starts[i];
+            if (fired[i] || start + size - 1 > watermark)
+            {
+                continue;
+            }
+            final SlotTable pane = panes.window(start);
+            emitStart = start;
+            emitPane = pane;
+            final long before = emitCount;
+            cursor = pane.forEach(emitter, cursor, budget - emitted);
+            emitted += (int)(emitCount - before);
+            if (cursor >= 0)
+            {
+                return Math.max(1, emitted);
+            }
+            cursor = 0;
+            fired[i] = true;
+        }
+
         int kept = 0;
         for (int i = 0; i < liveWindows; i++)
         {
             final long start = starts[i];
-            final long end = start + size;
-            final SlotTable pane = panes.window(start);
-            boolean isFired = fired[i];
-            if (!isFired && end - 1 <= watermark)
-            {
-                emitStart = start;
-                emitPane = pane;
-                pane.forEach(emitter);
-                isFired = true;
-            }
-            if (end - 1 + allowedLateness <= watermark)
+            if (start + size - 1 + allowedLateness <= watermark)
             {
                 panes.free(start);
                 if (lastSeenStart == start)
@@ -188,20 +242,32 @@ final class WindowOperator extends CollectingOperator
             else
             {
                 starts[kept] = start;
-                fired[kept] = isFired;
+                fired[kept] = fired[i];
                 kept++;
             }
         }
         liveWindows = kept;
+        firing = false;
         downstream.onWatermark(watermark);
         if (lateOutput != null)
         {
             lateOutput.onWatermark(watermark);
         }
+        if (idlePending)
+        {
+            idlePending = false;
+            onIdle();
+        }
+        return emitted;
     }
 
     public void onIdle()
     {
+        if (firing)
+        {
+            idlePending = true;
+            return;
+        }
         downstream.onIdle();
         if (lateOutput != null)
         {
@@ -211,6 +277,7 @@ final class WindowOperator extends CollectingOperator
 
     private void emitKey(final long k)
     {
+        emitCount++;
         fn.emit(k, emitStart, emitStart + size, emitPane.value(), out);
     }
 
