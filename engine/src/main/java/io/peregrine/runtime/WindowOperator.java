@@ -29,6 +29,7 @@ final class WindowOperator extends CollectingOperator
     private final WindowPaneState panes;
     private final SlotTable.KeyConsumer emitter = this::emitKey;
     private final AtomicCounter lateCounter;
+    private final int fireBatch;
     private long[] starts = new long[16];
     private boolean[] fired = new boolean[16];
     private int liveWindows;
@@ -36,7 +37,6 @@ final class WindowOperator extends CollectingOperator
     private long rangeStart = 1;
     private long rangeEnd = 0;
     private long lastSeenStart = Long.MIN_VALUE;
-    private final int fireBatch;
     private boolean firing;
     private boolean idlePending;
     private long cursor;
@@ -61,15 +61,16 @@ final class WindowOperator extends CollectingOperator
         final int fireBatch)
     {
         super(name, outSchema, maxRowLength);
-        this.fireBatch = fireBatch;
         this.key = key;
         this.windows = windows;
         this.size = windows.size();
         this.slide = windows.slide();
         this.allowedLateness = allowedLateness;
         this.fn = fn;
-        this.panes = new WindowPaneState(fn.accumulatorLength(), valueLength -> stateFactory.create(name + "-panes", shard, valueLength));
-                this.lateCounter = lateCounter;
+        this.panes = new WindowPaneState(
+            fn.accumulatorLength(), valueLength -> stateFactory.create(name + "-panes", shard, valueLength));
+        this.lateCounter = lateCounter;
+        this.fireBatch = fireBatch;
     }
 
     void lateOutput(final Operator lateOutput)
