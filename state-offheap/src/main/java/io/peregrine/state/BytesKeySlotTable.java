@@ -85,9 +85,8 @@ public final class BytesKeySlotTable implements AutoCloseable
             throw new IllegalStateException("BytesKeySlotTable cannot exceed 2 GiB: " + newCapacity + " slots of " +
                 slotLength + " bytes");
         }
-        allocation = UnsafeApi.allocateMemory(bytes + 64);
-        base = (allocation + 63) & ~63L;
-        UnsafeApi.setMemory(base, bytes, (byte)0);
+        allocation = AlignedMemory.allocateZeroed(bytes);
+        base = AlignedMemory.base(allocation);
         capacity = newCapacity;
         mask = newCapacity - 1;
         shift = 64 - Integer.numberOfTrailingZeros(newCapacity);
@@ -141,24 +140,13 @@ public final class BytesKeySlotTable implements AutoCloseable
      */
     public boolean find(final DirectBuffer buffer, final int offset)
     {
-        final long hash = hash(buffer, offset);
-        final long state = state(hash);
-        int index = (int)((hash * GOLDEN) >>> shift);
-        while (true)
+        final long address = probe(buffer, offset, hash(buffer, offset));
+        if (address < 0)
         {
-            final long address = base + (long)index * slotLength;
-            final long slotState = UnsafeApi.getLong(address + STATE_OFFSET);
-            if (slotState == 0)
-            {
-                return false;
-            }
-            if (slotState == state && keyEquals(address, buffer, offset))
-            {
-                value.wrap(address + valueOffset, valueLength);
-                return true;
-            }
-            index = (index + 1) & mask;
+            return false;
         }
+        value.wrap(address + valueOffset, valueLength);
+        return true;
     }
 
     /**
@@ -171,35 +159,26 @@ public final class BytesKeySlotTable implements AutoCloseable
     public boolean findOrInsert(final DirectBuffer buffer, final int offset)
     {
         final long hash = hash(buffer, offset);
-        final long state = state(hash);
-        int index = (int)((hash * GOLDEN) >>> shift);
-        while (true)
+        long address = probe(buffer, offset, hash);
+        if (address >= 0)
         {
-            final long address = base + (long)index * slotLength;
-            final long slotState = UnsafeApi.getLong(address + STATE_OFFSET);
-            if (slotState == 0)
-            {
-                if (size >= resizeThreshold)
-                {
-                    grow();
-                    return findOrInsert(buffer, offset);
-                }
-                UnsafeApi.putLong(address + STATE_OFFSET, state);
-                for (int i = 0; i < keyLength; i++)
-                {
-                    UnsafeApi.putByte(address + KEY_OFFSET + i, buffer.getByte(offset + i));
-                }
-                size++;
-                value.wrap(address + valueOffset, valueLength);
-                return true;
-            }
-            if (slotState == state && keyEquals(address, buffer, offset))
-            {
-                value.wrap(address + valueOffset, valueLength);
-                return false;
-            }
-            index = (index + 1) & mask;
+            value.wrap(address + valueOffset, valueLength);
+            return false;
         }
+        if (size >= resizeThreshold)
+        {
+            grow();
+            address = probe(buffer, offset, hash);
+        }
+        address = ~address;
+        UnsafeApi.putLong(address + STATE_OFFSET, state(hash));
+        for (int i = 0; i < keyLength; i++)
+        {
+            UnsafeApi.putByte(address + KEY_OFFSET + i, buffer.getByte(offset + i));
+        }
+        size++;
+        value.wrap(address + valueOffset, valueLength);
+        return true;
     }
 
     /**
@@ -209,7 +188,24 @@ public final class BytesKeySlotTable implements AutoCloseable
      */
     public boolean remove(final DirectBuffer buffer, final int offset)
     {
-        final long hash = hash(buffer, offset);
+        final long address = probe(buffer, offset, hash(buffer, offset));
+        if (address < 0)
+        {
+            return false;
+        }
+        shiftBack((int)((address - base) / slotLength));
+        size--;
+        return true;
+    }
+
+    /**
+     * Linear probe from the key's home slot.
+     *
+     * @return the address of the key's slot, or the complement ({@code ~}) of the empty slot that ends
+     * its probe chain, where it would be inserted.
+     */
+    private long probe(final DirectBuffer buffer, final int offset, final long hash)
+    {
         final long state = state(hash);
         int index = (int)((hash * GOLDEN) >>> shift);
         while (true)
@@ -218,13 +214,11 @@ public final class BytesKeySlotTable implements AutoCloseable
             final long slotState = UnsafeApi.getLong(address + STATE_OFFSET);
             if (slotState == 0)
             {
-                return false;
+                return ~address;
             }
             if (slotState == state && keyEquals(address, buffer, offset))
             {
-                shiftBack(index);
-                size--;
-                return true;
+                return address;
             }
             index = (index + 1) & mask;
         }

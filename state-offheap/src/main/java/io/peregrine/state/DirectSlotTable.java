@@ -75,10 +75,8 @@ public final class DirectSlotTable implements SlotTable
             throw new IllegalStateException("DirectSlotTable cannot exceed 2 GiB (" + newCapacity +
                 " slots of " + slotLength + " bytes): use MappedSlotTable for larger state");
         }
-        // Raw memory aligned to a cache line: a slice from BufferUtil.allocateDirectAligned cannot be freed.
-        allocation = UnsafeApi.allocateMemory(bytes + 64);
-        base = (allocation + 63) & ~63L;
-        UnsafeApi.setMemory(base, bytes, (byte)0);
+        allocation = AlignedMemory.allocateZeroed(bytes);
+        base = AlignedMemory.base(allocation);
         capacity = newCapacity;
         mask = newCapacity - 1;
         shift = 64 - Integer.numberOfTrailingZeros(newCapacity);

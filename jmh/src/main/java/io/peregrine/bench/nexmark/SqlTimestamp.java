@@ -26,16 +26,10 @@ public final class SqlTimestamp
     {
         final long days = Math.floorDiv(epochMs, MS_PER_DAY);
         final int msOfDay = (int)(epochMs - days * MS_PER_DAY);
-
-        final long z = days + 719_468;
-        final long era = Math.floorDiv(z, 146_097);
-        final int dayOfEra = (int)(z - era * 146_097);
-        final int yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
-        final int dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-        final int mp = (5 * dayOfYear + 2) / 153;
-        final int day = dayOfYear - (153 * mp + 2) / 5 + 1;
-        final int month = mp < 10 ? mp + 3 : mp - 9;
-        final long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+        final long ymd = civilFromDays(days);
+        final long year = ymd / 10_000;
+        final int month = (int)(ymd / 100 % 100);
+        final int day = (int)(ymd % 100);
 
         text.appendPadded(year, 4).append((byte)'-').appendPadded(month, 2).append((byte)'-').appendPadded(day, 2);
         text.append((byte)' ');
@@ -120,6 +114,24 @@ public final class SqlTimestamp
     }
 
     /**
+     * @param days since 1970-01-01.
+     * @return the civil date as {@code year * 10000 + month * 100 + day} (years 0 to 9999).
+     */
+    private static long civilFromDays(final long days)
+    {
+        final long z = days + 719_468;
+        final long era = Math.floorDiv(z, 146_097);
+        final int dayOfEra = (int)(z - era * 146_097);
+        final int yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        final int dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        final int mp = (5 * dayOfYear + 2) / 153;
+        final int day = dayOfYear - (153 * mp + 2) / 5 + 1;
+        final int month = mp < 10 ? mp + 3 : mp - 9;
+        final long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+        return year * 10_000 + month * 100 + day;
+    }
+
+    /**
      * Format into a new String (allocates: for CSV rows and reports).
      *
      * @param epochMs epoch milliseconds, UTC.
@@ -130,15 +142,10 @@ public final class SqlTimestamp
     {
         final long days = Math.floorDiv(epochMs, MS_PER_DAY);
         final int msOfDay = (int)(epochMs - days * MS_PER_DAY);
-        final long z = days + 719_468;
-        final long era = Math.floorDiv(z, 146_097);
-        final int dayOfEra = (int)(z - era * 146_097);
-        final int yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
-        final int dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-        final int mp = (5 * dayOfYear + 2) / 153;
-        final int day = dayOfYear - (153 * mp + 2) / 5 + 1;
-        final int month = mp < 10 ? mp + 3 : mp - 9;
-        final long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+        final long ymd = civilFromDays(days);
+        final long year = ymd / 10_000;
+        final int month = (int)(ymd / 100 % 100);
+        final int day = (int)(ymd % 100);
         pad(sb, year, 4).append('-');
         pad(sb, month, 2).append('-');
         pad(sb, day, 2).append(' ');
