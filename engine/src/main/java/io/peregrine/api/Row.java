@@ -190,28 +190,122 @@ public final class Row
         return offset + buffer.getInt(offset + field.offset);
     }
 
+    /**
+     * Append a variable-length string, decoded from UTF-8 (ASCII a char per byte), to {@code dst}.
+     *
+     * @param field of this row's schema.
+     * @param dst   appended to.
+     * @return dst.
+     */
     public StringBuilder getVarString(final Field.VarString field, final StringBuilder dst)
     {
-        buffer.getStringWithoutLengthAscii(varOffset(field), varLength(field), dst);
+        final int start = varOffset(field);
+        final int end = start + varLength(field);
+        int i = start;
+        while (i < end)
+        {
+            final int b = buffer.getByte(i) & 0xFF;
+            if (b < 0x80)
+            {
+                dst.append((char)b);
+                i++;
+            }
+            else if (b >= 0xF0 && i + 3 < end)
+            {
+                dst.appendCodePoint(((b & 0x07) << 18) | ((buffer.getByte(i + 1) & 0x3F) << 12) |
+                    ((buffer.getByte(i + 2) & 0x3F) << 6) | (buffer.getByte(i + 3) & 0x3F));
+                i += 4;
+            }
+            else if (b >= 0xE0 && i + 2 < end)
+            {
+                dst.append((char)(((b & 0x0F) << 12) | ((buffer.getByte(i + 1) & 0x3F) << 6) |
+                    (buffer.getByte(i + 2) & 0x3F)));
+                i += 3;
+            }
+            else if (b >= 0xC0 && i + 1 < end)
+            {
+                dst.append((char)(((b & 0x1F) << 6) | (buffer.getByte(i + 1) & 0x3F)));
+                i += 2;
+            }
+            else
+            {
+                dst.append('\uFFFD');
+                i++;
+            }
+        }
         return dst;
     }
 
     public boolean varStringEquals(final Field.VarString field, final CharSequence value)
     {
         final int len = varLength(field);
-        if (len != value.length())
-        {
-            return false;
-        }
         final int start = varOffset(field);
-        for (int i = 0; i < len; i++)
+        if (len == value.length())
         {
-            if (buffer.getByte(start + i) != value.charAt(i))
+            // Equal lengths: equal only if both are ASCII and the same, or both non-ASCII (compared below).
+            int i = 0;
+            while (i < len)
+            {
+                final char c = value.charAt(i);
+                if (c >= 0x80 || buffer.getByte(start + i) < 0)
+                {
+                    break;
+                }
+                if (buffer.getByte(start + i) != c)
+                {
+                    return false;
+                }
+                i++;
+            }
+            if (i == len)
+            {
+                return true;
+            }
+        }
+        else if (len < value.length())
+        {
+            return false; // UTF-8 has at least one byte per char
+        }
+        return utf8Equals(start, len, value);
+    }
+
+    private boolean utf8Equals(final int start, final int len, final CharSequence value)
+    {
+        final int chars = value.length();
+        int at = start;
+        final int end = start + len;
+        for (int i = 0; i < chars; i++)
+        {
+            final char c = value.charAt(i);
+            final int cp;
+            if (Character.isHighSurrogate(c) && i + 1 < chars && Character.isLowSurrogate(value.charAt(i + 1)))
+            {
+                cp = Character.toCodePoint(c, value.charAt(++i));
+            }
+            else
+            {
+                cp = Character.isSurrogate(c) ? '?' : c;
+            }
+            final int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (at + n > end)
             {
                 return false;
             }
+            final int lead = n == 1 ? cp : n == 2 ? 0xC0 | (cp >> 6) : n == 3 ? 0xE0 | (cp >> 12) : 0xF0 | (cp >> 18);
+            if ((buffer.getByte(at) & 0xFF) != lead)
+            {
+                return false;
+            }
+            for (int k = 1; k < n; k++)
+            {
+                if ((buffer.getByte(at + k) & 0xFF) != (0x80 | ((cp >> (6 * (n - 1 - k))) & 0x3F)))
+                {
+                    return false;
+                }
+            }
+            at += n;
         }
-        return true;
+        return at == end;
     }
 
     public long varHash(final Field field)

@@ -1,16 +1,27 @@
 package io.peregrine.api;
 
+import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
+
+import java.util.Objects;
 
 /**
  * Writes one row of a schema into a buffer through typed setters: the way operators produce
  * output without allocating objects. Fixed fields start zeroed; variable-length values are appended
  * after the fixed part in the order they are put.
+ * <p>
+ * Bounds are checked once, not per store: {@link #wrap} checks that the row's capacity lies inside the buffer, every
+ * fixed field lies inside the fixed part (which fits the capacity), and every variable-length value is checked
+ * against the capacity before it is copied; the stores themselves then go straight to memory, as a generated
+ * (SBE-style) codec's would.
  */
 public final class RowWriter
 {
     private MutableDirectBuffer buffer;
+    private byte[] array;
+    private long address;
     private int offset;
     private int capacity;
     private Schema schema;
@@ -32,6 +43,11 @@ public final class RowWriter
             throw new IllegalArgumentException("row of schema '" + schema.name() + "' needs " + schema.fixedLength() +
                 " bytes, only " + capacity + " available");
         }
+        if (offset < 0 || (long)offset + capacity > buffer.capacity())
+        {
+            throw new IllegalArgumentException("row of " + capacity + " bytes at offset " + offset +
+                " does not fit a buffer of " + buffer.capacity() + " bytes");
+        }
         this.schema = schema;
         this.buffer = buffer;
         this.offset = offset;
@@ -47,26 +63,29 @@ public final class RowWriter
     public RowWriter reset()
     {
         final int fixed = schema.fixedLength();
-        final MutableDirectBuffer buffer = this.buffer;
-        final int offset = this.offset;
+        // An expandable buffer may have moved since the last row: take its array and address afresh.
+        final byte[] array = buffer.byteArray();
+        final long start = buffer.addressOffset() + offset;
+        this.array = array;
+        this.address = buffer.addressOffset();
         this.limit = fixed;
-        // Zero the fixed part so unset fields read as 0: word stores for the common small rows,
-        // setMemory (with its call overhead) only for wide ones.
-        if (fixed <= 128)
+        // Zero the fixed part so unset fields read as 0: word stores for the common rows, setMemory (a call into
+        // the VM with a thread-state transition, dearer than 64 stores) only for very wide ones.
+        if (fixed <= 512)
         {
             int i = 0;
             for (; i + 8 <= fixed; i += 8)
             {
-                buffer.putLong(offset + i, 0L);
+                UnsafeApi.putLong(array, start + i, 0L);
             }
             for (; i < fixed; i++)
             {
-                buffer.putByte(offset + i, (byte)0);
+                UnsafeApi.putByte(array, start + i, (byte)0);
             }
         }
         else
         {
-            buffer.setMemory(offset, fixed, (byte)0);
+            UnsafeApi.setMemory(array, start, fixed, (byte)0);
         }
         return this;
     }
@@ -106,25 +125,25 @@ public final class RowWriter
 
     public RowWriter putInt(final Field.Int32 field, final int value)
     {
-        buffer.putInt(at(field), value);
+        UnsafeApi.putInt(array, address + at(field), value);
         return this;
     }
 
     public RowWriter putLong(final Field.Int64 field, final long value)
     {
-        buffer.putLong(at(field), value);
+        UnsafeApi.putLong(array, address + at(field), value);
         return this;
     }
 
     public RowWriter putDouble(final Field.Float64 field, final double value)
     {
-        buffer.putDouble(at(field), value);
+        UnsafeApi.putDouble(array, address + at(field), value);
         return this;
     }
 
     public RowWriter putTimestamp(final Field.Timestamp field, final long epochMillis)
     {
-        buffer.putLong(at(field), epochMillis);
+        UnsafeApi.putLong(array, address + at(field), epochMillis);
         return this;
     }
 
@@ -170,16 +189,93 @@ public final class RowWriter
         return this;
     }
 
+    /**
+     * Set a variable-length string from chars, encoded as UTF-8 (ASCII a byte per char, without a lookup).
+     *
+     * @param field of this row's schema.
+     * @param value text; unpaired surrogates are written as {@code '?'}, as {@link String#getBytes} does.
+     * @return this.
+     */
     public RowWriter putVarString(final Field.VarString field, final CharSequence value)
     {
         final int start = at(field);
-        final int len = value.length();
+        final int chars = value.length();
+        final int len = utf8Length(value, chars);
         ensure(len, field);
-        for (int i = 0; i < len; i++)
+        int at = offset + limit;
+        if (len == chars)
         {
-            buffer.putByte(offset + limit + i, (byte)value.charAt(i));
+            for (int i = 0; i < chars; i++)
+            {
+                buffer.putByte(at++, (byte)value.charAt(i));
+            }
+        }
+        else
+        {
+            for (int i = 0; i < chars; i++)
+            {
+                final char c = value.charAt(i);
+                if (c < 0x80)
+                {
+                    buffer.putByte(at++, (byte)c);
+                }
+                else if (c < 0x800)
+                {
+                    buffer.putByte(at++, (byte)(0xC0 | (c >> 6)));
+                    buffer.putByte(at++, (byte)(0x80 | (c & 0x3F)));
+                }
+                else if (Character.isHighSurrogate(c) && i + 1 < chars && Character.isLowSurrogate(value.charAt(i + 1)))
+                {
+                    final int cp = Character.toCodePoint(c, value.charAt(++i));
+                    buffer.putByte(at++, (byte)(0xF0 | (cp >> 18)));
+                    buffer.putByte(at++, (byte)(0x80 | ((cp >> 12) & 0x3F)));
+                    buffer.putByte(at++, (byte)(0x80 | ((cp >> 6) & 0x3F)));
+                    buffer.putByte(at++, (byte)(0x80 | (cp & 0x3F)));
+                }
+                else if (Character.isSurrogate(c))
+                {
+                    buffer.putByte(at++, (byte)'?');
+                }
+                else
+                {
+                    buffer.putByte(at++, (byte)(0xE0 | (c >> 12)));
+                    buffer.putByte(at++, (byte)(0x80 | ((c >> 6) & 0x3F)));
+                    buffer.putByte(at++, (byte)(0x80 | (c & 0x3F)));
+                }
+            }
         }
         return appendVar(start, len);
+    }
+
+    private static int utf8Length(final CharSequence value, final int chars)
+    {
+        int len = 0;
+        for (int i = 0; i < chars; i++)
+        {
+            final char c = value.charAt(i);
+            if (c < 0x80)
+            {
+                len++;
+            }
+            else if (c < 0x800)
+            {
+                len += 2;
+            }
+            else if (Character.isHighSurrogate(c) && i + 1 < chars && Character.isLowSurrogate(value.charAt(i + 1)))
+            {
+                len += 4;
+                i++;
+            }
+            else if (Character.isSurrogate(c))
+            {
+                len++;
+            }
+            else
+            {
+                len += 3;
+            }
+        }
+        return len;
     }
 
     public RowWriter putVarString(final Field.VarString field, final DirectBuffer src, final int srcOffset, final int length)
@@ -192,11 +288,52 @@ public final class RowWriter
         return putVarBytes0(field, src, srcOffset, length);
     }
 
+    /**
+     * Set a variable-length string from UTF-8 bytes in an array, copied once (no wrapper to rewrap per field).
+     *
+     * @param field     of this row's schema.
+     * @param src       UTF-8 bytes.
+     * @param srcOffset of the first byte.
+     * @param length    byte count.
+     * @return this.
+     */
+    public RowWriter putVarString(final Field.VarString field, final byte[] src, final int srcOffset, final int length)
+    {
+        return putVarArray(field, src, srcOffset, length);
+    }
+
+    /**
+     * Set a variable-length byte field from an array, copied once.
+     *
+     * @param field     of this row's schema.
+     * @param src       bytes.
+     * @param srcOffset of the first byte.
+     * @param length    byte count.
+     * @return this.
+     */
+    public RowWriter putVarBytes(final Field.VarBytes field, final byte[] src, final int srcOffset, final int length)
+    {
+        return putVarArray(field, src, srcOffset, length);
+    }
+
+    private RowWriter putVarArray(final Field field, final byte[] src, final int srcOffset, final int length)
+    {
+        final int start = at(field);
+        Objects.checkFromIndexSize(srcOffset, length, src.length);
+        ensure(length, field);
+        UnsafeApi.copyMemory(src, BufferUtil.ARRAY_BASE_OFFSET + srcOffset, array, address + offset + limit, length);
+        return appendVar(start, length);
+    }
+
     private RowWriter putVarBytes0(final Field field, final DirectBuffer src, final int srcOffset, final int length)
     {
         final int start = at(field);
+        if (srcOffset < 0 || length < 0 || (long)srcOffset + length > src.capacity())
+        {
+            throw new IndexOutOfBoundsException("source " + srcOffset + " + " + length + " > capacity " + src.capacity());
+        }
         ensure(length, field);
-        buffer.putBytes(offset + limit, src, srcOffset, length);
+        UnsafeApi.copyMemory(src.byteArray(), src.addressOffset() + srcOffset, array, address + offset + limit, length);
         return appendVar(start, length);
     }
 
@@ -211,8 +348,8 @@ public final class RowWriter
 
     private RowWriter appendVar(final int fieldStart, final int length)
     {
-        buffer.putInt(fieldStart, limit);
-        buffer.putInt(fieldStart + 4, length);
+        UnsafeApi.putInt(array, address + fieldStart, limit);
+        UnsafeApi.putInt(array, address + fieldStart + 4, length);
         limit += length;
         return this;
     }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -103,5 +104,33 @@ class PipelineValidationTest
         assertEquals(all.fixedLength() + 5 + 3, w.length());
         assertMessage(assertThrows(IllegalArgumentException.class, () -> w.putAscii(all.ascii("a"), "TOOLONGX")),
             "too long", "'a'");
+    }
+    @Test
+    void shouldEncodeVarStringsAsUtf8AndCompareThemWithoutDecoding()
+    {
+        final Schema schema = Schema.builder("text").varString("v").varString("w").build();
+        final org.agrona.concurrent.UnsafeBuffer buffer = new org.agrona.concurrent.UnsafeBuffer(new byte[128]);
+        final String text = "h\u00e9llo \u20ac\uD834\uDD1E";
+        final RowWriter w = new RowWriter().wrap(schema, buffer, 0, 128);
+        w.putVarString(schema.varString("v"), text);
+        final byte[] utf8 = "caf\u00e9".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        w.putVarString(schema.varString("w"), utf8, 0, utf8.length);
+        final Row row = new Row().wrap(schema, buffer, 0, w.length());
+        assertEquals(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, row.varLength(schema.varString("v")));
+        assertEquals(text, row.getVarString(schema.varString("v"), new StringBuilder()).toString());
+        assertTrue(row.varStringEquals(schema.varString("v"), text));
+        assertFalse(row.varStringEquals(schema.varString("v"), "h\u00e9llo \u20ac\uD834\uDD1F"));
+        assertFalse(row.varStringEquals(schema.varString("v"), "hello"));
+        assertTrue(row.varStringEquals(schema.varString("w"), "caf\u00e9"));
+        assertFalse(row.varStringEquals(schema.varString("w"), "cafe\u0301"));
+        assertEquals("caf\u00e9", row.getVarString(schema.varString("w"), new StringBuilder()).toString());
+
+        // Stores are unchecked after wrap, so wrap and every variable-length value must be checked instead.
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> new RowWriter().wrap(schema, buffer, 100, 64)),
+            "does not fit", "128");
+        final RowWriter small = new RowWriter().wrap(schema, buffer, 0, 40);
+        assertMessage(assertThrows(IllegalArgumentException.class,
+            () -> small.putVarString(schema.varString("v"), new byte[64], 0, 64)), "peregrine.max.row.length", "'v'");
+        assertThrows(IndexOutOfBoundsException.class, () -> small.putVarString(schema.varString("v"), new byte[4], 2, 3));
     }
 }
