@@ -31,11 +31,15 @@ import java.nio.charset.StandardCharsets;
  *     four digits.</li>
  *     <li>{@code extra}: random letters padding each event to the average size within +/- 20%.</li>
  * </ul>
- * Deviations: {@code extra} is a slice at a random offset of a 1 MiB pool of random letters made from the seed
- * (a copy instead of a draw per letter: the generator is several times faster; the letters are always
+ * Deviations: {@code extra} is a slice at a random offset of a 32 KiB pool of random letters made from the seed
+ * (a copy instead of a draw per letter, from a pool that stays in the L1/L2 cache: the generator is several times
+ * faster; the letters are always
  * {@code a}..{@code z}, where the reference's {@code nextExactString} can emit a few punctuation chars from a
  * negative remainder); the hot URLs and per-channel URLs are drawn from the seed
- * rather than from unseeded randoms, so they are stable across runs.
+ * rather than from unseeded randoms, so they are stable across runs; {@code 10^(6u)} of the price generator is
+ * computed from a table of {@code 10^(k/256)} (made with {@link StrictMath}) and a degree-5 polynomial for the
+ * rest, in plain IEEE double arithmetic: within 1e-13 of {@code Math.pow}, cheaper, and the same bits on every
+ * JVM (which {@code Math.pow} does not promise).
  * <p>
  * <b>Use.</b> One generator per thread; {@link #next(NexmarkEvent)} fills a reused event and allocates nothing.
  */
@@ -51,7 +55,11 @@ public final class NexmarkGenerator
     private static final int NUM_CATEGORIES = 5;
     private static final int CHANNELS = 10_000;
     private static final int HOT_CHANNELS_RATIO = 2;
-    private static final int LETTER_POOL_SIZE = 1 << 20;
+    private static final int LETTER_POOL_SIZE = 1 << 15;
+    private static final int PRICE_STEPS_PER_DECADE = 256;
+    private static final double PRICE_STEP_LN = Math.log(10.0) / PRICE_STEPS_PER_DECADE;
+    /** 100 * 10^(k / 256) for k in [0, 6 * 256]: cents at the start of each step of the price distribution. */
+    private static final double[] PRICE_STEPS = priceSteps();
 
     private static final byte[][] US_STATES = ascii("AZ", "CA", "ID", "OR", "WA", "WY");
     private static final byte[][] US_CITIES = ascii(
@@ -73,6 +81,7 @@ public final class NexmarkGenerator
     private final int personProportion;
     private final int auctionProportion;
     private final int totalProportion;
+    private final double inverseTotalProportion;
     private final long bidderOffset;
     private final byte[][] hotUrls = new byte[HOT_CHANNELS.length][];
     private final byte[][] channelNames = new byte[CHANNELS][];
@@ -116,6 +125,7 @@ public final class NexmarkGenerator
         this.personProportion = config.personProportion();
         this.auctionProportion = config.auctionProportion();
         this.totalProportion = config.totalProportion();
+        this.inverseTotalProportion = 1.0 / totalProportion;
         this.numEventsForAuctions = ((long)config.numInFlightAuctions() * totalProportion) / auctionProportion;
         this.bidderOffset = config.bidderAddsFirstPersonIdTwice() ?
             2 * NexmarkConfig.FIRST_PERSON_ID : NexmarkConfig.FIRST_PERSON_ID;
@@ -199,7 +209,7 @@ public final class NexmarkGenerator
         final long timestamp = timestampForEvent(n);
         event.eventNumber(n).dateTime(timestamp);
         // One division per event: the id arithmetic below reuses the block and the offset.
-        final long epoch = n / totalProportion;
+        final long epoch = blockOf(n);
         final long offset = n - epoch * totalProportion;
         lastPerson = lastBase0PersonId(epoch, offset);
         lastAuction = lastBase0AuctionId(epoch, offset);
@@ -225,6 +235,29 @@ public final class NexmarkGenerator
      * @return the type event number n has: {@link NexmarkEvent#PERSON}, {@link NexmarkEvent#AUCTION} or
      * {@link NexmarkEvent#BID}.
      */
+    /**
+     * {@code n / totalProportion} without a 64-bit division (tens of cycles): a multiply by the reciprocal, exact
+     * up to one, then corrected.
+     */
+    private long blockOf(final long n)
+    {
+        if (n >= 1L << 52)
+        {
+            return n / totalProportion;
+        }
+        long q = (long)(n * inverseTotalProportion);
+        final long r = n - q * totalProportion;
+        if (r < 0)
+        {
+            q--;
+        }
+        else if (r >= totalProportion)
+        {
+            q++;
+        }
+        return q;
+    }
+
     public int typeOf(final long n)
     {
         final long offset = n % totalProportion;
@@ -309,12 +342,14 @@ public final class NexmarkGenerator
             card.appendPadded(nextInt(10_000), 4);
         }
 
-        person.city().clear().append(US_CITIES[nextInt(US_CITIES.length)]);
-        person.state().clear().append(US_STATES[nextInt(US_STATES.length)]);
+        final byte[] city = US_CITIES[nextInt(US_CITIES.length)];
+        person.city().view(city, 0, city.length);
+        final byte[] state = US_STATES[nextInt(US_STATES.length)];
+        person.state().view(state, 0, state.length);
 
         final int currentSize = 8 + name.length() + email.length() + card.length() + person.city().length() +
             person.state().length();
-        appendExtra(person.extra().clear(), currentSize, config.avgPersonByteSize());
+        extra(person.extra(), currentSize, config.avgPersonByteSize());
     }
 
     private void nextAuction(final long n, final long timestamp, final NexmarkEvent.Auction auction)
@@ -346,7 +381,7 @@ public final class NexmarkGenerator
         auction.reserve(initialBid + nextPrice());
 
         final int currentSize = 8 + itemName.length() + description.length() + 8 + 8 + 8 + 8 + 8;
-        appendExtra(auction.extra().clear(), currentSize, config.avgAuctionByteSize());
+        extra(auction.extra(), currentSize, config.avgAuctionByteSize());
     }
 
     private void nextBid(final NexmarkEvent.Bid bid)
@@ -378,17 +413,17 @@ public final class NexmarkGenerator
         {
             final int i = nextInt(HOT_CHANNELS.length);
             final byte[] channel = HOT_CHANNELS[i];
-            bid.channel().clear().append(channel, 0, channel.length);
-            bid.url().clear().append(hotUrls[i], 0, hotUrls[i].length);
+            bid.channel().view(channel, 0, channel.length);
+            bid.url().view(hotUrls[i], 0, hotUrls[i].length);
         }
         else
         {
             final int c = nextInt(CHANNELS);
-            bid.channel().clear().append(channelNames[c], 0, channelNames[c].length);
-            bid.url().clear().append(channelUrls[c], 0, channelUrls[c].length);
+            bid.channel().view(channelNames[c], 0, channelNames[c].length);
+            bid.url().view(channelUrls[c], 0, channelUrls[c].length);
         }
 
-        appendExtra(bid.extra().clear(), 8 + 8 + 8 + 8, config.avgBidByteSize());
+        extra(bid.extra(), 8 + 8 + 8 + 8, config.avgBidByteSize());
     }
 
     private long nextBase0PersonId()
@@ -407,7 +442,33 @@ public final class NexmarkGenerator
 
     private long nextPrice()
     {
-        return Math.round(Math.pow(10.0, nextDouble() * 6.0) * 100.0);
+        return price(nextDouble());
+    }
+
+    /**
+     * {@code round(100 * 10^(6u))}: the step's table entry times {@code e^y} for the rest {@code y} of the step
+     * ({@code 0 <= y < ln 10 / 256 < 0.009}), whose Taylor polynomial to degree 5 is exact to 1e-15.
+     *
+     * @param u uniform in [0, 1).
+     * @return price in cents, 100 to 100,000,000.
+     */
+    static long price(final double u)
+    {
+        final double t = u * (6 * PRICE_STEPS_PER_DECADE);
+        final int step = (int)t;
+        final double y = (t - step) * PRICE_STEP_LN;
+        final double ey = 1.0 + y * (1.0 + y * (0.5 + y * (1.0 / 6 + y * (1.0 / 24 + y * (1.0 / 120)))));
+        return Math.round(PRICE_STEPS[step] * ey);
+    }
+
+    private static double[] priceSteps()
+    {
+        final double[] steps = new double[6 * PRICE_STEPS_PER_DECADE + 1];
+        for (int k = 0; k < steps.length; k++)
+        {
+            steps[k] = 100.0 * StrictMath.pow(10.0, (double)k / PRICE_STEPS_PER_DECADE);
+        }
+        return steps;
     }
 
     /**
@@ -449,17 +510,19 @@ public final class NexmarkGenerator
      * The reference's {@code nextExtra}: letters so that currentSize plus the extra averages the desired size,
      * uniformly within +/- 20% of the missing bytes.
      */
-    private void appendExtra(final Utf8Text text, final int currentSize, final int desiredAverageSize)
+    private void extra(final Utf8Text text, final int currentSize, final int desiredAverageSize)
     {
         if (currentSize > desiredAverageSize)
         {
+            text.clear();
             return;
         }
         final int missing = desiredAverageSize - currentSize;
         final int delta = (int)Math.round(missing * 0.2);
         final int size = missing - delta + (delta == 0 ? 0 : nextInt(2 * delta));
-        // A slice of the seeded letter pool at a random offset: a copy instead of a draw per letter.
-        text.append(letterPool, nextInt(letterPool.length - size + 1), size);
+        // A view of the seeded letter pool at a random offset: no draw per letter, and no copy until a reader
+        // copies the text once.
+        text.view(letterPool, nextInt(letterPool.length - size + 1), size);
     }
 
     private void buildLetterPool()

@@ -125,11 +125,12 @@ public final class NexmarkJson
     {
         out.append((byte)'"');
         final byte[] bytes = value.bytes();
+        final int from = value.offset();
         final int length = value.length();
         int clean = 0;
         while (clean < length)
         {
-            final byte b = bytes[clean];
+            final byte b = bytes[from + clean];
             if (b == '"' || b == '\\' || (b >= 0 && b < 0x20))
             {
                 break;
@@ -137,10 +138,10 @@ public final class NexmarkJson
             clean++;
         }
         // Generated text never needs escaping: copy the clean prefix in one go.
-        out.append(bytes, 0, clean);
+        out.append(bytes, from, clean);
         for (int i = clean; i < length; i++)
         {
-            final byte b = bytes[i];
+            final byte b = bytes[from + i];
             if (b == '"' || b == '\\')
             {
                 out.append((byte)'\\').append(b);

@@ -8,10 +8,17 @@ import java.util.Arrays;
  * <p>
  * Generated Nexmark text is plain ASCII; text read from JSON may hold any UTF-8. The holder grows its array when a
  * longer value arrives and never shrinks, so in the steady state filling it allocates nothing.
+ * <p>
+ * A text can also be a read-only <b>view</b> of bytes held elsewhere ({@link #view(byte[], int, int)}): the generator
+ * points a bid's channel, URL and padding at its tables instead of copying them, so a reader that copies the text
+ * once (into a row, into JSON) does the only copy. Readers take {@code bytes()[offset() .. offset() + length())};
+ * any change to a view first copies it into the text's own array.
  */
 public final class Utf8Text
 {
+    private byte[] own;
     private byte[] bytes;
+    private int offset;
     private int length;
 
     /**
@@ -21,15 +28,55 @@ public final class Utf8Text
      */
     public Utf8Text(final int initialCapacity)
     {
-        bytes = new byte[Math.max(1, initialCapacity)];
+        own = new byte[Math.max(1, initialCapacity)];
+        bytes = own;
     }
 
     /**
-     * @return the backing array; only the first {@link #length()} bytes are meaningful.
+     * @return the backing array; the text is its {@link #length()} bytes from {@link #offset()}.
      */
     public byte[] bytes()
     {
         return bytes;
+    }
+
+    /**
+     * @return index of the text's first byte in {@link #bytes()}: 0 unless this is a view.
+     */
+    public int offset()
+    {
+        return offset;
+    }
+
+    /**
+     * Make this text a read-only view of {@code length} bytes of {@code src} from {@code offset}, without copying.
+     * The bytes must not change while the view is in use; a later change to this text copies them first.
+     *
+     * @param src    bytes (UTF-8).
+     * @param offset of the first byte.
+     * @param length byte count.
+     * @return this.
+     */
+    public Utf8Text view(final byte[] src, final int offset, final int length)
+    {
+        this.bytes = src;
+        this.offset = offset;
+        this.length = length;
+        return this;
+    }
+
+    private void detach()
+    {
+        if (bytes != own)
+        {
+            if (own.length < length)
+            {
+                own = new byte[Math.max(length, own.length * 2)];
+            }
+            System.arraycopy(bytes, offset, own, 0, length);
+            bytes = own;
+            offset = 0;
+        }
     }
 
     /**
@@ -46,7 +93,7 @@ public final class Utf8Text
      */
     public byte byteAt(final int index)
     {
-        return bytes[index];
+        return bytes[offset + index];
     }
 
     /**
@@ -56,6 +103,8 @@ public final class Utf8Text
      */
     public Utf8Text clear()
     {
+        bytes = own;
+        offset = 0;
         length = 0;
         return this;
     }
@@ -108,7 +157,7 @@ public final class Utf8Text
      */
     public Utf8Text append(final Utf8Text other)
     {
-        return append(other.bytes, 0, other.length);
+        return append(other.bytes, other.offset, other.length);
     }
 
     /**
@@ -246,7 +295,7 @@ public final class Utf8Text
      */
     public Utf8Text set(final Utf8Text other)
     {
-        length = 0;
+        clear();
         return append(other);
     }
 
@@ -258,7 +307,7 @@ public final class Utf8Text
      */
     public Utf8Text set(final String s)
     {
-        length = 0;
+        clear();
         return append(s);
     }
 
@@ -279,9 +328,11 @@ public final class Utf8Text
      */
     public void ensureCapacity(final int capacity)
     {
-        if (capacity > bytes.length)
+        detach();
+        if (capacity > own.length)
         {
-            bytes = Arrays.copyOf(bytes, Math.max(capacity, bytes.length * 2));
+            own = Arrays.copyOf(own, Math.max(capacity, own.length * 2));
+            bytes = own;
         }
     }
 
@@ -295,10 +346,10 @@ public final class Utf8Text
     {
         for (int i = 0; i < length; i++)
         {
-            final byte b = bytes[i];
+            final byte b = bytes[offset + i];
             if (b < 0)
             {
-                sb.append(new String(bytes, i, length - i, StandardCharsets.UTF_8));
+                sb.append(new String(bytes, offset + i, length - i, StandardCharsets.UTF_8));
                 return sb;
             }
             sb.append((char)b);
@@ -319,7 +370,7 @@ public final class Utf8Text
         }
         for (int i = 0; i < n; i++)
         {
-            if (bytes[i] != (byte)s.charAt(i) || s.charAt(i) >= 0x80)
+            if (bytes[offset + i] != (byte)s.charAt(i) || s.charAt(i) >= 0x80)
             {
                 return toString().equals(s);
             }
@@ -341,7 +392,7 @@ public final class Utf8Text
             return false;
         }
         final Utf8Text that = (Utf8Text)o;
-        return Arrays.equals(bytes, 0, length, that.bytes, 0, that.length);
+        return Arrays.equals(bytes, offset, offset + length, that.bytes, that.offset, that.offset + that.length);
     }
 
     /**
@@ -352,7 +403,7 @@ public final class Utf8Text
         int h = 1;
         for (int i = 0; i < length; i++)
         {
-            h = 31 * h + bytes[i];
+            h = 31 * h + bytes[offset + i];
         }
         return h;
     }
@@ -362,6 +413,6 @@ public final class Utf8Text
      */
     public String toString()
     {
-        return new String(bytes, 0, length, StandardCharsets.UTF_8);
+        return new String(bytes, offset, length, StandardCharsets.UTF_8);
     }
 }

@@ -260,4 +260,25 @@ class NexmarkGeneratorTest
         }
         return events;
     }
+    @Test
+    void priceTableShouldAgreeWithPowToTheCent()
+    {
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        int differing = 0;
+        for (int i = 0; i < 1_000_000; i++)
+        {
+            final double u = i < 1000 ? i / 1000.0 : random.nextDouble();
+            final double exact = Math.pow(10.0, u * 6.0) * 100.0;
+            final long price = NexmarkGenerator.price(u);
+            if (price != Math.round(exact))
+            {
+                // Only a value within a hair of a half cent may round the other way.
+                assertTrue(Math.abs(exact - Math.floor(exact) - 0.5) < 1e-6, "u=" + u + " price " + price + " pow " + exact);
+                differing++;
+            }
+        }
+        assertTrue(differing < 10, "prices off by a cent: " + differing);
+        assertEquals(100, NexmarkGenerator.price(0.0));
+        assertEquals(100_000_000L, NexmarkGenerator.price(Math.nextDown(1.0)));
+    }
 }

@@ -135,12 +135,6 @@ public final class NexmarkRows
 
     private static void text(final RowWriter out, final Field.VarString field, final Utf8Text text, final UnsafeBuffer scratch)
     {
-        final byte[] bytes = text.bytes();
-        if (scratch.byteArray() != bytes)
-        {
-            // The holder's array changes only when a longer value made it grow: rewrap, no allocation.
-            scratch.wrap(bytes);
-        }
-        out.putVarString(field, scratch, 0, text.length());
+        out.putVarString(field, text.bytes(), text.offset(), text.length());
     }
 }
