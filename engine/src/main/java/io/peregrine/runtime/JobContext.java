@@ -78,6 +78,14 @@ public final class JobContext
     public static final String WINDOW_FIRE_BATCH_PROP = "peregrine.window.fire.batch";
     public static final int WINDOW_FIRE_BATCH_DEFAULT = 256;
 
+    /** Two-stage window aggregation: with more than one shard, a tumbling-window {@code aggregate} (no allowed
+     * lateness, no late output) is pre-aggregated per shard before the exchange, and only one partial accumulator
+     * per key and window crosses to the key's shard, where partials are merged (Jet's two-stage aggregation, Flink's
+     * local-global aggregation). Results are the same; a record is late against its own shard's watermark rather
+     * than the minimum over all shards. Default: {@value}. */
+    public static final String WINDOW_TWO_STAGE_PROP = "peregrine.window.two.stage";
+    public static final boolean WINDOW_TWO_STAGE_DEFAULT = true;
+
     /** Initial slots of each keyed-state table. Default: {@value}. */
     public static final String STATE_INITIAL_CAPACITY_PROP = "peregrine.state.initial.capacity";
     public static final int STATE_INITIAL_CAPACITY_DEFAULT = 1024;
@@ -92,6 +100,8 @@ public final class JobContext
     private int keyGroups = Integer.getInteger(KEY_GROUPS_PROP, KEY_GROUPS_DEFAULT);
     private Path deadLetterDir = Paths.get(System.getProperty(DEAD_LETTER_DIR_PROP, DEAD_LETTER_DIR_DEFAULT));
     private int windowFireBatch = Integer.getInteger(WINDOW_FIRE_BATCH_PROP, WINDOW_FIRE_BATCH_DEFAULT);
+    private boolean windowTwoStage = Boolean.parseBoolean(
+        System.getProperty(WINDOW_TWO_STAGE_PROP, Boolean.toString(WINDOW_TWO_STAGE_DEFAULT)));
     private int sessionCapacity = Integer.getInteger(SESSION_CAPACITY_PROP, SESSION_CAPACITY_DEFAULT);
     private int stateInitialCapacity = Integer.getInteger(STATE_INITIAL_CAPACITY_PROP, STATE_INITIAL_CAPACITY_DEFAULT);
     private StateFactory stateFactory;
@@ -125,6 +135,9 @@ public final class JobContext
             "at most an eighth of " + RING_CAPACITY_PROP + " less 64 (" + (ringCapacity / 8 - 64) + ")");
         check(keyGroups >= shards && keyGroups <= 1 << 20, KEY_GROUPS_PROP, keyGroups, ">= shards and <= 2^20");
         check(windowFireBatch >= 0, WINDOW_FIRE_BATCH_PROP, windowFireBatch, ">= 0");
+        final String twoStage = System.getProperty(WINDOW_TWO_STAGE_PROP);
+        check(twoStage == null || "true".equalsIgnoreCase(twoStage) || "false".equalsIgnoreCase(twoStage),
+            WINDOW_TWO_STAGE_PROP, twoStage, "true or false");
         check(sessionCapacity >= 1, SESSION_CAPACITY_PROP, sessionCapacity, ">= 1");
         check(stateInitialCapacity >= 16, STATE_INITIAL_CAPACITY_PROP, stateInitialCapacity, ">= 16");
         check("mapped".equals(stateBackend) || "direct".equals(stateBackend), STATE_BACKEND_PROP, stateBackend,
@@ -285,6 +298,21 @@ public final class JobContext
         return this;
     }
 
+    public boolean windowTwoStage()
+    {
+        return windowTwoStage;
+    }
+
+    /**
+     * @param twoStage pre-aggregate tumbling windows per shard before the exchange (see {@link #WINDOW_TWO_STAGE_PROP}).
+     * @return this.
+     */
+    public JobContext windowTwoStage(final boolean twoStage)
+    {
+        this.windowTwoStage = twoStage;
+        return this;
+    }
+
     public int sessionCapacity()
     {
         return sessionCapacity;
@@ -382,7 +410,8 @@ public final class JobContext
     {
         return "shards=" + shards + " idle=" + idleStrategyName + " ring=" + ringCapacity + " sourceBatch=" + sourceBatch +
             " exchangePollLimit=" + exchangePollLimit + " maxRowLength=" + maxRowLength + " keyGroups=" + keyGroups +
-            " deadLetterDir=" + deadLetterDir + " sessionCapacity=" + sessionCapacity + " state=" + stateBackend +
+            " deadLetterDir=" + deadLetterDir + " sessionCapacity=" + sessionCapacity + " windowFireBatch=" + windowFireBatch +
+            " windowTwoStage=" + windowTwoStage + " state=" + stateBackend +
             (stateBackend.equals("mapped") ? " stateDir=" + stateDir : "");
     }
 }

@@ -4,6 +4,7 @@ import io.peregrine.api.PipelineException;
 import io.peregrine.api.Sink;
 import io.peregrine.api.Source;
 import io.peregrine.api.SourceContext;
+import io.peregrine.api.Schema;
 import io.peregrine.api.Windows;
 import io.peregrine.exchange.KeyGroupRouter;
 import io.peregrine.exchange.OutboundChannel;
@@ -51,6 +52,8 @@ final class Planner
     private final String jobName;
     private final int shards;
     private final List<Node> keyBys = new ArrayList<>();
+    /** Partial-row schema of each window planned in two stages, by window node id; null for the others. */
+    private final Schema[] partialSchemas;
     private final RingBuffer[][][] rings;
     final List<SplitInfo> splits = new ArrayList<>();
     private final int[] firstSplitId;
@@ -71,6 +74,15 @@ final class Planner
         this.counters = counters;
         this.shards = context.shards();
         validate();
+        partialSchemas = new Schema[nodes.size()];
+        for (final Node node : nodes)
+        {
+            if (TwoStageAggregation.applies(node, shards, context.windowTwoStage()))
+            {
+                partialSchemas[node.id] = TwoStageAggregation.partialSchema(
+                    node, new AggregationsWindowFunction(node.aggregations, node.schema));
+            }
+        }
         for (final Node node : nodes)
         {
             if (node.kind == Node.Kind.KEY_BY)
@@ -176,7 +188,10 @@ final class Planner
                     {
                         consumerRings[p] = rings[e][p][s];
                     }
-                    final ExchangeInput input = new ExchangeInput(node.name, node.schema, s, consumerRings);
+                    final Node window = node.consumers.size() == 1 ? node.consumers.get(0) : null;
+                    final Schema partial = window == null ? null : partialSchemas[window.id];
+                    final ExchangeInput input = new ExchangeInput(
+                        node.name, partial != null ? partial : node.schema, s, consumerRings);
                     final OutboundChannel[] channels = new OutboundChannel[shards];
                     for (int c = 0; c < shards; c++)
                     {
@@ -187,6 +202,24 @@ final class Planner
                     }
                     inputs[e] = input;
                     outbound[e] = channels;
+                    if (partial != null)
+                    {
+                        // Two-stage: the local window stage sits before the exchange and sends partials keyed as
+                        // the records were.
+                        final KeyByOperator keyBy = new KeyByOperator(
+                            node.name, TwoStageAggregation.partialKey(partial), router, s, channels, input);
+                        final WindowOperator local = new WindowOperator(window.name + "-local", node.key,
+                            window.windows, 0, new TwoStageAggregation.Local(
+                            new AggregationsWindowFunction(window.aggregations, window.schema), partial),
+                            partial, state, s, maxRow, counters.counter(s, Metric.LATE_RECORDS), context.windowFireBatch());
+                        local.downstream(keyBy);
+                        timed.add(local);
+                        all.add(local);
+                        all.add(keyBy);
+                        in[node.id] = local;
+                        out[node.id] = input;
+                        continue;
+                    }
                     op = new KeyByOperator(node.name, node.key, router, s, channels, input);
                     in[node.id] = op;
                     out[node.id] = input;
@@ -210,6 +243,14 @@ final class Planner
                         op = new SessionWindowOperator(node.name, node.inputs.get(0).key, node.windows.size(),
                             node.allowedLatenessMs, fn, node.schema, state, s, context.sessionCapacity(), maxRow,
                             counters.counter(s, Metric.LATE_RECORDS));
+                    }
+                    else if (partialSchemas[node.id] != null)
+                    {
+                        final Schema partial = partialSchemas[node.id];
+                        op = new WindowOperator(node.name, TwoStageAggregation.partialKey(partial), node.windows, 0,
+                            new TwoStageAggregation.Global((AggregationsWindowFunction)fn, partial), node.schema, state, s,
+                            maxRow, counters.counter(s, Metric.LATE_RECORDS), context.windowFireBatch());
+                        timed.add(op);
                     }
                     else
                     {

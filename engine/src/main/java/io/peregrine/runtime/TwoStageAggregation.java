@@ -1,0 +1,165 @@
+package io.peregrine.runtime;
+
+import io.peregrine.api.Field;
+import io.peregrine.api.KeySelector;
+import io.peregrine.api.Row;
+import io.peregrine.api.RowWriter;
+import io.peregrine.api.Schema;
+import io.peregrine.api.Windows;
+import io.peregrine.plan.Node;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Two-stage aggregation of a tumbling window: the local stage, fused before the exchange on every shard, folds its
+ * shard's records into one accumulator per key and window and, when its watermark closes the window, sends one
+ * partial row ({@code key, window_start, accumulators}) to the key's shard; there the global stage merges the
+ * partials with {@link io.peregrine.api.Aggregation#merge} and emits the usual result. A window of n records over k
+ * keys then moves at most k partials per shard through the exchange instead of n records.
+ * <p>
+ * Correct because a partial is stamped {@code window_end - 1} (its window's last instant) and emitted before the local
+ * stage forwards the watermark that closed the window, so it reaches the key's shard before that watermark does on
+ * its channel, and the global stage (whose watermark is the minimum over its channels) cannot have fired the window.
+ */
+final class TwoStageAggregation
+{
+    private TwoStageAggregation()
+    {
+    }
+
+    /**
+     * @param window  a {@code WINDOW} node whose input is a {@code KEY_BY}.
+     * @param shards  shard count.
+     * @param enabled the {@link JobContext#windowTwoStage()} setting.
+     * @return whether the window is planned in two stages.
+     */
+    static boolean applies(final Node window, final int shards, final boolean enabled)
+    {
+        if (!enabled || shards < 2 || window.kind != Node.Kind.WINDOW || window.windows.kind() != Windows.Kind.TUMBLING ||
+            window.allowedLatenessMs != 0)
+        {
+            return false;
+        }
+        final Node keyBy = window.inputs.get(0);
+        if (keyBy.kind != Node.Kind.KEY_BY || keyBy.consumers.size() != 1)
+        {
+            return false;
+        }
+        for (final Node consumer : window.consumers)
+        {
+            if (consumer.kind == Node.Kind.LATE_OUTPUT)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @param window the window node.
+     * @param fn     its aggregations.
+     * @return the schema of the partial rows sent through the exchange.
+     */
+    static Schema partialSchema(final Node window, final AggregationsWindowFunction fn)
+    {
+        return Schema.builder(window.name + "-partial")
+            .int64("key").timestamp("window_start").varBytes("accumulators").build();
+    }
+
+    /**
+     * @param partial the partial schema.
+     * @return the key of a partial row, the key of its records.
+     */
+    static KeySelector partialKey(final Schema partial)
+    {
+        final Field.Int64 key = partial.int64("key");
+        return (row) -> row.getLong(key);
+    }
+
+    /**
+     * The local stage's function: accumulates records, emits partial rows.
+     */
+    static final class Local implements WindowFunction
+    {
+        private final AggregationsWindowFunction fn;
+        private final Field.Int64 key;
+        private final Field.Timestamp start;
+        private final Field.VarBytes accumulators;
+
+        Local(final AggregationsWindowFunction fn, final Schema partial)
+        {
+            this.fn = fn;
+            this.key = partial.int64("key");
+            this.start = partial.timestamp("window_start");
+            this.accumulators = partial.varBytes("accumulators");
+        }
+
+        public int accumulatorLength()
+        {
+            return fn.accumulatorLength();
+        }
+
+        public void init(final MutableDirectBuffer acc)
+        {
+            fn.init(acc);
+        }
+
+        public void add(final MutableDirectBuffer acc, final Row row)
+        {
+            fn.add(acc, row);
+        }
+
+        public void merge(final MutableDirectBuffer acc, final DirectBuffer other, final int otherOffset)
+        {
+            fn.merge(acc, other, otherOffset);
+        }
+
+        public void emit(final long k, final long windowStart, final long windowEnd, final DirectBuffer acc, final RowCollector out)
+        {
+            final RowWriter writer = out.next();
+            writer.putLong(key, k).putTimestamp(start, windowStart)
+                .putVarBytes(accumulators, acc, 0, fn.accumulatorLength());
+            out.emit(windowEnd - 1);
+        }
+    }
+
+    /**
+     * The global stage's function: merges partial rows, emits the window's result.
+     */
+    static final class Global implements WindowFunction
+    {
+        private final AggregationsWindowFunction fn;
+        private final Field.VarBytes accumulators;
+
+        Global(final AggregationsWindowFunction fn, final Schema partial)
+        {
+            this.fn = fn;
+            this.accumulators = partial.varBytes("accumulators");
+        }
+
+        public int accumulatorLength()
+        {
+            return fn.accumulatorLength();
+        }
+
+        public void init(final MutableDirectBuffer acc)
+        {
+            fn.init(acc);
+        }
+
+        public void add(final MutableDirectBuffer acc, final Row partial)
+        {
+            fn.merge(acc, partial.buffer(), partial.varOffset(accumulators));
+        }
+
+        public void merge(final MutableDirectBuffer acc, final DirectBuffer other, final int otherOffset)
+        {
+            fn.merge(acc, other, otherOffset);
+        }
+
+        public void emit(final long k, final long windowStart, final long windowEnd, final DirectBuffer acc, final RowCollector out)
+        {
+            fn.emit(k, windowStart, windowEnd, acc, out);
+        }
+    }
+}
