@@ -1,5 +1,6 @@
 package io.peregrine.bench;
 
+import io.peregrine.bench.micro.MicroSuite;
 import io.peregrine.bench.profile.EngineRunMeter;
 import io.peregrine.bench.report.QueryMeasurement;
 import io.peregrine.bench.report.ReportWriter;
@@ -206,11 +207,16 @@ public final class BenchCli implements Runnable
     }
 
     @CommandLine.Command(name = "suite", mixinStandardHelpOptions = true,
-        description = "Every workload (core chain, trading, Nexmark) into one report folder. --quick: about two minutes.")
+        description = "Every workload (core chain, trading, Nexmark) and a short JMH pass over the microbenchmarks " +
+            "into one report folder. --quick: about two minutes.")
     static final class Suite implements Callable<Integer>
     {
-        @CommandLine.Option(names = "--quick", description = "About a minute in all.")
+        @CommandLine.Option(names = "--quick", description = "About a minute and a half in all.")
         boolean quick;
+
+        @CommandLine.Option(names = "--no-jmh", description = "Skip the JMH pass over the microbenchmarks " +
+            "(default: run it with -prof gc, about 2 minutes; 25 s with --quick).")
+        boolean noJmh;
 
         @CommandLine.Mixin
         ReportOptions report;
@@ -233,7 +239,13 @@ public final class BenchCli implements Runnable
             results.addAll(new TradingBenchmark(settings, System.out, meter).run());
             results.addAll(NexmarkWorkload.measure(NexmarkQueries.QUERIES, quick ? 500_000 : 5_000_000, quick ? 1 : 3, report.shards,
                 System.out, meter));
-            final Path folder = profile.addTo(new ReportWriter(reportFolder))
+            final ReportWriter writer = profile.addTo(new ReportWriter(reportFolder));
+            if (!noJmh)
+            {
+                MicroSuite.runInto(writer, quick ? MicroSuite.Settings.quick() : MicroSuite.Settings.full(), reportFolder,
+                    System.out);
+            }
+            final Path folder = writer
                 .title("Peregrine benchmark suite" + (quick ? " (quick)" : ""))
                 .command(report.commandLine())
                 .setting("chain", "source -> map -> filter -> keyBy -> tumbling 1 s count, 10,000 keys, 10M events per event-second")

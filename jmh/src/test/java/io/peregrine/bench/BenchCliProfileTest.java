@@ -30,13 +30,14 @@ class BenchCliProfileTest
     }
 
     @Test
-    void shouldOfferProfileOnEveryMeasuringCommand()
+    void shouldOfferProfileOnEveryMeasuringCommandAndNoJmhOnTheSuite()
     {
         final CommandLine cl = new CommandLine(new BenchCli());
         for (final String command : new String[]{ "suite", "chain", "trading", "nexmark" })
         {
             assertTrue(cl.getSubcommands().get(command).getCommandSpec().findOption("--profile") != null, command);
         }
+        assertTrue(cl.getSubcommands().get("suite").getCommandSpec().findOption("--no-jmh") != null);
     }
 
     @Test

@@ -11,8 +11,9 @@ import java.util.List;
  * {@code cpu} (the default) samples on CPU time through perf_events, which the kernel may refuse
  * ({@code kernel.perf_event_paranoid} above 2, seccomp in containers). async-profiler 4.6 then quietly switches
  * {@code cpu} to another engine, so the choice is made here, in the open: without perf_events, {@code cpu} becomes
- * {@code itimer} (setitimer: CPU time of the whole process, works everywhere on Linux) and the report says so. At
- * {@code perf_event_paranoid=2} perf_events work for user space only: the profile has no kernel frames.
+ * {@code itimer} (setitimer: CPU time of the whole process, works everywhere on Linux) and the report says so. The
+ * paranoid level is reported beside the event: above 1 an unprivileged process gets no kernel frames (root and
+ * {@code CAP_PERFMON} are not limited by it).
  */
 public final class ProfileEvent
 {
@@ -57,11 +58,6 @@ public final class ProfileEvent
         if (!perfEventsAvailable)
         {
             return fallback("perf_events unavailable (perf_event_paranoid=" + paranoid + ")");
-        }
-        if ("2".equals(paranoid))
-        {
-            return new ProfileEvent(requested, requested,
-                "cpu via perf_events, user space only (perf_event_paranoid=2: no kernel frames)");
         }
         return new ProfileEvent(requested, requested, "cpu via perf_events (perf_event_paranoid=" + paranoid + ")");
     }
