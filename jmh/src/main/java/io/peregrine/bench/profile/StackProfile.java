@@ -16,6 +16,9 @@ import java.util.Map;
  */
 public final class StackProfile
 {
+    /** Joins a leaf and its caller in {@link #topSelf(int, boolean)}. */
+    public static final String FROM = " from ";
+
     private final Map<String, Long> stacks = new HashMap<>();
     private long total;
     private int rounds;
@@ -117,11 +120,28 @@ public final class StackProfile
      */
     public List<Frame> topSelf(final int n)
     {
+        return topSelf(n, false);
+    }
+
+    /**
+     * @param n          how many frames.
+     * @param withCaller name each leaf with its caller, {@code leaf from caller}: for allocation profiles, whose
+     *                   leaf is the type allocated and whose caller is the allocation site.
+     * @return the n frames (or leaf-caller pairs) with the largest self counts, largest first (ties by name).
+     */
+    public List<Frame> topSelf(final int n, final boolean withCaller)
+    {
         final Map<String, Long> self = new HashMap<>();
         for (final Map.Entry<String, Long> e : stacks.entrySet())
         {
             final String stack = e.getKey();
-            self.merge(javaName(stack.substring(stack.lastIndexOf(';') + 1)), e.getValue(), Long::sum);
+            final int leaf = stack.lastIndexOf(';');
+            String name = javaName(stack.substring(leaf + 1));
+            if (withCaller && leaf > 0)
+            {
+                name += FROM + javaName(stack.substring(stack.lastIndexOf(';', leaf - 1) + 1, leaf));
+            }
+            self.merge(name, e.getValue(), Long::sum);
         }
         final List<Frame> frames = new ArrayList<>(self.size());
         for (final Map.Entry<String, Long> e : self.entrySet())
@@ -152,13 +172,27 @@ public final class StackProfile
      */
     public String text(final String heading, final String unit, final int flatTop)
     {
+        return text(heading, unit, flatTop, false);
+    }
+
+    /**
+     * As {@link #text(String, String, int)}, the flat profile naming each leaf with its caller if asked.
+     *
+     * @param heading    first lines, e.g. what was profiled and how.
+     * @param unit       what a count is: {@code samples} or {@code bytes}.
+     * @param flatTop    frames in the flat profile.
+     * @param withCaller see {@link #topSelf(int, boolean)}.
+     * @return the text.
+     */
+    public String text(final String heading, final String unit, final int flatTop, final boolean withCaller)
+    {
         final StringBuilder sb = new StringBuilder(64 * 1024);
         sb.append(heading.strip()).append('\n');
         sb.append(String.format(Locale.ROOT, "%,d %s over %d round(s), %,d distinct stacks%s%n%n", total, unit, rounds,
             stacks.size(), malformed == 0 ? "" : String.format(Locale.ROOT, ", %,d malformed lines skipped", malformed)));
         sb.append("--- Flat profile: self ").append(unit).append(", top ").append(flatTop).append(" ---\n");
         sb.append(String.format(Locale.ROOT, "%15s  %7s  %s%n", unit, "percent", "frame"));
-        for (final Frame frame : topSelf(flatTop))
+        for (final Frame frame : topSelf(flatTop, withCaller))
         {
             sb.append(String.format(Locale.ROOT, "%,15d  %6.2f%%  %s%n", frame.count, percent(frame), frame.name));
         }
@@ -193,6 +227,11 @@ public final class StackProfile
      */
     public static String shortName(final String frame)
     {
+        final int from = frame.indexOf(FROM);
+        if (from > 0)
+        {
+            return shortName(frame.substring(0, from)) + FROM + shortName(frame.substring(from + FROM.length()));
+        }
         if (frame.startsWith("/") || frame.startsWith("[") || frame.contains("::"))
         {
             return frame;

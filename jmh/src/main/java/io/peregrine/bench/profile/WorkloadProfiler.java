@@ -94,7 +94,7 @@ public final class WorkloadProfiler
     {
         final Path folder = reportFolder.resolve("profiles");
         final String paranoid = ProfileEvent.perfEventParanoid();
-        ProfileEvent.choose(requested, true, paranoid);
+        ProfileEvent.choose(requested, true, paranoid); // refuses an unknown event before any native code loads
         final AsyncProfiler profiler;
         final String version;
         final boolean perfEvents;
@@ -201,7 +201,8 @@ public final class WorkloadProfiler
         {
             Files.createDirectories(folder);
             Files.writeString(folder.resolve(key.file + ".html"), html, StandardCharsets.UTF_8);
-            Files.writeString(folder.resolve(key.file + ".txt"), profile.text(heading(key), unit(), FLAT_TOP),
+            Files.writeString(folder.resolve(key.file + ".txt"), profile.text(heading(key), unit(), FLAT_TOP,
+                event.isAllocation()),
                 StandardCharsets.UTF_8);
         }
         catch (final IOException ex)
@@ -241,7 +242,7 @@ public final class WorkloadProfiler
                 continue;
             }
             final List<ProfileSummary.FrameShare> top = new ArrayList<>();
-            for (final StackProfile.Frame frame : profile.topSelf(README_TOP))
+            for (final StackProfile.Frame frame : profile.topSelf(README_TOP, event.isAllocation()))
             {
                 top.add(new ProfileSummary.FrameShare(StackProfile.shortName(frame.name()), profile.percent(frame)));
             }

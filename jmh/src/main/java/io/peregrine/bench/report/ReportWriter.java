@@ -242,7 +242,8 @@ public final class ReportWriter
         {
             return;
         }
-        sb.append("A self frame is where the sampled thread was executing (for `alloc`: the type allocated). The ")
+        sb.append("A self frame is where the sampled thread was executing (for `alloc`: the type allocated, from ")
+            .append("the method allocating it). The ")
             .append("figures merge every profiled round; the flame graph shows the last. Throughput of profiled runs ")
             .append("includes the profiler's overhead.\n\n");
         sb.append("| workload | shards | rounds | ").append(profiles.get(0).unit())

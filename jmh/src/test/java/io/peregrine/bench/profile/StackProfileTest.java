@@ -67,6 +67,28 @@ class StackProfileTest
     }
 
     @Test
+    void shouldNameAllocatedTypesWithTheirAllocationSites()
+    {
+        final StackProfile profile = new StackProfile().add(String.join("\n",
+            "java/lang/Thread.run;io/peregrine/bench/nexmark/engine/NexmarkQueries$Q7Highest.add;" +
+                "io.peregrine.bench.nexmark.engine.NexmarkQueries$Q7Highest$Candidate_[i] 1048574",
+            "java/lang/Thread.run;io/peregrine/bench/nexmark/NexmarkGenerator.copyOf;byte[]_[i] 524287",
+            "java/lang/Thread.run;java/lang/Integer.toString;byte[]_[i] 524287",
+            "byte[]_[i] 100"));
+        final List<StackProfile.Frame> sites = profile.topSelf(4, true);
+        assertEquals("io.peregrine.bench.nexmark.engine.NexmarkQueries$Q7Highest$Candidate_[i] from " +
+            "io.peregrine.bench.nexmark.engine.NexmarkQueries$Q7Highest.add", sites.get(0).name());
+        assertEquals("byte[]_[i] from io.peregrine.bench.nexmark.NexmarkGenerator.copyOf", sites.get(1).name());
+        assertEquals("byte[]_[i] from java.lang.Integer.toString", sites.get(2).name());
+        assertEquals("byte[]_[i]", sites.get(3).name(), "no caller to name");
+        assertEquals("NexmarkQueries$Q7Highest$Candidate_[i] from NexmarkQueries$Q7Highest.add",
+            StackProfile.shortName(sites.get(0).name()));
+        assertEquals("byte[]_[i]", profile.topSelf(1).get(0).name(), "by type alone, the byte arrays add up");
+        assertEquals(1_048_674, profile.topSelf(1).get(0).count());
+        assertTrue(profile.text("# q7", "bytes", 2, true).contains("byte[]_[i] from io.peregrine.bench.nexmark.NexmarkGenerator.copyOf"));
+    }
+
+    @Test
     void shouldNameFramesForPeople()
     {
         assertEquals("io.peregrine.runtime.ShardAgent.doWork", StackProfile.javaName("io/peregrine/runtime/ShardAgent.doWork"));
