@@ -10,6 +10,7 @@ import org.agrona.concurrent.AgentRunner;
 
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -102,9 +103,17 @@ public final class Job implements AutoCloseable
         {
             runners[s] = new AgentRunner(JobContext.idleStrategy(context.idleStrategyName()), errorHandler, null, agents[s]);
         }
+        final ThreadFactory threadFactory = context.threadFactory();
         for (final AgentRunner runner : runners)
         {
-            AgentRunner.startOnThread(runner);
+            if (threadFactory == null)
+            {
+                AgentRunner.startOnThread(runner);
+            }
+            else
+            {
+                AgentRunner.startOnThread(runner, threadFactory);
+            }
         }
     }
 

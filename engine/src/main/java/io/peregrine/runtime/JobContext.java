@@ -15,6 +15,7 @@ import io.peregrine.state.StateDirectory;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * Settings of a job, in Aeron's {@code Context} pattern: every setting has a system property, a
@@ -109,6 +110,7 @@ public final class JobContext
     private Path stateDir = Paths.get(System.getProperty(STATE_DIR_PROP, StateDirectory.Context.DIR_DEFAULT));
     private EpochClock epochClock = SystemEpochClock.INSTANCE;
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+    private ThreadFactory threadFactory;
     private boolean concluded;
 
     /**
@@ -403,6 +405,29 @@ public final class JobContext
     public JobContext nanoClock(final NanoClock clock)
     {
         this.nanoClock = clock;
+        return this;
+    }
+
+    /**
+     * @return the factory that makes the shard threads, or null (the default) for Agrona's: a new platform thread per
+     * shard.
+     */
+    public ThreadFactory threadFactory()
+    {
+        return threadFactory;
+    }
+
+    /**
+     * Make the shard threads with this factory, e.g. to pin them or to measure them (the benchmarks count the bytes
+     * each shard thread allocates). Whatever the factory names a thread, it is renamed after its shard
+     * ({@code peregrine-shard-<n>}) before it starts. Default: null, a new platform thread per shard.
+     *
+     * @param factory makes one thread per shard for {@code Runnable}s the job hands it; null for the default.
+     * @return this.
+     */
+    public JobContext threadFactory(final ThreadFactory factory)
+    {
+        this.threadFactory = factory;
         return this;
     }
 

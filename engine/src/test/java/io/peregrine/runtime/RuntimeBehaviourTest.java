@@ -100,6 +100,38 @@ class RuntimeBehaviourTest
     }
 
     @Test
+    void shouldRunEveryShardOnAThreadFromTheContextsThreadFactoryNamedAfterItsShard() throws InterruptedException
+    {
+        final List<Thread> made = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<String> ranOn = java.util.Collections.synchronizedList(new ArrayList<>());
+        final CollectSink sink = Sinks.collect();
+        final Pipeline p = Pipeline.create("factory");
+        p.source("gen", Sources.generator(EVENT, 1_000, (i, w) -> w.putLong(KEY, i % 3).putTimestamp(TS, i).putLong(VALUE, i)),
+                WatermarkStrategy.boundedOutOfOrderness(TS, 0))
+            .keyBy("by-key", KEY)
+            .window(Windows.tumbling(100))
+            .aggregate("count", Aggregations.count("n"))
+            .sink("out", sink);
+        p.execute(new JobContext().shards(2).threadFactory(runnable ->
+        {
+            final Thread thread = new Thread(() ->
+            {
+                ranOn.add(Thread.currentThread().getName());
+                runnable.run();
+            }, "unnamed");
+            made.add(thread);
+            return thread;
+        })).join();
+        for (final Thread thread : made)
+        {
+            thread.join();
+        }
+        assertEquals(2, made.size());
+        assertEquals(List.of("peregrine-shard-0", "peregrine-shard-1"), ranOn.stream().sorted().toList());
+        assertEquals(30, sink.rows().size(), "10 windows x 3 keys");
+    }
+
+    @Test
     void shouldFailTheJobNamingTheOperatorAndTheSourcePosition()
     {
         final Pipeline p = Pipeline.create("failing");

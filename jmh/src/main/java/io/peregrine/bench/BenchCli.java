@@ -1,5 +1,7 @@
 package io.peregrine.bench;
 
+import io.peregrine.bench.micro.MicroSuite;
+import io.peregrine.bench.profile.EngineRunMeter;
 import io.peregrine.bench.report.QueryMeasurement;
 import io.peregrine.bench.report.ReportWriter;
 import io.peregrine.bench.engine.ChainWorkload;
@@ -84,13 +86,18 @@ public final class BenchCli implements Runnable
         @CommandLine.Mixin
         ReportOptions report;
 
+        @CommandLine.Mixin
+        ProfileOptions profile;
+
         public Integer call() throws Exception
         {
             final int n = quick ? 5_000_000 : events;
             final int r = quick ? 1 : rounds;
             System.out.println("Core chain benchmark" + (quick ? " (quick)" : ""));
-            final List<QueryMeasurement> results = ChainWorkload.measure(n, r, report.shards, System.out);
-            final Path folder = new ReportWriter(report.folder("chain"))
+            final Path reportFolder = report.folder("chain");
+            final EngineRunMeter meter = profile.meter(reportFolder, System.out);
+            final List<QueryMeasurement> results = ChainWorkload.measure(n, r, report.shards, System.out, meter);
+            final Path folder = profile.addTo(new ReportWriter(reportFolder))
                 .title("Peregrine core chain: source -> map -> filter -> keyBy -> tumbling count")
                 .command(report.commandLine())
                 .setting("events per run", n)
@@ -125,6 +132,9 @@ public final class BenchCli implements Runnable
         @CommandLine.Mixin
         ReportOptions report;
 
+        @CommandLine.Mixin
+        ProfileOptions profile;
+
         public Integer call() throws Exception
         {
             for (final String q : queries)
@@ -138,8 +148,10 @@ public final class BenchCli implements Runnable
             final long n = quick ? 1_000_000 : events;
             final int r = quick ? 1 : rounds;
             System.out.println("Nexmark benchmark" + (quick ? " (quick)" : ""));
-            final List<QueryMeasurement> results = NexmarkWorkload.measure(queries, n, r, report.shards, System.out);
-            final Path folder = new ReportWriter(report.folder("nexmark"))
+            final Path reportFolder = report.folder("nexmark");
+            final EngineRunMeter meter = profile.meter(reportFolder, System.out);
+            final List<QueryMeasurement> results = NexmarkWorkload.measure(queries, n, r, report.shards, System.out, meter);
+            final Path folder = profile.addTo(new ReportWriter(reportFolder))
                 .title("Peregrine Nexmark")
                 .command(report.commandLine())
                 .setting("events per run", n)
@@ -195,29 +207,45 @@ public final class BenchCli implements Runnable
     }
 
     @CommandLine.Command(name = "suite", mixinStandardHelpOptions = true,
-        description = "Every workload (core chain, trading, Nexmark) into one report folder. --quick: about two minutes.")
+        description = "Every workload (core chain, trading, Nexmark) and a short JMH pass over the microbenchmarks " +
+            "into one report folder. --quick: about two minutes.")
     static final class Suite implements Callable<Integer>
     {
-        @CommandLine.Option(names = "--quick", description = "About a minute in all.")
+        @CommandLine.Option(names = "--quick", description = "About a minute and a half in all.")
         boolean quick;
+
+        @CommandLine.Option(names = "--no-jmh", description = "Skip the JMH pass over the microbenchmarks " +
+            "(default: run it with -prof gc, about 2 minutes; 25 s with --quick).")
+        boolean noJmh;
 
         @CommandLine.Mixin
         ReportOptions report;
 
+        @CommandLine.Mixin
+        ProfileOptions profile;
+
         public Integer call() throws Exception
         {
             System.out.println("Peregrine benchmark suite" + (quick ? " (quick)" : ""));
+            final Path reportFolder = report.folder(quick ? "suite-quick" : "suite");
+            final EngineRunMeter meter = profile.meter(reportFolder, System.out);
             final List<QueryMeasurement> results = new java.util.ArrayList<>(
-                ChainWorkload.measure(quick ? 5_000_000 : 20_000_000, quick ? 1 : 5, report.shards, System.out));
+                ChainWorkload.measure(quick ? 5_000_000 : 20_000_000, quick ? 1 : 5, report.shards, System.out, meter));
             final TradingBenchmark.Settings settings = new TradingBenchmark.Settings();
             settings.events = quick ? 1_000_000 : 5_000_000;
             settings.rounds = quick ? 1 : 3;
             settings.maxShards = report.shards;
             settings.latencySeconds = quick ? 4 : 15;
-            results.addAll(new TradingBenchmark(settings, System.out).run());
+            results.addAll(new TradingBenchmark(settings, System.out, meter).run());
             results.addAll(NexmarkWorkload.measure(NexmarkQueries.QUERIES, quick ? 500_000 : 5_000_000, quick ? 1 : 3, report.shards,
-                System.out));
-            final Path folder = new ReportWriter(report.folder(quick ? "suite-quick" : "suite"))
+                System.out, meter));
+            final ReportWriter writer = profile.addTo(new ReportWriter(reportFolder));
+            if (!noJmh)
+            {
+                MicroSuite.runInto(writer, quick ? MicroSuite.Settings.quick() : MicroSuite.Settings.full(), reportFolder,
+                    System.out);
+            }
+            final Path folder = writer
                 .title("Peregrine benchmark suite" + (quick ? " (quick)" : ""))
                 .command(report.commandLine())
                 .setting("chain", "source -> map -> filter -> keyBy -> tumbling 1 s count, 10,000 keys, 10M events per event-second")
@@ -260,6 +288,9 @@ public final class BenchCli implements Runnable
         @CommandLine.Mixin
         ReportOptions report;
 
+        @CommandLine.Mixin
+        ProfileOptions profile;
+
         public Integer call() throws Exception
         {
             if (events < 100_000 || rounds < 1 || report.shards < 1 || latencySeconds < 1)
@@ -275,8 +306,10 @@ public final class BenchCli implements Runnable
             settings.absoluteRates = rates;
             settings.idleStrategy = idleStrategy;
             System.out.println("Trading workload benchmark" + (quick ? " (quick)" : ""));
-            final List<QueryMeasurement> results = new TradingBenchmark(settings, System.out).run();
-            final Path folder = new ReportWriter(report.folder("trading"))
+            final Path reportFolder = report.folder("trading");
+            final EngineRunMeter meter = profile.meter(reportFolder, System.out);
+            final List<QueryMeasurement> results = new TradingBenchmark(settings, System.out, meter).run();
+            final Path folder = profile.addTo(new ReportWriter(reportFolder))
                 .title("Peregrine trading workload")
                 .command(report.commandLine())
                 .setting("events per throughput run", settings.events)

@@ -118,6 +118,25 @@ public class ChainThroughputBenchmark
      */
     public static long[] runEngine(final int shards, final int events)
     {
+        return runEngine(context(shards), events);
+    }
+
+    /**
+     * @param shards shard count.
+     * @return the settings the benchmark runs the engine with: yielding idle strategy, 16K-slot state tables.
+     */
+    public static JobContext context(final int shards)
+    {
+        return new JobContext().shards(shards).idleStrategyName("yield").stateInitialCapacity(16 * 1024);
+    }
+
+    /**
+     * @param context settings, e.g. {@link #context(int)}.
+     * @param events  events to generate.
+     * @return {windows, counted} from the engine.
+     */
+    public static long[] runEngine(final JobContext context, final int events)
+    {
         final Totals totals = new Totals();
         final Pipeline p = Pipeline.create("chain");
         p.source("gen", Sources.generator(IN, events,
@@ -130,7 +149,7 @@ public class ChainThroughputBenchmark
             .window(Windows.tumbling(1_000))
             .aggregate("count", Aggregations.count("n"))
             .sink("totals", totals);
-        p.execute(new JobContext().shards(shards).idleStrategyName("yield").stateInitialCapacity(16 * 1024)).join();
+        p.execute(context).join();
         return new long[]{ totals.windows.get(), totals.counted.get() };
     }
 

@@ -1,6 +1,8 @@
 package io.peregrine.bench.engine;
 
+import io.peregrine.bench.profile.EngineRunMeter;
 import io.peregrine.bench.report.QueryMeasurement;
+import io.peregrine.runtime.JobContext;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -27,6 +29,20 @@ public final class ChainWorkload
      */
     public static List<QueryMeasurement> measure(final int events, final int rounds, final int maxShards, final PrintStream out)
     {
+        return measure(events, rounds, maxShards, out, new EngineRunMeter());
+    }
+
+    /**
+     * @param events    per run.
+     * @param rounds    interleaved rounds (plus one unmeasured warm-up round).
+     * @param maxShards largest shard count.
+     * @param out       progress.
+     * @param meter     measures each timed engine run (allocation, optionally a profile); not the warm-up round.
+     * @return one measurement per shard count.
+     */
+    public static List<QueryMeasurement> measure(
+        final int events, final int rounds, final int maxShards, final PrintStream out, final EngineRunMeter meter)
+    {
         final long[] expected = ChainThroughputBenchmark.runBaseline(Math.min(events, 1_000_000));
         for (int shards = 1; shards <= maxShards; shards++)
         {
@@ -40,18 +56,23 @@ public final class ChainWorkload
         out.printf("  chain check: engine on 1..%d shard(s) agrees with the baseline (%,d window counts)%n", maxShards, expected[0]);
 
         final double[][] engine = new double[maxShards + 1][rounds];
+        final double[][] bytesPerEvent = new double[maxShards + 1][rounds];
         final double[] baseline = new double[rounds];
         for (int round = -1; round < rounds; round++)
         {
             for (int shards = 1; shards <= maxShards; shards++)
             {
+                final JobContext context = round >= 0 ?
+                    meter.begin("chain", shards, ChainThroughputBenchmark.context(shards)) : ChainThroughputBenchmark.context(shards);
                 final long start = System.nanoTime();
-                ChainThroughputBenchmark.runEngine(shards, events);
+                ChainThroughputBenchmark.runEngine(context, events);
                 final double rate = events * 1e9 / (System.nanoTime() - start);
                 if (round >= 0)
                 {
                     engine[shards][round] = rate;
-                    out.printf("  chain round %d: engine %d shard(s) %,.0f events/s%n", round + 1, shards, rate);
+                    bytesPerEvent[shards][round] = meter.end(events);
+                    out.printf("  chain round %d: engine %d shard(s) %,.0f events/s, %.2f B/event%n", round + 1, shards, rate,
+                        bytesPerEvent[shards][round]);
                 }
             }
             final long start = System.nanoTime();
@@ -66,7 +87,7 @@ public final class ChainWorkload
         final List<QueryMeasurement> results = new ArrayList<>();
         for (int shards = 1; shards <= maxShards; shards++)
         {
-            results.add(new QueryMeasurement("chain", shards, engine[shards], baseline, null));
+            results.add(new QueryMeasurement("chain", shards, engine[shards], baseline, null, bytesPerEvent[shards]));
         }
         if (maxShards > 1)
         {

@@ -16,6 +16,7 @@ public final class QueryMeasurement
     private final double[] engineEventsPerSecond;
     private final double[] baselineEventsPerSecond;
     private final Histogram latencyNanos;
+    private final double[] engineBytesPerEvent;
 
     /**
      * @param query                   query name, e.g. {@code q5}.
@@ -31,6 +32,26 @@ public final class QueryMeasurement
         final double[] baselineEventsPerSecond,
         final Histogram latencyNanos)
     {
+        this(query, shards, engineEventsPerSecond, baselineEventsPerSecond, latencyNanos, new double[0]);
+    }
+
+    /**
+     * @param query                   query name, e.g. {@code q5}.
+     * @param shards                  engine shard count.
+     * @param engineEventsPerSecond   engine throughput of each round.
+     * @param baselineEventsPerSecond baseline throughput of each round (same rounds, interleaved), may be empty.
+     * @param latencyNanos            latency histogram in nanoseconds, or null if latency was not measured.
+     * @param engineBytesPerEvent     heap bytes the engine's shard threads allocated per event, each round; may be
+     *                                empty (not measured) or hold NaN (the JVM could not count).
+     */
+    public QueryMeasurement(
+        final String query,
+        final int shards,
+        final double[] engineEventsPerSecond,
+        final double[] baselineEventsPerSecond,
+        final Histogram latencyNanos,
+        final double[] engineBytesPerEvent)
+    {
         if (engineEventsPerSecond.length == 0)
         {
             throw new IllegalArgumentException("no engine rounds for " + query);
@@ -40,6 +61,7 @@ public final class QueryMeasurement
         this.engineEventsPerSecond = engineEventsPerSecond.clone();
         this.baselineEventsPerSecond = baselineEventsPerSecond.clone();
         this.latencyNanos = latencyNanos;
+        this.engineBytesPerEvent = engineBytesPerEvent.clone();
     }
 
     /**
@@ -80,6 +102,15 @@ public final class QueryMeasurement
     public Histogram latencyNanos()
     {
         return latencyNanos;
+    }
+
+    /**
+     * @return heap bytes allocated per event on the engine's shard threads, per round (a copy; empty if not measured,
+     * NaN where the JVM could not count).
+     */
+    public double[] engineBytesPerEvent()
+    {
+        return engineBytesPerEvent.clone();
     }
 
     /**

@@ -42,7 +42,10 @@ import java.util.concurrent.TimeUnit;
  *     <li>{@code latency-<query>-<shards>shards.hgrm}: {@link Histogram#outputPercentileDistribution(PrintStream,
  *     Double)} in microseconds;</li>
  *     <li>{@code environment.md}: CPU, cores, memory, OS and kernel, JVM and its arguments, git commit, the command
- *     and every setting passed in.</li>
+ *     and every setting passed in;</li>
+ *     <li>when given, a "Where the time goes" section (top self frames per profiled workload, linking the flame
+ *     graphs and flat profiles a {@code WorkloadProfiler} wrote to {@code profiles/}) and a "Microbenchmarks (JMH)"
+ *     table (score, error, allocation per operation; linking the raw JMH JSON and text).</li>
  * </ul>
  * Not for hot paths: allocates freely.
  */
@@ -57,6 +60,11 @@ public final class ReportWriter
     private String title = "Peregrine Nexmark benchmark";
     private String command = "";
     private Path gitDirectory = Path.of(".");
+    private String profileDescription;
+    private List<ProfileSummary> profiles = List.of();
+    private String microDescription;
+    private List<MicroResult> micro = List.of();
+    private List<String> microFiles = List.of();
 
     /**
      * @param folder report folder, created if missing.
@@ -110,6 +118,36 @@ public final class ReportWriter
     }
 
     /**
+     * Add the "Where the time goes" section.
+     *
+     * @param description which profiler and event ran and how, or why profiling was off.
+     * @param summaries   one per profiled workload and shard count; their files must already be in the folder.
+     * @return this for a fluent API.
+     */
+    public ReportWriter profiles(final String description, final List<ProfileSummary> summaries)
+    {
+        this.profileDescription = description;
+        this.profiles = List.copyOf(summaries);
+        return this;
+    }
+
+    /**
+     * Add the "Microbenchmarks (JMH)" section.
+     *
+     * @param description how JMH ran (forks, iterations, profilers).
+     * @param results     one per benchmark and parameter set.
+     * @param rawFiles    files JMH wrote into the folder (JSON, text), linked from the section.
+     * @return this for a fluent API.
+     */
+    public ReportWriter microbenchmarks(final String description, final List<MicroResult> results, final List<String> rawFiles)
+    {
+        this.microDescription = description;
+        this.micro = List.copyOf(results);
+        this.microFiles = List.copyOf(rawFiles);
+        return this;
+    }
+
+    /**
      * Write the report.
      *
      * @param results measurements, in the order to report them.
@@ -143,8 +181,8 @@ public final class ReportWriter
             .append("median over the rounds with min-max in brackets.\n\n");
 
         sb.append("## Throughput\n\n");
-        sb.append("| query | shards | rounds | engine events/s | baseline events/s | engine / baseline |\n");
-        sb.append("| --- | ---: | ---: | ---: | ---: | ---: |\n");
+        sb.append("| query | shards | rounds | engine events/s | baseline events/s | engine / baseline | engine B/event |\n");
+        sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (final QueryMeasurement m : results)
         {
             final double[] engine = m.engineEventsPerSecond();
@@ -153,8 +191,12 @@ public final class ReportWriter
             sb.append("| ").append(m.query()).append(" | ").append(m.shards()).append(" | ").append(engine.length)
                 .append(" | ").append(spread(engine, "%,.0f"))
                 .append(" | ").append(baseline.length == 0 ? "-" : spread(baseline, "%,.0f"))
-                .append(" | ").append(ratios.length == 0 ? "-" : spread(ratios, "%.2f")).append(" |\n");
+                .append(" | ").append(ratios.length == 0 ? "-" : spread(ratios, "%.2f"))
+                .append(" | ").append(bytesPerEvent(m.engineBytesPerEvent())).append(" |\n");
         }
+        sb.append("\nengine B/event: heap bytes allocated on the engine's shard threads per input event, from the JVM's ")
+            .append("per-thread allocation counters over each timed run (source, operators and sinks all run on those ")
+            .append("threads; the generator too).\n");
         sb.append("\n![throughput](throughput.png)\n\n");
 
         if (latency)
@@ -184,7 +226,100 @@ public final class ReportWriter
             sb.append("The x axis is 1/(1 - percentile) on a log scale, as HdrHistogram's plotter draws the ")
                 .append("`.hgrm` files: 10 = p90, 100 = p99, 1000 = p99.9.\n");
         }
+        appendProfiles(sb);
+        appendMicrobenchmarks(sb);
         return sb.toString();
+    }
+
+    private void appendProfiles(final StringBuilder sb)
+    {
+        if (profileDescription == null)
+        {
+            return;
+        }
+        sb.append("\n## Where the time goes\n\n").append(profileDescription).append("\n\n");
+        if (profiles.isEmpty())
+        {
+            return;
+        }
+        sb.append("A self frame is where the sampled thread was executing (for `alloc`: the type allocated, from ")
+            .append("the method allocating it). The ")
+            .append("figures merge every profiled round; the flame graph shows the last. Throughput of profiled runs ")
+            .append("includes the profiler's overhead.\n\n");
+        sb.append("| workload | shards | rounds | ").append(profiles.get(0).unit())
+            .append(" | top self frames | files |\n");
+        sb.append("| --- | ---: | ---: | ---: | --- | --- |\n");
+        for (final ProfileSummary p : profiles)
+        {
+            final StringBuilder frames = new StringBuilder();
+            for (final ProfileSummary.FrameShare f : p.top())
+            {
+                frames.append(frames.length() == 0 ? "" : "<br>").append('`').append(f.frame().replace("|", "\\|"))
+                    .append("` ").append(String.format(Locale.ROOT, "%.1f%%", f.percent()));
+            }
+            sb.append("| ").append(p.workload()).append(" | ").append(p.shards()).append(" | ").append(p.rounds())
+                .append(" | ").append(String.format(Locale.ROOT, "%,d", p.total())).append(" | ")
+                .append(frames.length() == 0 ? "-" : frames).append(" | [flame graph](").append(p.flameGraph())
+                .append("), [flat + stacks](").append(p.text()).append(") |\n");
+        }
+    }
+
+    private void appendMicrobenchmarks(final StringBuilder sb)
+    {
+        if (microDescription == null)
+        {
+            return;
+        }
+        sb.append("\n## Microbenchmarks (JMH)\n\n").append(microDescription);
+        if (!microFiles.isEmpty())
+        {
+            sb.append(" Raw output:");
+            for (int i = 0; i < microFiles.size(); i++)
+            {
+                sb.append(i == 0 ? " " : ", ").append('[').append(microFiles.get(i)).append("](")
+                    .append(microFiles.get(i)).append(')');
+            }
+            sb.append('.');
+        }
+        sb.append("\n\n");
+        if (micro.isEmpty())
+        {
+            return;
+        }
+        sb.append("| benchmark | mode | score | error | unit | gc.alloc.rate.norm B/op |\n");
+        sb.append("| --- | --- | ---: | ---: | --- | ---: |\n");
+        for (final MicroResult r : micro)
+        {
+            sb.append("| ").append(r.benchmark()).append(" | ").append(r.mode()).append(" | ").append(figure(r.score()))
+                .append(" | ").append(Double.isNaN(r.error()) ? "-" : "± " + figure(r.error())).append(" | ")
+                .append(r.unit()).append(" | ").append(figure(r.allocatedBytesPerOp())).append(" |\n");
+        }
+    }
+
+    private static String bytesPerEvent(final double[] values)
+    {
+        if (values.length == 0)
+        {
+            return "-";
+        }
+        for (final double v : values)
+        {
+            if (Double.isNaN(v))
+            {
+                return "-";
+            }
+        }
+        return spread(values, "%,.2f");
+    }
+
+    private static String figure(final double value)
+    {
+        if (Double.isNaN(value))
+        {
+            return "-";
+        }
+        final double magnitude = Math.abs(value);
+        return String.format(Locale.ROOT, magnitude >= 1000 ? "%,.0f" : magnitude >= 10 ? "%.1f" : "%.3f", value);
     }
 
     private List<String> writeHistograms(final List<QueryMeasurement> results) throws IOException

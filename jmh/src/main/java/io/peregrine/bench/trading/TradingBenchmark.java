@@ -5,6 +5,7 @@ import io.peregrine.api.Row;
 import io.peregrine.api.Sink;
 import io.peregrine.api.Sinks;
 import io.peregrine.api.Sources;
+import io.peregrine.bench.profile.EngineRunMeter;
 import io.peregrine.bench.report.QueryMeasurement;
 import io.peregrine.connector.CollectSink;
 import io.peregrine.connector.GeneratorSource;
@@ -54,11 +55,24 @@ public final class TradingBenchmark
 
     private final Settings settings;
     private final PrintStream out;
+    private final EngineRunMeter meter;
 
     public TradingBenchmark(final Settings settings, final PrintStream out)
     {
+        this(settings, out, new EngineRunMeter());
+    }
+
+    /**
+     * @param settings of the run.
+     * @param out      progress.
+     * @param meter    measures each timed throughput run of the engine (allocation, optionally a profile); not the
+     *                 check or the latency runs.
+     */
+    public TradingBenchmark(final Settings settings, final PrintStream out, final EngineRunMeter meter)
+    {
         this.settings = settings;
         this.out = out;
+        this.meter = meter;
     }
 
     /**
@@ -72,20 +86,24 @@ public final class TradingBenchmark
         final List<QueryMeasurement> results = new ArrayList<>();
         double best = 0;
         final double[][] engine = new double[settings.maxShards + 1][settings.rounds];
+        final double[][] bytesPerEvent = new double[settings.maxShards + 1][settings.rounds];
         final double[] baseline = new double[settings.rounds];
         for (int round = 0; round < settings.rounds; round++)
         {
             for (int shards = 1; shards <= settings.maxShards; shards++)
             {
-                engine[shards][round] = engineThroughput(shards);
-                out.printf("  trading round %d: engine %d shard(s) %,.0f events/s%n", round + 1, shards, engine[shards][round]);
+                final JobContext context = meter.begin("trading", shards, context(shards));
+                engine[shards][round] = engineThroughput(context);
+                bytesPerEvent[shards][round] = meter.end(settings.events);
+                out.printf("  trading round %d: engine %d shard(s) %,.0f events/s, %.2f B/event%n", round + 1, shards,
+                    engine[shards][round], bytesPerEvent[shards][round]);
             }
             baseline[round] = baselineThroughput();
             out.printf("  trading round %d: baseline %,.0f events/s%n", round + 1, baseline[round]);
         }
         for (int shards = 1; shards <= settings.maxShards; shards++)
         {
-            results.add(new QueryMeasurement("trading", shards, engine[shards], baseline, null));
+            results.add(new QueryMeasurement("trading", shards, engine[shards], baseline, null, bytesPerEvent[shards]));
             best = Math.max(best, QueryMeasurement.median(engine[shards]));
         }
 
@@ -207,10 +225,15 @@ public final class TradingBenchmark
 
     double engineThroughput(final int shards)
     {
+        return engineThroughput(context(shards));
+    }
+
+    double engineThroughput(final JobContext context)
+    {
         final MarketData data = new MarketData(settings.instruments, settings.eventTimeRate, MarketData.IngestStamp.NONE);
         final AtomicLong ticks = new AtomicLong();
         final Job job = TradingJob.build(Sources.generator(MarketData.SCHEMA, settings.events, data), 5, discardingSinks(ticks))
-            .execute(context(shards));
+            .execute(context);
         job.join();
         return settings.events * 1e9 / job.elapsedNs();
     }

@@ -76,6 +76,69 @@ class ReportWriterTest
         assertTrue(Files.readString(folder.resolve("README.md")).contains("| q1 | 1 | 1 | 1,000,000 | - | - |"));
     }
 
+    @Test
+    void shouldReportBytesPerEventWhereTheyWereMeasured() throws IOException
+    {
+        final Path folder = dir.resolve("allocation");
+        new ReportWriter(folder).write(List.of(
+            new QueryMeasurement("q5", 1, new double[]{ 2e6, 3e6, 1e6 }, new double[]{ 4e6, 4e6, 4e6 }, null,
+                new double[]{ 0.25, 12.5, 0.5 }),
+            new QueryMeasurement("q5", 2, new double[]{ 2e6 }, new double[]{ 4e6 }, null, new double[]{ Double.NaN }),
+            new QueryMeasurement("q7", 1, new double[]{ 2e6 }, new double[]{ 4e6 }, null)));
+        final String text = Files.readString(folder.resolve("README.md"));
+        assertTrue(text.contains("| query | shards | rounds | engine events/s | baseline events/s | engine / baseline | " +
+            "engine B/event |"), text);
+        assertTrue(text.contains("| q5 | 1 | 3 | 2,000,000 (1,000,000 - 3,000,000) | 4,000,000 (4,000,000 - 4,000,000) | " +
+            "0.50 (0.25 - 0.75) | 0.50 (0.25 - 12.50) |"), text);
+        assertTrue(text.contains("| q5 | 2 | 1 | 2,000,000 | 4,000,000 | 0.50 | - |"), "NaN: not counted; " + text);
+        assertTrue(text.contains("| q7 | 1 | 1 | 2,000,000 | 4,000,000 | 0.50 | - |"), "not measured; " + text);
+        assertTrue(!text.contains("## Where the time goes") && !text.contains("## Microbenchmarks"), text);
+    }
+
+    @Test
+    void shouldWriteWhereTheTimeGoesAndTheMicrobenchmarks() throws IOException
+    {
+        final Path folder = dir.resolve("sections");
+        final String readme = Files.readString(new ReportWriter(folder)
+            .profiles("async-profiler 4.6, event itimer: cpu needs perf_events, perf_events unavailable.", List.of(
+                new ProfileSummary("q5", 2, 3, 12_345, "samples", List.of(
+                    new ProfileSummary.FrameShare("MappedSlotTable.findOrInsert", 23.456),
+                    new ProfileSummary.FrameShare("Weird|Frame", 1.0)),
+                    "profiles/q5-2shards.html", "profiles/q5-2shards.txt")))
+            .microbenchmarks("JMH, 1 fork.", List.of(
+                new MicroResult("FlyweightBenchmark.rowGetLong", "avgt", 4.3281, 0.0213, "ns/op", 0.0001),
+                new MicroResult("WatermarkTimerBenchmark.trackerUpdate (inputs=8)", "avgt", 10.342, Double.NaN, "ns/op", 32.0),
+                new MicroResult("FusedChainBenchmark.engine", "thrpt", 12_345_678.9, 234_567.8, "ops/s", Double.NaN)),
+                List.of("jmh.json", "jmh.txt"))
+            .write(List.of(new QueryMeasurement("q5", 2, new double[]{ 1e6 }, new double[0], null))));
+
+        assertTrue(readme.contains("## Where the time goes\n\nasync-profiler 4.6, event itimer: cpu needs perf_events, " +
+            "perf_events unavailable.\n"), readme);
+        assertTrue(readme.contains("| workload | shards | rounds | samples | top self frames | files |"), readme);
+        assertTrue(readme.contains("| q5 | 2 | 3 | 12,345 | `MappedSlotTable.findOrInsert` 23.5%<br>`Weird\\|Frame` 1.0% | " +
+            "[flame graph](profiles/q5-2shards.html), [flat + stacks](profiles/q5-2shards.txt) |"), readme);
+
+        assertTrue(readme.contains("## Microbenchmarks (JMH)\n\nJMH, 1 fork. Raw output: [jmh.json](jmh.json), " +
+            "[jmh.txt](jmh.txt).\n"), readme);
+        assertTrue(readme.contains("| benchmark | mode | score | error | unit | gc.alloc.rate.norm B/op |"), readme);
+        assertTrue(readme.contains("| FlyweightBenchmark.rowGetLong | avgt | 4.328 | ± 0.021 | ns/op | 0.000 |"), readme);
+        assertTrue(readme.contains("| WatermarkTimerBenchmark.trackerUpdate (inputs=8) | avgt | 10.3 | - | ns/op | 32.0 |"), readme);
+        assertTrue(readme.contains("| FusedChainBenchmark.engine | thrpt | 12,345,679 | ± 234,568 | ops/s | - |"), readme);
+        assertTrue(readme.indexOf("## Throughput") < readme.indexOf("## Where the time goes") &&
+            readme.indexOf("## Where the time goes") < readme.indexOf("## Microbenchmarks"), readme);
+    }
+
+    @Test
+    void shouldSayWhyThereAreNoProfiles() throws IOException
+    {
+        final String readme = Files.readString(new ReportWriter(dir.resolve("off"))
+            .profiles("Profiling was requested but is off: async-profiler cannot run on Windows.", List.of())
+            .write(List.of(new QueryMeasurement("q1", 1, new double[]{ 1e6 }, new double[0], null))));
+        assertTrue(readme.contains("## Where the time goes\n\nProfiling was requested but is off: async-profiler " +
+            "cannot run on Windows.\n"), readme);
+        assertTrue(!readme.contains("| workload |"), readme);
+    }
+
     private static Histogram histogram(final long count, final long spreadNanos)
     {
         final Histogram histogram = new Histogram(3_600_000_000_000L, 3);

@@ -7,7 +7,9 @@ import io.peregrine.bench.nexmark.NexmarkEvent;
 import io.peregrine.bench.nexmark.NexmarkGenerator;
 import io.peregrine.api.Row;
 import io.peregrine.api.Sink;
+import io.peregrine.bench.profile.EngineRunMeter;
 import io.peregrine.bench.report.QueryMeasurement;
+import io.peregrine.runtime.JobContext;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -39,6 +41,22 @@ public final class NexmarkWorkload
     public static List<QueryMeasurement> measure(
         final List<String> queries, final long events, final int rounds, final int maxShards, final PrintStream out)
     {
+        return measure(queries, events, rounds, maxShards, out, new EngineRunMeter());
+    }
+
+    /**
+     * @param queries   to run, e.g. {@link NexmarkQueries#QUERIES}.
+     * @param events    per run.
+     * @param rounds    interleaved rounds, after one unmeasured warm-up round.
+     * @param maxShards largest shard count.
+     * @param out       progress.
+     * @param meter     measures each timed engine run (allocation, optionally a profile); not the digest runs.
+     * @return one measurement per query and shard count.
+     */
+    public static List<QueryMeasurement> measure(
+        final List<String> queries, final long events, final int rounds, final int maxShards, final PrintStream out,
+        final EngineRunMeter meter)
+    {
         final List<QueryMeasurement> results = new ArrayList<>();
         final NexmarkConfig config = new NexmarkConfig();
 
@@ -66,6 +84,7 @@ public final class NexmarkWorkload
         {
             final boolean deterministic = !"q12".equals(query);
             final double[][] engine = new double[maxShards + 1][rounds];
+            final double[][] bytesPerEvent = new double[maxShards + 1][rounds];
             final double[] baseline = new double[rounds];
             // Warm-up round: engine and baseline fold their rows into digests, checked equal (q12's
             // processing-time windows excepted).
@@ -108,10 +127,12 @@ public final class NexmarkWorkload
                             rows.addAndGet(n);
                         }
                     };
+                    final JobContext context = meter.begin(query, shards, NexmarkRunner.context(shards));
                     start = System.nanoTime();
                     NexmarkQueries.build(query, NexmarkSource.generator(config, events, 0), counting)
-                        .execute(NexmarkRunner.context(shards)).join();
+                        .execute(context).join();
                     engine[shards][round] = events * 1e9 / (System.nanoTime() - start);
+                    bytesPerEvent[shards][round] = meter.end(events);
                     if (deterministic && (rows.get() != expected.rows() || counted.rows() != expected.rows()))
                     {
                         throw new IllegalStateException("nexmark " + query + " on " + shards + " shard(s): engine " +
@@ -128,7 +149,7 @@ public final class NexmarkWorkload
             }
             for (int shards = 1; shards <= maxShards; shards++)
             {
-                results.add(new QueryMeasurement(query, shards, engine[shards], baseline, null));
+                results.add(new QueryMeasurement(query, shards, engine[shards], baseline, null, bytesPerEvent[shards]));
             }
         }
         return results;
