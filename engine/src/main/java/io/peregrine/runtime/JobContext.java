@@ -79,7 +79,7 @@ public final class JobContext
     public static final String WINDOW_FIRE_BATCH_PROP = "peregrine.window.fire.batch";
     public static final int WINDOW_FIRE_BATCH_DEFAULT = 256;
 
-    /** Two-stage window aggregation: with more than one shard, a tumbling-window {@code aggregate} (no allowed
+    /** Two-stage window aggregation: with more than one shard, a tumbling- or sliding-window {@code aggregate} (no allowed
      * lateness, no late output) is pre-aggregated per shard before the exchange, and only one partial accumulator
      * per key and window crosses to the key's shard, where partials are merged (Jet's two-stage aggregation, Flink's
      * local-global aggregation). Results are the same; a record is late against its own shard's watermark rather

@@ -247,9 +247,11 @@ final class Planner
                     else if (partialSchemas[node.id] != null)
                     {
                         final Schema partial = partialSchemas[node.id];
-                        op = new WindowOperator(node.name, TwoStageAggregation.partialKey(partial), node.windows, 0,
-                            new TwoStageAggregation.Global((AggregationsWindowFunction)fn, partial), node.schema, state, s,
-                            maxRow, counters.counter(s, Metric.LATE_RECORDS), context.windowFireBatch());
+                        final WindowOperator global = new WindowOperator(node.name, TwoStageAggregation.partialKey(partial),
+                            node.windows, 0, new TwoStageAggregation.Global((AggregationsWindowFunction)fn, partial),
+                            node.schema, state, s, maxRow, counters.counter(s, Metric.LATE_RECORDS), context.windowFireBatch());
+                        global.exactStart(partial.timestamp("window_start"));
+                        op = global;
                         timed.add(op);
                     }
                     else

@@ -11,13 +11,15 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Two-stage aggregation of a tumbling window: the local stage, fused before the exchange on every shard, folds its
+ * Two-stage aggregation of a tumbling or sliding window: the local stage, fused before the exchange on every shard, folds its
  * shard's records into one accumulator per key and window and, when its watermark closes the window, sends one
  * partial row ({@code key, window_start, accumulators}) to the key's shard; there the global stage merges the
  * partials with {@link io.peregrine.api.Aggregation#merge} and emits the usual result. A window of n records over k
  * keys then moves at most k partials per shard through the exchange instead of n records.
  * <p>
- * Correct because a partial is stamped {@code window_end - 1} (its window's last instant) and emitted before the local
+ * The global stage puts each partial into the one window whose start it carries
+ * ({@link WindowOperator#exactStart}). Correct because a partial is stamped {@code window_end - 1} (its window's last
+ * instant) and emitted before the local
  * stage forwards the watermark that closed the window, so it reaches the key's shard before that watermark does on
  * its channel, and the global stage (whose watermark is the minimum over its channels) cannot have fired the window.
  */
@@ -35,7 +37,7 @@ final class TwoStageAggregation
      */
     static boolean applies(final Node window, final int shards, final boolean enabled)
     {
-        if (!enabled || shards < 2 || window.kind != Node.Kind.WINDOW || window.windows.kind() != Windows.Kind.TUMBLING ||
+        if (!enabled || shards < 2 || window.kind != Node.Kind.WINDOW || window.windows.kind() == Windows.Kind.SESSION ||
             window.allowedLatenessMs != 0)
         {
             return false;

@@ -27,6 +27,11 @@ class TwoStageAggregationTest
 
     private static Job run(final int shards, final boolean twoStage, final CollectSink sink)
     {
+        return run(shards, twoStage, sink, Windows.tumbling(1000));
+    }
+
+    private static Job run(final int shards, final boolean twoStage, final CollectSink sink, final Windows windows)
+    {
         final Pipeline p = Pipeline.create("two-stage");
         // Out of order within the bound, values that make min/max/first/last depend on every record.
         p.source("gen", Sources.generator(EVENT, EVENTS, (i, w) -> w
@@ -35,7 +40,7 @@ class TwoStageAggregationTest
                     .putLong(VALUE, (i * 2654435761L) % 100_003)),
                 WatermarkStrategy.boundedOutOfOrderness(TS, 60))
             .keyBy("by-key", KEY)
-            .window(Windows.tumbling(1000))
+            .window(windows)
             .aggregate("agg", Aggregations.count("n"), Aggregations.sum("sum", VALUE), Aggregations.min("min", VALUE),
                 Aggregations.max("max", VALUE), Aggregations.avg("avg", VALUE), Aggregations.first("first", VALUE),
                 Aggregations.last("last", VALUE))
@@ -69,5 +74,25 @@ class TwoStageAggregationTest
         final long preMoved = pre.counters().total(Metric.EXCHANGE_RECORDS);
         assertTrue(plainMoved > EVENTS / 2, "single stage moved " + plainMoved);
         assertTrue(preMoved <= 4L * expected.size(), "two stages moved " + preMoved + " for " + expected.size() + " results");
+    }
+
+    @Test
+    void shouldMergeSlidingWindowPartialsIntoTheirOwnWindowOnly()
+    {
+        final Windows sliding = Windows.sliding(3000, 1000);
+        final CollectSink one = Sinks.collect();
+        run(1, true, one, sliding);
+        final CollectSink singleStage = Sinks.collect();
+        final Job plain = run(2, false, singleStage, sliding);
+        final CollectSink twoStage = Sinks.collect();
+        final Job pre = run(2, true, twoStage, sliding);
+        final List<String> expected = one.sortedRows();
+        assertTrue(expected.size() > KEYS * 100, "rows: " + expected.size());
+        assertEquals(expected, singleStage.sortedRows());
+        assertEquals(expected, twoStage.sortedRows());
+        // About four records per key and slide here, each in three windows: partials are fewer by ~8x.
+        assertTrue(pre.counters().total(Metric.EXCHANGE_RECORDS) * 5 < plain.counters().total(Metric.EXCHANGE_RECORDS),
+            "partials moved " + pre.counters().total(Metric.EXCHANGE_RECORDS) + ", records " +
+            plain.counters().total(Metric.EXCHANGE_RECORDS));
     }
 }
