@@ -11,7 +11,12 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -364,9 +369,20 @@ public final class ReportWriter
         }
         else
         {
+            // XChart's own matrix wants a full grid; a last row with gaps is drawn here instead.
             final int columns = Math.min(PANEL_COLUMNS, charts.size());
             final int rows = (charts.size() + columns - 1) / columns;
-            BitmapEncoder.saveBitmap(charts, rows, columns, file, BitmapEncoder.BitmapFormat.PNG);
+            final BufferedImage grid = new BufferedImage(columns * PANEL_WIDTH, rows * PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
+            final Graphics2D g = grid.createGraphics();
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
+            for (int i = 0; i < charts.size(); i++)
+            {
+                g.drawImage(BitmapEncoder.getBufferedImage(charts.get(i)),
+                    (i % columns) * PANEL_WIDTH, (i / columns) * PANEL_HEIGHT, null);
+            }
+            g.dispose();
+            ImageIO.write(grid, "png", new File(file));
         }
         return true;
     }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,6 +67,21 @@ class ReportWriterTest
         {
             assertTrue(environment.contains(item), item + " in " + environment);
         }
+    }
+
+    @Test
+    void shouldDrawFourWorkloadsInTwoRowsOfThree() throws IOException
+    {
+        final List<QueryMeasurement> results = new ArrayList<>();
+        for (final String workload : List.of("trading", "q0", "q5", "q12"))
+        {
+            results.add(new QueryMeasurement(workload + "@100k", 1, new double[]{ 1e5 }, new double[0], histogram(100, 1_000)));
+        }
+        final Path folder = dir.resolve("grid");
+        new ReportWriter(folder).write(results);
+        final BufferedImage latency = ImageIO.read(folder.resolve("latency.png").toFile());
+        assertEquals(3 * 600, latency.getWidth());
+        assertEquals(2 * 400, latency.getHeight());
     }
 
     @Test
