@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -355,11 +356,19 @@ public final class ReportWriter
             // No tick-label formatting function: XChart then falls back to a linear tick calculator.
             chart.getStyler().setXAxisLogarithmic(true);
             chart.getStyler().setYAxisLogarithmic(true);
-            chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+            // Percentile curves rise to the right: the lower right corner is the emptiest.
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+            double lowest = Double.MAX_VALUE;
+            double highest = LOWEST_PLOTTED_MICROS;
             for (final QueryMeasurement m : workload.getValue())
             {
-                addPercentileSeries(chart, m);
+                final double[] range = addPercentileSeries(chart, m);
+                lowest = Math.min(lowest, range[0]);
+                highest = Math.max(highest, range[1]);
             }
+            // Whole decades, so that even a panel whose values lie within one decade has labelled ticks.
+            chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(lowest))));
+            chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(highest * 1.0001))));
             charts.add(chart);
         }
         final String file = folder.resolve("latency.png").toString();
@@ -387,7 +396,10 @@ public final class ReportWriter
         return true;
     }
 
-    private static void addPercentileSeries(final XYChart chart, final QueryMeasurement m)
+    /**
+     * @return the lowest and highest value drawn, microseconds.
+     */
+    private static double[] addPercentileSeries(final XYChart chart, final QueryMeasurement m)
     {
         final Histogram h = m.latencyNanos();
         final List<Double> x = new ArrayList<>();
@@ -409,6 +421,7 @@ public final class ReportWriter
         }
         final XYSeries series = chart.addSeries(m.query() + ", " + m.shards() + " shards", x, y);
         series.setMarker(SeriesMarkers.NONE);
+        return new double[]{ Collections.min(y), Collections.max(y) };
     }
 
     /**
