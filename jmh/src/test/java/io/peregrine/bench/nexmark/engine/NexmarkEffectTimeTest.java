@@ -155,6 +155,23 @@ class NexmarkEffectTimeTest
             assertEquals(event.bid().price(), r[2]);
         }
 
+        final Field.Int64 q3Auction = NexmarkQueries.Q3_OUT.int64("id");
+        final List<long[]> q3 = collect("q3", config, events, (row) -> new long[]{ row.sourcePosition(), row.getLong(q3Auction) });
+        assertTrue(q3.size() > 10, "q3 rows " + q3.size());
+        for (final long[] r : q3)
+        {
+            final long auctionEvent = generator.sequence().auctionEventNumber(r[1]);
+            generator.generate(r[0], event);
+            if (event.type() == NexmarkEvent.AUCTION)
+            {
+                assertEquals(auctionEvent, r[0], "a row emitted by an auction is emitted by its own auction");
+            }
+            else
+            {
+                assertEquals(NexmarkEvent.PERSON, event.type(), "q3 rows are emitted by people and auctions");
+            }
+        }
+
         final Field.Timestamp q8Start = NexmarkQueries.Q8_OUT.timestamp("stime");
         final List<long[]> q8 = collect("q8", config, events, (row) -> new long[]{ row.eventTime(), row.getTimestamp(q8Start) });
         assertTrue(q8.size() > 10, "q8 rows " + q8.size());
