@@ -5,6 +5,7 @@ import io.peregrine.bench.profile.EngineRunMeter;
 import io.peregrine.bench.report.QueryMeasurement;
 import io.peregrine.bench.report.ReportWriter;
 import io.peregrine.bench.engine.ChainWorkload;
+import io.peregrine.bench.nexmark.engine.NexmarkLatency;
 import io.peregrine.bench.nexmark.engine.NexmarkQueries;
 import io.peregrine.bench.nexmark.engine.NexmarkRunner;
 import io.peregrine.bench.nexmark.engine.NexmarkWorkload;
@@ -114,13 +115,15 @@ public final class BenchCli implements Runnable
     }
 
     @CommandLine.Command(name = "nexmark", mixinStandardHelpOptions = true,
-        description = "Nexmark queries: throughput at 1..N shards beside the hand-written baseline, results checked equal.")
+        description = "Nexmark queries: throughput at 1..N shards beside the hand-written baseline, results checked equal; " +
+            "then end-to-end latency at fixed input rates (coordinated-omission corrected) on 1 and N shards.")
     static final class Nexmark implements Callable<Integer>
     {
-        @CommandLine.Option(names = "--quick", description = "About 30 s: 1M events, one round.")
+        @CommandLine.Option(names = "--quick", description = "About 45 s: 1M events, one round; latency runs of " +
+            "0.6 s on N shards only.")
         boolean quick;
 
-        @CommandLine.Option(names = "--events", description = "Events per run (default: ${DEFAULT-VALUE}).")
+        @CommandLine.Option(names = "--events", description = "Events per throughput run (default: ${DEFAULT-VALUE}).")
         long events = 10_000_000;
 
         @CommandLine.Option(names = "--rounds", description = "Interleaved rounds (default: ${DEFAULT-VALUE}).")
@@ -128,6 +131,33 @@ public final class BenchCli implements Runnable
 
         @CommandLine.Option(names = "--queries", split = ",", description = "Queries (default: all: ${DEFAULT-VALUE}).")
         List<String> queries = NexmarkQueries.QUERIES;
+
+        @CommandLine.Option(names = "--no-throughput", description = "Skip the throughput phase (and its result " +
+            "check); latency runs then use --latency-fixed-rates.")
+        boolean noThroughput;
+
+        @CommandLine.Option(names = "--no-latency", description = "Skip the latency runs.")
+        boolean noLatency;
+
+        @CommandLine.Option(names = "--latency-rates", split = ",", description = "Latency rates as fractions of the " +
+            "throughput measured for the query at that shard count (default: 0.5,0.8).")
+        double[] latencyRates = { 0.5, 0.8 };
+
+        @CommandLine.Option(names = "--latency-fixed-rates", split = ",", description = "Latency rates in events/s, run " +
+            "as well as the fractions (default: none; 1000000 with --no-throughput).")
+        double[] latencyFixedRates = new double[0];
+
+        @CommandLine.Option(names = "--latency-seconds", description = "Seconds of paced events per latency run, the " +
+            "first 20%% warm-up (default: ${DEFAULT-VALUE}; 0.6 with --quick).")
+        double latencySeconds = 3;
+
+        @CommandLine.Option(names = "--latency-event-time-speed", description = "Event-time seconds per wall-clock " +
+            "second in the latency runs, so that 10 s windows close within a run (default: ${DEFAULT-VALUE}).")
+        double eventTimeSpeed = 50;
+
+        @CommandLine.Option(names = "--latency-idle-strategy", description = "Shard idle strategy of the latency " +
+            "runs (default: ${DEFAULT-VALUE}).")
+        String latencyIdleStrategy = "yield";
 
         @CommandLine.Mixin
         ReportOptions report;
@@ -145,24 +175,113 @@ public final class BenchCli implements Runnable
                         NexmarkQueries.QUERIES);
                 }
             }
-            final long n = quick ? 1_000_000 : events;
-            final int r = quick ? 1 : rounds;
+            final NexmarkWorkload.Settings settings = nexmarkSettings(quick, quick ? 1_000_000 : events, quick ? 1 : rounds,
+                report.shards);
+            settings.throughput = !noThroughput;
+            settings.latency = !noLatency;
+            settings.latencyFractions = latencyRates;
+            settings.latencyFixedRates = noThroughput && latencyFixedRates.length == 0 ?
+                new double[]{ 1_000_000 } : latencyFixedRates;
+            if (!quick || report.spec.commandLine().getParseResult().hasMatchedOption("--latency-seconds"))
+            {
+                settings.latencySeconds = latencySeconds;
+            }
+            settings.eventTimeSpeed = eventTimeSpeed;
+            settings.latencyIdleStrategy = latencyIdleStrategy;
+            validate(report.spec, settings);
+            if (!settings.throughput && !settings.latency)
+            {
+                throw new CommandLine.ParameterException(report.spec.commandLine(),
+                    "--no-throughput and --no-latency leave nothing to measure");
+            }
             System.out.println("Nexmark benchmark" + (quick ? " (quick)" : ""));
             final Path reportFolder = report.folder("nexmark");
             final EngineRunMeter meter = profile.meter(reportFolder, System.out);
-            final List<QueryMeasurement> results = NexmarkWorkload.measure(queries, n, r, report.shards, System.out, meter);
-            final Path folder = profile.addTo(new ReportWriter(reportFolder))
+            final List<QueryMeasurement> results = NexmarkWorkload.measure(queries, settings, System.out, meter);
+            final ReportWriter writer = profile.addTo(new ReportWriter(reportFolder))
                 .title("Peregrine Nexmark")
                 .command(report.commandLine())
-                .setting("events per run", n)
-                .setting("rounds (after one warm-up round)", r)
+                .setting("events per throughput run", settings.throughput ? settings.events : "-")
+                .setting("rounds (after one warm-up round)", settings.throughput ? settings.rounds : "-")
                 .setting("shards", "1.." + report.shards)
                 .setting("generator", new io.peregrine.bench.nexmark.NexmarkConfig().toString())
-                .setting("sinks", "engine and baseline fold rows into the same order-independent digest; checked equal")
-                .write(results);
+                .setting("sinks", "engine and baseline fold rows into the same order-independent digest; checked equal");
+            nexmarkLatencySettings(writer, settings);
+            final Path folder = writer.write(results);
             System.out.println("Report: " + folder);
             return 0;
         }
+    }
+
+    /**
+     * @return Nexmark settings as the suite and {@code bench nexmark} use them; {@code --quick}: latency runs of
+     * 0.6 s on the largest shard count only.
+     */
+    static NexmarkWorkload.Settings nexmarkSettings(final boolean quick, final long events, final int rounds, final int maxShards)
+    {
+        final NexmarkWorkload.Settings settings = new NexmarkWorkload.Settings();
+        settings.events = events;
+        settings.rounds = rounds;
+        settings.maxShards = maxShards;
+        if (quick)
+        {
+            settings.latencySeconds = 0.6;
+            settings.latencyShards = new int[]{ maxShards };
+        }
+        return settings;
+    }
+
+    static void validate(final CommandLine.Model.CommandSpec spec, final NexmarkWorkload.Settings settings)
+    {
+        if (settings.events < 1 || settings.rounds < 1 || settings.maxShards < 1)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--events, --rounds and --shards must be >= 1");
+        }
+        if (!(settings.latencySeconds > 0) || !(settings.eventTimeSpeed > 0))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "--latency-seconds and --latency-event-time-speed must be > 0");
+        }
+        for (final double fraction : settings.latencyFractions)
+        {
+            if (!(fraction > 0))
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--latency-rates must be > 0: " + fraction);
+            }
+        }
+        for (final double rate : settings.latencyFixedRates)
+        {
+            if (!(rate >= 1) || Double.isInfinite(rate))
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--latency-fixed-rates must be >= 1: " + rate);
+            }
+        }
+        try
+        {
+            io.peregrine.runtime.JobContext.idleStrategy(settings.latencyIdleStrategy);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--latency-idle-strategy: " + e.getMessage());
+        }
+    }
+
+    static void nexmarkLatencySettings(final ReportWriter writer, final NexmarkWorkload.Settings settings)
+    {
+        if (!settings.latency)
+        {
+            return;
+        }
+        writer.setting("nexmark latency rates", (settings.throughput ? "fractions " +
+            Arrays.toString(settings.latencyFractions) + " of the measured throughput" : "") +
+            (settings.latencyFixedRates.length > 0 ? " and fixed " + Arrays.toString(settings.latencyFixedRates) +
+            " events/s" : ""))
+            .setting("nexmark latency shards", Arrays.toString(settings.latencyShardCounts()))
+            .setting("nexmark latency run seconds (20% warm-up)", settings.latencySeconds)
+            .setting("nexmark latency event-time speed (event-time s per wall s; event rate = rate / speed)",
+                settings.eventTimeSpeed)
+            .setting("nexmark latency idle strategy", settings.latencyIdleStrategy)
+            .note(NexmarkLatency.DEFINITION);
     }
 
     @CommandLine.Command(name = "nexmark-query", mixinStandardHelpOptions = true,
@@ -237,15 +356,16 @@ public final class BenchCli implements Runnable
             settings.maxShards = report.shards;
             settings.latencySeconds = quick ? 4 : 15;
             results.addAll(new TradingBenchmark(settings, System.out, meter).run());
-            results.addAll(NexmarkWorkload.measure(NexmarkQueries.QUERIES, quick ? 500_000 : 5_000_000, quick ? 1 : 3, report.shards,
-                System.out, meter));
+            final NexmarkWorkload.Settings nexmark = nexmarkSettings(quick, quick ? 500_000 : 5_000_000, quick ? 1 : 3,
+                report.shards);
+            results.addAll(NexmarkWorkload.measure(NexmarkQueries.QUERIES, nexmark, System.out, meter));
             final ReportWriter writer = profile.addTo(new ReportWriter(reportFolder));
             if (!noJmh)
             {
                 MicroSuite.runInto(writer, quick ? MicroSuite.Settings.quick() : MicroSuite.Settings.full(), reportFolder,
                     System.out);
             }
-            final Path folder = writer
+            writer
                 .title("Peregrine benchmark suite" + (quick ? " (quick)" : ""))
                 .command(report.commandLine())
                 .setting("chain", "source -> map -> filter -> keyBy -> tumbling 1 s count, 10,000 keys, 10M events per event-second")
@@ -255,8 +375,9 @@ public final class BenchCli implements Runnable
                 .setting("trading latency", "tick path: trade -> keyBy -> running VWAP -> sink; sink time - intended send time")
                 .setting("nexmark events per run", quick ? 500_000 : 5_000_000)
                 .setting("nexmark", "engine and baseline fold rows into the same digest, checked equal on every run")
-                .setting("shards", "1.." + report.shards)
-                .write(results);
+                .setting("shards", "1.." + report.shards);
+            nexmarkLatencySettings(writer, nexmark);
+            final Path folder = writer.write(results);
             System.out.println("Report: " + folder);
             return 0;
         }

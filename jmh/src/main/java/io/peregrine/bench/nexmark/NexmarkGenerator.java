@@ -76,7 +76,7 @@ public final class NexmarkGenerator
     private final int splitIndex;
     private final int splitCount;
     private final long endEventNumber;
-    private final double interEventDelayUs;
+    private final NexmarkSequence sequence;
     private final long numEventsForAuctions;
     private final int personProportion;
     private final int auctionProportion;
@@ -121,7 +121,7 @@ public final class NexmarkGenerator
         this.splitIndex = splitIndex;
         this.splitCount = splitCount;
         this.endEventNumber = config.maxEvents() == 0 ? Long.MAX_VALUE : config.maxEvents();
-        this.interEventDelayUs = 1_000_000.0 / config.eventRate();
+        this.sequence = new NexmarkSequence(config);
         this.personProportion = config.personProportion();
         this.auctionProportion = config.auctionProportion();
         this.totalProportion = config.totalProportion();
@@ -267,11 +267,19 @@ public final class NexmarkGenerator
 
     /**
      * @param n event number.
-     * @return event time of event n, epoch ms.
+     * @return event time of event n, epoch ms ({@link NexmarkSequence#timestampForEvent(long)}).
      */
     public long timestampForEvent(final long n)
     {
-        return config.baseTimeMs() + (long)(n * interEventDelayUs) / 1000L;
+        return sequence.timestampForEvent(n);
+    }
+
+    /**
+     * @return the arithmetic of this generator's event sequence (times and auction ids of event numbers).
+     */
+    public NexmarkSequence sequence()
+    {
+        return sequence;
     }
 
     /**

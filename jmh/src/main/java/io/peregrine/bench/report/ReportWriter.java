@@ -11,7 +11,12 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -23,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,11 +40,13 @@ import java.util.concurrent.TimeUnit;
  * Writes a benchmark report folder from measured results:
  * <ul>
  *     <li>{@code README.md}: throughput per query and shard count (engine and baseline median with min-max over the
- *     rounds, ratio engine/baseline with its spread) and latency p50, p99, p99.9, p99.99 and max;</li>
+ *     rounds, ratio engine/baseline with its spread) and latency p50, p99, p99.9, p99.99 and max, then the notes
+ *     passed in ({@link #note(String)});</li>
  *     <li>{@code throughput.png}: bar chart of median events/s per query, one series per shard count plus the
  *     baseline;</li>
  *     <li>{@code latency.png}: latency by percentile on a log x axis, x = 1/(1 - percentile), as HdrHistogram's
- *     plotter draws {@code .hgrm} files;</li>
+ *     plotter draws {@code .hgrm} files, and a log y axis; one panel per workload (the part of a measurement's name
+ *     before {@code @}, e.g. {@code q5} for {@code q5@1200k}), one line per rate and shard count;</li>
  *     <li>{@code latency-<query>-<shards>shards.hgrm}: {@link Histogram#outputPercentileDistribution(PrintStream,
  *     Double)} in microseconds;</li>
  *     <li>{@code environment.md}: CPU, cores, memory, OS and kernel, JVM and its arguments, git commit, the command
@@ -47,6 +55,10 @@ import java.util.concurrent.TimeUnit;
  *     graphs and flat profiles a {@code WorkloadProfiler} wrote to {@code profiles/}) and a "Microbenchmarks (JMH)"
  *     table (score, error, allocation per operation; linking the raw JMH JSON and text).</li>
  * </ul>
+ * A measurement at a fixed rate (a latency histogram and no baseline) is a latency result only: it appears in the
+ * latency table and plot, not in the throughput table and chart (its "events/s" would only repeat the rate that was
+ * set, which its name carries).
+ * <p>
  * Not for hot paths: allocates freely.
  */
 public final class ReportWriter
@@ -54,9 +66,14 @@ public final class ReportWriter
     private static final double NANOS_PER_MICRO = 1000.0;
     private static final int CHART_WIDTH = 1000;
     private static final int CHART_HEIGHT = 600;
+    private static final int PANEL_WIDTH = 600;
+    private static final int PANEL_HEIGHT = 400;
+    private static final int PANEL_COLUMNS = 3;
+    private static final double LOWEST_PLOTTED_MICROS = 0.1;
 
     private final Path folder;
     private final Map<String, String> settings = new LinkedHashMap<>();
+    private final List<String> notes = new ArrayList<>();
     private String title = "Peregrine Nexmark benchmark";
     private String command = "";
     private Path gitDirectory = Path.of(".");
@@ -105,6 +122,27 @@ public final class ReportWriter
     {
         settings.put(name, String.valueOf(value));
         return this;
+    }
+
+    /**
+     * Add a paragraph to the README after the tables, e.g. what a latency is measured from.
+     *
+     * @param markdown the paragraph.
+     * @return this for a fluent API.
+     */
+    public ReportWriter note(final String markdown)
+    {
+        notes.add(markdown);
+        return this;
+    }
+
+    /**
+     * @param m a measurement.
+     * @return true if it was taken at a fixed rate: a latency histogram and no baseline.
+     */
+    static boolean isFixedRate(final QueryMeasurement m)
+    {
+        return m.latencyNanos() != null && m.baselineEventsPerSecond().length == 0;
     }
 
     /**
@@ -158,19 +196,25 @@ public final class ReportWriter
     {
         Files.createDirectories(folder);
         final List<String> hgrmFiles = writeHistograms(results);
-        writeThroughputChart(results);
-        final boolean hasLatency = !hgrmFiles.isEmpty();
-        if (hasLatency)
+        final boolean hasThroughput = results.stream().anyMatch((m) -> !isFixedRate(m));
+        if (hasThroughput)
         {
-            writeLatencyChart(results);
+            writeThroughputChart(results);
         }
+        final boolean hasLatency = !hgrmFiles.isEmpty();
+        final boolean hasLatencyChart = hasLatency && writeLatencyChart(results);
         Files.writeString(folder.resolve("environment.md"), environment(), StandardCharsets.UTF_8);
         final Path readme = folder.resolve("README.md");
-        Files.writeString(readme, readme(results, hgrmFiles, hasLatency), StandardCharsets.UTF_8);
+        Files.writeString(readme, readme(results, hgrmFiles, hasThroughput, hasLatency, hasLatencyChart), StandardCharsets.UTF_8);
         return readme;
     }
 
-    private String readme(final List<QueryMeasurement> results, final List<String> hgrmFiles, final boolean latency)
+    private String readme(
+        final List<QueryMeasurement> results,
+        final List<String> hgrmFiles,
+        final boolean throughput,
+        final boolean latency,
+        final boolean chart)
     {
         final StringBuilder sb = new StringBuilder(4096);
         sb.append("# ").append(title).append("\n\n");
@@ -180,24 +224,31 @@ public final class ReportWriter
             .append("(absolute events/s move by tens of percent between runs on shared machines). Values are the ")
             .append("median over the rounds with min-max in brackets.\n\n");
 
-        sb.append("## Throughput\n\n");
-        sb.append("| query | shards | rounds | engine events/s | baseline events/s | engine / baseline | engine B/event |\n");
-        sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-        for (final QueryMeasurement m : results)
+        if (throughput)
         {
-            final double[] engine = m.engineEventsPerSecond();
-            final double[] baseline = m.baselineEventsPerSecond();
-            final double[] ratios = m.ratios();
-            sb.append("| ").append(m.query()).append(" | ").append(m.shards()).append(" | ").append(engine.length)
-                .append(" | ").append(spread(engine, "%,.0f"))
-                .append(" | ").append(baseline.length == 0 ? "-" : spread(baseline, "%,.0f"))
-                .append(" | ").append(ratios.length == 0 ? "-" : spread(ratios, "%.2f"))
-                .append(" | ").append(bytesPerEvent(m.engineBytesPerEvent())).append(" |\n");
+            sb.append("## Throughput\n\n");
+            sb.append("| query | shards | rounds | engine events/s | baseline events/s | engine / baseline | engine B/event |\n");
+            sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+            for (final QueryMeasurement m : results)
+            {
+                if (isFixedRate(m))
+                {
+                    continue;
+                }
+                final double[] engine = m.engineEventsPerSecond();
+                final double[] baseline = m.baselineEventsPerSecond();
+                final double[] ratios = m.ratios();
+                sb.append("| ").append(m.query()).append(" | ").append(m.shards()).append(" | ").append(engine.length)
+                    .append(" | ").append(spread(engine, "%,.0f"))
+                    .append(" | ").append(baseline.length == 0 ? "-" : spread(baseline, "%,.0f"))
+                    .append(" | ").append(ratios.length == 0 ? "-" : spread(ratios, "%.2f"))
+                    .append(" | ").append(bytesPerEvent(m.engineBytesPerEvent())).append(" |\n");
+            }
+            sb.append("\nengine B/event: heap bytes allocated on the engine's shard threads per input event, from the JVM's ")
+                .append("per-thread allocation counters over each timed run (source, operators and sinks all run on those ")
+                .append("threads; the generator too).\n");
+            sb.append("\n![throughput](throughput.png)\n\n");
         }
-        sb.append("\nengine B/event: heap bytes allocated on the engine's shard threads per input event, from the JVM's ")
-            .append("per-thread allocation counters over each timed run (source, operators and sinks all run on those ")
-            .append("threads; the generator too).\n");
-        sb.append("\n![throughput](throughput.png)\n\n");
 
         if (latency)
         {
@@ -222,9 +273,18 @@ public final class ReportWriter
                     .append(micros(h.getMaxValue())).append(" | [").append(hgrm).append("](").append(hgrm)
                     .append(") |\n");
             }
-            sb.append("\n![latency](latency.png)\n\n");
-            sb.append("The x axis is 1/(1 - percentile) on a log scale, as HdrHistogram's plotter draws the ")
-                .append("`.hgrm` files: 10 = p90, 100 = p99, 1000 = p99.9.\n");
+            if (chart)
+            {
+                sb.append("\n![latency](latency.png)\n\n");
+                sb.append("The x axis is 1/(1 - percentile) on a log scale, as HdrHistogram's plotter draws the ")
+                    .append("`.hgrm` files: 10 = p90, 100 = p99, 1000 = p99.9; the y axis is log scale too (values ")
+                    .append("below ").append(LOWEST_PLOTTED_MICROS).append(" us are drawn at ")
+                    .append(LOWEST_PLOTTED_MICROS).append(" us).\n");
+            }
+        }
+        for (final String note : notes)
+        {
+            sb.append('\n').append(note).append('\n');
         }
         appendProfiles(sb);
         appendMicrobenchmarks(sb);
@@ -349,6 +409,10 @@ public final class ReportWriter
         final TreeSet<Integer> shardCounts = new TreeSet<>();
         for (final QueryMeasurement m : results)
         {
+            if (isFixedRate(m))
+            {
+                continue;
+            }
             if (!queries.contains(m.query()))
             {
                 queries.add(m.query());
@@ -389,7 +453,7 @@ public final class ReportWriter
                 double value = 0;
                 for (final QueryMeasurement m : results)
                 {
-                    if (m.query().equals(query) && m.shards() == shards)
+                    if (m.query().equals(query) && m.shards() == shards && !isFixedRate(m))
                     {
                         value = QueryMeasurement.median(m.engineEventsPerSecond());
                     }
@@ -401,42 +465,108 @@ public final class ReportWriter
         BitmapEncoder.saveBitmap(chart, folder.resolve("throughput.png").toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
-    private void writeLatencyChart(final List<QueryMeasurement> results) throws IOException
+    private boolean writeLatencyChart(final List<QueryMeasurement> results) throws IOException
     {
-        final XYChart chart = new XYChartBuilder().width(CHART_WIDTH).height(CHART_HEIGHT)
-            .title("Latency by percentile").xAxisTitle("1/(1 - percentile): 10 = p90, 100 = p99, 1000 = p99.9, ...")
-            .yAxisTitle("latency (us)").build();
-        // No tick-label formatting function: XChart then falls back to a linear tick calculator.
-        chart.getStyler().setXAxisLogarithmic(true);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        final Map<String, List<QueryMeasurement>> byWorkload = new LinkedHashMap<>();
         for (final QueryMeasurement m : results)
         {
-            final Histogram h = m.latencyNanos();
-            if (h == null || h.getTotalCount() == 0)
+            if (m.latencyNanos() != null && m.latencyNanos().getTotalCount() > 0)
             {
-                continue;
+                byWorkload.computeIfAbsent(workload(m.query()), (k) -> new ArrayList<>()).add(m);
             }
-            final List<Double> x = new ArrayList<>();
-            final List<Double> y = new ArrayList<>();
-            for (final HistogramIterationValue v : h.percentiles(5))
-            {
-                final double percentile = v.getPercentileLevelIteratedTo();
-                if (percentile >= 100.0)
-                {
-                    break;
-                }
-                x.add(1.0 / (1.0 - percentile / 100.0));
-                y.add(h.highestEquivalentValue(v.getValueIteratedTo()) / NANOS_PER_MICRO);
-            }
-            if (x.isEmpty())
-            {
-                x.add(1.0);
-                y.add(h.getMaxValue() / NANOS_PER_MICRO);
-            }
-            final XYSeries series = chart.addSeries(m.query() + ", " + m.shards() + " shards", x, y);
-            series.setMarker(SeriesMarkers.NONE);
         }
-        BitmapEncoder.saveBitmap(chart, folder.resolve("latency.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+        if (byWorkload.isEmpty())
+        {
+            return false;
+        }
+        final boolean single = byWorkload.size() == 1;
+        final List<XYChart> charts = new ArrayList<>();
+        for (final Map.Entry<String, List<QueryMeasurement>> workload : byWorkload.entrySet())
+        {
+            final XYChart chart = new XYChartBuilder()
+                .width(single ? CHART_WIDTH : PANEL_WIDTH).height(single ? CHART_HEIGHT : PANEL_HEIGHT)
+                .title("Latency by percentile: " + workload.getKey())
+                .xAxisTitle("1/(1 - percentile): 10 = p90, 100 = p99, 1000 = p99.9, ...")
+                .yAxisTitle("latency (us)").build();
+            // No tick-label formatting function: XChart then falls back to a linear tick calculator.
+            chart.getStyler().setXAxisLogarithmic(true);
+            chart.getStyler().setYAxisLogarithmic(true);
+            // Percentile curves rise to the right: the lower right corner is the emptiest.
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+            double lowest = Double.MAX_VALUE;
+            double highest = LOWEST_PLOTTED_MICROS;
+            for (final QueryMeasurement m : workload.getValue())
+            {
+                final double[] range = addPercentileSeries(chart, m);
+                lowest = Math.min(lowest, range[0]);
+                highest = Math.max(highest, range[1]);
+            }
+            // Whole decades, so that even a panel whose values lie within one decade has labelled ticks.
+            chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(lowest))));
+            chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(highest * 1.0001))));
+            charts.add(chart);
+        }
+        final String file = folder.resolve("latency.png").toString();
+        if (single)
+        {
+            BitmapEncoder.saveBitmap(charts.get(0), file, BitmapEncoder.BitmapFormat.PNG);
+        }
+        else
+        {
+            // XChart's own matrix wants a full grid; a last row with gaps is drawn here instead.
+            final int columns = Math.min(PANEL_COLUMNS, charts.size());
+            final int rows = (charts.size() + columns - 1) / columns;
+            final BufferedImage grid = new BufferedImage(columns * PANEL_WIDTH, rows * PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
+            final Graphics2D g = grid.createGraphics();
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
+            for (int i = 0; i < charts.size(); i++)
+            {
+                g.drawImage(BitmapEncoder.getBufferedImage(charts.get(i)),
+                    (i % columns) * PANEL_WIDTH, (i / columns) * PANEL_HEIGHT, null);
+            }
+            g.dispose();
+            ImageIO.write(grid, "png", new File(file));
+        }
+        return true;
+    }
+
+    /**
+     * @return the lowest and highest value drawn, microseconds.
+     */
+    private static double[] addPercentileSeries(final XYChart chart, final QueryMeasurement m)
+    {
+        final Histogram h = m.latencyNanos();
+        final List<Double> x = new ArrayList<>();
+        final List<Double> y = new ArrayList<>();
+        for (final HistogramIterationValue v : h.percentiles(5))
+        {
+            final double percentile = v.getPercentileLevelIteratedTo();
+            if (percentile >= 100.0)
+            {
+                break;
+            }
+            x.add(1.0 / (1.0 - percentile / 100.0));
+            y.add(Math.max(LOWEST_PLOTTED_MICROS, h.highestEquivalentValue(v.getValueIteratedTo()) / NANOS_PER_MICRO));
+        }
+        if (x.isEmpty())
+        {
+            x.add(1.0);
+            y.add(Math.max(LOWEST_PLOTTED_MICROS, h.getMaxValue() / NANOS_PER_MICRO));
+        }
+        final XYSeries series = chart.addSeries(m.query() + ", " + m.shards() + " shards", x, y);
+        series.setMarker(SeriesMarkers.NONE);
+        return new double[]{ Collections.min(y), Collections.max(y) };
+    }
+
+    /**
+     * @param query a measurement's name, e.g. {@code q5@1200k} or {@code trading@1000k}.
+     * @return the workload it belongs to: the part before {@code @}.
+     */
+    static String workload(final String query)
+    {
+        final int at = query.indexOf('@');
+        return at < 0 ? query : query.substring(0, at);
     }
 
     private static String spread(final double[] values, final String format)

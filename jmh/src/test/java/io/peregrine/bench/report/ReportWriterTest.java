@@ -10,9 +10,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,13 +47,14 @@ class ReportWriterTest
         assertTrue(text.contains("latency-q0-1shards.hgrm"), text);
         assertTrue(text.contains("| q5 | 1 | " + q5.getTotalCount() + " |"), text);
 
-        for (final String png : List.of("throughput.png", "latency.png"))
-        {
-            final BufferedImage image = ImageIO.read(folder.resolve(png).toFile());
-            assertNotNull(image, png);
-            assertEquals(1000, image.getWidth());
-            assertEquals(600, image.getHeight());
-        }
+        final BufferedImage throughput = ImageIO.read(folder.resolve("throughput.png").toFile());
+        assertNotNull(throughput);
+        assertEquals(1000, throughput.getWidth());
+        assertEquals(600, throughput.getHeight());
+        final BufferedImage latency = ImageIO.read(folder.resolve("latency.png").toFile());
+        assertNotNull(latency);
+        assertEquals(2 * 600, latency.getWidth(), "one 600 x 400 panel per workload: q0 and q5");
+        assertEquals(400, latency.getHeight());
 
         final String hgrm = Files.readString(folder.resolve("latency-q5-1shards.hgrm"), StandardCharsets.UTF_8);
         assertTrue(hgrm.contains("Percentile") && hgrm.contains("1/(1-Percentile)") && hgrm.contains("#[Max"), hgrm);
@@ -64,6 +67,21 @@ class ReportWriterTest
         {
             assertTrue(environment.contains(item), item + " in " + environment);
         }
+    }
+
+    @Test
+    void shouldDrawFourWorkloadsInTwoRowsOfThree() throws IOException
+    {
+        final List<QueryMeasurement> results = new ArrayList<>();
+        for (final String workload : List.of("trading", "q0", "q5", "q12"))
+        {
+            results.add(new QueryMeasurement(workload + "@100k", 1, new double[]{ 1e5 }, new double[0], histogram(100, 1_000)));
+        }
+        final Path folder = dir.resolve("grid");
+        new ReportWriter(folder).write(results);
+        final BufferedImage latency = ImageIO.read(folder.resolve("latency.png").toFile());
+        assertEquals(3 * 600, latency.getWidth());
+        assertEquals(2 * 400, latency.getHeight());
     }
 
     @Test
@@ -137,6 +155,40 @@ class ReportWriterTest
         assertTrue(readme.contains("## Where the time goes\n\nProfiling was requested but is off: async-profiler " +
             "cannot run on Windows.\n"), readme);
         assertTrue(!readme.contains("| workload |"), readme);
+    }
+
+    @Test
+    void shouldListFixedRateRunsOnlyAsLatencyWithTheNotes() throws IOException
+    {
+        final List<QueryMeasurement> results = List.of(
+            new QueryMeasurement("q5", 1, new double[]{ 2.0e6, 2.2e6 }, new double[]{ 4.0e6, 4.0e6 }, null),
+            new QueryMeasurement("q5@1000k", 1, new double[]{ 1.0e6 }, new double[0], histogram(1_000, 50_000)),
+            new QueryMeasurement("q5@1600k", 2, new double[]{ 1.6e6 }, new double[0], histogram(2_000, 90_000)));
+        final Path folder = dir.resolve("fixed-rate");
+        final String text = Files.readString(new ReportWriter(folder).note("What a latency counts from.").write(results));
+
+        final String throughputTable = text.substring(text.indexOf("## Throughput"), text.indexOf("## Latency"));
+        assertTrue(throughputTable.contains("| q5 | 1 | 2 |"), throughputTable);
+        assertFalse(throughputTable.contains("q5@"), throughputTable);
+        assertTrue(text.contains("| q5@1000k | 1 | 1000 |"), text);
+        assertTrue(text.contains("| q5@1600k | 2 | 2000 |"), text);
+        assertTrue(text.contains("[latency-q5@1600k-2shards.hgrm](latency-q5@1600k-2shards.hgrm)"), text);
+        assertTrue(text.endsWith("What a latency counts from.\n"), text);
+        final BufferedImage latency = ImageIO.read(folder.resolve("latency.png").toFile());
+        assertEquals(1000, latency.getWidth(), "one workload: one chart");
+        assertEquals(600, latency.getHeight());
+    }
+
+    @Test
+    void shouldWriteALatencyOnlyReport() throws IOException
+    {
+        final Path folder = dir.resolve("latency-only");
+        final String text = Files.readString(new ReportWriter(folder).write(List.of(
+            new QueryMeasurement("q1@500k", 2, new double[]{ 5e5 }, new double[0], histogram(100, 1_000)))));
+        assertFalse(text.contains("## Throughput"), text);
+        assertTrue(Files.notExists(folder.resolve("throughput.png")));
+        assertTrue(text.contains("| q1@500k | 2 | 100 |"), text);
+        assertNotNull(ImageIO.read(folder.resolve("latency.png").toFile()));
     }
 
     private static Histogram histogram(final long count, final long spreadNanos)

@@ -7,6 +7,7 @@ import io.peregrine.bench.nexmark.NexmarkConfig;
 import io.peregrine.bench.nexmark.NexmarkEvent;
 import io.peregrine.bench.nexmark.NexmarkGenerator;
 import io.peregrine.bench.nexmark.NexmarkJson;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -23,6 +24,13 @@ import java.nio.file.Path;
  *     the splits is the same event set for any split count; the position of a record is its event number. Bounded
  *     (events 0 to count - 1) or unbounded. Allocation-free per event: one reused {@link NexmarkEvent} and one
  *     {@link UnsafeBuffer} wrapper per split.</li>
+ *     <li>{@link #paced(NexmarkConfig, long, int, double)}: the same events on an absolute schedule, for latency at
+ *     a fixed input rate: event n of the global sequence is due at {@link #intendedNs(long)} = {@code startNs +
+ *     n * 1e9 / rate} of the job's nano clock, {@code startNs} being the clock when the first split reader is made.
+ *     A split emits, in order, the events that are due when it is polled (up to the poll limit) and never one
+ *     early; one that fell behind catches up at full speed without waiting and without skipping, so the schedule,
+ *     not the source's progress, is the reference of a latency and a stall counts against every event it delays
+ *     (no coordinated omission). The clock is read once per poll; no allocation per event.</li>
  *     <li>{@link #jsonFile(Path)}: one split over an events file in the JSON-lines form of
  *     {@link NexmarkJson}; the position is the line number; malformed lines go to the job's dead letters through
  *     {@link Source.SourceOutput#deadLetter(long, String, CharSequence)} (line number, reason, line).</li>
@@ -37,13 +45,20 @@ public final class NexmarkSource implements Source
     private final long events;
     private final int splits;
     private final Path file;
+    private final double eventsPerSecond;
+    private final double nsPerEvent;
+    private volatile long startNs;
+    private boolean started;
 
-    private NexmarkSource(final NexmarkConfig config, final long events, final int splits, final Path file)
+    private NexmarkSource(
+        final NexmarkConfig config, final long events, final int splits, final Path file, final double eventsPerSecond)
     {
         this.config = config;
         this.events = events;
         this.splits = splits;
         this.file = file;
+        this.eventsPerSecond = eventsPerSecond;
+        this.nsPerEvent = eventsPerSecond > 0 ? 1e9 / eventsPerSecond : 0;
     }
 
     /**
@@ -63,7 +78,27 @@ public final class NexmarkSource implements Source
             throw new IllegalArgumentException("splits must be >= 0: " + splits);
         }
         config.conclude();
-        return new NexmarkSource(config, events, splits, null);
+        return new NexmarkSource(config, events, splits, null, 0);
+    }
+
+    /**
+     * Generated events paced on an absolute schedule: event n is due at {@link #intendedNs(long)}.
+     *
+     * @param config          generator settings (its {@code maxEvents} is ignored: {@code events} counts).
+     * @param events          events 0 to events - 1, or {@link #UNBOUNDED}.
+     * @param splits          split count; 0 for one split per shard.
+     * @param eventsPerSecond total rate over all splits, events per second of the job's nano clock.
+     * @return the source.
+     */
+    public static NexmarkSource paced(final NexmarkConfig config, final long events, final int splits,
+        final double eventsPerSecond)
+    {
+        if (!(eventsPerSecond > 0) || Double.isInfinite(eventsPerSecond))
+        {
+            throw new IllegalArgumentException("eventsPerSecond must be > 0 and finite: " + eventsPerSecond);
+        }
+        final NexmarkSource unpaced = generator(config, events, splits);
+        return new NexmarkSource(unpaced.config, unpaced.events, unpaced.splits, null, eventsPerSecond);
     }
 
     /**
@@ -72,7 +107,7 @@ public final class NexmarkSource implements Source
      */
     public static NexmarkSource jsonFile(final Path file)
     {
-        return new NexmarkSource(null, 0, 1, file);
+        return new NexmarkSource(null, 0, 1, file, 0);
     }
 
     /**
@@ -101,15 +136,75 @@ public final class NexmarkSource implements Source
 
     /**
      * {@inheritDoc}
+     * <p>
+     * A paced source fixes the start of its schedule here, from the context's nano clock, when the first reader is
+     * made: it serves one job.
      */
-    public SplitReader createReader(final int split, final int splitCount, final SourceContext context)
+    public synchronized SplitReader createReader(final int split, final int splitCount, final SourceContext context)
     {
         if (file != null)
         {
             return new JsonReader(file);
         }
-        return new GeneratorReader(new NexmarkGenerator(config), split, splitCount,
-            events == UNBOUNDED ? Long.MAX_VALUE : events);
+        final long end = events == UNBOUNDED ? Long.MAX_VALUE : events;
+        if (nsPerEvent > 0)
+        {
+            if (!started)
+            {
+                started = true;
+                startNs = context.nanoClock().nanoTime();
+            }
+            return new PacedGeneratorReader(
+                new NexmarkGenerator(config), split, splitCount, end, context.nanoClock(), startNs, nsPerEvent);
+        }
+        return new GeneratorReader(new NexmarkGenerator(config), split, splitCount, end);
+    }
+
+    /**
+     * @return the total rate of a paced source, events per second; 0 if not paced.
+     */
+    public double eventsPerSecond()
+    {
+        return eventsPerSecond;
+    }
+
+    /**
+     * @return the generator settings, or null for a file source.
+     */
+    public NexmarkConfig config()
+    {
+        return config;
+    }
+
+    /**
+     * @return the event count of a generator source ({@link #UNBOUNDED} if unbounded).
+     */
+    public long events()
+    {
+        return events;
+    }
+
+    /**
+     * @return start of a paced source's schedule (nano clock), set when the first reader was made.
+     */
+    public long startNs()
+    {
+        return startNs;
+    }
+
+    /**
+     * @param n event number.
+     * @return when a paced source intends to emit event n (the job's nano clock): {@code startNs + n * 1e9 / rate}.
+     * Meaningful once the first reader was made.
+     */
+    public long intendedNs(final long n)
+    {
+        return intendedNs(startNs, nsPerEvent, n);
+    }
+
+    static long intendedNs(final long startNs, final double nsPerEvent, final long n)
+    {
+        return startNs + (long)(n * nsPerEvent);
     }
 
     /**
@@ -118,7 +213,8 @@ public final class NexmarkSource implements Source
     public String toString()
     {
         return file != null ? "NexmarkSource{file=" + file + '}' :
-            "NexmarkSource{events=" + (events == UNBOUNDED ? "unbounded" : Long.toString(events)) + ", " + config + '}';
+            "NexmarkSource{events=" + (events == UNBOUNDED ? "unbounded" : Long.toString(events)) +
+            (nsPerEvent > 0 ? ", paced at " + eventsPerSecond + " events/s" : "") + ", " + config + '}';
     }
 
     private static final class GeneratorReader implements SplitReader
@@ -147,6 +243,64 @@ public final class NexmarkSource implements Source
             int count = 0;
             long n = next;
             while (count < limit && n < end)
+            {
+                generator.generate(n, event);
+                NexmarkRows.write(event, out.next(), text);
+                out.emit(n);
+                count++;
+                n += step;
+                if (n < 0)
+                {
+                    n = Long.MAX_VALUE;
+                }
+            }
+            next = n;
+            return count;
+        }
+
+        public long position()
+        {
+            return next;
+        }
+    }
+
+    /**
+     * A generator split on the absolute schedule: emits the events due at the time of the poll, in order.
+     */
+    private static final class PacedGeneratorReader implements SplitReader
+    {
+        private final NexmarkGenerator generator;
+        private final NexmarkEvent event = new NexmarkEvent();
+        private final UnsafeBuffer text = new UnsafeBuffer(new byte[1]);
+        private final NanoClock clock;
+        private final long startNs;
+        private final double nsPerEvent;
+        private final long step;
+        private final long end;
+        private long next;
+
+        PacedGeneratorReader(final NexmarkGenerator generator, final int split, final int splitCount, final long end,
+            final NanoClock clock, final long startNs, final double nsPerEvent)
+        {
+            this.generator = generator;
+            this.clock = clock;
+            this.startNs = startNs;
+            this.nsPerEvent = nsPerEvent;
+            this.step = splitCount;
+            this.end = end;
+            this.next = split;
+        }
+
+        public int poll(final SourceOutput out, final int limit)
+        {
+            if (next >= end)
+            {
+                return END;
+            }
+            final long now = clock.nanoTime();
+            int count = 0;
+            long n = next;
+            while (count < limit && n < end && intendedNs(startNs, nsPerEvent, n) <= now)
             {
                 generator.generate(n, event);
                 NexmarkRows.write(event, out.next(), text);
