@@ -58,6 +58,8 @@ public final class ChainWorkload
         final double[][] engine = new double[maxShards + 1][rounds];
         final double[][] bytesPerEvent = new double[maxShards + 1][rounds];
         final double[] baseline = new double[rounds];
+        final double[][] engineCpu = new double[maxShards + 1][rounds];
+        final double[] baselineCpu = new double[rounds];
         for (int round = -1; round < rounds; round++)
         {
             for (int shards = 1; shards <= maxShards; shards++)
@@ -71,23 +73,28 @@ public final class ChainWorkload
                 {
                     engine[shards][round] = rate;
                     bytesPerEvent[shards][round] = meter.end(events);
-                    out.printf("  chain round %d: engine %d shard(s) %,.0f events/s, %.2f B/event%n", round + 1, shards, rate,
-                        bytesPerEvent[shards][round]);
+                    engineCpu[shards][round] = meter.lastCpuNanosPerEvent();
+                    out.printf("  chain round %d: engine %d shard(s) %,.0f events/s, %.2f B/event, %.1f CPU ns/event%n",
+                        round + 1, shards, rate, bytesPerEvent[shards][round], engineCpu[shards][round]);
                 }
             }
+            final long cpuStart = EngineRunMeter.currentThreadCpuNanos();
             final long start = System.nanoTime();
             ChainThroughputBenchmark.runBaseline(events);
             final double rate = events * 1e9 / (System.nanoTime() - start);
             if (round >= 0)
             {
                 baseline[round] = rate;
-                out.printf("  chain round %d: baseline %,.0f events/s%n", round + 1, rate);
+                baselineCpu[round] = cpuStart < 0 ? Double.NaN :
+                    (double)(EngineRunMeter.currentThreadCpuNanos() - cpuStart) / events;
+                out.printf("  chain round %d: baseline %,.0f events/s, %.1f CPU ns/event%n", round + 1, rate, baselineCpu[round]);
             }
         }
         final List<QueryMeasurement> results = new ArrayList<>();
         for (int shards = 1; shards <= maxShards; shards++)
         {
-            results.add(new QueryMeasurement("chain", shards, engine[shards], baseline, null, bytesPerEvent[shards]));
+            results.add(new QueryMeasurement("chain", shards, engine[shards], baseline, null, bytesPerEvent[shards])
+                .cpu(engineCpu[shards], baselineCpu));
         }
         if (maxShards > 1)
         {

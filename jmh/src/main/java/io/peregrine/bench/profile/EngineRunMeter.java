@@ -18,6 +18,7 @@ public final class EngineRunMeter
 {
     private final WorkloadProfiler profiler;
     private ShardAllocationCounter counter;
+    private double lastCpuNanosPerEvent = Double.NaN;
 
     /**
      * Count allocation only.
@@ -74,6 +75,8 @@ public final class EngineRunMeter
         try
         {
             final long bytes = ended.awaitBytes();
+            final long cpu = ended.cpuNanos();
+            lastCpuNanosPerEvent = cpu < 0 || events <= 0 ? Double.NaN : (double)cpu / events;
             return bytes < 0 || events <= 0 ? Double.NaN : (double)bytes / events;
         }
         catch (final InterruptedException ex)
@@ -81,5 +84,25 @@ public final class EngineRunMeter
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the shard threads to end", ex);
         }
+    }
+
+    /**
+     * @return CPU time the shard threads of the last ended run used per event (all shards together), NaN if the
+     * JVM could not measure it.
+     */
+    public double lastCpuNanosPerEvent()
+    {
+        return lastCpuNanosPerEvent;
+    }
+
+    /**
+     * CPU time of the calling thread, for the baseline loops, which run on it.
+     *
+     * @return nanoseconds, or -1 if not supported.
+     */
+    public static long currentThreadCpuNanos()
+    {
+        final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        return threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1;
     }
 }

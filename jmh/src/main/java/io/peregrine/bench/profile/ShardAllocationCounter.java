@@ -26,6 +26,8 @@ public final class ShardAllocationCounter implements ThreadFactory
 
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong cpuNanos = new AtomicLong();
+    private final AtomicLong cpuUnmeasured = new AtomicLong();
     private final AtomicLong unmeasured = new AtomicLong();
 
     /**
@@ -50,6 +52,16 @@ public final class ShardAllocationCounter implements ThreadFactory
             }
             finally
             {
+                final long cpu = THREADS != null && THREADS.isCurrentThreadCpuTimeSupported() ?
+                    THREADS.getCurrentThreadCpuTime() : -1;
+                if (cpu < 0)
+                {
+                    cpuUnmeasured.incrementAndGet();
+                }
+                else
+                {
+                    cpuNanos.addAndGet(cpu);
+                }
                 final long allocated = isSupported() ? THREADS.getCurrentThreadAllocatedBytes() : -1;
                 if (allocated < 0)
                 {
@@ -92,6 +104,16 @@ public final class ShardAllocationCounter implements ThreadFactory
         }
         // Thread.join: each thread's last write (its count) happens-before this read.
         return unmeasured.get() > 0 ? -1 : bytes.get();
+    }
+
+    /**
+     * CPU time the shard threads used over their lives; call after {@link #awaitBytes()}, which waits for them.
+     *
+     * @return nanoseconds, or -1 if the JVM could not measure a thread's CPU time.
+     */
+    public long cpuNanos()
+    {
+        return cpuUnmeasured.get() > 0 ? -1 : cpuNanos.get();
     }
 
     private static com.sun.management.ThreadMXBean threadMXBean()

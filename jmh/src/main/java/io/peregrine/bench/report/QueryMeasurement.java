@@ -17,6 +17,8 @@ public final class QueryMeasurement
     private final double[] baselineEventsPerSecond;
     private final Histogram latencyNanos;
     private final double[] engineBytesPerEvent;
+    private double[] engineCpuNanosPerEvent = new double[0];
+    private double[] baselineCpuNanosPerEvent = new double[0];
 
     /**
      * @param query                   query name, e.g. {@code q5}.
@@ -108,6 +110,52 @@ public final class QueryMeasurement
      * @return heap bytes allocated per event on the engine's shard threads, per round (a copy; empty if not measured,
      * NaN where the JVM could not count).
      */
+    /**
+     * Attach CPU time per event, each round: a measure that a machine shared with other work disturbs less than
+     * wall-clock throughput.
+     *
+     * @param engine   CPU nanoseconds of all the engine's shard threads per input event; NaN where not measured.
+     * @param baseline CPU nanoseconds of the baseline loop's thread per input event; NaN where not measured.
+     * @return this.
+     */
+    public QueryMeasurement cpu(final double[] engine, final double[] baseline)
+    {
+        this.engineCpuNanosPerEvent = engine.clone();
+        this.baselineCpuNanosPerEvent = baseline.clone();
+        return this;
+    }
+
+    /**
+     * @return engine shard threads' CPU nanoseconds per event, each round; empty if not measured.
+     */
+    public double[] engineCpuNanosPerEvent()
+    {
+        return engineCpuNanosPerEvent.clone();
+    }
+
+    /**
+     * @return baseline thread's CPU nanoseconds per event, each round; empty if not measured.
+     */
+    public double[] baselineCpuNanosPerEvent()
+    {
+        return baselineCpuNanosPerEvent.clone();
+    }
+
+    /**
+     * @return per round, baseline CPU per event / engine CPU per event (1.0: the engine spends as much CPU as the
+     * hand-written loop); empty if either was not measured.
+     */
+    public double[] cpuRatios()
+    {
+        final int n = Math.min(engineCpuNanosPerEvent.length, baselineCpuNanosPerEvent.length);
+        final double[] ratios = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            ratios[i] = baselineCpuNanosPerEvent[i] / engineCpuNanosPerEvent[i];
+        }
+        return ratios;
+    }
+
     public double[] engineBytesPerEvent()
     {
         return engineBytesPerEvent.clone();

@@ -227,8 +227,9 @@ public final class ReportWriter
         if (throughput)
         {
             sb.append("## Throughput\n\n");
-            sb.append("| query | shards | rounds | engine events/s | baseline events/s | engine / baseline | engine B/event |\n");
-            sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+            sb.append("| query | shards | rounds | engine events/s | baseline events/s | engine / baseline | engine B/event | " +
+                "CPU ns/event engine / baseline | CPU ratio |\n");
+            sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
             for (final QueryMeasurement m : results)
             {
                 if (isFixedRate(m))
@@ -242,11 +243,19 @@ public final class ReportWriter
                     .append(" | ").append(spread(engine, "%,.0f"))
                     .append(" | ").append(baseline.length == 0 ? "-" : spread(baseline, "%,.0f"))
                     .append(" | ").append(ratios.length == 0 ? "-" : spread(ratios, "%.2f"))
-                    .append(" | ").append(bytesPerEvent(m.engineBytesPerEvent())).append(" |\n");
+                    .append(" | ").append(bytesPerEvent(m.engineBytesPerEvent()))
+                    .append(" | ").append(cpuPerEvent(m.engineCpuNanosPerEvent(), m.baselineCpuNanosPerEvent()))
+                    .append(" | ").append(m.cpuRatios().length == 0 || Double.isNaN(QueryMeasurement.median(m.cpuRatios())) ?
+                        "-" : spread(m.cpuRatios(), "%.2f")).append(" |\n");
             }
             sb.append("\nengine B/event: heap bytes allocated on the engine's shard threads per input event, from the JVM's ")
                 .append("per-thread allocation counters over each timed run (source, operators and sinks all run on those ")
-                .append("threads; the generator too).\n");
+                .append("threads; the generator too).\n")
+                .append("\nCPU ns/event: CPU time of all the engine's shard threads together (over the job's whole life) ")
+                .append("and of the baseline's thread, per input event, medians over the rounds; CPU ratio = baseline / engine ")
+                .append("per round (1.00: the engine spends as much CPU per event as the hand-written loop; at 2 shards the ")
+                .append("engine's CPU is the sum over both). On a machine shared with other work these move much less than ")
+                .append("events/s, which also count time spent waiting for a core.\n");
             sb.append("\n![throughput](throughput.png)\n\n");
         }
 
@@ -354,6 +363,17 @@ public final class ReportWriter
                 .append(" | ").append(Double.isNaN(r.error()) ? "-" : "± " + figure(r.error())).append(" | ")
                 .append(r.unit()).append(" | ").append(figure(r.allocatedBytesPerOp())).append(" |\n");
         }
+    }
+
+    private static String cpuPerEvent(final double[] engine, final double[] baseline)
+    {
+        if (engine.length == 0)
+        {
+            return "-";
+        }
+        final double e = QueryMeasurement.median(engine);
+        final double b = baseline.length == 0 ? Double.NaN : QueryMeasurement.median(baseline);
+        return (Double.isNaN(e) ? "-" : String.format("%.0f", e)) + " / " + (Double.isNaN(b) ? "-" : String.format("%.0f", b));
     }
 
     private static String bytesPerEvent(final double[] values)

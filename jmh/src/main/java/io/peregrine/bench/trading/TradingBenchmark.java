@@ -88,6 +88,8 @@ public final class TradingBenchmark
         final double[][] engine = new double[settings.maxShards + 1][settings.rounds];
         final double[][] bytesPerEvent = new double[settings.maxShards + 1][settings.rounds];
         final double[] baseline = new double[settings.rounds];
+        final double[][] engineCpu = new double[settings.maxShards + 1][settings.rounds];
+        final double[] baselineCpu = new double[settings.rounds];
         for (int round = 0; round < settings.rounds; round++)
         {
             for (int shards = 1; shards <= settings.maxShards; shards++)
@@ -95,15 +97,21 @@ public final class TradingBenchmark
                 final JobContext context = meter.begin("trading", shards, context(shards));
                 engine[shards][round] = engineThroughput(context);
                 bytesPerEvent[shards][round] = meter.end(settings.events);
-                out.printf("  trading round %d: engine %d shard(s) %,.0f events/s, %.2f B/event%n", round + 1, shards,
-                    engine[shards][round], bytesPerEvent[shards][round]);
+                engineCpu[shards][round] = meter.lastCpuNanosPerEvent();
+                out.printf("  trading round %d: engine %d shard(s) %,.0f events/s, %.2f B/event, %.0f CPU ns/event%n",
+                    round + 1, shards, engine[shards][round], bytesPerEvent[shards][round], engineCpu[shards][round]);
             }
+            final long cpuStart = EngineRunMeter.currentThreadCpuNanos();
             baseline[round] = baselineThroughput();
-            out.printf("  trading round %d: baseline %,.0f events/s%n", round + 1, baseline[round]);
+            baselineCpu[round] = cpuStart < 0 ? Double.NaN :
+                (double)(EngineRunMeter.currentThreadCpuNanos() - cpuStart) / settings.events;
+            out.printf("  trading round %d: baseline %,.0f events/s, %.0f CPU ns/event%n", round + 1, baseline[round],
+                baselineCpu[round]);
         }
         for (int shards = 1; shards <= settings.maxShards; shards++)
         {
-            results.add(new QueryMeasurement("trading", shards, engine[shards], baseline, null, bytesPerEvent[shards]));
+            results.add(new QueryMeasurement("trading", shards, engine[shards], baseline, null, bytesPerEvent[shards])
+                .cpu(engineCpu[shards], baselineCpu));
             best = Math.max(best, QueryMeasurement.median(engine[shards]));
         }
 

@@ -60,6 +60,35 @@ class ShardAllocationCounterTest
     }
 
     @Test
+    void shouldSumTheCpuTimeOfItsThreadsAndNotTheCallers() throws InterruptedException
+    {
+        final java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mx.isCurrentThreadCpuTimeSupported(), "no thread CPU time here");
+        final ShardAllocationCounter counter = new ShardAllocationCounter();
+        final long burn = 30_000_000L;
+        final Runnable spin = () ->
+        {
+            // Burn until this thread itself has used 30 ms of CPU: no wall-clock assumption.
+            final long until = mx.getCurrentThreadCpuTime() + burn;
+            long x = 1;
+            while (mx.getCurrentThreadCpuTime() < until)
+            {
+                x = x * 6364136223846793005L + 1;
+            }
+            sink = new byte[(int)(x & 1)];
+        };
+        final Thread a = counter.newThread(spin);
+        final Thread b = counter.newThread(spin);
+        a.start();
+        b.start();
+        counter.awaitBytes();
+        final long cpu = counter.cpuNanos();
+        assertTrue(cpu >= 2 * burn, "two threads burned 30 ms each, counted " + cpu);
+        // The caller burned nothing measurable meanwhile; the count is the two threads' own, within a generous bound.
+        assertTrue(cpu < 2 * burn + 2_000_000_000L, "counted " + cpu);
+    }
+
+    @Test
     void shouldNotCountTheCallingThread() throws InterruptedException
     {
         final ShardAllocationCounter counter = new ShardAllocationCounter();

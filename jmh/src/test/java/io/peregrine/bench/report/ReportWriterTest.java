@@ -191,6 +191,20 @@ class ReportWriterTest
         assertNotNull(ImageIO.read(folder.resolve("latency.png").toFile()));
     }
 
+    @Test
+    void shouldReportCpuPerEventAndItsRatio() throws IOException
+    {
+        final Path folder = dir.resolve("cpu");
+        final String text = Files.readString(new ReportWriter(folder).write(List.of(
+            new QueryMeasurement("q1", 2, new double[]{ 2e6, 3e6, 1e6 }, new double[]{ 4e6, 4e6, 4e6 }, null,
+                new double[]{ 0, 0, 0 }).cpu(new double[]{ 100, 50, 80 }, new double[]{ 40, 25, 40 }),
+            new QueryMeasurement("q2", 1, new double[]{ 2e6 }, new double[]{ 4e6 }, null))));
+        assertTrue(text.contains("| CPU ns/event engine / baseline | CPU ratio |"), text);
+        // Medians 80 / 40; ratios per round 0.40, 0.50, 0.50.
+        assertTrue(text.contains("| 0.00 (0.00 - 0.00) | 80 / 40 | 0.50 (0.40 - 0.50) |"), text);
+        assertTrue(text.contains("| q2 | 1 | 1 | 2,000,000 | 4,000,000 | 0.50 | - | - | - |"), text);
+    }
+
     private static Histogram histogram(final long count, final long spreadNanos)
     {
         final Histogram histogram = new Histogram(3_600_000_000_000L, 3);

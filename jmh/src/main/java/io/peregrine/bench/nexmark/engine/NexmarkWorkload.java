@@ -182,6 +182,8 @@ public final class NexmarkWorkload
         final double[][] engine = new double[maxShards + 1][rounds];
         final double[][] bytesPerEvent = new double[maxShards + 1][rounds];
         final double[] baseline = new double[rounds];
+        final double[][] engineCpu = new double[maxShards + 1][rounds];
+        final double[] baselineCpu = new double[rounds];
         // Warm-up round: engine and baseline fold their rows into digests, checked equal (q12's
         // processing-time windows excepted).
         final NexmarkBaselines.DigestSink expected = new NexmarkBaselines.DigestSink();
@@ -201,11 +203,14 @@ public final class NexmarkWorkload
         // cost of formatting rows as text; the counts are checked against the warm-up's.
         for (int round = 0; round < rounds; round++)
         {
+            final long cpuStart = EngineRunMeter.currentThreadCpuNanos();
             long start = System.nanoTime();
             final NexmarkBaselines.CountingSink counted = new NexmarkBaselines.CountingSink();
             NexmarkBaselines.run(new NexmarkGenerator(new NexmarkConfig().maxEvents(events)),
                 NexmarkBaselines.create(query, counted, System::currentTimeMillis), new NexmarkEvent());
             baseline[round] = events * 1e9 / (System.nanoTime() - start);
+            baselineCpu[round] = cpuStart < 0 ? Double.NaN :
+                (double)(EngineRunMeter.currentThreadCpuNanos() - cpuStart) / events;
             for (int shards = 1; shards <= maxShards; shards++)
             {
                 final AtomicLong rows = new AtomicLong();
@@ -229,24 +234,27 @@ public final class NexmarkWorkload
                     .execute(context).join();
                 engine[shards][round] = events * 1e9 / (System.nanoTime() - start);
                 bytesPerEvent[shards][round] = meter.end(events);
+                engineCpu[shards][round] = meter.lastCpuNanosPerEvent();
                 if (deterministic && (rows.get() != expected.rows() || counted.rows() != expected.rows()))
                 {
                     throw new IllegalStateException("nexmark " + query + " on " + shards + " shard(s): engine " +
                         rows.get() + " rows, baseline " + counted.rows() + ", expected " + expected.rows());
                 }
             }
-            final StringBuilder line = new StringBuilder(String.format("  nexmark %s round %d: baseline %,.0f",
-                query, round + 1, baseline[round]));
+            final StringBuilder line = new StringBuilder(String.format("  nexmark %s round %d: baseline %,.0f (%.0f CPU ns/event)",
+                query, round + 1, baseline[round], baselineCpu[round]));
             for (int shards = 1; shards <= maxShards; shards++)
             {
-                line.append(String.format(", engine %d shard(s) %,.0f", shards, engine[shards][round]));
+                line.append(String.format(", engine %d shard(s) %,.0f (%.0f CPU ns/event)", shards, engine[shards][round],
+                    engineCpu[shards][round]));
             }
             out.println(line.append(" events/s").append(deterministic ? ", results equal" : ""));
         }
         final List<QueryMeasurement> results = new ArrayList<>();
         for (int shards = 1; shards <= maxShards; shards++)
         {
-            results.add(new QueryMeasurement(query, shards, engine[shards], baseline, null, bytesPerEvent[shards]));
+            results.add(new QueryMeasurement(query, shards, engine[shards], baseline, null, bytesPerEvent[shards])
+                .cpu(engineCpu[shards], baselineCpu));
         }
         return results;
     }
