@@ -82,7 +82,8 @@ public final class Job implements AutoCloseable
             else
             {
                 final int initial = context.stateInitialCapacity();
-                state = (operator, shard, valueLength) -> new io.peregrine.state.DirectSlotTable(valueLength, initial, 0.7f);
+                state = (operator, shard, valueLength) -> new io.peregrine.state.DirectSlotTable(
+                    valueLength, initial, 0.7f, io.peregrine.state.SlotTable.hashSeed(operator));
             }
         }
         final Planner planner = new Planner(name, nodes, context, counters, state);

@@ -79,11 +79,13 @@ public final class JobContext
     public static final String WINDOW_FIRE_BATCH_PROP = "peregrine.window.fire.batch";
     public static final int WINDOW_FIRE_BATCH_DEFAULT = 256;
 
-    /** Two-stage window aggregation: with more than one shard, a tumbling- or sliding-window {@code aggregate} (no allowed
-     * lateness, no late output) is pre-aggregated per shard before the exchange, and only one partial accumulator
-     * per key and window crosses to the key's shard, where partials are merged (Jet's two-stage aggregation, Flink's
-     * local-global aggregation). Results are the same; a record is late against its own shard's watermark rather
-     * than the minimum over all shards. Default: {@value}. */
+    /** Two-stage window aggregation: a tumbling- or sliding-window {@code aggregate} (no allowed lateness, no late
+     * output) is first folded on the shard that read each record, into one accumulator per key and pane (a tumbling
+     * window of the slide), and only one partial per key and pane crosses to the key's shard, where partials are
+     * merged into the windows (Jet's two-stage aggregation, Flink's local-global aggregation and window slicing).
+     * Applies with more than one shard, and to sliding windows on one shard too (a record is folded once, not once
+     * per window). Results are the same; a record is late against its own shard's watermark rather than the minimum
+     * over all shards. Default: {@value}. */
     public static final String WINDOW_TWO_STAGE_PROP = "peregrine.window.two.stage";
     public static final boolean WINDOW_TWO_STAGE_DEFAULT = true;
 

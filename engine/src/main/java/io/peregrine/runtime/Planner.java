@@ -209,7 +209,7 @@ final class Planner
                         final KeyByOperator keyBy = new KeyByOperator(
                             node.name, TwoStageAggregation.partialKey(partial), router, s, channels, input);
                         final WindowOperator local = new WindowOperator(window.name + "-local", node.key,
-                            window.windows, 0, new TwoStageAggregation.Local(
+                            Windows.tumbling(window.windows.slide()), 0, new TwoStageAggregation.Local(
                             new AggregationsWindowFunction(window.aggregations, window.schema), partial),
                             partial, state, s, maxRow, counters.counter(s, Metric.LATE_RECORDS), context.windowFireBatch());
                         local.downstream(keyBy);
@@ -247,11 +247,9 @@ final class Planner
                     else if (partialSchemas[node.id] != null)
                     {
                         final Schema partial = partialSchemas[node.id];
-                        final WindowOperator global = new WindowOperator(node.name, TwoStageAggregation.partialKey(partial),
-                            node.windows, 0, new TwoStageAggregation.Global((AggregationsWindowFunction)fn, partial),
-                            node.schema, state, s, maxRow, counters.counter(s, Metric.LATE_RECORDS), context.windowFireBatch());
-                        global.exactStart(partial.timestamp("window_start"));
-                        op = global;
+                        op = new WindowOperator(node.name, TwoStageAggregation.partialKey(partial), node.windows, 0,
+                            new TwoStageAggregation.Global((AggregationsWindowFunction)fn, partial), node.schema, state, s,
+                            maxRow, counters.counter(s, Metric.LATE_RECORDS), context.windowFireBatch());
                         timed.add(op);
                     }
                     else

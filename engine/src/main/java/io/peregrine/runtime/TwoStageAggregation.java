@@ -11,17 +11,18 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Two-stage aggregation of a tumbling or sliding window: the local stage, fused before the exchange on every shard, folds its
- * shard's records into one accumulator per key and window and, when its watermark closes the window, sends one
- * partial row ({@code key, window_start, accumulators}) to the key's shard; there the global stage merges the
- * partials with {@link io.peregrine.api.Aggregation#merge} and emits the usual result. A window of n records over k
- * keys then moves at most k partials per shard through the exchange instead of n records.
+ * Two-stage aggregation of a tumbling or sliding window. The local stage, fused before the exchange on every shard,
+ * folds its shard's records into one accumulator per key and <em>pane</em> (a tumbling window of the slide; for a
+ * tumbling window the pane is the window) and, when its watermark closes the pane, sends one partial row
+ * ({@code key, pane_start, accumulators}) to the key's shard, stamped with the pane's last instant; there the global
+ * stage, an ordinary window operator over the partials, puts each into every window that holds that instant (the
+ * windows that hold the whole pane), merges it with {@link io.peregrine.api.Aggregation#merge} and emits the usual
+ * results. A pane of n records over k keys then moves at most k partials per shard through the exchange instead of n
+ * records, and a sliding window's record is folded once, not once per window.
  * <p>
- * The global stage puts each partial into the one window whose start it carries
- * ({@link WindowOperator#exactStart}). Correct because a partial is stamped {@code window_end - 1} (its window's last
- * instant) and emitted before the local
- * stage forwards the watermark that closed the window, so it reaches the key's shard before that watermark does on
- * its channel, and the global stage (whose watermark is the minimum over its channels) cannot have fired the window.
+ * No partial is late: it is emitted before the local stage forwards the watermark that closed its pane, so it reaches
+ * the key's shard ahead of that watermark on its channel, and the global stage's watermark (the minimum over its
+ * channels) is still below the pane's last instant, hence below the end of every window holding it.
  */
 final class TwoStageAggregation
 {
@@ -37,7 +38,10 @@ final class TwoStageAggregation
      */
     static boolean applies(final Node window, final int shards, final boolean enabled)
     {
-        if (!enabled || shards < 2 || window.kind != Node.Kind.WINDOW || window.windows.kind() == Windows.Kind.SESSION ||
+        // One shard gains nothing from pre-aggregating a tumbling window, but a sliding one still folds each record
+        // once into its pane instead of once into each of size / slide windows.
+        if (!enabled || window.kind != Node.Kind.WINDOW || window.windows.kind() == Windows.Kind.SESSION ||
+            (shards < 2 && window.windows.kind() != Windows.Kind.SLIDING) ||
             window.allowedLatenessMs != 0)
         {
             return false;
@@ -65,7 +69,7 @@ final class TwoStageAggregation
     static Schema partialSchema(final Node window, final AggregationsWindowFunction fn)
     {
         return Schema.builder(window.name + "-partial")
-            .int64("key").timestamp("window_start").varBytes("accumulators").build();
+            .int64("key").timestamp("pane_start").varBytes("accumulators").build();
     }
 
     /**
@@ -92,7 +96,7 @@ final class TwoStageAggregation
         {
             this.fn = fn;
             this.key = partial.int64("key");
-            this.start = partial.timestamp("window_start");
+            this.start = partial.timestamp("pane_start");
             this.accumulators = partial.varBytes("accumulators");
         }
 

@@ -46,7 +46,6 @@ final class WindowOperator extends CollectingOperator
     private SlotTable emitPane;
     private Operator lateOutput;
     private long late;
-    private io.peregrine.api.Field.Timestamp exactStart;
 
     WindowOperator(
         final String name,
@@ -79,33 +78,11 @@ final class WindowOperator extends CollectingOperator
         this.lateOutput = lateOutput;
     }
 
-    /**
-     * Assign each record to the one window whose start it carries in {@code field}, not to every window its event
-     * time falls in: the global stage of a two-stage sliding window, whose records are per-window partials.
-     *
-     * @param field window start of each record.
-     */
-    void exactStart(final io.peregrine.api.Field.Timestamp field)
-    {
-        this.exactStart = field;
-    }
-
     public void onRecord(final Row row)
     {
         recordsSinceFire++;
         final long timestamp = row.eventTime();
         final long k = keyOf(key, row);
-        if (exactStart != null)
-        {
-            final long start = row.getTimestamp(exactStart);
-            if (start + size - 1 <= watermark)
-            {
-                throw new IllegalStateException("window operator '" + name + "' received a partial for window " + start +
-                    " after its watermark " + watermark + " closed it");
-            }
-            assign(start, k, row);
-            return;
-        }
         // The latest window start for timestamps in [rangeStart, rangeEnd) is rangeStart: saves a
         // division per record while records stay within one slide.
         if (timestamp < rangeStart || timestamp >= rangeEnd)

@@ -37,6 +37,7 @@ public final class DirectSlotTable implements SlotTable
     private long base;
     private int capacity;
     private int mask;
+    private final long seed;
     private int shift;
     private int resizeThreshold;
     private long size;
@@ -48,6 +49,19 @@ public final class DirectSlotTable implements SlotTable
      */
     public DirectSlotTable(final int valueLength, final int initialCapacity, final float loadFactor)
     {
+        this(valueLength, initialCapacity, loadFactor, 0);
+    }
+
+    /**
+     * @param valueLength     bytes per value slot.
+     * @param initialCapacity slots to start with (rounded up to a power of two).
+     * @param loadFactor      fraction of used slots that triggers a doubling.
+     * @param seed            mixed into every key's hash, so that tables with different seeds order their slots
+     *                        differently ({@link SlotTable#hashSeed(CharSequence)}).
+     */
+    public DirectSlotTable(final int valueLength, final int initialCapacity, final float loadFactor, final long seed)
+    {
+        this.seed = seed;
         if (valueLength < 0)
         {
             throw new IllegalArgumentException("valueLength must be >= 0: " + valueLength);
@@ -103,7 +117,7 @@ public final class DirectSlotTable implements SlotTable
      */
     private int home(final long key)
     {
-        return (int)((key * GOLDEN) >>> shift);
+        return (int)(((key ^ seed) * GOLDEN) >>> shift);
     }
 
     public boolean find(final long key)

@@ -137,6 +137,8 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
     private int removedCount;
     private boolean clearedSinceMark;
 
+    private final long seed;
+
     private MappedSlotTable(
         final Path dir,
         final String name,
@@ -144,6 +146,7 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
         final float loadFactor,
         final int growthStepSlots)
     {
+        this.seed = SlotTable.hashSeed(name);
         this.dir = dir;
         this.name = name;
         this.valueLength = valueLength;
@@ -355,9 +358,11 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
         return addresses[(int)(index >>> segmentShift)] + (index & segmentMask) * slotLength;
     }
 
-    private static long hash(final long key, final int shift)
+    private long hash(final long key, final int shift)
     {
-        return (key * GOLDEN) >>> shift;
+        // The seed makes each table's slot order its own: a table filled in another table's iteration order (a
+        // window's results inserted downstream) would otherwise pile its keys into one long probe run.
+        return ((key ^ seed) * GOLDEN) >>> shift;
     }
 
     /**

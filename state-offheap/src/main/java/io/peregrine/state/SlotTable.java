@@ -91,4 +91,23 @@ public interface SlotTable extends AutoCloseable
     {
         void accept(long key);
     }
+
+    /**
+     * A hash seed for a table of this name: tables of different names order their slots differently, so filling one
+     * table in the iteration order of another (a window's results keyed again downstream, a two-stage aggregation's
+     * partials) does not cluster its keys into long probe runs, while a table reopened by name keeps its layout.
+     *
+     * @param name table name.
+     * @return seed to xor into keys before hashing.
+     */
+    static long hashSeed(final CharSequence name)
+    {
+        long h = 0x9E3779B97F4A7C15L;
+        for (int i = 0; i < name.length(); i++)
+        {
+            h = (h ^ name.charAt(i)) * 0xBF58476D1CE4E5B9L;
+        }
+        h = (h ^ (h >>> 31)) * 0x94D049BB133111EBL;
+        return h ^ (h >>> 29);
+    }
 }
