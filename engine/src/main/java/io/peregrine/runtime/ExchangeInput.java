@@ -4,7 +4,7 @@ import io.peregrine.api.Row;
 import io.peregrine.api.Schema;
 import io.peregrine.exchange.ExchangeFrame;
 import io.peregrine.time.WatermarkTracker;
-import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.ControlledMessageHandler;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 /**
@@ -60,7 +60,11 @@ final class ExchangeInput
     }
 
     /**
-     * @param limit messages per ring.
+     * Read each ring until {@code limit} records have been handed downstream (whole messages: a batch message is
+     * never split, so up to one batch more), so that a burst from another shard (a window's results, a two-stage
+     * aggregation's partials) is spread over duty cycles instead of holding up this shard's sources and timers.
+     *
+     * @param limit records per ring.
      * @return messages read.
      */
     int poll(final int limit)
@@ -71,7 +75,8 @@ final class ExchangeInput
             final Handler handler = handlers[i];
             if (handler != null)
             {
-                work += rings[i].read(handler, limit);
+                handler.budget = limit;
+                work += rings[i].controlledRead(handler, Integer.MAX_VALUE);
             }
         }
         return work;
@@ -104,16 +109,17 @@ final class ExchangeInput
         }
     }
 
-    private final class Handler implements MessageHandler
+    private final class Handler implements ControlledMessageHandler
     {
         private final int producer;
+        int budget;
 
         Handler(final int producer)
         {
             this.producer = producer;
         }
 
-        public void onMessage(final int msgTypeId, final org.agrona.MutableDirectBuffer buffer, final int index, final int length)
+        public Action onMessage(final int msgTypeId, final org.agrona.MutableDirectBuffer buffer, final int index, final int length)
         {
             switch (msgTypeId)
             {
@@ -126,6 +132,7 @@ final class ExchangeInput
                         buffer.getInt(index + ExchangeFrame.SPLIT_OFFSET),
                         buffer.getLong(index + ExchangeFrame.POSITION_OFFSET));
                     downstream.onRecord(row);
+                    budget--;
                     break;
                 }
                 case ExchangeFrame.BATCH:
@@ -144,6 +151,7 @@ final class ExchangeInput
                             buffer.getInt(record + ExchangeFrame.SPLIT_OFFSET),
                             buffer.getLong(record + ExchangeFrame.POSITION_OFFSET));
                         downstream.onRecord(row);
+                        budget--;
                         at = record + ((recordLength + 7) & ~7);
                     }
                     break;
@@ -159,6 +167,7 @@ final class ExchangeInput
                     throw new IllegalStateException("exchange '" + name + "' from shard " + producer +
                         ": unknown message type " + msgTypeId + " (this build knows 1-4): mixed Peregrine versions?");
             }
+            return budget > 0 ? Action.CONTINUE : Action.BREAK;
         }
 
         private void checkVersion(final int version)

@@ -39,9 +39,11 @@ public final class JobContext
     public static final String SOURCE_BATCH_PROP = "peregrine.source.batch";
     public static final int SOURCE_BATCH_DEFAULT = 256;
 
-    /** Messages a shard reads from one exchange ring per duty cycle. Default: {@value}. */
+    /** Records a shard reads from one exchange ring per duty cycle (whole messages, so up to one batch of at most
+     * 16 KiB more): a burst from another shard is spread over duty cycles between polls of the sources and timers.
+     * Default: {@value}. */
     public static final String EXCHANGE_POLL_LIMIT_PROP = "peregrine.exchange.poll.limit";
-    public static final int EXCHANGE_POLL_LIMIT_DEFAULT = 1024;
+    public static final int EXCHANGE_POLL_LIMIT_DEFAULT = 256;
 
     /** Least processing time between two watermarks of a shard's source, in ms; 0 emits one after every
      * poll batch. Default: {@value}. */

@@ -5,7 +5,6 @@ import io.peregrine.api.RowWriter;
 import io.peregrine.api.Schema;
 import io.peregrine.bench.nexmark.NexmarkEvent;
 import io.peregrine.bench.nexmark.Utf8Text;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The engine form of a Nexmark event: one wide schema {@link #EVENT} holding {@code event_type}, {@code dateTime}
@@ -83,14 +82,13 @@ public final class NexmarkRows
     }
 
     /**
-     * Write an event into a row of {@link #EVENT} started on {@code out}: allocation-free, the text bytes copied
-     * through {@code scratch}, a wrapper reused by the caller.
+     * Write an event into a row of {@link #EVENT} started on {@code out}: allocation-free, each text copied once from
+     * wherever the event holds it.
      *
-     * @param event   to write.
-     * @param out     writer started on a row of {@link #EVENT}.
-     * @param scratch reused wrapper for the text bytes.
+     * @param event to write.
+     * @param out   writer started on a row of {@link #EVENT}.
      */
-    public static void write(final NexmarkEvent event, final RowWriter out, final UnsafeBuffer scratch)
+    public static void write(final NexmarkEvent event, final RowWriter out)
     {
         out.putInt(EVENT_TYPE, event.type()).putTimestamp(DATE_TIME, event.dateTime());
         switch (event.type())
@@ -99,41 +97,41 @@ public final class NexmarkRows
             {
                 final NexmarkEvent.Person p = event.person();
                 out.putLong(P_ID, p.id());
-                text(out, P_NAME, p.name(), scratch);
-                text(out, P_EMAIL, p.emailAddress(), scratch);
-                text(out, P_CREDIT_CARD, p.creditCard(), scratch);
-                text(out, P_CITY, p.city(), scratch);
-                text(out, P_STATE, p.state(), scratch);
-                text(out, P_EXTRA, p.extra(), scratch);
+                text(out, P_NAME, p.name());
+                text(out, P_EMAIL, p.emailAddress());
+                text(out, P_CREDIT_CARD, p.creditCard());
+                text(out, P_CITY, p.city());
+                text(out, P_STATE, p.state());
+                text(out, P_EXTRA, p.extra());
                 break;
             }
             case NexmarkEvent.AUCTION:
             {
                 final NexmarkEvent.Auction a = event.auction();
                 out.putLong(A_ID, a.id());
-                text(out, A_ITEM_NAME, a.itemName(), scratch);
-                text(out, A_DESCRIPTION, a.description(), scratch);
+                text(out, A_ITEM_NAME, a.itemName());
+                text(out, A_DESCRIPTION, a.description());
                 out.putLong(A_INITIAL_BID, a.initialBid())
                     .putLong(A_RESERVE, a.reserve())
                     .putTimestamp(A_EXPIRES, a.expires())
                     .putLong(A_SELLER, a.seller())
                     .putLong(A_CATEGORY, a.category());
-                text(out, A_EXTRA, a.extra(), scratch);
+                text(out, A_EXTRA, a.extra());
                 break;
             }
             default:
             {
                 final NexmarkEvent.Bid b = event.bid();
                 out.putLong(B_AUCTION, b.auction()).putLong(B_BIDDER, b.bidder()).putLong(B_PRICE, b.price());
-                text(out, B_CHANNEL, b.channel(), scratch);
-                text(out, B_URL, b.url(), scratch);
-                text(out, B_EXTRA, b.extra(), scratch);
+                text(out, B_CHANNEL, b.channel());
+                text(out, B_URL, b.url());
+                text(out, B_EXTRA, b.extra());
                 break;
             }
         }
     }
 
-    private static void text(final RowWriter out, final Field.VarString field, final Utf8Text text, final UnsafeBuffer scratch)
+    private static void text(final RowWriter out, final Field.VarString field, final Utf8Text text)
     {
         out.putVarString(field, text.bytes(), text.offset(), text.length());
     }

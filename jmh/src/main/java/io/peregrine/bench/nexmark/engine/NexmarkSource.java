@@ -8,7 +8,6 @@ import io.peregrine.bench.nexmark.NexmarkEvent;
 import io.peregrine.bench.nexmark.NexmarkGenerator;
 import io.peregrine.bench.nexmark.NexmarkJson;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,8 +21,8 @@ import java.nio.file.Path;
  *     <li>{@link #generator(NexmarkConfig, long, int)}: split s of k writes event numbers s, s + k, s + 2k, ... of
  *     {@link NexmarkGenerator#generate(long, NexmarkEvent)} (a pure function of the event number), so the union of
  *     the splits is the same event set for any split count; the position of a record is its event number. Bounded
- *     (events 0 to count - 1) or unbounded. Allocation-free per event: one reused {@link NexmarkEvent} and one
- *     {@link UnsafeBuffer} wrapper per split.</li>
+ *     (events 0 to count - 1) or unbounded. Allocation-free per event: one reused {@link NexmarkEvent} per split,
+ *     its text fields views of the generator's tables, copied once into the row.</li>
  *     <li>{@link #paced(NexmarkConfig, long, int, double)}: the same events on an absolute schedule, for latency at
  *     a fixed input rate: event n of the global sequence is due at {@link #intendedNs(long)} = {@code startNs +
  *     n * 1e9 / rate} of the job's nano clock, {@code startNs} being the clock when the first split reader is made.
@@ -154,10 +153,10 @@ public final class NexmarkSource implements Source
                 started = true;
                 startNs = context.nanoClock().nanoTime();
             }
-            return new PacedGeneratorReader(
+            return new GeneratorReader(
                 new NexmarkGenerator(config), split, splitCount, end, context.nanoClock(), startNs, nsPerEvent);
         }
-        return new GeneratorReader(new NexmarkGenerator(config), split, splitCount, end);
+        return new GeneratorReader(new NexmarkGenerator(config), split, splitCount, end, null, 0, 0);
     }
 
     /**
@@ -217,61 +216,15 @@ public final class NexmarkSource implements Source
             (nsPerEvent > 0 ? ", paced at " + eventsPerSecond + " events/s" : "") + ", " + config + '}';
     }
 
+    /**
+     * One generator split: events {@code split, split + splitCount, ...}; unpaced (as fast as polled) or, with a clock,
+     * on the absolute schedule, emitting at each poll the events due by then, in order (a late split catches up at the
+     * poll limit, never skips).
+     */
     private static final class GeneratorReader implements SplitReader
     {
         private final NexmarkGenerator generator;
         private final NexmarkEvent event = new NexmarkEvent();
-        private final UnsafeBuffer text = new UnsafeBuffer(new byte[1]);
-        private final long step;
-        private final long end;
-        private long next;
-
-        GeneratorReader(final NexmarkGenerator generator, final int split, final int splitCount, final long end)
-        {
-            this.generator = generator;
-            this.step = splitCount;
-            this.end = end;
-            this.next = split;
-        }
-
-        public int poll(final SourceOutput out, final int limit)
-        {
-            if (next >= end)
-            {
-                return END;
-            }
-            int count = 0;
-            long n = next;
-            while (count < limit && n < end)
-            {
-                generator.generate(n, event);
-                NexmarkRows.write(event, out.next(), text);
-                out.emit(n);
-                count++;
-                n += step;
-                if (n < 0)
-                {
-                    n = Long.MAX_VALUE;
-                }
-            }
-            next = n;
-            return count;
-        }
-
-        public long position()
-        {
-            return next;
-        }
-    }
-
-    /**
-     * A generator split on the absolute schedule: emits the events due at the time of the poll, in order.
-     */
-    private static final class PacedGeneratorReader implements SplitReader
-    {
-        private final NexmarkGenerator generator;
-        private final NexmarkEvent event = new NexmarkEvent();
-        private final UnsafeBuffer text = new UnsafeBuffer(new byte[1]);
         private final NanoClock clock;
         private final long startNs;
         private final double nsPerEvent;
@@ -279,7 +232,7 @@ public final class NexmarkSource implements Source
         private final long end;
         private long next;
 
-        PacedGeneratorReader(final NexmarkGenerator generator, final int split, final int splitCount, final long end,
+        GeneratorReader(final NexmarkGenerator generator, final int split, final int splitCount, final long end,
             final NanoClock clock, final long startNs, final double nsPerEvent)
         {
             this.generator = generator;
@@ -297,13 +250,14 @@ public final class NexmarkSource implements Source
             {
                 return END;
             }
-            final long now = clock.nanoTime();
+            final boolean paced = clock != null;
+            final long now = paced ? clock.nanoTime() : Long.MAX_VALUE;
             int count = 0;
             long n = next;
-            while (count < limit && n < end && intendedNs(startNs, nsPerEvent, n) <= now)
+            while (count < limit && n < end && (!paced || intendedNs(startNs, nsPerEvent, n) <= now))
             {
                 generator.generate(n, event);
-                NexmarkRows.write(event, out.next(), text);
+                NexmarkRows.write(event, out.next());
                 out.emit(n);
                 count++;
                 n += step;
@@ -325,7 +279,6 @@ public final class NexmarkSource implements Source
     private static final class JsonReader implements SplitReader
     {
         private final NexmarkEvent event = new NexmarkEvent();
-        private final UnsafeBuffer text = new UnsafeBuffer(new byte[1]);
         private final DeadLetters deadLetters = new DeadLetters();
         private final NexmarkJson.Reader reader;
         private boolean ended;
@@ -357,7 +310,7 @@ public final class NexmarkSource implements Source
                     ended = true;
                     break;
                 }
-                NexmarkRows.write(event, out.next(), text);
+                NexmarkRows.write(event, out.next());
                 out.emit(reader.lineNumber());
                 count++;
             }
