@@ -2,6 +2,7 @@ package io.peregrine.api;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
 
 /**
  * A reusable flyweight over one binary row of a {@link Schema}, read in place: no copy, no
@@ -9,6 +10,9 @@ import org.agrona.MutableDirectBuffer;
  * and the offset within it it was read from), so errors can say where a record came from.
  * <p>
  * A row handed to a user function is valid only during that call; keep a copy of what you need.
+ * <p>
+ * Fixed-width fields are read without a bounds check per read: {@link #wrap} checks once that the row lies inside
+ * its buffer and holds the schema's fixed part, and each read checks that the field is of the row's schema.
  */
 public final class Row
 {
@@ -16,6 +20,8 @@ public final class Row
     public static final long NO_TIMESTAMP = Long.MIN_VALUE;
 
     private DirectBuffer buffer;
+    private byte[] array;
+    private long address;
     private int offset;
     private int length;
     private Schema schema;
@@ -25,6 +31,13 @@ public final class Row
 
     public Row wrap(final Schema schema, final DirectBuffer buffer, final int offset, final int length)
     {
+        if (length < schema.fixedLength() || offset < 0 || (long)offset + length > buffer.capacity())
+        {
+            throw new IllegalArgumentException("row of schema '" + schema.name() + "' (fixed part " + schema.fixedLength() +
+                " bytes) cannot be " + length + " bytes at offset " + offset + " of a buffer of " + buffer.capacity());
+        }
+        this.array = buffer.byteArray();
+        this.address = buffer.addressOffset() + offset;
         this.schema = schema;
         this.buffer = buffer;
         this.offset = offset;
@@ -92,22 +105,32 @@ public final class Row
 
     public int getInt(final Field.Int32 field)
     {
-        return buffer.getInt(offset + field.offset);
+        return UnsafeApi.getInt(array, at(field));
     }
 
     public long getLong(final Field.Int64 field)
     {
-        return buffer.getLong(offset + field.offset);
+        return UnsafeApi.getLong(array, at(field));
     }
 
     public double getDouble(final Field.Float64 field)
     {
-        return buffer.getDouble(offset + field.offset);
+        return UnsafeApi.getDouble(array, at(field));
     }
 
     public long getTimestamp(final Field.Timestamp field)
     {
-        return buffer.getLong(offset + field.offset);
+        return UnsafeApi.getLong(array, at(field));
+    }
+
+    private long at(final Field field)
+    {
+        if (field.schema != schema)
+        {
+            throw new IllegalArgumentException("field '" + field.name + "' belongs to schema '" + field.schema.name() +
+                "', but this row is of schema '" + schema.name() + "'");
+        }
+        return address + field.offset;
     }
 
     /**

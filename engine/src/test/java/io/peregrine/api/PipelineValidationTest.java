@@ -132,5 +132,16 @@ class PipelineValidationTest
         assertMessage(assertThrows(IllegalArgumentException.class,
             () -> small.putVarString(schema.varString("v"), new byte[64], 0, 64)), "peregrine.max.row.length", "'v'");
         assertThrows(IndexOutOfBoundsException.class, () -> small.putVarString(schema.varString("v"), new byte[4], 2, 3));
+
+        // Reads are unchecked after wrap too: wrap checks the row, each read checks the field's schema.
+        final Schema longs = Schema.builder("longs").int64("a").int64("b").build();
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> new Row().wrap(longs, buffer, 0, 8)),
+            "fixed part 16", "cannot be 8 bytes");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> new Row().wrap(longs, buffer, 120, 16)),
+            "offset 120", "buffer of 128");
+        final Schema other = Schema.builder("other").int64("a").int64("b").int64("far").build();
+        final Row wrapped = new Row().wrap(longs, buffer, 0, 16);
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> wrapped.getLong(other.int64("far"))),
+            "'far'", "schema 'other'");
     }
 }

@@ -60,7 +60,7 @@ class NexmarkLatencyTest
         source.createReader(0, 1, clock);
         final NexmarkLatencySink sink = new NexmarkLatencySink("q0", source, 10, clock, clock);
         final Sink.SinkWriter writer = sink.createWriter(0, 1, NexmarkRows.EVENT);
-        final Row row = new Row().wrap(NexmarkRows.EVENT, new UnsafeBuffer(new byte[256]), 0, 64);
+        final Row row = new Row().wrap(NexmarkRows.EVENT, new UnsafeBuffer(new byte[256]), 0, 256);
 
         clock.nowNs = 5_000 + 20_000 + 7_000;
         writer.write(row.meta(0, 0, 20));
