@@ -19,6 +19,7 @@ public final class QueryMeasurement
     private final double[] engineBytesPerEvent;
     private double[] engineCpuNanosPerEvent = new double[0];
     private double[] baselineCpuNanosPerEvent = new double[0];
+    private double achievedEventsPerSecond = Double.NaN;
 
     /**
      * @param query                   query name, e.g. {@code q5}.
@@ -123,6 +124,27 @@ public final class QueryMeasurement
         this.engineCpuNanosPerEvent = engine.clone();
         this.baselineCpuNanosPerEvent = baseline.clone();
         return this;
+    }
+
+    /**
+     * For a run at a fixed rate: the input rate the run achieved (events over the run's wall time), against the
+     * scheduled rate in {@link #engineEventsPerSecond()}: a run that kept up achieves its schedule.
+     *
+     * @param eventsPerSecond achieved input rate.
+     * @return this.
+     */
+    public QueryMeasurement achieved(final double eventsPerSecond)
+    {
+        this.achievedEventsPerSecond = eventsPerSecond;
+        return this;
+    }
+
+    /**
+     * @return the achieved input rate of a fixed-rate run, NaN if not recorded.
+     */
+    public double achievedEventsPerSecond()
+    {
+        return achievedEventsPerSecond;
     }
 
     /**

@@ -262,8 +262,8 @@ public final class ReportWriter
         if (latency)
         {
             sb.append("## Latency (microseconds, corrected for coordinated omission)\n\n");
-            sb.append("| query | shards | count | p50 | p99 | p99.9 | p99.99 | max | raw |\n");
-            sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+            sb.append("| query | shards | input kept up | count | p50 | p99 | p99.9 | p99.99 | max | raw |\n");
+            sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
             int file = 0;
             for (final QueryMeasurement m : results)
             {
@@ -273,8 +273,11 @@ public final class ReportWriter
                     continue;
                 }
                 final String hgrm = hgrmFiles.get(file++);
+                final double achieved = m.achievedEventsPerSecond();
                 sb.append("| ").append(m.query()).append(" | ").append(m.shards()).append(" | ")
-                    .append(h.getTotalCount()).append(" | ")
+                    .append(Double.isNaN(achieved) ? "-" : String.format("%.0f%%", 100 * Math.min(1.0,
+                        achieved / m.engineEventsPerSecond()[0])))
+                    .append(" | ").append(h.getTotalCount()).append(" | ")
                     .append(micros(h.getValueAtPercentile(50.0))).append(" | ")
                     .append(micros(h.getValueAtPercentile(99.0))).append(" | ")
                     .append(micros(h.getValueAtPercentile(99.9))).append(" | ")
@@ -284,6 +287,9 @@ public final class ReportWriter
             }
             if (chart)
             {
+                sb.append("\ninput kept up: the input rate the run achieved over its whole length against its schedule ")
+                    .append("(100%: the engine kept pace, so the rate is sustainable; below, the latencies include a ")
+                    .append("growing queue).\n");
                 sb.append("\n![latency](latency.png)\n\n");
                 sb.append("The x axis is 1/(1 - percentile) on a log scale, as HdrHistogram's plotter draws the ")
                     .append("`.hgrm` files: 10 = p90, 100 = p99, 1000 = p99.9; the y axis is log scale too (values ")

@@ -45,7 +45,7 @@ class ReportWriterTest
             "2.00 (1.93 - 2.00) |"), text);
         assertTrue(text.contains("| q5 | 1 | 1 | 1,000,000 | 2,000,000 | 0.50 |"), text);
         assertTrue(text.contains("latency-q0-1shards.hgrm"), text);
-        assertTrue(text.contains("| q5 | 1 | " + q5.getTotalCount() + " |"), text);
+        assertTrue(text.contains("| q5 | 1 | - | " + q5.getTotalCount() + " |"), text);
 
         final BufferedImage throughput = ImageIO.read(folder.resolve("throughput.png").toFile());
         assertNotNull(throughput);
@@ -163,15 +163,17 @@ class ReportWriterTest
         final List<QueryMeasurement> results = List.of(
             new QueryMeasurement("q5", 1, new double[]{ 2.0e6, 2.2e6 }, new double[]{ 4.0e6, 4.0e6 }, null),
             new QueryMeasurement("q5@1000k", 1, new double[]{ 1.0e6 }, new double[0], histogram(1_000, 50_000)),
-            new QueryMeasurement("q5@1600k", 2, new double[]{ 1.6e6 }, new double[0], histogram(2_000, 90_000)));
+            new QueryMeasurement("q5@1600k", 2, new double[]{ 1.6e6 }, new double[0], histogram(2_000, 90_000))
+                .achieved(1.2e6));
         final Path folder = dir.resolve("fixed-rate");
         final String text = Files.readString(new ReportWriter(folder).note("What a latency counts from.").write(results));
 
         final String throughputTable = text.substring(text.indexOf("## Throughput"), text.indexOf("## Latency"));
         assertTrue(throughputTable.contains("| q5 | 1 | 2 |"), throughputTable);
         assertFalse(throughputTable.contains("q5@"), throughputTable);
-        assertTrue(text.contains("| q5@1000k | 1 | 1000 |"), text);
-        assertTrue(text.contains("| q5@1600k | 2 | 2000 |"), text);
+        assertTrue(text.contains("| query | shards | input kept up | count |"), text);
+        assertTrue(text.contains("| q5@1000k | 1 | - | 1000 |"), text);
+        assertTrue(text.contains("| q5@1600k | 2 | 75% | 2000 |"), "1.2M of 1.6M events/s; " + text);
         assertTrue(text.contains("[latency-q5@1600k-2shards.hgrm](latency-q5@1600k-2shards.hgrm)"), text);
         assertTrue(text.endsWith("What a latency counts from.\n"), text);
         final BufferedImage latency = ImageIO.read(folder.resolve("latency.png").toFile());
@@ -187,7 +189,7 @@ class ReportWriterTest
             new QueryMeasurement("q1@500k", 2, new double[]{ 5e5 }, new double[0], histogram(100, 1_000)))));
         assertFalse(text.contains("## Throughput"), text);
         assertTrue(Files.notExists(folder.resolve("throughput.png")));
-        assertTrue(text.contains("| q1@500k | 2 | 100 |"), text);
+        assertTrue(text.contains("| q1@500k | 2 | - | 100 |"), text);
         assertNotNull(ImageIO.read(folder.resolve("latency.png").toFile()));
     }
 

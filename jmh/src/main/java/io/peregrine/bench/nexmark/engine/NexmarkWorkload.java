@@ -302,7 +302,7 @@ public final class NexmarkWorkload
                     time(h.getValueAtPercentile(50)), time(h.getValueAtPercentile(99)), time(h.getValueAtPercentile(99.9)),
                     time(h.getValueAtPercentile(99.99)), time(h.getMaxValue()), r.elapsedNs() / 1e9, events / rate);
                 results.add(new QueryMeasurement(String.format("%s@%.0fk", query, rate / 1000), shards,
-                    new double[]{ rate }, new double[0], h));
+                    new double[]{ rate }, new double[0], h).achieved(events * 1e9 / Math.max(1, r.elapsedNs())));
             }
         }
         return results;
