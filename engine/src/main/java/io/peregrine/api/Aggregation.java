@@ -60,7 +60,16 @@ public abstract class Aggregation
     public abstract void add(MutableDirectBuffer acc, int offset, Row row);
 
     /**
-     * Merge accumulator {@code other} into {@code acc} (session windows merge).
+     * Merge accumulator {@code other} into {@code acc}: used when session windows merge, and by two-stage window
+     * aggregation ({@code peregrine.window.two.stage}, on by default), which folds each shard's records into its own
+     * accumulator and merges those on the key's shard, in no particular order. A merge must therefore give the
+     * result {@link #add} would have given over all the rows, whatever the order of the parts (as the built-ins do:
+     * first and last compare event time, then source position).
+     *
+     * @param acc         accumulator slot merged into.
+     * @param offset      of this aggregate's accumulator in {@code acc}.
+     * @param other       accumulator merged from.
+     * @param otherOffset of this aggregate's accumulator in {@code other}.
      */
     public abstract void merge(MutableDirectBuffer acc, int offset, DirectBuffer other, int otherOffset);
 

@@ -79,8 +79,7 @@ final class Planner
         {
             if (TwoStageAggregation.applies(node, shards, context.windowTwoStage()))
             {
-                partialSchemas[node.id] = TwoStageAggregation.partialSchema(
-                    node, new AggregationsWindowFunction(node.aggregations, node.schema));
+                partialSchemas[node.id] = TwoStageAggregation.partialSchema(node);
             }
         }
         for (final Node node : nodes)

@@ -63,10 +63,9 @@ final class TwoStageAggregation
 
     /**
      * @param window the window node.
-     * @param fn     its aggregations.
      * @return the schema of the partial rows sent through the exchange.
      */
-    static Schema partialSchema(final Node window, final AggregationsWindowFunction fn)
+    static Schema partialSchema(final Node window)
     {
         return Schema.builder(window.name + "-partial")
             .int64("key").timestamp("pane_start").varBytes("accumulators").build();
