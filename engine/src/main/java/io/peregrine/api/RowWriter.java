@@ -149,7 +149,7 @@ public final class RowWriter
 
     /**
      * @param field fixed-length ASCII field.
-     * @param value ASCII characters, at most the field's length.
+     * @param value ASCII characters, at most the field's length; a char beyond ASCII is written as {@code '?'}.
      * @return this.
      * @throws IllegalArgumentException if the value is longer than the field.
      */
@@ -162,13 +162,11 @@ public final class RowWriter
                 "' of " + field.width);
         }
         final int start = at(field);
-        for (int i = 0; i < len; i++)
-        {
-            buffer.putByte(start + i, (byte)value.charAt(i));
-        }
+        // One bounds check for the whole value (Agrona writes '?' for a char beyond ASCII), then zero padding.
+        buffer.putStringWithoutLengthAscii(start, value);
         for (int i = len; i < field.width; i++)
         {
-            buffer.putByte(start + i, (byte)0);
+            UnsafeApi.putByte(array, address + start + i, (byte)0);
         }
         return this;
     }
@@ -205,10 +203,7 @@ public final class RowWriter
         int at = offset + limit;
         if (len == chars)
         {
-            for (int i = 0; i < chars; i++)
-            {
-                buffer.putByte(at++, (byte)value.charAt(i));
-            }
+            buffer.putStringWithoutLengthAscii(at, value);
         }
         else
         {

@@ -99,6 +99,8 @@ class PipelineValidationTest
         assertEquals(2.5, row.getDouble(all.float64("d")));
         assertEquals(1234, row.getTimestamp(all.timestamp("t")));
         assertTrue(row.asciiEquals(all.ascii("a"), "EUR"));
+        w.putAscii(all.ascii("a"), "\u20acUR");
+        assertTrue(row.asciiEquals(all.ascii("a"), "?UR"), "beyond ASCII: '?'");
         assertTrue(row.varStringEquals(all.varString("v"), "hello"));
         assertEquals(3, row.varLength(all.varBytes("b")));
         assertEquals(all.fixedLength() + 5 + 3, w.length());
