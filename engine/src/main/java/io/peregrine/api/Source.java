@@ -25,6 +25,15 @@ public interface Source
     SplitReader createReader(int split, int splitCount, SourceContext context);
 
     /**
+     * @return true if a split can be read again from a checkpointed position ({@link SplitReader#checkpointOffset()}
+     * and {@link SplitReader#seek(long, long)}): a job with checkpoints needs every source to be.
+     */
+    default boolean isReplayable()
+    {
+        return false;
+    }
+
+    /**
      * Reads one split.
      */
     interface SplitReader extends AutoCloseable
@@ -45,6 +54,26 @@ public interface Source
          * @return replay position of the next record.
          */
         long position();
+
+        /**
+         * @return where a restored job resumes this split (an index, a byte offset): taken at a checkpoint barrier,
+         * when every record before it has been emitted and none after.
+         */
+        default long checkpointOffset()
+        {
+            throw new UnsupportedOperationException(getClass().getName() + " cannot be checkpointed");
+        }
+
+        /**
+         * Resume from a checkpoint, before the first poll.
+         *
+         * @param offset   as {@link #checkpointOffset()} returned it.
+         * @param position as {@link #position()} returned it at the same time.
+         */
+        default void seek(final long offset, final long position) throws Exception
+        {
+            throw new UnsupportedOperationException(getClass().getName() + " cannot be replayed");
+        }
 
         default void close() throws Exception
         {

@@ -43,6 +43,11 @@ public final class CollectionSource implements Source
         return true;
     }
 
+    public boolean isReplayable()
+    {
+        return true;
+    }
+
     public int splitCount(final int shards)
     {
         return shards;
@@ -74,6 +79,16 @@ public final class CollectionSource implements Source
             public long position()
             {
                 return next;
+            }
+
+            public long checkpointOffset()
+            {
+                return next;
+            }
+
+            public void seek(final long offset, final long position)
+            {
+                next = (int)offset;
             }
         };
     }

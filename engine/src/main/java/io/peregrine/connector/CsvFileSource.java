@@ -59,6 +59,11 @@ public final class CsvFileSource implements Source
         return true;
     }
 
+    public boolean isReplayable()
+    {
+        return true;
+    }
+
     public int splitCount(final int shards)
     {
         return files.size();
@@ -87,6 +92,7 @@ public final class CsvFileSource implements Source
         private int limit;
         private int position;
         private long lineNumber;
+        private long bufferStart;
         private boolean eof;
         private boolean skippingLongLine;
         private String reason;
@@ -191,6 +197,7 @@ public final class CsvFileSource implements Source
             if (position > 0)
             {
                 buffer.putBytes(0, buffer, position, limit - position);
+                bufferStart += position;
                 limit -= position;
                 position = 0;
             }
@@ -499,6 +506,26 @@ public final class CsvFileSource implements Source
         public long position()
         {
             return lineNumber;
+        }
+
+        /**
+         * @return the byte offset in the file of the next byte not yet read: the start of a line, except while a
+         * line longer than the buffer is being skipped (then the rest of that line is dead-lettered again).
+         */
+        public long checkpointOffset()
+        {
+            return bufferStart + position;
+        }
+
+        public void seek(final long offset, final long position) throws IOException
+        {
+            channel.position(offset);
+            bufferStart = offset;
+            this.position = 0;
+            limit = 0;
+            eof = false;
+            skippingLongLine = false;
+            lineNumber = position;
         }
 
         public void close() throws IOException

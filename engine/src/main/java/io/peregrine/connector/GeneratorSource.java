@@ -54,6 +54,11 @@ public final class GeneratorSource implements Source
         return count != Long.MAX_VALUE;
     }
 
+    public boolean isReplayable()
+    {
+        return true;
+    }
+
     public int splitCount(final int shards)
     {
         return splits > 0 ? splits : shards;
@@ -123,6 +128,16 @@ public final class GeneratorSource implements Source
         public long position()
         {
             return next;
+        }
+
+        public long checkpointOffset()
+        {
+            return next;
+        }
+
+        public void seek(final long offset, final long position)
+        {
+            next = offset;
         }
     }
 }

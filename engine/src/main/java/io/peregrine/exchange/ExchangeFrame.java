@@ -11,6 +11,7 @@ package io.peregrine.exchange;
  *   +-------------------+-------------------+---------+---------+-----------------+
  *   WATERMARK (type 2): watermark (long) at 0; Long.MAX_VALUE is the final one.
  *   IDLE (type 3): version (int) at 0.
+ *   BARRIER (type 5): checkpoint id (long) at 0.
  *   BATCH (type 4): records one after another, each a RECORD payload preceded by its length and
  *   padded to 8 bytes:
  *   +---------------+----------+------------------------------+---------+
@@ -27,6 +28,7 @@ public final class ExchangeFrame
     public static final int WATERMARK = 2;
     public static final int IDLE = 3;
     public static final int BATCH = 4;
+    public static final int BARRIER = 5;
 
     /** Bytes before each record in a batch: its length and padding. */
     public static final int BATCH_ENTRY_HEADER = 8;
@@ -39,6 +41,7 @@ public final class ExchangeFrame
 
     public static final int WATERMARK_LENGTH = 8;
     public static final int IDLE_LENGTH = 4;
+    public static final int BARRIER_LENGTH = 8;
 
     private ExchangeFrame()
     {

@@ -139,6 +139,26 @@ public final class OutboundChannel
         pending.putLong(at, watermark);
     }
 
+    /**
+     * @param id of the checkpoint whose barrier follows every record sent so far.
+     */
+    public void sendBarrier(final long id)
+    {
+        flushBatch();
+        if (pendingTail == pendingHead)
+        {
+            final int index = ring.tryClaim(ExchangeFrame.BARRIER, ExchangeFrame.BARRIER_LENGTH);
+            if (index > 0)
+            {
+                ring.buffer().putLong(index, id);
+                ring.commit(index);
+                return;
+            }
+        }
+        final int at = reservePending(ExchangeFrame.BARRIER, ExchangeFrame.BARRIER_LENGTH);
+        pending.putLong(at, id);
+    }
+
     public void sendIdle()
     {
         flushBatch();

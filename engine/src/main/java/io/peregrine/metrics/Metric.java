@@ -12,7 +12,8 @@ public enum Metric
     BACK_PRESSURE(5, "records held back by a full exchange ring"),
     EXCHANGE_RECORDS(6, "records sent to another shard"),
     WATERMARK(7, "last watermark reaching the sinks (ms)"),
-    SOURCE_WATERMARK(8, "watermark of the shard's sources (ms)");
+    SOURCE_WATERMARK(8, "watermark of the shard's sources (ms)"),
+    CHECKPOINT_PAUSE_NS(9, "how long the shard paused to journal its last checkpoint (ns)");
 
     private final int typeId;
     private final String label;

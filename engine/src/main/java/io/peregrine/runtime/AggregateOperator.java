@@ -1,5 +1,8 @@
 package io.peregrine.runtime;
 
+import io.peregrine.checkpoint.Checkpointed;
+import io.peregrine.checkpoint.SnapshotWriter;
+
 import io.peregrine.api.Aggregation;
 import io.peregrine.api.KeySelector;
 import io.peregrine.api.Row;
@@ -12,7 +15,7 @@ import org.agrona.MutableDirectBuffer;
  * Running aggregates per key: the accumulators of all aggregates sit side by side in one state
  * slot, updated in place; every record emits the key's current result.
  */
-final class AggregateOperator extends CollectingOperator
+final class AggregateOperator extends CollectingOperator implements Checkpointed
 {
     private final KeySelector key;
     private final Aggregation[] aggregations;
@@ -74,6 +77,25 @@ final class AggregateOperator extends CollectingOperator
         }
         out.current = row;
         out.emit(row.eventTime());
+    }
+
+    public void snapshot(final int op, final SnapshotWriter writer)
+    {
+        writer.table(op, 0, state);
+    }
+
+    public SlotTable restoreTable(final long tag, final boolean reset)
+    {
+        if (reset)
+        {
+            state.clear();
+        }
+        return state;
+    }
+
+    public String toString()
+    {
+        return "aggregate '" + name + "'";
     }
 
     public void close()

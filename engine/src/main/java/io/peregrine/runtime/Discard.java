@@ -20,6 +20,10 @@ final class Discard extends Operator
     {
     }
 
+    public void onBarrier(final long id)
+    {
+    }
+
     public void onIdle()
     {
     }

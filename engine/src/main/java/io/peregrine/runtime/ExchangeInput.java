@@ -2,8 +2,12 @@ package io.peregrine.runtime;
 
 import io.peregrine.api.Row;
 import io.peregrine.api.Schema;
+import io.peregrine.checkpoint.Checkpointed;
+import io.peregrine.checkpoint.SnapshotWriter;
 import io.peregrine.exchange.ExchangeFrame;
 import io.peregrine.time.WatermarkTracker;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.ControlledMessageHandler;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
@@ -11,8 +15,12 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * The consumer end of a keyBy on one shard: reads the rings from the other shards (and takes local
  * records by direct call), hands records to the keyed operator in place, and forwards the minimum
  * watermark over its producers.
+ * <p>
+ * Barrier alignment: once a producer has delivered checkpoint barrier N, its ring is not read again until the
+ * shard has taken checkpoint N, so nothing after the barrier reaches the keyed operators early; when every
+ * producer (this shard's own included) has delivered N, the barrier goes downstream.
  */
-final class ExchangeInput
+final class ExchangeInput implements Checkpointed
 {
     private final String name;
     private final Schema schema;
@@ -21,7 +29,11 @@ final class ExchangeInput
     private final Handler[] handlers;
     private final Row row = new Row();
     private Operator downstream;
+    private final boolean[] blocked;
+    private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(64);
     private boolean idleSent;
+    private long barrierId;
+    private int barriers;
 
     ExchangeInput(final String name, final Schema schema, final int self, final RingBuffer[] rings)
     {
@@ -30,6 +42,7 @@ final class ExchangeInput
         this.tracker = new WatermarkTracker(rings.length);
         this.rings = rings;
         this.handlers = new Handler[rings.length];
+        this.blocked = new boolean[rings.length];
         for (int i = 0; i < rings.length; i++)
         {
             if (i != self)
@@ -73,7 +86,7 @@ final class ExchangeInput
         for (int i = 0; i < rings.length; i++)
         {
             final Handler handler = handlers[i];
-            if (handler != null)
+            if (handler != null && !blocked[i])
             {
                 handler.budget = limit;
                 work += rings[i].controlledRead(handler, Integer.MAX_VALUE);
@@ -94,6 +107,54 @@ final class ExchangeInput
             idleSent = false;
             downstream.onWatermark(tracker.combined());
         }
+    }
+
+    void barrier(final int producer, final long id)
+    {
+        if (id != barrierId)
+        {
+            barrierId = id;
+            barriers = 0;
+        }
+        blocked[producer] = true;
+        if (++barriers == blocked.length)
+        {
+            downstream.onBarrier(id);
+        }
+    }
+
+    /**
+     * @return true when every producer has delivered the barrier of checkpoint {@code id}.
+     */
+    boolean isAligned(final long id)
+    {
+        return barrierId == id && barriers == blocked.length;
+    }
+
+    /**
+     * The checkpoint is taken: read every ring again.
+     */
+    void resume()
+    {
+        java.util.Arrays.fill(blocked, false);
+    }
+
+    public void snapshot(final int op, final SnapshotWriter writer)
+    {
+        scratch.putByte(0, (byte)(idleSent ? 1 : 0));
+        final int length = 1 + tracker.encode(scratch, 1);
+        writer.blob(op, scratch, 0, length);
+    }
+
+    public void restoreBlob(final DirectBuffer buffer, final int offset, final int length)
+    {
+        idleSent = buffer.getByte(offset) != 0;
+        tracker.decode(buffer, offset + 1);
+    }
+
+    public String toString()
+    {
+        return "exchange '" + name + "'";
     }
 
     void idle(final int producer)
@@ -159,13 +220,16 @@ final class ExchangeInput
                 case ExchangeFrame.WATERMARK:
                     watermark(producer, buffer.getLong(index));
                     break;
+                case ExchangeFrame.BARRIER:
+                    barrier(producer, buffer.getLong(index));
+                    return Action.BREAK;
                 case ExchangeFrame.IDLE:
                     checkVersion(buffer.getInt(index));
                     idle(producer);
                     break;
                 default:
                     throw new IllegalStateException("exchange '" + name + "' from shard " + producer +
-                        ": unknown message type " + msgTypeId + " (this build knows 1-4): mixed Peregrine versions?");
+                        ": unknown message type " + msgTypeId + " (this build knows 1-5): mixed Peregrine versions?");
             }
             return budget > 0 ? Action.CONTINUE : Action.BREAK;
         }

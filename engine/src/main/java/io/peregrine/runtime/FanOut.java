@@ -32,6 +32,14 @@ final class FanOut extends Operator
         }
     }
 
+    public void onBarrier(final long id)
+    {
+        for (final Operator consumer : consumers)
+        {
+            consumer.onBarrier(id);
+        }
+    }
+
     public void onIdle()
     {
         for (final Operator consumer : consumers)

@@ -2,16 +2,23 @@ package io.peregrine.runtime;
 
 import io.peregrine.api.JobFailedException;
 import io.peregrine.api.Pipeline;
+import io.peregrine.checkpoint.CheckpointCoordinator;
+import io.peregrine.checkpoint.CheckpointInfo;
+import io.peregrine.checkpoint.CheckpointStore;
 import io.peregrine.metrics.JobCounters;
 import io.peregrine.plan.Node;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -19,9 +26,19 @@ import java.util.concurrent.atomic.AtomicReference;
  * itself once the final watermark has passed through every shard; any job ends on
  * {@link #cancel()} or on the first failure, which {@link #join()} rethrows naming the operator and
  * the record.
+ * <p>
+ * With a checkpoint directory ({@link JobContext#checkpointDir(java.nio.file.Path)}) the job restores the newest
+ * whole checkpoint found there, takes one every {@link JobContext#checkpointIntervalMs()}, and ends with a final
+ * checkpoint: when a bounded input is exhausted, or on {@link #stopWithSavepoint()}.
  */
 public final class Job implements AutoCloseable
 {
+    private static final Logger LOG = LoggerFactory.getLogger(Job.class);
+
+    private CheckpointCoordinator coordinator;
+    private AgentRunner coordinatorRunner;
+    private CheckpointInfo restoredFrom;
+    private final AtomicInteger shardsDone = new AtomicInteger();
     private final String name;
     private final JobContext context;
     private final JobCounters counters;
@@ -88,10 +105,15 @@ public final class Job implements AutoCloseable
         }
         final Planner planner = new Planner(name, nodes, context, counters, state);
         splits = planner.splits;
+        CheckpointStore restore = null;
+        if (context.checkpointDir() != null)
+        {
+            restore = openCheckpoints();
+        }
         final ShardAgent[] agents = new ShardAgent[runners.length];
         for (int s = 0; s < agents.length; s++)
         {
-            agents[s] = planner.shard(this, s);
+            agents[s] = planner.shard(this, s, coordinator, restore);
         }
         final ErrorHandler errorHandler = t ->
         {
@@ -104,6 +126,11 @@ public final class Job implements AutoCloseable
         {
             runners[s] = new AgentRunner(JobContext.idleStrategy(context.idleStrategyName()), errorHandler, null, agents[s]);
         }
+        if (coordinator != null)
+        {
+            coordinatorRunner = new AgentRunner(new SleepingMillisIdleStrategy(1), errorHandler, null, coordinator);
+            AgentRunner.startOnThread(coordinatorRunner);
+        }
         final ThreadFactory threadFactory = context.threadFactory();
         for (final AgentRunner runner : runners)
         {
@@ -115,6 +142,96 @@ public final class Job implements AutoCloseable
             {
                 AgentRunner.startOnThread(runner, threadFactory);
             }
+        }
+    }
+
+    /**
+     * Scan the checkpoint directory, choose what to restore, recover the exactly-once sinks to it and make the
+     * coordinator.
+     */
+    private CheckpointStore openCheckpoints()
+    {
+        final java.nio.file.Path dir = context.checkpointDir();
+        final CheckpointStore store = CheckpointStore.scan(dir);
+        for (final String problem : store.problems())
+        {
+            LOG.warn("checkpoint journal: {}", problem);
+        }
+        restoredFrom = store.restorable();
+        if (restoredFrom == null && !store.completed().isEmpty())
+        {
+            throw new IllegalStateException("job '" + name + "': checkpoints in " + dir + " are damaged and none can be " +
+                "restored (" + String.join("; ", store.problems()) + "); move the directory away to start from the " +
+                "beginning");
+        }
+        if (restoredFrom != null)
+        {
+            if (restoredFrom.shards != context.shards())
+            {
+                throw new IllegalStateException("job '" + name + "': checkpoint " + restoredFrom.id + " in " + dir +
+                    " was taken on " + restoredFrom.shards + " shard(s); restoring it on " + context.shards() +
+                    " is not supported yet: run with " + JobContext.SHARDS_PROP + "=" + restoredFrom.shards);
+            }
+            LOG.info("job '{}' restores {} from {}", name, restoredFrom, dir);
+        }
+        final long restoredId = restoredFrom == null ? 0 : restoredFrom.id;
+        for (final Node node : nodes)
+        {
+            if (node.kind == Node.Kind.SINK)
+            {
+                try
+                {
+                    node.sink.recover(restoredId);
+                }
+                catch (final Exception e)
+                {
+                    throw new IllegalStateException("sink '" + node.name + "' could not recover to checkpoint " +
+                        restoredId + ": " + e, e);
+                }
+            }
+        }
+        coordinator = new CheckpointCoordinator(dir, context.shards(), context.checkpointIntervalMs(),
+            context.checkpointFullEvery(), store.nextId(), restoredId, context.epochClock(), context.nanoClock(),
+            id -> finishAll());
+        return restoredFrom == null ? null : store;
+    }
+
+    /**
+     * @return the checkpoint this job was restored from, or null if it started from the beginning.
+     */
+    public CheckpointInfo restoredFrom()
+    {
+        return restoredFrom;
+    }
+
+    /**
+     * @return the job's checkpoint coordinator, or null without a checkpoint directory.
+     */
+    public CheckpointCoordinator checkpoints()
+    {
+        return coordinator;
+    }
+
+    /**
+     * Stop the job with a final checkpoint (a savepoint): once it is complete and every exactly-once sink has
+     * committed its output, the job ends and {@link #join()} returns. A later job over the same checkpoint
+     * directory resumes from it. Without a checkpoint directory this is {@link #cancel()}.
+     */
+    public void stopWithSavepoint()
+    {
+        if (coordinator == null)
+        {
+            cancel();
+            return;
+        }
+        coordinator.requestFinal();
+    }
+
+    private void finishAll()
+    {
+        while (finished.getCount() > 0)
+        {
+            finished.countDown();
         }
     }
 
@@ -140,7 +257,14 @@ public final class Job implements AutoCloseable
 
     void onShardDone(final int shard)
     {
-        finished.countDown();
+        if (coordinator == null)
+        {
+            finished.countDown();
+        }
+        else if (shardsDone.incrementAndGet() == runners.length)
+        {
+            coordinator.requestFinal(); // the job ends once its final checkpoint is committed
+        }
     }
 
     void onShardFailed(final int shard, final Throwable t)
@@ -237,6 +361,7 @@ public final class Job implements AutoCloseable
         closed = true;
         stopping = true;
         CloseHelper.closeAll(runners);
+        CloseHelper.close(coordinatorRunner);
         CloseHelper.close(mappedState);
         for (final Node node : nodes)
         {

@@ -95,6 +95,23 @@ public final class JobContext
     public static final String STATE_INITIAL_CAPACITY_PROP = "peregrine.state.initial.capacity";
     public static final int STATE_INITIAL_CAPACITY_DEFAULT = 1024;
 
+    /** The job's checkpoint directory; unset (the default) takes no checkpoints. */
+    public static final String CHECKPOINT_DIR_PROP = "peregrine.checkpoint.dir";
+
+    /** Processing time between two checkpoints, in ms, when a checkpoint directory is set; 0 takes only the final
+     * checkpoint (end of input, stop with savepoint). Default: {@value}. */
+    public static final String CHECKPOINT_INTERVAL_MS_PROP = "peregrine.checkpoint.interval.ms";
+    public static final long CHECKPOINT_INTERVAL_MS_DEFAULT = 1000;
+
+    /** Every this many checkpoints one journals all state, the others only what changed: recovery replays at most
+     * this many. Default: {@value}. */
+    public static final String CHECKPOINT_FULL_EVERY_PROP = "peregrine.checkpoint.full.every";
+    public static final int CHECKPOINT_FULL_EVERY_DEFAULT = 10;
+
+    private Path checkpointDir = System.getProperty(CHECKPOINT_DIR_PROP) == null ? null :
+        Paths.get(System.getProperty(CHECKPOINT_DIR_PROP));
+    private long checkpointIntervalMs = Long.getLong(CHECKPOINT_INTERVAL_MS_PROP, CHECKPOINT_INTERVAL_MS_DEFAULT);
+    private int checkpointFullEvery = Integer.getInteger(CHECKPOINT_FULL_EVERY_PROP, CHECKPOINT_FULL_EVERY_DEFAULT);
     private int shards = Integer.getInteger(SHARDS_PROP, Runtime.getRuntime().availableProcessors());
     private String idleStrategyName = System.getProperty(IDLE_STRATEGY_PROP, IDLE_STRATEGY_DEFAULT);
     private int ringCapacity = Integer.getInteger(RING_CAPACITY_PROP, RING_CAPACITY_DEFAULT);
@@ -148,6 +165,8 @@ public final class JobContext
         check(stateInitialCapacity >= 16, STATE_INITIAL_CAPACITY_PROP, stateInitialCapacity, ">= 16");
         check("mapped".equals(stateBackend) || "direct".equals(stateBackend), STATE_BACKEND_PROP, stateBackend,
             "mapped or direct");
+        check(checkpointIntervalMs >= 0, CHECKPOINT_INTERVAL_MS_PROP, checkpointIntervalMs, ">= 0");
+        check(checkpointFullEvery >= 1, CHECKPOINT_FULL_EVERY_PROP, checkpointFullEvery, ">= 1");
         concluded = true;
         return this;
     }
@@ -390,6 +409,56 @@ public final class JobContext
         return this;
     }
 
+    /**
+     * @return the job's checkpoint directory, or null when the job takes no checkpoints.
+     */
+    public Path checkpointDir()
+    {
+        return checkpointDir;
+    }
+
+    /**
+     * Take checkpoints into {@code dir}, and restore the newest whole one found there when the job starts.
+     *
+     * @param dir the job's checkpoint directory; null takes no checkpoints.
+     * @return this.
+     */
+    public JobContext checkpointDir(final Path dir)
+    {
+        this.checkpointDir = dir;
+        return this;
+    }
+
+    public long checkpointIntervalMs()
+    {
+        return checkpointIntervalMs;
+    }
+
+    /**
+     * @param intervalMs processing time between checkpoints; 0 takes only the final one.
+     * @return this.
+     */
+    public JobContext checkpointIntervalMs(final long intervalMs)
+    {
+        this.checkpointIntervalMs = intervalMs;
+        return this;
+    }
+
+    public int checkpointFullEvery()
+    {
+        return checkpointFullEvery;
+    }
+
+    /**
+     * @param every one checkpoint in this many journals all state.
+     * @return this.
+     */
+    public JobContext checkpointFullEvery(final int every)
+    {
+        this.checkpointFullEvery = every;
+        return this;
+    }
+
     public EpochClock epochClock()
     {
         return epochClock;
@@ -441,6 +510,8 @@ public final class JobContext
             " exchangePollLimit=" + exchangePollLimit + " maxRowLength=" + maxRowLength + " keyGroups=" + keyGroups +
             " deadLetterDir=" + deadLetterDir + " sessionCapacity=" + sessionCapacity + " windowFireBatch=" + windowFireBatch +
             " windowTwoStage=" + windowTwoStage + " state=" + stateBackend +
-            (stateBackend.equals("mapped") ? " stateDir=" + stateDir : "");
+            (stateBackend.equals("mapped") ? " stateDir=" + stateDir : "") +
+            (checkpointDir == null ? "" : " checkpointDir=" + checkpointDir + " checkpointIntervalMs=" +
+            checkpointIntervalMs + " checkpointFullEvery=" + checkpointFullEvery);
     }
 }

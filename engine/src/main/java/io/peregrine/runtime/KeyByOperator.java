@@ -63,6 +63,21 @@ final class KeyByOperator extends Operator
         }
     }
 
+    public void onBarrier(final long id)
+    {
+        for (int i = 0; i < channels.length; i++)
+        {
+            if (i == self)
+            {
+                local.barrier(self, id);
+            }
+            else
+            {
+                channels[i].sendBarrier(id);
+            }
+        }
+    }
+
     public void onIdle()
     {
         for (int i = 0; i < channels.length; i++)

@@ -73,6 +73,27 @@ public abstract class Operator
     }
 
     /**
+     * Checkpoint barrier {@code id}: every record before it has been passed on. An operator that holds output
+     * back (a window firing in slices) emits it first; one with several inputs forwards the barrier once it
+     * has it from all of them.
+     *
+     * @param id of the checkpoint.
+     */
+    public void onBarrier(final long id)
+    {
+        downstream.onBarrier(id);
+    }
+
+    /**
+     * Checkpoint {@code id} is complete on every shard: output held for it may be made visible.
+     *
+     * @param id of the checkpoint.
+     */
+    public void onCheckpointComplete(final long id)
+    {
+    }
+
+    /**
      * Called by the shard loop once per duty cycle for operators that registered for processing
      * time.
      *

@@ -6,6 +6,9 @@ import io.peregrine.api.Source;
 import io.peregrine.api.SourceContext;
 import io.peregrine.api.Schema;
 import io.peregrine.api.Windows;
+import io.peregrine.checkpoint.CheckpointCoordinator;
+import io.peregrine.checkpoint.CheckpointStore;
+import io.peregrine.checkpoint.Checkpointed;
 import io.peregrine.exchange.KeyGroupRouter;
 import io.peregrine.exchange.OutboundChannel;
 import io.peregrine.metrics.JobCounters;
@@ -144,14 +147,28 @@ final class Planner
                     "no timestamps: give it a WatermarkStrategy.boundedOutOfOrderness(field, bound)");
             }
         }
+        if (context.checkpointDir() != null)
+        {
+            for (final Node node : nodes)
+            {
+                if (node.kind == Node.Kind.SOURCE && !node.source.isReplayable())
+                {
+                    throw new PipelineException("source '" + node.name + "' (" + node.source.getClass().getSimpleName() +
+                        ") cannot be replayed from a checkpoint, so the job cannot take checkpoints: use a replayable " +
+                        "source or run without " + JobContext.CHECKPOINT_DIR_PROP);
+                }
+            }
+        }
         if (!hasSink)
         {
             throw new PipelineException("pipeline '" + jobName + "' has no sink: nothing would come out of it");
         }
     }
 
-    ShardAgent shard(final Job job, final int s)
+    ShardAgent shard(final Job job, final int s, final CheckpointCoordinator coordinator, final CheckpointStore restoreFrom)
     {
+        final List<Checkpointed> parts = new ArrayList<>();
+        final List<String> partNames = new ArrayList<>();
         final int maxRow = context.maxRowLength();
         final StateFactory state = stateFactory;
         final Operator[] in = new Operator[nodes.size()];
@@ -172,6 +189,8 @@ final class Planner
                 {
                     final SourceRunner runner = sourceRunner(node, s);
                     sources.add(runner);
+                    parts.add(runner);
+                    partNames.add("source:" + node.name);
                     out[node.id] = runner;
                     continue;
                 }
@@ -201,6 +220,8 @@ final class Planner
                     }
                     inputs[e] = input;
                     outbound[e] = channels;
+                    parts.add(input);
+                    partNames.add("exchange:" + node.name);
                     if (partial != null)
                     {
                         // Two-stage: the local window stage sits before the exchange and sends partials keyed as
@@ -212,6 +233,8 @@ final class Planner
                             new AggregationsWindowFunction(window.aggregations, window.schema), partial),
                             partial, state, s, maxRow, counters.counter(s, Metric.LATE_RECORDS), context.windowFireBatch());
                         local.downstream(keyBy);
+                        parts.add(local);
+                        partNames.add(local.name());
                         timed.add(local);
                         all.add(local);
                         all.add(keyBy);
@@ -283,7 +306,7 @@ final class Planner
                     final Sink.SinkWriter writer;
                     try
                     {
-                        writer = node.sink.createWriter(s, shards, node.schema);
+                        writer = node.sink.createWriter(s, shards, node.schema, context.checkpointDir() != null);
                     }
                     catch (final Exception e)
                     {
@@ -299,6 +322,11 @@ final class Planner
             in[node.id] = op;
             out[node.id] = op;
             all.add(op);
+            if (op instanceof Checkpointed)
+            {
+                parts.add((Checkpointed)op);
+                partNames.add(op.name());
+            }
         }
 
         for (final Node node : nodes)
@@ -347,7 +375,8 @@ final class Planner
         }
 
         return new ShardAgent(job, s, context, counters,
-            sources.toArray(new SourceRunner[0]), inputs, outbound, timed.toArray(new Operator[0]), all.toArray(new Operator[0]));
+            sources.toArray(new SourceRunner[0]), inputs, outbound, timed.toArray(new Operator[0]), all.toArray(new Operator[0]),
+            coordinator, parts.toArray(new Checkpointed[0]), partNames, restoreFrom);
     }
 
     private SourceRunner sourceRunner(final Node node, final int s)

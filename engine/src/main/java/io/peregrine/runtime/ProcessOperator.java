@@ -1,5 +1,10 @@
 package io.peregrine.runtime;
 
+import io.peregrine.checkpoint.Checkpointed;
+import io.peregrine.checkpoint.SnapshotWriter;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
+
 import io.peregrine.api.KeySelector;
 import io.peregrine.api.KeyedProcessFunction;
 import io.peregrine.api.Row;
@@ -13,8 +18,10 @@ import org.agrona.MutableDirectBuffer;
  * Runs a {@link KeyedProcessFunction}: per-key state slot, event-time timers fired as the
  * watermark passes them, processing-time timers fired from the shard loop's clock.
  */
-final class ProcessOperator extends CollectingOperator implements KeyedProcessFunction.Context
+final class ProcessOperator extends CollectingOperator implements KeyedProcessFunction.Context, Checkpointed
 {
+    private final ExpandableDirectByteBuffer scratch = new ExpandableDirectByteBuffer(1024);
+    private int scratchAt;
     private final KeySelector key;
     private final KeyedProcessFunction fn;
     private final SlotTable state;
@@ -132,6 +139,58 @@ final class ProcessOperator extends CollectingOperator implements KeyedProcessFu
     public void registerProcessingTimeTimer(final long timestamp)
     {
         processingTimers.register(timestamp, currentKey);
+    }
+
+    /**
+     * The state table, then {@code | watermark (long) | event timers (int) | processing timers (int) |} and each
+     * timer as {@code | time (long) | key (long) |}: timers are journaled whole at every checkpoint. State a
+     * function keeps in its own fields is not in the checkpoint: keep it in {@link #state()}.
+     */
+    public void snapshot(final int op, final SnapshotWriter writer)
+    {
+        writer.table(op, 0, state);
+        scratch.putLong(0, watermark);
+        scratch.putInt(8, eventTimers.size());
+        scratch.putInt(12, processingTimers.size());
+        scratchAt = 16;
+        eventTimers.forEach(this::putTimer);
+        processingTimers.forEach(this::putTimer);
+        writer.blob(op, scratch, 0, scratchAt);
+    }
+
+    private void putTimer(final long time, final long k)
+    {
+        scratch.putLong(scratchAt, time);
+        scratch.putLong(scratchAt + 8, k);
+        scratchAt += 16;
+    }
+
+    public io.peregrine.state.SlotTable restoreTable(final long tag, final boolean reset)
+    {
+        if (reset)
+        {
+            state.clear();
+        }
+        return state;
+    }
+
+    public void restoreBlob(final DirectBuffer buffer, final int offset, final int length)
+    {
+        watermark = buffer.getLong(offset);
+        final int events = buffer.getInt(offset + 8);
+        final int processing = buffer.getInt(offset + 12);
+        eventTimers.clear();
+        processingTimers.clear();
+        int at = offset + 16;
+        for (int i = 0; i < events + processing; i++, at += 16)
+        {
+            (i < events ? eventTimers : processingTimers).register(buffer.getLong(at), buffer.getLong(at + 8));
+        }
+    }
+
+    public String toString()
+    {
+        return "process '" + name + "'";
     }
 
     public void close()

@@ -1,5 +1,8 @@
 package io.peregrine.runtime;
 
+import io.peregrine.checkpoint.Checkpointed;
+import io.peregrine.checkpoint.SnapshotWriter;
+
 import io.peregrine.api.KeySelector;
 import io.peregrine.api.ReduceFunction;
 import io.peregrine.api.Row;
@@ -12,7 +15,7 @@ import org.agrona.MutableDirectBuffer;
  * Rolling reduce per key: the kept row lives in the key's state slot; the user function combines
  * it with each new row, and the result replaces it and is emitted.
  */
-final class ReduceOperator extends CollectingOperator
+final class ReduceOperator extends CollectingOperator implements Checkpointed
 {
     private final KeySelector key;
     private final ReduceFunction fn;
@@ -62,6 +65,25 @@ final class ReduceOperator extends CollectingOperator
         slot.putBytes(0, out.scratch, 0, length);
         out.current = row;
         out.emit(row.eventTime());
+    }
+
+    public void snapshot(final int op, final SnapshotWriter writer)
+    {
+        writer.table(op, 0, state);
+    }
+
+    public SlotTable restoreTable(final long tag, final boolean reset)
+    {
+        if (reset)
+        {
+            state.clear();
+        }
+        return state;
+    }
+
+    public String toString()
+    {
+        return "reduce '" + name + "'";
     }
 
     public void close()

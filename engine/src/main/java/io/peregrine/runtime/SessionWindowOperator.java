@@ -1,5 +1,10 @@
 package io.peregrine.runtime;
 
+import io.peregrine.checkpoint.Checkpointed;
+import io.peregrine.checkpoint.SnapshotWriter;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+
 import io.peregrine.api.KeySelector;
 import io.peregrine.api.Row;
 import io.peregrine.api.Schema;
@@ -19,8 +24,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  *   session: | start (long) | end (long) | fired (long) | accumulator |
  * </pre>
  */
-final class SessionWindowOperator extends CollectingOperator
+final class SessionWindowOperator extends CollectingOperator implements Checkpointed
 {
+    private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(32);
     private static final int HEADER = 24;
     private static final int TIMER_SET = 16;
     private static final int TIMER = 8;
@@ -140,7 +146,7 @@ final class SessionWindowOperator extends CollectingOperator
         if (count == capacity)
         {
             throw new IllegalStateException("session window '" + name + "': key " + k + " has more than " + capacity +
-                " open sessions; raise " + JobContext.SESSION_CAPACITY_PROP + " or the watermark's progress");
+                " open sessions at watermark " + watermark + " (this record at " + timestamp + "); raise " + JobContext.SESSION_CAPACITY_PROP + " or the watermark's progress");
         }
         try
         {
@@ -217,11 +223,14 @@ final class SessionWindowOperator extends CollectingOperator
         {
             return;
         }
-        final MutableDirectBuffer slot = state.value();
-        if (slot.getLong(TIMER_SET) == 0 || slot.getLong(TIMER) != time)
+        if (state.value().getLong(TIMER_SET) == 0 || state.value().getLong(TIMER) != time)
         {
             return;
         }
+        // The slot is updated in place below: position it for update, which marks it changed for the next
+        // incremental checkpoint (a find does not).
+        state.findOrInsert(k);
+        final MutableDirectBuffer slot = state.value();
         int count = (int)slot.getLong(0);
         long next = Long.MAX_VALUE;
         int i = 0;
@@ -262,6 +271,61 @@ final class SessionWindowOperator extends CollectingOperator
                 timers.register(next, k);
             }
         }
+    }
+
+    public void onBarrier(final long id)
+    {
+        downstream.onBarrier(id);
+        if (lateOutput != null)
+        {
+            lateOutput.onBarrier(id);
+        }
+    }
+
+    /**
+     * The sessions are in the keyed table; the timers are not journaled, since each key's slot records its one
+     * live timer, and {@link #restoreEnd()} registers them again.
+     */
+    public void snapshot(final int op, final SnapshotWriter writer)
+    {
+        writer.table(op, 0, state);
+        scratch.putLong(0, watermark);
+        scratch.putLong(8, late);
+        writer.blob(op, scratch, 0, 16);
+    }
+
+    public SlotTable restoreTable(final long tag, final boolean reset)
+    {
+        if (reset)
+        {
+            state.clear();
+        }
+        return state;
+    }
+
+    public void restoreBlob(final DirectBuffer buffer, final int offset, final int length)
+    {
+        watermark = buffer.getLong(offset);
+        late = buffer.getLong(offset + 8);
+        lateCounter.setOrdered(late);
+    }
+
+    public void restoreEnd()
+    {
+        timers.clear();
+        state.forEach(k ->
+        {
+            final MutableDirectBuffer slot = state.value();
+            if (slot.getLong(TIMER_SET) != 0)
+            {
+                timers.register(slot.getLong(TIMER), k);
+            }
+        });
+    }
+
+    public String toString()
+    {
+        return "session window '" + name + "'";
     }
 
     public void onIdle()

@@ -1,11 +1,17 @@
 package io.peregrine.runtime;
 
+import io.peregrine.checkpoint.CheckpointCoordinator;
+import io.peregrine.checkpoint.CheckpointStore;
+import io.peregrine.checkpoint.Checkpointed;
+import io.peregrine.checkpoint.ShardJournal;
 import io.peregrine.exchange.OutboundChannel;
 import io.peregrine.metrics.JobCounters;
 import io.peregrine.metrics.Metric;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.CloseHelper;
 import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
@@ -16,6 +22,13 @@ import org.agrona.concurrent.status.AtomicCounter;
  * Back-pressure rule, which keeps a DAG free of deadlock: a ring of exchange e is read only when no
  * exchange after e has messages held back, and sources are read only when nothing is held back.
  * The last exchange is always drained, so every earlier one eventually is.
+ * <p>
+ * Checkpoints (aligned, as in Flink): when the coordinator requests checkpoint N the shard injects barrier N at its
+ * sources and stops reading them; an exchange ring that delivers barrier N is not read again; once every ring has
+ * delivered it, nothing after the barrier has entered the shard and nothing before it is left, so the shard
+ * journals its parts, acknowledges, and reads everything again. Processing-time timers wait meanwhile, so no
+ * output that follows the barrier changes the state it journals. A shard whose input has ended keeps running
+ * (idle) to take part in checkpoints until the job's final checkpoint is committed.
  */
 final class ShardAgent implements Agent
 {
@@ -33,6 +46,18 @@ final class ShardAgent implements Agent
     private final AtomicCounter exchanged;
     private final String roleName;
     private boolean done;
+    private final CheckpointCoordinator coordinator;
+    private final ShardJournal journal;
+    private final Checkpointed[] parts;
+    private final java.util.List<String> partNames;
+    private final CheckpointStore restoreFrom;
+    private final NanoClock nanoClock;
+    private boolean restored;
+    private boolean inputEnded;
+    private long barrier;
+    private long lastBarrier;
+    private long committed;
+    private final AtomicCounter checkpointPause;
 
     ShardAgent(
         final Job job,
@@ -43,8 +68,24 @@ final class ShardAgent implements Agent
         final ExchangeInput[] inputs,
         final OutboundChannel[][] outbound,
         final Operator[] timed,
-        final Operator[] operators)
+        final Operator[] operators,
+        final CheckpointCoordinator coordinator,
+        final Checkpointed[] parts,
+        final java.util.List<String> partNames,
+        final CheckpointStore restoreFrom)
     {
+        this.coordinator = coordinator;
+        this.parts = parts;
+        this.partNames = partNames;
+        this.restoreFrom = restoreFrom;
+        this.journal = coordinator == null ? null : new ShardJournal(context.checkpointDir(), shard);
+        this.nanoClock = context.nanoClock();
+        this.checkpointPause = counters.counter(shard, Metric.CHECKPOINT_PAUSE_NS);
+        if (restoreFrom != null)
+        {
+            lastBarrier = restoreFrom.restorable().id;
+            committed = lastBarrier;
+        }
         this.job = job;
         this.shard = shard;
         this.clock = context.epochClock();
@@ -77,6 +118,18 @@ final class ShardAgent implements Agent
         }
         try
         {
+            if (!restored)
+            {
+                restored = true;
+                if (restoreFrom != null)
+                {
+                    restoreFrom.restore(shard, parts, partNames);
+                }
+                if (journal != null)
+                {
+                    journal.open(); // opening a queue takes a while: not at the first checkpoint's pause
+                }
+            }
             return duty();
         }
         catch (final Throwable t)
@@ -90,6 +143,10 @@ final class ShardAgent implements Agent
     {
         int work = 0;
         final long nowMs = clock.time();
+        if (coordinator != null)
+        {
+            work += checkpoints();
+        }
         for (final OutboundChannel[] channels : outbound)
         {
             for (final OutboundChannel channel : channels)
@@ -109,17 +166,20 @@ final class ShardAgent implements Agent
             }
         }
 
-        if (!anyPending(0))
+        if (barrier == 0)
         {
-            for (final SourceRunner source : sources)
+            if (!anyPending(0))
             {
-                work += source.poll(sourceBatch, nowMs);
+                for (final SourceRunner source : sources)
+                {
+                    work += source.poll(sourceBatch, nowMs);
+                }
             }
-        }
 
-        for (final Operator op : timed)
-        {
-            work += op.onProcessingTime(nowMs);
+            for (final Operator op : timed)
+            {
+                work += op.onProcessingTime(nowMs);
+            }
         }
 
         // Records gathered for other shards leave at the end of every cycle: batching never delays a
@@ -135,13 +195,85 @@ final class ShardAgent implements Agent
             }
         }
 
-        updateCounters();
-        if (work == 0 && isComplete())
+        if (barrier != 0 && isAligned())
         {
-            done = true;
+            takeCheckpoint();
+            work++;
+        }
+
+        updateCounters();
+        if (!inputEnded && work == 0 && barrier == 0 && isComplete())
+        {
+            inputEnded = true;
+            done = coordinator == null;
             job.onShardDone(shard);
         }
         return work;
+    }
+
+    /**
+     * Commit what a completed checkpoint holds; inject the barrier of a newly requested one.
+     */
+    private int checkpoints()
+    {
+        int work = 0;
+        final long completed = coordinator.completed();
+        if (completed > committed)
+        {
+            for (final Operator op : operators)
+            {
+                op.onCheckpointComplete(completed);
+            }
+            committed = completed;
+            coordinator.committed(shard, completed);
+            work++;
+        }
+        if (barrier == 0)
+        {
+            final long requested = coordinator.requested();
+            if (requested > lastBarrier)
+            {
+                barrier = requested;
+                lastBarrier = requested;
+                for (final SourceRunner source : sources)
+                {
+                    source.injectBarrier(requested);
+                }
+                work++;
+            }
+        }
+        return work;
+    }
+
+    private boolean isAligned()
+    {
+        for (final ExchangeInput input : inputs)
+        {
+            if (!input.isAligned(barrier))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void takeCheckpoint()
+    {
+        final long startNs = nanoClock.nanoTime();
+        journal.begin(barrier, coordinator.requestedFull());
+        for (int i = 0; i < parts.length; i++)
+        {
+            parts[i].snapshot(i, journal);
+        }
+        final long pauseNs = nanoClock.nanoTime() - startNs;
+        final long bytes = journal.end(pauseNs, partNames);
+        checkpointPause.setOrdered(pauseNs);
+        coordinator.acknowledge(shard, barrier, bytes, pauseNs);
+        for (final ExchangeInput input : inputs)
+        {
+            input.resume();
+        }
+        barrier = 0;
     }
 
     private boolean anyPending(final int fromEdge)
@@ -219,6 +351,7 @@ final class ShardAgent implements Agent
             }
         }
         updateCounters();
+        CloseHelper.quietClose(journal);
         if (failure != null)
         {
             job.onShardFailed(shard, failure);

@@ -48,6 +48,32 @@ final class SinkOperator extends Operator
         }
     }
 
+    public void onBarrier(final long id)
+    {
+        try
+        {
+            writer.preCommit(id);
+        }
+        catch (final Exception e)
+        {
+            throw new IllegalStateException("sink '" + name + "' failed to seal its output for checkpoint " + id + ": " +
+                e, e);
+        }
+    }
+
+    public void onCheckpointComplete(final long id)
+    {
+        try
+        {
+            writer.commit(id);
+        }
+        catch (final Exception e)
+        {
+            throw new IllegalStateException("sink '" + name + "' failed to commit its output of checkpoint " + id + ": " +
+                e, e);
+        }
+    }
+
     public void onIdle()
     {
     }

@@ -6,8 +6,12 @@ import io.peregrine.api.RowWriter;
 import io.peregrine.api.Schema;
 import io.peregrine.api.Source;
 import io.peregrine.api.WatermarkStrategy;
+import io.peregrine.checkpoint.Checkpointed;
+import io.peregrine.checkpoint.SnapshotWriter;
 import io.peregrine.time.WatermarkTracker;
 import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -16,9 +20,11 @@ import java.nio.file.Path;
 /**
  * The splits of one source owned by one shard. Polls each split up to a batch limit, stamps event
  * time from the timestamp field, and emits the minimum watermark over the splits that are not idle.
+ * At a checkpoint it journals each split's replay offset, and a restored job seeks every split there.
  */
-final class SourceRunner implements Source.SourceOutput
+final class SourceRunner implements Source.SourceOutput, Checkpointed
 {
+    private final ExpandableArrayBuffer snapshotBuffer = new ExpandableArrayBuffer(256);
     private final String name;
     private final Schema schema;
     private final Source.SplitReader[] readers;
@@ -238,6 +244,96 @@ final class SourceRunner implements Source.SourceOutput
             idleSent = true;
             downstream.onIdle();
         }
+    }
+
+    /**
+     * Inject checkpoint barrier {@code id}: every record read so far precedes it. The shard reads no more from its
+     * sources until the checkpoint is taken, so the offsets journaled then are the barrier's.
+     */
+    void injectBarrier(final long id)
+    {
+        downstream.onBarrier(id);
+    }
+
+    /**
+     * <pre>
+     *   | records (long) | malformed (long) | flags (int) | splits (int) |
+     *   | per split: split id (int), ended (byte), offset (long), position (long), max timestamp (long) |
+     *   | watermark tracker |
+     * </pre>
+     */
+    public void snapshot(final int op, final SnapshotWriter writer)
+    {
+        snapshotBuffer.putLong(0, records);
+        snapshotBuffer.putLong(8, malformed);
+        snapshotBuffer.putInt(16, (watermarkPending ? 1 : 0) | (idleSent ? 2 : 0) | (finished ? 4 : 0));
+        snapshotBuffer.putInt(20, readers.length);
+        int at = 24;
+        for (int i = 0; i < readers.length; i++)
+        {
+            snapshotBuffer.putInt(at, splitIds[i]);
+            snapshotBuffer.putByte(at + 4, (byte)(ended[i] ? 1 : 0));
+            snapshotBuffer.putLong(at + 5, ended[i] ? 0 : readers[i].checkpointOffset());
+            snapshotBuffer.putLong(at + 13, ended[i] ? 0 : readers[i].position());
+            snapshotBuffer.putLong(at + 21, maxTimestamp[i]);
+            at += 29;
+        }
+        at += tracker.encode(snapshotBuffer, at);
+        writer.blob(op, snapshotBuffer, 0, at);
+    }
+
+    public void restoreBlob(final DirectBuffer buffer, final int offset, final int length)
+    {
+        records = buffer.getLong(offset);
+        malformed = buffer.getLong(offset + 8);
+        final int flags = buffer.getInt(offset + 16);
+        watermarkPending = (flags & 1) != 0;
+        idleSent = (flags & 2) != 0;
+        final int splits = buffer.getInt(offset + 20);
+        if (splits != readers.length)
+        {
+            throw new IllegalStateException("source '" + name + "' was checkpointed with " + splits + " split(s) on " +
+                "this shard, it has " + readers.length + " now: was the checkpoint taken with another shard count?");
+        }
+        int at = offset + 24;
+        for (int i = 0; i < splits; i++)
+        {
+            if (buffer.getInt(at) != splitIds[i])
+            {
+                throw new IllegalStateException("source '" + name + "': checkpointed split " + buffer.getInt(at) +
+                    " is not this shard's split " + splitIds[i]);
+            }
+            final boolean splitEnded = buffer.getByte(at + 4) != 0;
+            maxTimestamp[i] = buffer.getLong(at + 21);
+            if (splitEnded)
+            {
+                if (!ended[i])
+                {
+                    ended[i] = true;
+                    closeReader(i);
+                }
+            }
+            else
+            {
+                try
+                {
+                    readers[i].seek(buffer.getLong(at + 5), buffer.getLong(at + 13));
+                }
+                catch (final Exception e)
+                {
+                    throw new IllegalStateException("source '" + name + "' split " + i + " cannot resume at offset " +
+                        buffer.getLong(at + 5) + ": " + e, e);
+                }
+            }
+            at += 29;
+        }
+        tracker.decode(buffer, at);
+        finished = (flags & 4) != 0;
+    }
+
+    public String toString()
+    {
+        return "source '" + name + "'";
     }
 
     public RowWriter next()

@@ -1,17 +1,25 @@
 package io.peregrine.runtime;
 
 import io.peregrine.api.Row;
+import io.peregrine.checkpoint.Checkpointed;
+import io.peregrine.checkpoint.SnapshotWriter;
 import io.peregrine.time.WatermarkTracker;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
 
 /**
  * Merges several streams of one schema. Records pass straight through; the watermark out is the
- * minimum over the inputs.
+ * minimum over the inputs; a checkpoint barrier goes on once every input has delivered it (the shard
+ * reads nothing after a barrier from an input until the checkpoint is taken, so no input runs ahead).
  */
-final class UnionOperator extends Operator
+final class UnionOperator extends Operator implements Checkpointed
 {
     private final WatermarkTracker tracker;
     private final Input[] inputs;
+    private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(64);
     private boolean idleSent;
+    private long barrierId;
+    private int barriers;
 
     UnionOperator(final String name, final int inputCount)
     {
@@ -56,6 +64,32 @@ final class UnionOperator extends Operator
         }
     }
 
+    void barrier(final long id)
+    {
+        if (id != barrierId)
+        {
+            barrierId = id;
+            barriers = 0;
+        }
+        if (++barriers == inputs.length)
+        {
+            downstream.onBarrier(id);
+        }
+    }
+
+    public void snapshot(final int op, final SnapshotWriter writer)
+    {
+        scratch.putByte(0, (byte)(idleSent ? 1 : 0));
+        final int length = 1 + tracker.encode(scratch, 1);
+        writer.blob(op, scratch, 0, length);
+    }
+
+    public void restoreBlob(final DirectBuffer buffer, final int offset, final int length)
+    {
+        idleSent = buffer.getByte(offset) != 0;
+        tracker.decode(buffer, offset + 1);
+    }
+
     private final class Input extends Operator
     {
         private final int index;
@@ -79,6 +113,11 @@ final class UnionOperator extends Operator
         public void onIdle()
         {
             idle(index);
+        }
+
+        public void onBarrier(final long id)
+        {
+            barrier(id);
         }
     }
 

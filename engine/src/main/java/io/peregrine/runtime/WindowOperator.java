@@ -1,5 +1,10 @@
 package io.peregrine.runtime;
 
+import io.peregrine.checkpoint.Checkpointed;
+import io.peregrine.checkpoint.SnapshotWriter;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+
 import io.peregrine.api.KeySelector;
 import io.peregrine.api.Row;
 import io.peregrine.api.Schema;
@@ -18,8 +23,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * whose every window is past cleanup is late (counted, and sent to the late output if any); a record
  * for a fired window still within its lateness updates it and re-emits its result.
  */
-final class WindowOperator extends CollectingOperator
+final class WindowOperator extends CollectingOperator implements Checkpointed
 {
+    private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(256);
     private final KeySelector key;
     private final Windows windows;
     private final long size;
@@ -286,6 +292,99 @@ final class WindowOperator extends CollectingOperator
     {
         emitCount++;
         fn.emit(k, emitStart, emitStart + size, emitPane.value(), out);
+    }
+
+    /**
+     * A window firing in slices is finished first: its remaining results precede the barrier, so a checkpoint
+     * never holds a window half emitted.
+     */
+    public void onBarrier(final long id)
+    {
+        if (firing)
+        {
+            fire(Integer.MAX_VALUE);
+        }
+        downstream.onBarrier(id);
+        if (lateOutput != null)
+        {
+            lateOutput.onBarrier(id);
+        }
+    }
+
+    /**
+     * One table per live window (tag: its start), then
+     * {@code | watermark (long) | late (long) | live windows (int) | per window: start (long), fired (byte) |}.
+     */
+    public void snapshot(final int op, final SnapshotWriter writer)
+    {
+        for (int i = 0; i < liveWindows; i++)
+        {
+            writer.table(op, starts[i], panes.window(starts[i]));
+        }
+        scratch.putLong(0, watermark);
+        scratch.putLong(8, late);
+        scratch.putInt(16, liveWindows);
+        int at = 20;
+        for (int i = 0; i < liveWindows; i++)
+        {
+            scratch.putLong(at, starts[i]);
+            scratch.putByte(at + 8, (byte)(fired[i] ? 1 : 0));
+            at += 9;
+        }
+        writer.blob(op, scratch, 0, at);
+    }
+
+    public io.peregrine.state.SlotTable restoreTable(final long tag, final boolean reset)
+    {
+        final io.peregrine.state.SlotTable table = panes.window(tag);
+        if (reset)
+        {
+            table.clear();
+        }
+        return table;
+    }
+
+    public void restoreBlob(final DirectBuffer buffer, final int offset, final int length)
+    {
+        watermark = buffer.getLong(offset);
+        late = buffer.getLong(offset + 8);
+        lateCounter.setOrdered(late);
+        liveWindows = 0;
+        final int count = buffer.getInt(offset + 16);
+        int at = offset + 20;
+        for (int i = 0; i < count; i++)
+        {
+            addLive(buffer.getLong(at));
+            fired[liveWindows - 1] = buffer.getByte(at + 8) != 0;
+            at += 9;
+        }
+    }
+
+    /**
+     * Windows journaled earlier in the chain and freed since are freed again.
+     */
+    public void restoreEnd()
+    {
+        final org.agrona.collections.LongArrayList stale = new org.agrona.collections.LongArrayList();
+        panes.forEachWindow(start ->
+        {
+            if (!isLive(start))
+            {
+                stale.addLong(start);
+            }
+        });
+        for (int i = 0; i < stale.size(); i++)
+        {
+            panes.free(stale.getLong(i));
+        }
+        lastSeenStart = Long.MIN_VALUE;
+        rangeStart = 1;
+        rangeEnd = 0;
+    }
+
+    public String toString()
+    {
+        return "window '" + name + "'";
     }
 
     public void close()

@@ -103,6 +103,61 @@ public final class WatermarkTracker
         return true;
     }
 
+    /**
+     * @return bytes {@link #encode} writes.
+     */
+    public int encodedLength()
+    {
+        return 12 + watermarks.length * 9;
+    }
+
+    /**
+     * Write the state (for a checkpoint):
+     * {@code | inputs (int) | combined (long) | per input: watermark (long), idle (byte) |}.
+     *
+     * @return bytes written.
+     */
+    public int encode(final org.agrona.MutableDirectBuffer buffer, final int offset)
+    {
+        buffer.putInt(offset, watermarks.length);
+        buffer.putLong(offset + 4, combined);
+        int at = offset + 12;
+        for (int i = 0; i < watermarks.length; i++)
+        {
+            buffer.putLong(at, watermarks[i]);
+            buffer.putByte(at + 8, (byte)(idle[i] ? 1 : 0));
+            at += 9;
+        }
+        return at - offset;
+    }
+
+    /**
+     * Restore the state {@link #encode} wrote; the number of inputs must match.
+     *
+     * @return bytes read.
+     */
+    public int decode(final org.agrona.DirectBuffer buffer, final int offset)
+    {
+        final int inputs = buffer.getInt(offset);
+        if (inputs != watermarks.length)
+        {
+            throw new IllegalStateException("checkpointed watermarks of " + inputs + " inputs, this operator has " +
+                watermarks.length + ": was the checkpoint taken with another shard count or pipeline?");
+        }
+        combined = buffer.getLong(offset + 4);
+        int at = offset + 12;
+        boolean anyActive = false;
+        for (int i = 0; i < inputs; i++)
+        {
+            watermarks[i] = buffer.getLong(at);
+            idle[i] = buffer.getByte(at + 8) != 0;
+            anyActive |= !idle[i];
+            at += 9;
+        }
+        allIdle = !anyActive;
+        return at - offset;
+    }
+
     public long watermark(final int input)
     {
         return watermarks[input];

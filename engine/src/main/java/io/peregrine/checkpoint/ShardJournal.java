@@ -1,0 +1,226 @@
+package io.peregrine.checkpoint;
+
+import io.peregrine.state.DirtyTracking;
+import io.peregrine.state.SlotTable;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * One shard's checkpoint journal: a Chronicle Queue the shard's thread alone appends to. A checkpoint's part is a
+ * run of DATA documents of about {@link JournalFormat#DOCUMENT_TARGET} bytes each (entries gathered in a buffer
+ * and appended as one excerpt, since Chronicle appends small excerpts at only a few million a second) closed by
+ * a SHARD_END document; see {@link JournalFormat}.
+ */
+public final class ShardJournal implements SnapshotWriter, AutoCloseable
+{
+    private final Path path;
+    private final int shard;
+    private final ExpandableArrayBuffer doc = new ExpandableArrayBuffer(JournalFormat.DOCUMENT_TARGET + 64 * 1024);
+    private final CRC32C crc = new CRC32C();
+    private final SlotTable.KeyConsumer putEntry = this::putEntry;
+    private final SlotTable.KeyConsumer removeEntry = this::removeEntry;
+    private ChronicleQueue queue;
+    private ExcerptAppender appender;
+    private long id;
+    private boolean full;
+    private int sequence;
+    private int position;
+    private long entries;
+    private long bytes;
+    private int tableOp;
+    private long tableTag;
+    private SlotTable table;
+
+    public ShardJournal(final Path checkpointDir, final int shard)
+    {
+        this.path = Journals.shard(checkpointDir, shard);
+        this.shard = shard;
+    }
+
+    /**
+     * Start journaling checkpoint {@code id}.
+     */
+    public void begin(final long id, final boolean full)
+    {
+        open();
+        this.id = id;
+        this.full = full;
+        sequence = 0;
+        entries = 0;
+        bytes = 0;
+        position = JournalFormat.HEADER_LENGTH;
+        table = null;
+    }
+
+    /**
+     * Open the queue and its appender, on the shard's thread, if not yet open.
+     */
+    public void open()
+    {
+        if (appender == null)
+        {
+            queue = Journals.open(path, false);
+            appender = queue.createAppender();
+        }
+    }
+
+    public boolean isFull()
+    {
+        return full;
+    }
+
+    public void table(final int op, final long tag, final SlotTable table)
+    {
+        final boolean tracking = table instanceof DirtyTracking;
+        final boolean whole = full || !tracking || ((DirtyTracking)table).clearedSinceMark();
+        this.table = table;
+        this.tableOp = op;
+        this.tableTag = tag;
+        putTableHeader(whole);
+        if (whole)
+        {
+            table.forEach(putEntry);
+        }
+        else
+        {
+            final DirtyTracking dirty = (DirtyTracking)table;
+            dirty.forEachRemovedSinceMark(removeEntry);
+            dirty.forEachChangedSinceMark(putEntry);
+        }
+        if (tracking)
+        {
+            ((DirtyTracking)table).resetMark();
+        }
+        this.table = null;
+    }
+
+    public void blob(final int op, final DirectBuffer buffer, final int offset, final int length)
+    {
+        reserve(JournalFormat.ENTRY_HEADER + length);
+        doc.putByte(position, JournalFormat.BLOB);
+        doc.putInt(position + 4, op);
+        doc.putInt(position + 8, length);
+        doc.putInt(position + 12, 0);
+        doc.putBytes(position + JournalFormat.ENTRY_HEADER, buffer, offset, length);
+        position += JournalFormat.ENTRY_HEADER + length;
+        entries++;
+    }
+
+    private void putTableHeader(final boolean reset)
+    {
+        doc.putByte(position, JournalFormat.TABLE);
+        doc.putByte(position + 1, (byte)(reset ? 1 : 0));
+        doc.putShort(position + 2, (short)0);
+        doc.putInt(position + 4, tableOp);
+        doc.putLong(position + 8, tableTag);
+        position += JournalFormat.ENTRY_HEADER;
+    }
+
+    private void putEntry(final long key)
+    {
+        final int length = table.valueLength();
+        reserve(JournalFormat.ENTRY_HEADER + length);
+        doc.putByte(position, JournalFormat.PUT);
+        doc.putInt(position + 4, length);
+        doc.putLong(position + 8, key);
+        doc.putBytes(position + JournalFormat.ENTRY_HEADER, table.value(), 0, length);
+        position += JournalFormat.ENTRY_HEADER + length;
+        entries++;
+    }
+
+    private void removeEntry(final long key)
+    {
+        reserve(JournalFormat.ENTRY_HEADER);
+        doc.putByte(position, JournalFormat.REMOVE);
+        doc.putLong(position + 8, key);
+        position += JournalFormat.ENTRY_HEADER;
+        entries++;
+    }
+
+    /**
+     * Close the current document if the next entry would take it past its target size; entries of a table that
+     * continue in the next document follow a repeated table header (without reset).
+     */
+    private void reserve(final int length)
+    {
+        if (position + length > JournalFormat.DOCUMENT_TARGET && position > JournalFormat.HEADER_LENGTH)
+        {
+            appendData();
+            if (table != null)
+            {
+                putTableHeader(false);
+            }
+        }
+    }
+
+    private void appendData()
+    {
+        append(JournalFormat.DATA, sequence++, position - JournalFormat.HEADER_LENGTH);
+        position = JournalFormat.HEADER_LENGTH;
+    }
+
+    private void append(final short kind, final int seq, final int payloadLength)
+    {
+        JournalFormat.seal(doc, crc, doc.byteArray(), kind, id, shard, seq, payloadLength);
+        final int length = JournalFormat.HEADER_LENGTH + payloadLength;
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            dc.wire().bytes().write(doc.byteArray(), 0, length);
+        }
+        bytes += length;
+    }
+
+    /**
+     * Close this shard's part of the checkpoint.
+     *
+     * @param pauseNs how long the shard paused for it (recorded for {@code peregrine checkpoints}).
+     * @param parts   names of the shard's checkpointed parts in plan order, checked at recovery.
+     * @return bytes journaled for this checkpoint by this shard.
+     */
+    public long end(final long pauseNs, final List<String> parts)
+    {
+        if (position > JournalFormat.HEADER_LENGTH)
+        {
+            appendData();
+        }
+        int at = JournalFormat.HEADER_LENGTH;
+        doc.putInt(at, sequence);
+        doc.putLong(at + 4, entries);
+        doc.putLong(at + 12, bytes);
+        doc.putLong(at + 20, pauseNs);
+        doc.putInt(at + 28, parts.size());
+        at += 32;
+        for (final String name : parts)
+        {
+            final int length = Math.min(name.length(), Short.MAX_VALUE);
+            doc.putShort(at, (short)length);
+            doc.putStringWithoutLengthAscii(at + 2, name, 0, length);
+            at += 2 + length;
+        }
+        append(JournalFormat.SHARD_END, sequence, at - JournalFormat.HEADER_LENGTH);
+        return bytes;
+    }
+
+    public long entries()
+    {
+        return entries;
+    }
+
+    public void close()
+    {
+        if (queue != null)
+        {
+            appender.close();
+            queue.close();
+            queue = null;
+            appender = null;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.peregrine.checkpoint;
+
+import io.peregrine.runtime.Job;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CheckpointRecoveryTest
+{
+    private static final long EVENTS = 400_000;
+
+    @TempDir
+    Path tmp;
+
+    private List<List<String>> reference() throws Exception
+    {
+        final Path out = tmp.resolve("reference");
+        final Job job = CheckpointedJob.pipeline(EVENTS, out).execute(
+            CheckpointedJob.context(1, tmp.resolve("reference-checkpoints"), 0));
+        job.join();
+        return outputs(out);
+    }
+
+    private static List<List<String>> outputs(final Path out) throws Exception
+    {
+        return List.of(CheckpointedJob.committed(out, "windows"), CheckpointedJob.committed(out, "sessions"),
+            CheckpointedJob.committed(out, "maxima"));
+    }
+
+    @Test
+    void shouldCommitEverythingAtTheEndOfABoundedJob() throws Exception
+    {
+        final List<List<String>> expected = reference();
+        assertTrue(expected.get(0).size() >= 100 * 20, "windows: " + expected.get(0).size());
+        assertTrue(expected.get(1).size() > 100, "sessions: " + expected.get(1).size());
+        assertTrue(expected.get(2).size() > 100, "maxima: " + expected.get(2).size());
+
+        final Path out = tmp.resolve("two-shards");
+        final Job job = CheckpointedJob.pipeline(EVENTS, out).execute(
+            CheckpointedJob.context(2, tmp.resolve("two-shards-checkpoints"), 2));
+        job.join();
+        assertEquals(expected, outputs(out));
+        assertTrue(job.checkpoints().completedCount() >= 1);
+    }
+
+    @Test
+    void shouldResumeFromASavepointWithOutputIdenticalToAnUninterruptedRun() throws Exception
+    {
+        final List<List<String>> expected = reference();
+        for (int trial = 0; trial < 3; trial++)
+        {
+            final Path out = tmp.resolve("resume-" + trial);
+            final Path checkpoints = tmp.resolve("resume-checkpoints-" + trial);
+            final Job first = CheckpointedJob.pipeline(EVENTS, out).execute(CheckpointedJob.context(2, checkpoints, 1));
+            assertNull(first.restoredFrom());
+            // Stop once a few checkpoints have completed (each trial a little later), wherever the job then is.
+            while (first.checkpoints().completedCount() < 2 + 3L * trial && !first.isDone())
+            {
+                Thread.onSpinWait();
+            }
+            first.stopWithSavepoint();
+            first.join();
+
+            final Job second = CheckpointedJob.pipeline(EVENTS, out).execute(CheckpointedJob.context(2, checkpoints, 1));
+            assertNotNull(second.restoredFrom());
+            second.join();
+            assertEquals(expected, outputs(out), "trial " + trial + ", resumed from " + second.restoredFrom());
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.peregrine.checkpoint;
+
+import io.peregrine.api.Aggregations;
+import io.peregrine.api.DataStream;
+import io.peregrine.api.Field;
+import io.peregrine.api.Pipeline;
+import io.peregrine.api.Schema;
+import io.peregrine.api.Sinks;
+import io.peregrine.api.Sources;
+import io.peregrine.api.WatermarkStrategy;
+import io.peregrine.api.Windows;
+import io.peregrine.runtime.Job;
+import io.peregrine.runtime.JobContext;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The keyed job the checkpoint tests run, in this JVM or in a child JVM they kill: tumbling windows (two-stage on
+ * two shards), session windows and a running reduce over a generated stream, each into an exactly-once CSV sink.
+ * {@link #main} runs it and prints a line per completed checkpoint, for the kill trials.
+ */
+public final class CheckpointedJob
+{
+    static final Schema EVENT = Schema.builder("event").int64("key").timestamp("ts").int64("value").build();
+    static final Field.Int64 KEY = EVENT.int64("key");
+    static final Field.Timestamp TS = EVENT.timestamp("ts");
+    static final Field.Int64 VALUE = EVENT.int64("value");
+    static final String[] SINKS = {"windows", "sessions", "maxima"};
+
+    private CheckpointedJob()
+    {
+    }
+
+    static Pipeline pipeline(final long events, final Path out)
+    {
+        final Pipeline p = Pipeline.create("checkpointed");
+        final DataStream source = p.source("gen", Sources.generator(EVENT, events, (i, w) -> w
+                .putLong(KEY, (i * 7919) % 100)
+                .putTimestamp(TS, i / 20 + ((i * 31) % 50))
+                .putLong(VALUE, (i * 2654435761L) % 100_003)),
+            WatermarkStrategy.boundedOutOfOrderness(TS, 60));
+        source.keyBy("by-key", KEY)
+            .window(Windows.tumbling(1000))
+            .aggregate("tumbling", Aggregations.count("n"), Aggregations.sum("sum", VALUE), Aggregations.min("min", VALUE),
+                Aggregations.max("max", VALUE), Aggregations.first("first", VALUE), Aggregations.last("last", VALUE))
+            .sink("windows-out", Sinks.csv(out.resolve("windows")));
+        source.filter("sparse", row -> row.getLong(VALUE) % 97 == 0)
+            .keyBy("by-key-sparse", KEY)
+            .window(Windows.session(300))
+            .aggregate("sessions", Aggregations.count("n"), Aggregations.sum("sum", VALUE))
+            .sink("sessions-out", Sinks.csv(out.resolve("sessions")));
+        source.filter("rare", row -> row.getLong(VALUE) % 1009 == 0)
+            .keyBy("by-key-rare", KEY)
+            .aggregate("maxima", Aggregations.max("max", VALUE), Aggregations.count("n"))
+            .sink("maxima-out", Sinks.csv(out.resolve("maxima")));
+        return p;
+    }
+
+    static JobContext context(final int shards, final Path checkpoints, final long intervalMs)
+    {
+        return new JobContext().shards(shards).idleStrategyName("yield").checkpointDir(checkpoints)
+            .checkpointIntervalMs(intervalMs).checkpointFullEvery(4)
+            // One shard may run seconds of event time ahead of the other (nothing but ring capacity bounds the skew),
+            // and a key's sessions stay open until the slower shard's watermark passes them.
+            .sessionCapacity(256);
+    }
+
+    /**
+     * @return every committed row of a sink, sorted: the output a reader sees, independent of how it was cut into
+     * part files.
+     */
+    static List<String> committed(final Path out, final String sink) throws IOException
+    {
+        final List<String> rows = new ArrayList<>();
+        final Path dir = out.resolve(sink);
+        if (!Files.isDirectory(dir))
+        {
+            return rows;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "part-*.csv"))
+        {
+            for (final Path file : files)
+            {
+                final List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
+                rows.addAll(lines.subList(1, lines.size()));
+            }
+        }
+        Collections.sort(rows);
+        return rows;
+    }
+
+    /**
+     * Run the job: {@code events checkpointDir outDir shards intervalMs}.
+     */
+    public static void main(final String[] args)
+    {
+        final long events = Long.parseLong(args[0]);
+        final Path checkpoints = Path.of(args[1]);
+        final Path out = Path.of(args[2]);
+        final int shards = Integer.parseInt(args[3]);
+        final long intervalMs = Long.parseLong(args[4]);
+        final Job job = pipeline(events, out).execute(context(shards, checkpoints, intervalMs));
+        System.out.println("started " + (job.restoredFrom() == null ? 0 : job.restoredFrom().id));
+        System.out.flush();
+        long seen = job.checkpoints().completed();
+        while (!job.join(1))
+        {
+            final long completed = job.checkpoints().completed();
+            if (completed != seen)
+            {
+                seen = completed;
+                System.out.println("completed " + completed);
+                System.out.flush();
+            }
+        }
+        System.out.println("finished");
+        System.out.flush();
+    }
+}
