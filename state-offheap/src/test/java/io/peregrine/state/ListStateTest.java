@@ -1,0 +1,334 @@
+package io.peregrine.state;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ListStateTest
+{
+    private static final int KEYS = 48;
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = { 1, 2, 3, 42, 1234 })
+    void shouldMatchModelAndReplicaKeptByJournal(final long seed)
+    {
+        final Random random = new Random(seed);
+        final Map<Long, List<byte[]>> model = new HashMap<>();
+        final Set<Long> expectedChanged = new HashSet<>();
+        boolean expectedCleared = false;
+        final UnsafeBuffer src = new UnsafeBuffer(new byte[2048]);
+        final ExpandableArrayBuffer journal = new ExpandableArrayBuffer(1024);
+        try (ListState state = new ListState(4, 256); ListState replica = new ListState())
+        {
+            for (int op = 0; op < 30_000; op++)
+            {
+                final long key = random.nextInt(KEYS) * 0x1_0000_0001L - 7;
+                final int kind = random.nextInt(100);
+                if (kind < 55)
+                {
+                    final int length = random.nextInt(10) == 0 ? random.nextInt(1500) : random.nextInt(24);
+                    final int offset = random.nextInt(8);
+                    final byte[] bytes = new byte[length];
+                    random.nextBytes(bytes);
+                    src.putBytes(offset, bytes);
+                    state.add(key, src, offset, length);
+                    model.computeIfAbsent(key, (k) -> new ArrayList<>()).add(bytes);
+                    expectedChanged.add(key);
+                }
+                else if (kind < 62)
+                {
+                    final boolean present = model.remove(key) != null;
+                    assertEquals(present, state.remove(key));
+                    if (present)
+                    {
+                        expectedChanged.add(key);
+                    }
+                }
+                else if (kind < 68)
+                {
+                    final int n = random.nextInt(4);
+                    final List<byte[]> list = model.get(key);
+                    final int expected = list == null ? 0 : Math.min(n, list.size());
+                    assertEquals(expected, state.removeFirst(key, n));
+                    if (expected > 0)
+                    {
+                        list.subList(0, expected).clear();
+                        if (list.isEmpty())
+                        {
+                            model.remove(key);
+                        }
+                        expectedChanged.add(key);
+                    }
+                }
+                else if (kind < 74)
+                {
+                    // keep entries whose length is not divisible by the divisor
+                    final int divisor = 2 + random.nextInt(3);
+                    final List<byte[]> list = model.get(key);
+                    final int before = list == null ? 0 : list.size();
+                    final int removed = state.retainIf(key, (e) -> e.capacity() % divisor != 0);
+                    if (list != null)
+                    {
+                        list.removeIf((b) -> b.length % divisor == 0);
+                        if (list.isEmpty())
+                        {
+                            model.remove(key);
+                        }
+                    }
+                    final int after = model.containsKey(key) ? model.get(key).size() : 0;
+                    assertEquals(before - after, removed);
+                    if (removed > 0)
+                    {
+                        expectedChanged.add(key);
+                    }
+                }
+                else if (kind < 98)
+                {
+                    assertList(model.get(key), state, key);
+                }
+                else if (random.nextInt(20) == 0)
+                {
+                    state.clear();
+                    model.clear();
+                    expectedChanged.clear();
+                    expectedCleared = true;
+                }
+                if (random.nextInt(500) == 0)
+                {
+                    // checkpoint: journal the changed keys into the replica, then start a new interval
+                    assertEquals(expectedCleared, state.clearedSinceMark());
+                    if (state.clearedSinceMark())
+                    {
+                        replica.clear();
+                    }
+                    final List<Long> visited = new ArrayList<>();
+                    final long count = state.forEachChangedKeySinceMark(
+                        (k) ->
+                        {
+                            visited.add(k);
+                            final int length = state.encodedLength(k);
+                            assertEquals(length, state.writeKey(k, journal, 0));
+                            replica.restoreKey(k, journal, 0, length);
+                        });
+                    assertEquals(visited.size(), count);
+                    assertEquals(expectedChanged, new HashSet<>(visited));
+                    assertEquals(visited.size(), new HashSet<>(visited).size());
+                    state.resetMark();
+                    expectedChanged.clear();
+                    expectedCleared = false;
+                    assertEquals(0, state.forEachChangedKeySinceMark((k) -> { }));
+                    assertAll(model, replica);
+                }
+            }
+            assertAll(model, state);
+        }
+    }
+
+    @Test
+    void shouldRoundTripEncodedKeyAndRefuseMalformedContent()
+    {
+        final UnsafeBuffer src = new UnsafeBuffer(new byte[64]);
+        final ExpandableArrayBuffer encoded = new ExpandableArrayBuffer(64);
+        try (ListState state = new ListState(); ListState other = new ListState())
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                src.putInt(0, i * 1000);
+                state.add(9, src, 0, i);
+            }
+            final int length = state.writeKey(9, encoded, 3);
+            assertEquals(state.encodedLength(9), length);
+            assertEquals(5 * 4 + (0 + 1 + 2 + 3 + 4), length);
+            other.restoreKey(9, encoded, 3, length);
+            final List<byte[]> expected = new ArrayList<>();
+            state.forEach(9, (e) -> expected.add(copy(e)));
+            assertList(expected, other, 9);
+            assertEquals(state.bytesUsed(), other.bytesUsed());
+
+            other.add(9, src, 0, 7);
+            other.restoreKey(9, encoded, 3, length);
+            assertList(expected, other, 9);
+
+            encoded.putInt(3, 100);
+            assertThrows(IllegalArgumentException.class, () -> other.restoreKey(9, encoded, 3, length));
+            assertThrows(IllegalArgumentException.class, () -> other.restoreKey(9, encoded, 3, 2));
+            assertList(expected, other, 9);
+
+            other.restoreKey(9, encoded, 0, 0);
+            assertEquals(0, other.size(9));
+            assertEquals(0, other.keyCount());
+            assertEquals(0, other.encodedLength(9));
+            assertEquals(0, other.writeKey(9, encoded, 0));
+        }
+    }
+
+    @Test
+    void shouldTrackChangedKeysOnceEachSinceMark()
+    {
+        final UnsafeBuffer src = new UnsafeBuffer(new byte[16]);
+        try (ListState state = new ListState())
+        {
+            for (long key = 0; key < 10; key++)
+            {
+                state.add(key, src, 0, 4);
+            }
+            state.resetMark();
+            assertFalse(state.clearedSinceMark());
+            state.add(1, src, 0, 4);
+            state.add(1, src, 0, 4);
+            state.add(2, src, 0, 4);
+            state.remove(3);
+            state.remove(3);
+            state.remove(100);
+            state.removeFirst(4, 1);
+            state.removeFirst(5, 0);
+            state.retainIf(6, (e) -> true);
+            state.retainIf(7, (e) -> false);
+            state.add(3, src, 0, 1);
+            final List<Long> visited = new ArrayList<>();
+            state.forEachChangedKeySinceMark(visited::add);
+            visited.sort(Long::compare);
+            assertEquals(List.of(1L, 2L, 3L, 4L, 7L), visited);
+
+            state.resetMark();
+            state.clear();
+            assertTrue(state.clearedSinceMark());
+            state.add(8, src, 0, 4);
+            visited.clear();
+            state.forEachChangedKeySinceMark(visited::add);
+            assertEquals(List.of(8L), visited);
+            state.resetMark();
+            assertFalse(state.clearedSinceMark());
+        }
+    }
+
+    @Test
+    void shouldReuseFreedBlocksAfterRemoves()
+    {
+        final UnsafeBuffer src = new UnsafeBuffer(new byte[256]);
+        try (ListState state = new ListState(16, 4096))
+        {
+            for (int round = 0; round < 200; round++)
+            {
+                for (long key = 0; key < 64; key++)
+                {
+                    for (int i = 0; i < 1 + (int)(key % 5); i++)
+                    {
+                        state.add(key, src, 0, 40 + (int)key);
+                    }
+                }
+                for (long key = 0; key < 64; key++)
+                {
+                    assertTrue(state.remove(key));
+                }
+                assertEquals(0, state.keyCount());
+                assertEquals(0, state.bytesUsed());
+            }
+            assertTrue(state.arenaCapacity() <= 64 * 1024, "arena " + state.arenaCapacity());
+        }
+    }
+
+    @Test
+    void shouldNotAllocateOnAddForEachAndSizeAfterWarmUp()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final UnsafeBuffer src = new UnsafeBuffer(new byte[64]);
+        final long[] sum = new long[1];
+        final ListState.EntryVisitor visitor = (e) -> sum[0] += e.capacity() + e.getByte(0);
+        final ListState.EntryPredicate keepAll = (e) -> true;
+        final SlotTable.KeyConsumer changed = (k) -> sum[0] += k;
+        final UnsafeBuffer journal = new UnsafeBuffer(new byte[64 * 1024]);
+        try (ListState state = new ListState(1024, 8 << 20))
+        {
+            for (int round = 0; round < 3; round++)
+            {
+                final long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 50_000; i++)
+                {
+                    final long key = i & 511;
+                    src.putInt(0, i);
+                    state.add(key, src, 0, 8 + (i & 15));
+                    sum[0] += state.size(key);
+                    state.forEach(key, visitor);
+                    state.retainIf(key, keepAll);
+                    if ((i & 63) == 0)
+                    {
+                        state.removeFirst(key, 2);
+                        state.writeKey(key, journal, 0);
+                    }
+                    if ((i & 4095) == 0)
+                    {
+                        state.remove(key);
+                        state.forEachChangedKeySinceMark(changed);
+                        state.resetMark();
+                    }
+                }
+                final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+                if (round == 2)
+                {
+                    assertTrue(allocated < 256, "allocated " + allocated + " bytes");
+                }
+                state.clear();
+            }
+        }
+        assertTrue(sum[0] != 0);
+    }
+
+    private static void assertAll(final Map<Long, List<byte[]>> model, final ListState state)
+    {
+        assertEquals(model.size(), state.keyCount());
+        long bytes = 0;
+        for (final Map.Entry<Long, List<byte[]>> e : model.entrySet())
+        {
+            assertList(e.getValue(), state, e.getKey());
+            for (final byte[] b : e.getValue())
+            {
+                bytes += 4 + b.length;
+            }
+        }
+        assertEquals(bytes, state.bytesUsed());
+        final Set<Long> keys = new HashSet<>();
+        state.forEachKey((k) -> assertTrue(keys.add(k)));
+        assertEquals(model.keySet(), keys);
+    }
+
+    private static void assertList(final List<byte[]> expected, final ListState state, final long key)
+    {
+        final List<byte[]> actual = new ArrayList<>();
+        final int visited = state.forEach(key, (e) -> actual.add(copy(e)));
+        assertEquals(actual.size(), visited);
+        final int size = expected == null ? 0 : expected.size();
+        assertEquals(size, state.size(key));
+        assertEquals(size, actual.size());
+        for (int i = 0; i < size; i++)
+        {
+            assertArrayEquals(expected.get(i), actual.get(i), "key " + key + " entry " + i);
+        }
+    }
+
+    private static byte[] copy(final DirectBuffer e)
+    {
+        final byte[] bytes = new byte[e.capacity()];
+        e.getBytes(0, bytes);
+        return bytes;
+    }
+}
