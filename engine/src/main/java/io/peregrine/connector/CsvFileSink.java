@@ -24,13 +24,15 @@ import java.util.regex.Pattern;
  *   {@code .part-<shard>-<N>.pending}; when checkpoint N completes, every pending file up to N becomes
  *   {@code part-<shard>-<N>.csv}. Readers see only {@code part-*.csv} files, so a result is visible once its
  *   checkpoint is complete, and never twice: at recovery, pending files of checkpoints up to the restored one are
- *   committed and everything else not committed is deleted.</li>
+ *   committed and everything else not committed is deleted. Should recovery fall back past a damaged checkpoint,
+ *   the parts committed by the checkpoints it drops are deleted too, since their output is written again.</li>
  * </ul>
  */
 public final class CsvFileSink implements Sink
 {
     private static final Pattern PENDING = Pattern.compile("\\.part-(\\d+)-(\\d+)\\.pending");
     private static final Pattern IN_PROGRESS = Pattern.compile("\\.part-(\\d+)\\.inprogress");
+    private static final Pattern COMMITTED = Pattern.compile("part-(\\d+)-(\\d+)\\.csv");
 
     private final Path dir;
 
@@ -66,6 +68,19 @@ public final class CsvFileSink implements Sink
         if (!Files.isDirectory(dir))
         {
             return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "part-*.csv"))
+        {
+            for (final Path file : files)
+            {
+                // Committed by a checkpoint after the restored one: recovery fell back past a damaged checkpoint,
+                // and the output of the checkpoints it drops will be written again.
+                final Matcher committed = COMMITTED.matcher(file.getFileName().toString());
+                if (committed.matches() && Long.parseLong(committed.group(2)) > restoredCheckpoint)
+                {
+                    Files.delete(file);
+                }
+            }
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".part-*"))
         {
