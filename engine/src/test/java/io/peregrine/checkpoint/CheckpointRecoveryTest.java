@@ -1,5 +1,6 @@
 package io.peregrine.checkpoint;
 
+import io.peregrine.demo.CheckpointedJob;
 import io.peregrine.runtime.Job;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package io.peregrine.checkpoint;
+package io.peregrine.demo;
 
 import io.peregrine.api.Aggregations;
 import io.peregrine.api.DataStream;
@@ -24,21 +24,21 @@ import java.util.List;
 /**
  * The keyed job the checkpoint tests run, in this JVM or in a child JVM they kill: tumbling windows (two-stage on
  * two shards), session windows and a running reduce over a generated stream, each into an exactly-once CSV sink.
- * {@link #main} runs it and prints a line per completed checkpoint, for the kill trials.
+ * {@link #main} runs it and prints a line per completed checkpoint, for the kill trials ({@link RecoveryTrials}).
  */
 public final class CheckpointedJob
 {
-    static final Schema EVENT = Schema.builder("event").int64("key").timestamp("ts").int64("value").build();
-    static final Field.Int64 KEY = EVENT.int64("key");
-    static final Field.Timestamp TS = EVENT.timestamp("ts");
-    static final Field.Int64 VALUE = EVENT.int64("value");
-    static final String[] SINKS = {"windows", "sessions", "maxima"};
+    public static final Schema EVENT = Schema.builder("event").int64("key").timestamp("ts").int64("value").build();
+    public static final Field.Int64 KEY = EVENT.int64("key");
+    public static final Field.Timestamp TS = EVENT.timestamp("ts");
+    public static final Field.Int64 VALUE = EVENT.int64("value");
+    public static final String[] SINKS = {"windows", "sessions", "maxima"};
 
     private CheckpointedJob()
     {
     }
 
-    static Pipeline pipeline(final long events, final Path out)
+    public static Pipeline pipeline(final long events, final Path out)
     {
         final Pipeline p = Pipeline.create("checkpointed");
         final DataStream source = p.source("gen", Sources.generator(EVENT, events, (i, w) -> w
@@ -63,7 +63,7 @@ public final class CheckpointedJob
         return p;
     }
 
-    static JobContext context(final int shards, final Path checkpoints, final long intervalMs)
+    public static JobContext context(final int shards, final Path checkpoints, final long intervalMs)
     {
         return new JobContext().shards(shards).idleStrategyName("yield").checkpointDir(checkpoints)
             .checkpointIntervalMs(intervalMs).checkpointFullEvery(4)
@@ -76,7 +76,17 @@ public final class CheckpointedJob
      * @return every committed row of a sink, sorted: the output a reader sees, independent of how it was cut into
      * part files.
      */
-    static List<String> committed(final Path out, final String sink) throws IOException
+    public static List<List<String>> outputs(final Path out) throws IOException
+    {
+        final List<List<String>> outputs = new ArrayList<>();
+        for (final String sink : SINKS)
+        {
+            outputs.add(committed(out, sink));
+        }
+        return outputs;
+    }
+
+    public static List<String> committed(final Path out, final String sink) throws IOException
     {
         final List<String> rows = new ArrayList<>();
         final Path dir = out.resolve(sink);

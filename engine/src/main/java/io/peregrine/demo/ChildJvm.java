@@ -1,4 +1,4 @@
-package io.peregrine.checkpoint;
+package io.peregrine.demo;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -14,7 +14,7 @@ final class ChildJvm
     {
     }
 
-    static Process start(final Path log, final String... args) throws Exception
+    static Process start(final Path log, final Class<?> main, final String... args) throws Exception
     {
         final List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -29,7 +29,7 @@ final class ChildJvm
         command.add("-Xmx512m");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(CheckpointedJob.class.getName());
+        command.add(main.getName());
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectError(log.toFile()).start();
     }
