@@ -21,6 +21,7 @@ public final class GeneratorSource implements Source
     private final int splits;
     private final double nsPerEvent;
     private volatile long startNs;
+    private boolean rebased;
 
     /**
      * @param schema          of the rows.
@@ -85,6 +86,15 @@ public final class GeneratorSource implements Source
         return startNs + (long)(index * nsPerEvent);
     }
 
+    private synchronized void rebase(final long start)
+    {
+        if (!rebased || start < startNs)
+        {
+            startNs = start;
+            rebased = true;
+        }
+    }
+
     /**
      * @return start of the pacing schedule (nano clock), 0 before the job started.
      */
@@ -135,9 +145,17 @@ public final class GeneratorSource implements Source
             return next;
         }
 
+        /**
+         * A paced generator's schedule is moved so that the resumed event is due now, not after the time the
+         * events before it took in the previous run.
+         */
         public void seek(final long offset, final long position)
         {
             next = offset;
+            if (nsPerEvent > 0)
+            {
+                rebase(clock.nanoTime() - (long)(offset * nsPerEvent));
+            }
         }
     }
 }

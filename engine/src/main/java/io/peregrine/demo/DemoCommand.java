@@ -58,6 +58,14 @@ public final class DemoCommand implements Callable<Integer>
     @CommandLine.Option(names = "--print-every", description = "Print the ranking every n-th event-time second (default: ${DEFAULT-VALUE}).")
     int printEvery = 20;
 
+    @CommandLine.Option(names = "--checkpoint-dir", description = "Take checkpoints into this directory and, if it " +
+        "holds one, resume from the newest (default: none).")
+    java.nio.file.Path checkpointDir;
+
+    @CommandLine.Option(names = "--checkpoint-interval", description = "Milliseconds between checkpoints (default: " +
+        "${DEFAULT-VALUE}).")
+    long checkpointIntervalMs = JobContext.CHECKPOINT_INTERVAL_MS_DEFAULT;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -69,6 +77,10 @@ public final class DemoCommand implements Callable<Integer>
         if (shards != null)
         {
             context.shards(shards);
+        }
+        if (checkpointDir != null)
+        {
+            context.checkpointDir(checkpointDir).checkpointIntervalMs(checkpointIntervalMs);
         }
         final long count = durationSeconds > 0 ? Long.MAX_VALUE : events;
         // Paced, every event is stamped with its intended send time, so a stall counts against every
@@ -97,6 +109,23 @@ public final class DemoCommand implements Callable<Integer>
             durationSeconds > 0 ? "unbounded for " + durationSeconds + " s of" : String.format("%,d", events),
             instruments, context.shards(), idleStrategy, rate > 0 ? String.format("paced at %,.0f events/s", rate) : "as fast as possible");
         final Job job = pipeline.execute(context);
+        if (checkpointDir != null)
+        {
+            out.println(job.restoredFrom() == null ? "  no checkpoint in " + checkpointDir + ": starting from the beginning" :
+                "  resumed from " + job.restoredFrom() + " in " + checkpointDir);
+            // SIGTERM or Ctrl-C: stop with a savepoint, so that the next run resumes where this one stopped.
+            Runtime.getRuntime().addShutdownHook(new Thread(() ->
+            {
+                if (!job.isDone())
+                {
+                    job.stopWithSavepoint();
+                    job.join(30_000);
+                    final long id = job.checkpoints().completed();
+                    System.out.println("stopped with savepoint: checkpoint " + id + " in " + checkpointDir +
+                        "; run the same command again to resume");
+                }
+            }, "peregrine-savepoint"));
+        }
         final long startNs = System.nanoTime();
         final long deadlineNs = durationSeconds > 0 ? startNs + durationSeconds * 1_000_000_000L : Long.MAX_VALUE;
         long lastEvents = 0;
@@ -137,6 +166,12 @@ public final class DemoCommand implements Callable<Integer>
         out.printf("    p50 %s   p99 %s   p99.9 %s   max %s%n",
             micros(h.getValueAtPercentile(50)), micros(h.getValueAtPercentile(99)),
             micros(h.getValueAtPercentile(99.9)), micros(h.getMaxValue()));
+        if (job.checkpoints() != null)
+        {
+            out.printf("  checkpoints        %,d completed, last %,d (%,d bytes in %.1f ms) in %s%n",
+                job.checkpoints().completedCount(), job.checkpoints().completed(), job.checkpoints().lastBytes(),
+                job.checkpoints().lastDurationNs() / 1e6, checkpointDir);
+        }
         out.printf("  late records %,d   malformed %,d   back-pressure events %,d%n",
             job.counters().total(Metric.LATE_RECORDS), job.counters().total(Metric.MALFORMED_RECORDS),
             job.counters().total(Metric.BACK_PRESSURE));
@@ -178,6 +213,10 @@ public final class DemoCommand implements Callable<Integer>
         if (top < 1 || top > 100)
         {
             throw new CommandLine.ParameterException(cl, "--top must be in 1..100, was " + top);
+        }
+        if (checkpointIntervalMs < 0)
+        {
+            throw new CommandLine.ParameterException(cl, "--checkpoint-interval must be >= 0, was " + checkpointIntervalMs);
         }
         if (eventTimeRate < 1 || printEvery < 1)
         {

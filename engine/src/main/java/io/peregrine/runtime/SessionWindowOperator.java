@@ -306,8 +306,7 @@ final class SessionWindowOperator extends CollectingOperator implements Checkpoi
     public void restoreBlob(final DirectBuffer buffer, final int offset, final int length)
     {
         watermark = buffer.getLong(offset);
-        late = buffer.getLong(offset + 8);
-        lateCounter.setOrdered(late);
+        // the late count (offset 8) is this run's metric: it starts from zero.
     }
 
     public void restoreEnd()

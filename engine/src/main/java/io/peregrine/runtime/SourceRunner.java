@@ -284,8 +284,7 @@ final class SourceRunner implements Source.SourceOutput, Checkpointed
 
     public void restoreBlob(final DirectBuffer buffer, final int offset, final int length)
     {
-        records = buffer.getLong(offset);
-        malformed = buffer.getLong(offset + 8);
+        // records and malformed (offset 0 and 8) are this run's metrics, not state: they start from zero.
         final int flags = buffer.getInt(offset + 16);
         watermarkPending = (flags & 1) != 0;
         idleSent = (flags & 2) != 0;

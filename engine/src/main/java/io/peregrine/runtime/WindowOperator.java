@@ -347,8 +347,7 @@ final class WindowOperator extends CollectingOperator implements Checkpointed
     public void restoreBlob(final DirectBuffer buffer, final int offset, final int length)
     {
         watermark = buffer.getLong(offset);
-        late = buffer.getLong(offset + 8);
-        lateCounter.setOrdered(late);
+        // the late count (offset 8) is this run's metric: it starts from zero.
         liveWindows = 0;
         final int count = buffer.getInt(offset + 16);
         int at = offset + 20;

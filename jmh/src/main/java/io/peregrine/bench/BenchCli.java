@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     description = "Peregrine's benchmark suite; reports go to perf-reports/.",
     subcommands = { BenchCli.Suite.class, BenchCli.Chain.class, BenchCli.Trading.class, BenchCli.Nexmark.class,
-        BenchCli.NexmarkQuery.class, BenchCli.Jmh.class,
+        BenchCli.NexmarkQuery.class, BenchCli.Recovery.class, BenchCli.Jmh.class,
         CommandLine.HelpCommand.class })
 public final class BenchCli implements Runnable
 {
@@ -445,6 +445,53 @@ public final class BenchCli implements Runnable
                 .write(results);
             System.out.println("Report: " + folder);
             return 0;
+        }
+    }
+
+    @CommandLine.Command(name = "recovery", mixinStandardHelpOptions = true,
+        description = "Crash trials: a child JVM running a keyed window job with exactly-once CSV sinks and a checkpoint " +
+            "every --interval ms is killed with SIGKILL at a random moment and restarted; its committed output is " +
+            "compared with an uninterrupted run's.")
+    static final class Recovery implements Callable<Integer>
+    {
+        @CommandLine.Option(names = "--trials", description = "Kills (default: ${DEFAULT-VALUE}).")
+        int trials = 20;
+
+        @CommandLine.Option(names = "--events", description = "Events per run (default: ${DEFAULT-VALUE}).")
+        long events = 1_000_000;
+
+        @CommandLine.Option(names = "--shards", description = "Shards (default: ${DEFAULT-VALUE}).")
+        int shards = 2;
+
+        @CommandLine.Option(names = "--interval", description = "Milliseconds between checkpoints (default: ${DEFAULT-VALUE}).")
+        long intervalMs = 20;
+
+        @CommandLine.Option(names = "--seed", description = "Seed of the kill moments (default: ${DEFAULT-VALUE}).")
+        long seed = 42;
+
+        @CommandLine.Option(names = "--keep", description = "Keep the work directory (outputs, journals, logs).")
+        boolean keep;
+
+        public Integer call() throws Exception
+        {
+            if (trials < 1 || events < 1 || shards < 1 || intervalMs < 1)
+            {
+                throw new IllegalArgumentException("--trials, --events, --shards and --interval must be >= 1");
+            }
+            final java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("peregrine-recovery");
+            System.out.printf("recovery trials: %d kills, %,d events, %d shard(s), a checkpoint every %d ms, in %s%n",
+                trials, events, shards, intervalMs, dir);
+            final io.peregrine.demo.RecoveryTrials.Result result =
+                io.peregrine.demo.RecoveryTrials.run(trials, events, shards, intervalMs, dir, seed, System.out);
+            if (!keep)
+            {
+                try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir))
+                {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+            System.out.println(result.summary());
+            return result.identical == result.trials ? 0 : 1;
         }
     }
 
