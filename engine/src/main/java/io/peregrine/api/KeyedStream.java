@@ -68,7 +68,21 @@ public final class KeyedStream
     }
 
     /**
-     * A low-level keyed operator with per-key state of {@code stateLength} bytes and timers.
+     * A low-level keyed operator with per-key state of {@code stateLength} bytes, lists, maps and timers: one
+     * function made by {@code factory} per shard, opened before its first record.
+     */
+    public DataStream process(
+        final String name, final Schema outSchema, final int stateLength,
+        final java.util.function.Supplier<? extends KeyedProcessFunction> factory)
+    {
+        final DataStream stream = process(name, outSchema, stateLength, (KeyedProcessFunction)null);
+        stream.node.processFactory = factory;
+        return stream;
+    }
+
+    /**
+     * A low-level keyed operator with per-key state of {@code stateLength} bytes and timers; {@code fn} is shared by
+     * every shard (keep nothing in its fields; for lists, maps or fields use the factory variant).
      */
     public DataStream process(final String name, final Schema outSchema, final int stateLength, final KeyedProcessFunction fn)
     {

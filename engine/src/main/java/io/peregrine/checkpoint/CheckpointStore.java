@@ -315,6 +315,7 @@ public final class CheckpointStore
             final int end = JournalFormat.HEADER_LENGTH + doc.getInt(JournalFormat.LENGTH_OFFSET);
             int at = JournalFormat.HEADER_LENGTH;
             SlotTable table = null;
+            io.peregrine.state.KeyChangeTracking keyed = null;
             while (at < end)
             {
                 final byte type = doc.getByte(at);
@@ -323,7 +324,16 @@ public final class CheckpointStore
                     case JournalFormat.TABLE:
                     {
                         final int op = doc.getInt(at + 4);
-                        table = parts[op].restoreTable(doc.getLong(at + 8), doc.getByte(at + 1) != 0);
+                        if (doc.getByte(at + 2) == 0)
+                        {
+                            table = parts[op].restoreTable(doc.getLong(at + 8), doc.getByte(at + 1) != 0);
+                            keyed = null;
+                        }
+                        else
+                        {
+                            keyed = parts[op].restoreKeyedState(doc.getLong(at + 8), doc.getByte(at + 1) != 0);
+                            table = null;
+                        }
                         at += JournalFormat.ENTRY_HEADER;
                         break;
                     }
@@ -331,8 +341,15 @@ public final class CheckpointStore
                     {
                         final int valueLength = doc.getInt(at + 4);
                         final long key = doc.getLong(at + 8);
-                        table.findOrInsert(key);
-                        table.value().putBytes(0, doc, at + JournalFormat.ENTRY_HEADER, valueLength);
+                        if (keyed != null)
+                        {
+                            keyed.restoreKey(key, doc, at + JournalFormat.ENTRY_HEADER, valueLength);
+                        }
+                        else
+                        {
+                            table.findOrInsert(key);
+                            table.value().putBytes(0, doc, at + JournalFormat.ENTRY_HEADER, valueLength);
+                        }
                         at += JournalFormat.ENTRY_HEADER + valueLength;
                         break;
                     }

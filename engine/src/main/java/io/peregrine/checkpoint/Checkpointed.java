@@ -30,6 +30,17 @@ public interface Checkpointed
     }
 
     /**
+     * @param tag   the state's tag as journaled.
+     * @param reset true when the keys that follow are all of it: clear it first.
+     * @return the variable-length keyed state to restore the keys that follow into.
+     */
+    default io.peregrine.state.KeyChangeTracking restoreKeyedState(final long tag, final boolean reset)
+    {
+        throw new IllegalStateException(this + " has no list or map state " + tag + " in this build: was the " +
+            "checkpoint taken from another pipeline, or does the function declare other states now?");
+    }
+
+    /**
      * @param buffer holding the blob as journaled.
      * @param offset of its first byte.
      * @param length in bytes.

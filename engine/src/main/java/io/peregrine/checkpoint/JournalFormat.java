@@ -17,7 +17,9 @@ import java.util.zip.CRC32C;
  *   sequence: index of a DATA document within its shard's part; crc32c over bytes 0-27 and the payload.
  *
  *   DATA payload, entries one after another:
- *   TABLE  | type 1 (byte) | reset (byte) | pad (short) | op (int) | tag (long)           |
+ *   TABLE  | type 1 (byte) | reset (byte) | kind (byte) | pad | op (int) | tag (long)     |
+ *            kind 0: a slot table (PUT values of its value length); 1: lists or maps (PUT a key's whole
+ *            encoded content, length 0 = the key was removed)
  *   PUT    | type 2 (byte) | pad (3)      | length (int)           | key (long) | value (length bytes) |
  *   REMOVE | type 3 (byte) | pad (7)                               | key (long) |
  *   BLOB   | type 4 (byte) | pad (3)      | op (int)    | length (int) | pad (int) | bytes (length) |

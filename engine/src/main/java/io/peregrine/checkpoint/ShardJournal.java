@@ -37,6 +37,8 @@ public final class ShardJournal implements SnapshotWriter, AutoCloseable
     private int tableOp;
     private long tableTag;
     private SlotTable table;
+    private io.peregrine.state.KeyChangeTracking keyed;
+    private final SlotTable.KeyConsumer putKeyed = this::putKeyed;
 
     public ShardJournal(final Path checkpointDir, final int shard)
     {
@@ -83,7 +85,7 @@ public final class ShardJournal implements SnapshotWriter, AutoCloseable
         this.table = table;
         this.tableOp = op;
         this.tableTag = tag;
-        putTableHeader(whole);
+        putTableHeader(whole, false);
         if (whole)
         {
             table.forEach(putEntry);
@@ -101,6 +103,41 @@ public final class ShardJournal implements SnapshotWriter, AutoCloseable
         this.table = null;
     }
 
+    public void keyedState(final int op, final long tag, final io.peregrine.state.KeyChangeTracking state)
+    {
+        final boolean whole = full || state.clearedSinceMark();
+        this.keyed = state;
+        this.tableOp = op;
+        this.tableTag = tag;
+        putTableHeader(whole, true);
+        if (whole)
+        {
+            state.forEachKey(putKeyed);
+        }
+        else
+        {
+            state.forEachChangedKeySinceMark(putKeyed);
+        }
+        state.resetMark();
+        this.keyed = null;
+    }
+
+    private void putKeyed(final long key)
+    {
+        final int length = keyed.encodedLength(key);
+        reserve(JournalFormat.ENTRY_HEADER + length);
+        doc.putByte(position, JournalFormat.PUT);
+        doc.putInt(position + 4, length);
+        doc.putLong(position + 8, key);
+        if (length > 0)
+        {
+            doc.checkLimit(position + JournalFormat.ENTRY_HEADER + length);
+            keyed.writeKey(key, doc, position + JournalFormat.ENTRY_HEADER);
+        }
+        position += JournalFormat.ENTRY_HEADER + length;
+        entries++;
+    }
+
     public void blob(final int op, final DirectBuffer buffer, final int offset, final int length)
     {
         reserve(JournalFormat.ENTRY_HEADER + length);
@@ -113,11 +150,12 @@ public final class ShardJournal implements SnapshotWriter, AutoCloseable
         entries++;
     }
 
-    private void putTableHeader(final boolean reset)
+    private void putTableHeader(final boolean reset, final boolean keyedState)
     {
         doc.putByte(position, JournalFormat.TABLE);
         doc.putByte(position + 1, (byte)(reset ? 1 : 0));
-        doc.putShort(position + 2, (short)0);
+        doc.putByte(position + 2, (byte)(keyedState ? 1 : 0));
+        doc.putByte(position + 3, (byte)0);
         doc.putInt(position + 4, tableOp);
         doc.putLong(position + 8, tableTag);
         position += JournalFormat.ENTRY_HEADER;
@@ -153,9 +191,9 @@ public final class ShardJournal implements SnapshotWriter, AutoCloseable
         if (position + length > JournalFormat.DOCUMENT_TARGET && position > JournalFormat.HEADER_LENGTH)
         {
             appendData();
-            if (table != null)
+            if (table != null || keyed != null)
             {
-                putTableHeader(false);
+                putTableHeader(false, keyed != null);
             }
         }
     }

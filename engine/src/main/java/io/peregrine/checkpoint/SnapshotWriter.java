@@ -27,6 +27,17 @@ public interface SnapshotWriter
     void table(int op, long tag, SlotTable table);
 
     /**
+     * Journal variable-length keyed state (lists, maps): each key's whole content, for every key when the checkpoint
+     * is full or the state was cleared, else for the keys changed since the previous checkpoint (an empty content
+     * meaning the key was removed). Starts a new change interval.
+     *
+     * @param op    the part's index in the shard's plan.
+     * @param tag   which of the part's states.
+     * @param state to journal.
+     */
+    void keyedState(int op, long tag, io.peregrine.state.KeyChangeTracking state);
+
+    /**
      * Journal a small piece of state other than a table (watermarks, positions, live windows), whole.
      *
      * @param op     the part's index in the shard's plan.

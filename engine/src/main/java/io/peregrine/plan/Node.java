@@ -60,6 +60,7 @@ public final class Node
     public int topN;
     public Field rankField;
     public KeyedProcessFunction process;
+    public java.util.function.Supplier<? extends KeyedProcessFunction> processFactory;
     public int stateLength;
     public Sink sink;
 

@@ -283,10 +283,20 @@ final class Planner
                     break;
                 }
                 case PROCESS:
-                    op = new ProcessOperator(node.name, node.inputs.get(0).key, node.process, node.stateLength, node.schema,
-                        state, s, maxRow, context.epochClock().time());
+                {
+                    final io.peregrine.api.KeyedProcessFunction fn =
+                        node.processFactory != null ? node.processFactory.get() : node.process;
+                    if (fn == null)
+                    {
+                        throw new PipelineException("process '" + node.name + "': the function factory returned null");
+                    }
+                    final ProcessOperator process = new ProcessOperator(node.name, node.inputs.get(0).key, fn,
+                        node.stateLength, node.schema, state, s, maxRow, context.epochClock().time());
+                    process.open(s, shards);
+                    op = process;
                     timed.add(op);
                     break;
+                }
                 case LATE_OUTPUT:
                 {
                     op = new Passthrough(node.name);

@@ -16,10 +16,17 @@ import org.agrona.MutableDirectBuffer;
 
 /**
  * Runs a {@link KeyedProcessFunction}: per-key state slot, event-time timers fired as the
- * watermark passes them, processing-time timers fired from the shard loop's clock.
+ * watermark passes them, processing-time timers fired from the shard loop's clock; lists and maps per key declared
+ * by the function in {@link KeyedProcessFunction#open}. Tag 0 of its checkpoint entries is the slot table, tags
+ * 1, 2, ... its lists and maps in the order declared.
  */
-final class ProcessOperator extends CollectingOperator implements KeyedProcessFunction.Context, Checkpointed
+final class ProcessOperator extends CollectingOperator implements KeyedProcessFunction.Context, KeyedProcessFunction.OpenContext, Checkpointed
 {
+    private final java.util.List<io.peregrine.state.ListState> lists = new java.util.ArrayList<>();
+    private final java.util.List<io.peregrine.state.MapState> maps = new java.util.ArrayList<>();
+    private final java.util.List<String> stateNames = new java.util.ArrayList<>();
+    private int shard;
+    private int shards;
     private final ExpandableDirectByteBuffer scratch = new ExpandableDirectByteBuffer(1024);
     private int scratchAt;
     private final KeySelector key;
@@ -49,6 +56,129 @@ final class ProcessOperator extends CollectingOperator implements KeyedProcessFu
         this.fn = fn;
         this.state = stateFactory.create(name, shard, stateLength);
                 this.nowMs = startMs;
+    }
+
+    /**
+     * Open the function on its shard (it declares its lists and maps).
+     */
+    void open(final int shard, final int shards)
+    {
+        this.shard = shard;
+        this.shards = shards;
+        try
+        {
+            fn.open(this);
+        }
+        catch (final Exception e)
+        {
+            throw new IllegalStateException("process '" + name + "' failed to open on shard " + shard + ": " + e, e);
+        }
+    }
+
+    public int shard()
+    {
+        return shard;
+    }
+
+    public int shards()
+    {
+        return shards;
+    }
+
+    public io.peregrine.api.KeyedListState listState(final String stateName)
+    {
+        declare(stateName);
+        final io.peregrine.state.ListState list = new io.peregrine.state.ListState();
+        lists.add(list);
+        maps.add(null);
+        return new io.peregrine.api.KeyedListState()
+        {
+            public void add(final DirectBuffer src, final int offset, final int length)
+            {
+                list.add(currentKey, src, offset, length);
+            }
+
+            public int size()
+            {
+                return list.size(currentKey);
+            }
+
+            public int forEach(final EntryVisitor visitor)
+            {
+                return list.forEach(currentKey, visitor);
+            }
+
+            public int retainIf(final EntryPredicate predicate)
+            {
+                return list.retainIf(currentKey, predicate);
+            }
+
+            public int removeFirst(final int n)
+            {
+                return list.removeFirst(currentKey, n);
+            }
+
+            public void clear()
+            {
+                list.remove(currentKey);
+            }
+        };
+    }
+
+    public io.peregrine.api.KeyedMapState mapState(final String stateName)
+    {
+        declare(stateName);
+        final io.peregrine.state.MapState map = new io.peregrine.state.MapState();
+        lists.add(null);
+        maps.add(map);
+        return new io.peregrine.api.KeyedMapState()
+        {
+            public boolean put(
+                final DirectBuffer userKey, final int keyOffset, final int keyLength,
+                final DirectBuffer value, final int valueOffset, final int valueLength)
+            {
+                return map.put(currentKey, userKey, keyOffset, keyLength, value, valueOffset, valueLength);
+            }
+
+            public DirectBuffer get(final DirectBuffer userKey, final int keyOffset, final int keyLength)
+            {
+                return map.get(currentKey, userKey, keyOffset, keyLength);
+            }
+
+            public boolean remove(final DirectBuffer userKey, final int keyOffset, final int keyLength)
+            {
+                return map.remove(currentKey, userKey, keyOffset, keyLength);
+            }
+
+            public int size()
+            {
+                return map.size(currentKey);
+            }
+
+            public int forEach(final EntryVisitor visitor)
+            {
+                return map.forEach(currentKey, visitor);
+            }
+
+            public void clear()
+            {
+                map.remove(currentKey);
+            }
+        };
+    }
+
+    private void declare(final String stateName)
+    {
+        if (stateNames.contains(stateName))
+        {
+            throw new IllegalArgumentException("process '" + name + "' declares the state '" + stateName + "' twice");
+        }
+        stateNames.add(stateName);
+    }
+
+    private io.peregrine.state.KeyChangeTracking keyedState(final int i)
+    {
+        return lists.get(i) != null ? lists.get(i) : maps.get(i);
     }
 
     public void onRecord(final Row row)
@@ -149,6 +279,10 @@ final class ProcessOperator extends CollectingOperator implements KeyedProcessFu
     public void snapshot(final int op, final SnapshotWriter writer)
     {
         writer.table(op, 0, state);
+        for (int i = 0; i < stateNames.size(); i++)
+        {
+            writer.keyedState(op, i + 1, keyedState(i));
+        }
         scratch.putLong(0, watermark);
         scratch.putInt(8, eventTimers.size());
         scratch.putInt(12, processingTimers.size());
@@ -174,6 +308,29 @@ final class ProcessOperator extends CollectingOperator implements KeyedProcessFu
         return state;
     }
 
+    public io.peregrine.state.KeyChangeTracking restoreKeyedState(final long tag, final boolean reset)
+    {
+        if (tag < 1 || tag > stateNames.size())
+        {
+            throw new IllegalStateException("process '" + name + "': the checkpoint has list or map state " + tag +
+                " but the function declares " + stateNames.size() + " " + stateNames + " in open(): declare the same " +
+                "states in the same order as the run that took the checkpoint");
+        }
+        final io.peregrine.state.KeyChangeTracking keyed = keyedState((int)tag - 1);
+        if (reset)
+        {
+            if (keyed instanceof io.peregrine.state.ListState)
+            {
+                ((io.peregrine.state.ListState)keyed).clear();
+            }
+            else
+            {
+                ((io.peregrine.state.MapState)keyed).clear();
+            }
+        }
+        return keyed;
+    }
+
     public void restoreBlob(final DirectBuffer buffer, final int offset, final int length)
     {
         watermark = buffer.getLong(offset);
@@ -195,6 +352,31 @@ final class ProcessOperator extends CollectingOperator implements KeyedProcessFu
 
     public void close()
     {
+        try
+        {
+            fn.close();
+        }
+        catch (final Exception e)
+        {
+            throw new IllegalStateException("process '" + name + "' failed to close: " + e, e);
+        }
+        finally
+        {
+            for (final io.peregrine.state.ListState list : lists)
+            {
+                if (list != null)
+                {
+                    list.close();
+                }
+            }
+            for (final io.peregrine.state.MapState map : maps)
+            {
+                if (map != null)
+                {
+                    map.close();
+                }
+            }
+        }
         state.close();
         eventTimers.close();
         processingTimers.close();

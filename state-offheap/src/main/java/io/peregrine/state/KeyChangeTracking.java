@@ -66,4 +66,11 @@ public interface KeyChangeTracking
      * @throws IllegalArgumentException if the content is malformed.
      */
     void restoreKey(long key, DirectBuffer src, int offset, int length);
+
+    /**
+     * Visit every key that has content (for a full checkpoint).
+     *
+     * @param consumer called with each key.
+     */
+    void forEachKey(SlotTable.KeyConsumer consumer);
 }
