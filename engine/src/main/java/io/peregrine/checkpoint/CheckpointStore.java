@@ -279,13 +279,20 @@ public final class CheckpointStore
     }
 
     /**
-     * Replay shard {@code shard}'s part of the restorable checkpoint's chain into its parts, oldest first.
+     * Replay the restorable checkpoint's chain into shard {@code shard}'s parts, oldest first. On the shard count that
+     * took it, the shard replays its own journal; on another, the journals of every shard that took it, keeping the
+     * keyed entries whose key group it now owns. Blobs (watermarks, positions, live windows) are those of the
+     * restored checkpoint itself, one per shard that took it.
      *
-     * @param shard the shard.
-     * @param parts the shard's checkpointed parts in plan order.
-     * @param names their names, which must be those journaled.
+     * @param shard   the shard.
+     * @param owns    whether this shard owns a key (its key group is this shard's).
+     * @param ownerOf the shard that owned a key when the checkpoint was taken.
+     * @param parts   the shard's checkpointed parts in plan order.
+     * @param names   their names, which must be those journaled.
      */
-    public void restore(final int shard, final Checkpointed[] parts, final List<String> names)
+    public void restore(
+        final int shard, final int shards, final java.util.function.LongPredicate owns,
+        final java.util.function.LongToIntFunction ownerOf, final Checkpointed[] parts, final List<String> names)
     {
         if (restorable == null)
         {
@@ -302,9 +309,26 @@ public final class CheckpointStore
         {
             wanted.add(id);
         }
-        final Path path = Journals.shard(dir, shard);
-        final UnsafeBuffer value = new UnsafeBuffer(0, 0);
-        final Object[] current = new Object[2]; // { Checkpointed, SlotTable }
+        final boolean rescaled = restorable.shards != shards;
+        final int first = rescaled ? 0 : shard;
+        final int last = rescaled ? restorable.shards - 1 : shard;
+        for (int old = first; old <= last; old++)
+        {
+            replay(Journals.shard(dir, old), old, rescaled, wanted, owns, ownerOf, parts);
+        }
+        for (final Checkpointed part : parts)
+        {
+            part.restoreEnd();
+        }
+    }
+
+    private void replay(
+        final Path path, final int oldShard, final boolean rescaled, final LongHashSet wanted,
+        final java.util.function.LongPredicate owns, final java.util.function.LongToIntFunction ownerOf,
+        final Checkpointed[] parts)
+    {
+        final long restoredId = restorable.id;
+        final org.agrona.collections.LongArrayList stale = new org.agrona.collections.LongArrayList();
         read(path, (doc, length, index) ->
         {
             final long id = doc.getLong(JournalFormat.ID_OFFSET);
@@ -324,15 +348,50 @@ public final class CheckpointStore
                     case JournalFormat.TABLE:
                     {
                         final int op = doc.getInt(at + 4);
+                        final long tag = doc.getLong(at + 8);
+                        final boolean reset = doc.getByte(at + 1) != 0;
+                        // On another shard count a reset clears only what came from the same shard before: the
+                        // other shards' keys, already replayed, stay.
                         if (doc.getByte(at + 2) == 0)
                         {
-                            table = parts[op].restoreTable(doc.getLong(at + 8), doc.getByte(at + 1) != 0);
+                            table = parts[op].restoreTable(tag, reset && !rescaled);
                             keyed = null;
+                            if (reset && rescaled)
+                            {
+                                stale.clear();
+                                final SlotTable t = table;
+                                t.forEach(k ->
+                                {
+                                    if (ownerOf.applyAsInt(k) == oldShard)
+                                    {
+                                        stale.addLong(k);
+                                    }
+                                });
+                                for (int i = 0; i < stale.size(); i++)
+                                {
+                                    t.remove(stale.getLong(i));
+                                }
+                            }
                         }
                         else
                         {
-                            keyed = parts[op].restoreKeyedState(doc.getLong(at + 8), doc.getByte(at + 1) != 0);
+                            keyed = parts[op].restoreKeyedState(tag, reset && !rescaled);
                             table = null;
+                            if (reset && rescaled)
+                            {
+                                stale.clear();
+                                keyed.forEachKey(k ->
+                                {
+                                    if (ownerOf.applyAsInt(k) == oldShard)
+                                    {
+                                        stale.addLong(k);
+                                    }
+                                });
+                                for (int i = 0; i < stale.size(); i++)
+                                {
+                                    keyed.restoreKey(stale.getLong(i), doc, 0, 0);
+                                }
+                            }
                         }
                         at += JournalFormat.ENTRY_HEADER;
                         break;
@@ -341,27 +400,46 @@ public final class CheckpointStore
                     {
                         final int valueLength = doc.getInt(at + 4);
                         final long key = doc.getLong(at + 8);
-                        if (keyed != null)
+                        if (!rescaled || owns.test(key))
                         {
-                            keyed.restoreKey(key, doc, at + JournalFormat.ENTRY_HEADER, valueLength);
-                        }
-                        else
-                        {
-                            table.findOrInsert(key);
-                            table.value().putBytes(0, doc, at + JournalFormat.ENTRY_HEADER, valueLength);
+                            if (keyed != null)
+                            {
+                                keyed.restoreKey(key, doc, at + JournalFormat.ENTRY_HEADER, valueLength);
+                            }
+                            else
+                            {
+                                table.findOrInsert(key);
+                                table.value().putBytes(0, doc, at + JournalFormat.ENTRY_HEADER, valueLength);
+                            }
                         }
                         at += JournalFormat.ENTRY_HEADER + valueLength;
                         break;
                     }
                     case JournalFormat.REMOVE:
-                        table.remove(doc.getLong(at + 8));
+                    {
+                        final long key = doc.getLong(at + 8);
+                        if (!rescaled || owns.test(key))
+                        {
+                            if (keyed != null)
+                            {
+                                keyed.restoreKey(key, doc, 0, 0);
+                            }
+                            else
+                            {
+                                table.remove(key);
+                            }
+                        }
                         at += JournalFormat.ENTRY_HEADER;
                         break;
+                    }
                     case JournalFormat.BLOB:
                     {
                         final int op = doc.getInt(at + 4);
                         final int blobLength = doc.getInt(at + 8);
-                        parts[op].restoreBlob(doc, at + JournalFormat.ENTRY_HEADER, blobLength);
+                        if (id == restoredId)
+                        {
+                            parts[op].restoreBlob(doc, at + JournalFormat.ENTRY_HEADER, blobLength);
+                        }
                         at += JournalFormat.ENTRY_HEADER + blobLength;
                         break;
                     }
@@ -371,10 +449,6 @@ public final class CheckpointStore
                 }
             }
         });
-        for (final Checkpointed part : parts)
-        {
-            part.restoreEnd();
-        }
     }
 
     @FunctionalInterface

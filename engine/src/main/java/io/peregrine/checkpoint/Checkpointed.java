@@ -9,6 +9,10 @@ import org.agrona.DirectBuffer;
  * replays the journaled entries of the restored checkpoint's chain (its last full checkpoint and every
  * incremental one after it, oldest first) through {@link #restoreTable} and {@link #restoreBlob}, then calls
  * {@link #restoreEnd()}. Everything runs on the shard's thread.
+ * <p>
+ * Restored on another shard count, a shard replays the journals of every shard that took the checkpoint, keeping
+ * the keyed entries of the key groups it now owns; {@link #restoreBlob} is then called once per shard that took
+ * it, and merges (the smallest watermark, the union of live windows, the splits this shard now reads).
  */
 public interface Checkpointed
 {

@@ -146,10 +146,37 @@ final class ExchangeInput implements Checkpointed
         writer.blob(op, scratch, 0, length);
     }
 
+    private long restoredMin = Long.MAX_VALUE;
+    private boolean restoredActive;
+
+    /**
+     * The producers' watermarks as checkpointed (by one shard, or by each of several on another shard count): every
+     * producer restarts from the smallest of those not idle, which is what the combined watermark was, and sends
+     * its own again as it goes.
+     */
     public void restoreBlob(final DirectBuffer buffer, final int offset, final int length)
     {
-        idleSent = buffer.getByte(offset) != 0;
-        tracker.decode(buffer, offset + 1);
+        final int inputs = buffer.getInt(offset + 1);
+        int at = offset + 13;
+        for (int i = 0; i < inputs; i++, at += 9)
+        {
+            if (buffer.getByte(at + 8) == 0)
+            {
+                restoredActive = true;
+                restoredMin = Math.min(restoredMin, buffer.getLong(at));
+            }
+        }
+    }
+
+    public void restoreEnd()
+    {
+        if (restoredActive)
+        {
+            for (int p = 0; p < blocked.length; p++)
+            {
+                tracker.restoreInput(p, restoredMin, false);
+            }
+        }
     }
 
     public String toString()

@@ -103,13 +103,14 @@ public final class Job implements AutoCloseable
                     valueLength, initial, 0.7f, io.peregrine.state.SlotTable.hashSeed(operator));
             }
         }
-        final Planner planner = new Planner(name, nodes, context, counters, state);
-        splits = planner.splits;
         CheckpointStore restore = null;
         if (context.checkpointDir() != null)
         {
             restore = openCheckpoints();
         }
+        final Planner planner = new Planner(name, nodes, context, counters, state,
+            restore == null ? null : Planner.splitCounts(restore.parts()));
+        splits = planner.splits;
         final ShardAgent[] agents = new ShardAgent[runners.length];
         for (int s = 0; s < agents.length; s++)
         {
@@ -166,13 +167,8 @@ public final class Job implements AutoCloseable
         }
         if (restoredFrom != null)
         {
-            if (restoredFrom.shards != context.shards())
-            {
-                throw new IllegalStateException("job '" + name + "': checkpoint " + restoredFrom.id + " in " + dir +
-                    " was taken on " + restoredFrom.shards + " shard(s); restoring it on " + context.shards() +
-                    " is not supported yet: run with " + JobContext.SHARDS_PROP + "=" + restoredFrom.shards);
-            }
-            LOG.info("job '{}' restores {} from {}", name, restoredFrom, dir);
+            LOG.info("job '{}' restores {} from {}{}", name, restoredFrom, dir, restoredFrom.shards == context.shards() ? "" :
+                " on " + context.shards() + " shard(s): state moves by key group");
         }
         final long restoredId = restoredFrom == null ? 0 : restoredFrom.id;
         for (final Node node : nodes)

@@ -62,15 +62,18 @@ final class Planner
     private final int[] firstSplitId;
 
     private final StateFactory stateFactory;
+    private final java.util.Map<String, Integer> splitCounts;
 
     Planner(
         final String jobName,
         final List<Node> nodes,
         final JobContext context,
         final JobCounters counters,
-        final StateFactory stateFactory)
+        final StateFactory stateFactory,
+        final java.util.Map<String, Integer> splitCounts)
     {
         this.stateFactory = stateFactory;
+        this.splitCounts = splitCounts;
         this.jobName = jobName;
         this.nodes = nodes;
         this.context = context;
@@ -113,13 +116,41 @@ final class Planner
             if (node.kind == Node.Kind.SOURCE)
             {
                 firstSplitId[node.id] = splits.size();
-                final int count = node.source.splitCount(shards);
+                final int count = splitCount(node);
                 for (int i = 0; i < count; i++)
                 {
                     splits.add(new SplitInfo(node.name, i));
                 }
             }
         }
+    }
+
+    /**
+     * A restored job reads each source in as many splits as the run that took the checkpoint (the positions are per
+     * split), whatever its own shard count.
+     */
+    private int splitCount(final Node node)
+    {
+        final Integer restored = splitCounts == null ? null : splitCounts.get(node.name);
+        return restored != null ? restored : node.source.splitCount(shards);
+    }
+
+    /**
+     * @param parts names of the checkpointed parts as journaled.
+     * @return split count of each source among them.
+     */
+    static java.util.Map<String, Integer> splitCounts(final List<String> parts)
+    {
+        final java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+        for (final String part : parts)
+        {
+            if (part.startsWith("source:"))
+            {
+                final int slash = part.lastIndexOf('/');
+                counts.put(part.substring("source:".length(), slash), Integer.parseInt(part.substring(slash + 1)));
+            }
+        }
+        return counts;
     }
 
     private void validate()
@@ -190,7 +221,7 @@ final class Planner
                     final SourceRunner runner = sourceRunner(node, s);
                     sources.add(runner);
                     parts.add(runner);
-                    partNames.add("source:" + node.name);
+                    partNames.add("source:" + node.name + "/" + splitCount(node));
                     out[node.id] = runner;
                     continue;
                 }
@@ -221,7 +252,7 @@ final class Planner
                     inputs[e] = input;
                     outbound[e] = channels;
                     parts.add(input);
-                    partNames.add("exchange:" + node.name);
+                    partNames.add("exchange:" + node.name + "/key-groups-" + context.keyGroups());
                     if (partial != null)
                     {
                         // Two-stage: the local window stage sits before the exchange and sends partials keyed as
@@ -233,8 +264,9 @@ final class Planner
                             new AggregationsWindowFunction(window.aggregations, window.schema), partial),
                             partial, state, s, maxRow, counters.counter(s, Metric.LATE_RECORDS), context.windowFireBatch());
                         local.downstream(keyBy);
-                        parts.add(local);
-                        partNames.add(local.name());
+                        // Not a checkpointed part: it sends what it holds ahead of every barrier, and it exists only
+                        // on some shard counts, which must not change what a checkpoint holds.
+                        local.flushOnBarrier();
                         timed.add(local);
                         all.add(local);
                         all.add(keyBy);
@@ -293,6 +325,7 @@ final class Planner
                     final ProcessOperator process = new ProcessOperator(node.name, node.inputs.get(0).key, fn,
                         node.stateLength, node.schema, state, s, maxRow, context.epochClock().time());
                     process.open(s, shards);
+                    process.ownsKey(k -> router.shard(k) == s);
                     op = process;
                     timed.add(op);
                     break;
@@ -391,7 +424,7 @@ final class Planner
 
     private SourceRunner sourceRunner(final Node node, final int s)
     {
-        final int count = node.source.splitCount(shards);
+        final int count = splitCount(node);
         final List<Integer> owned = new ArrayList<>();
         for (int i = s; i < count; i += shards)
         {

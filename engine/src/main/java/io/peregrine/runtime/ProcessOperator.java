@@ -331,17 +331,30 @@ final class ProcessOperator extends CollectingOperator implements KeyedProcessFu
         return keyed;
     }
 
+    private int restoredBlobs;
+    private java.util.function.LongPredicate ownsKey = k -> true;
+
+    void ownsKey(final java.util.function.LongPredicate ownsKey)
+    {
+        this.ownsKey = ownsKey;
+    }
+
+    /**
+     * The smallest watermark and the timers of the keys this shard owns, from each shard that took the checkpoint.
+     */
     public void restoreBlob(final DirectBuffer buffer, final int offset, final int length)
     {
-        watermark = buffer.getLong(offset);
+        watermark = restoredBlobs++ == 0 ? buffer.getLong(offset) : Math.min(watermark, buffer.getLong(offset));
         final int events = buffer.getInt(offset + 8);
         final int processing = buffer.getInt(offset + 12);
-        eventTimers.clear();
-        processingTimers.clear();
         int at = offset + 16;
         for (int i = 0; i < events + processing; i++, at += 16)
         {
-            (i < events ? eventTimers : processingTimers).register(buffer.getLong(at), buffer.getLong(at + 8));
+            final long k = buffer.getLong(at + 8);
+            if (ownsKey.test(k))
+            {
+                (i < events ? eventTimers : processingTimers).register(buffer.getLong(at), k);
+            }
         }
     }
 

@@ -303,9 +303,12 @@ final class SessionWindowOperator extends CollectingOperator implements Checkpoi
         return state;
     }
 
+    private int restoredBlobs;
+
+    /** The smallest watermark of the shards that took the checkpoint (one, unless restored on another count). */
     public void restoreBlob(final DirectBuffer buffer, final int offset, final int length)
     {
-        watermark = buffer.getLong(offset);
+        watermark = restoredBlobs++ == 0 ? buffer.getLong(offset) : Math.min(watermark, buffer.getLong(offset));
         // the late count (offset 8) is this run's metric: it starts from zero.
     }
 

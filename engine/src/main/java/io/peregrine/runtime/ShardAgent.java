@@ -53,6 +53,8 @@ final class ShardAgent implements Agent
     private final CheckpointStore restoreFrom;
     private final NanoClock nanoClock;
     private boolean restored;
+    private final int keyGroups;
+    private final int shardCount;
     private boolean inputEnded;
     private long barrier;
     private long lastBarrier;
@@ -80,6 +82,8 @@ final class ShardAgent implements Agent
         this.restoreFrom = restoreFrom;
         this.journal = coordinator == null ? null : new ShardJournal(context.checkpointDir(), shard);
         this.nanoClock = context.nanoClock();
+        this.keyGroups = context.keyGroups();
+        this.shardCount = context.shards();
         this.checkpointPause = counters.counter(shard, Metric.CHECKPOINT_PAUSE_NS);
         if (restoreFrom != null)
         {
@@ -123,7 +127,11 @@ final class ShardAgent implements Agent
                 restored = true;
                 if (restoreFrom != null)
                 {
-                    restoreFrom.restore(shard, parts, partNames);
+                    final io.peregrine.exchange.KeyGroupRouter now =
+                        new io.peregrine.exchange.KeyGroupRouter(keyGroups, shardCount);
+                    final io.peregrine.exchange.KeyGroupRouter then =
+                        new io.peregrine.exchange.KeyGroupRouter(keyGroups, restoreFrom.restorable().shards);
+                    restoreFrom.restore(shard, shardCount, k -> now.shard(k) == shard, then::shard, parts, partNames);
                 }
                 if (journal != null)
                 {

@@ -144,6 +144,10 @@ final class SourceRunner implements Source.SourceOutput, Checkpointed
 
         int work = 0;
         int endedCount = 0;
+        if (watermarkPending && tracker.combined() == Long.MAX_VALUE)
+        {
+            emitWatermark();
+        }
         for (int i = 0; i < readers.length; i++)
         {
             if (ended[i])
@@ -258,52 +262,60 @@ final class SourceRunner implements Source.SourceOutput, Checkpointed
     /**
      * <pre>
      *   | records (long) | malformed (long) | flags (int) | splits (int) |
-     *   | per split: split id (int), ended (byte), offset (long), position (long), max timestamp (long) |
-     *   | watermark tracker |
+     *   | per split: split id (int), ended (byte), idle (byte), offset (long), position (long), max timestamp (long),
+     *   |            watermark (long) |
      * </pre>
      */
     public void snapshot(final int op, final SnapshotWriter writer)
     {
-        snapshotBuffer.putLong(0, records);
-        snapshotBuffer.putLong(8, malformed);
-        snapshotBuffer.putInt(16, (watermarkPending ? 1 : 0) | (idleSent ? 2 : 0) | (finished ? 4 : 0));
-        snapshotBuffer.putInt(20, readers.length);
+        final ExpandableArrayBuffer b = snapshotBuffer;
+        b.putLong(0, records);
+        b.putLong(8, malformed);
+        b.putInt(16, (watermarkPending ? 1 : 0) | (idleSent ? 2 : 0));
+        b.putInt(20, readers.length);
         int at = 24;
         for (int i = 0; i < readers.length; i++)
         {
-            snapshotBuffer.putInt(at, splitIds[i]);
-            snapshotBuffer.putByte(at + 4, (byte)(ended[i] ? 1 : 0));
-            snapshotBuffer.putLong(at + 5, ended[i] ? 0 : readers[i].checkpointOffset());
-            snapshotBuffer.putLong(at + 13, ended[i] ? 0 : readers[i].position());
-            snapshotBuffer.putLong(at + 21, maxTimestamp[i]);
-            at += 29;
+            b.putInt(at, splitIds[i]);
+            b.putByte(at + 4, (byte)(ended[i] ? 1 : 0));
+            b.putByte(at + 5, (byte)(tracker.isIdle(i) ? 1 : 0));
+            b.putLong(at + 6, ended[i] ? 0 : readers[i].checkpointOffset());
+            b.putLong(at + 14, ended[i] ? 0 : readers[i].position());
+            b.putLong(at + 22, maxTimestamp[i]);
+            b.putLong(at + 30, tracker.watermark(i));
+            at += SPLIT_ENTRY;
         }
-        at += tracker.encode(snapshotBuffer, at);
-        writer.blob(op, snapshotBuffer, 0, at);
+        writer.blob(op, b, 0, at);
     }
 
+    private static final int SPLIT_ENTRY = 38;
+
+    /**
+     * Take the entries of the splits this shard reads (on another shard count, they come from several shards'
+     * blobs; records and malformed counts are this run's metrics and start from zero).
+     */
     public void restoreBlob(final DirectBuffer buffer, final int offset, final int length)
     {
-        // records and malformed (offset 0 and 8) are this run's metrics, not state: they start from zero.
         final int flags = buffer.getInt(offset + 16);
-        watermarkPending = (flags & 1) != 0;
-        idleSent = (flags & 2) != 0;
+        watermarkPending |= (flags & 1) != 0;
         final int splits = buffer.getInt(offset + 20);
-        if (splits != readers.length)
-        {
-            throw new IllegalStateException("source '" + name + "' was checkpointed with " + splits + " split(s) on " +
-                "this shard, it has " + readers.length + " now: was the checkpoint taken with another shard count?");
-        }
         int at = offset + 24;
-        for (int i = 0; i < splits; i++)
+        for (int n = 0; n < splits; n++, at += SPLIT_ENTRY)
         {
-            if (buffer.getInt(at) != splitIds[i])
+            final int id = buffer.getInt(at);
+            int i = 0;
+            while (i < splitIds.length && splitIds[i] != id)
             {
-                throw new IllegalStateException("source '" + name + "': checkpointed split " + buffer.getInt(at) +
-                    " is not this shard's split " + splitIds[i]);
+                i++;
             }
+            if (i == splitIds.length)
+            {
+                continue; // another shard reads it now
+            }
+            restored++;
             final boolean splitEnded = buffer.getByte(at + 4) != 0;
-            maxTimestamp[i] = buffer.getLong(at + 21);
+            maxTimestamp[i] = buffer.getLong(at + 22);
+            tracker.restoreInput(i, buffer.getLong(at + 30), buffer.getByte(at + 5) != 0);
             if (splitEnded)
             {
                 if (!ended[i])
@@ -316,18 +328,29 @@ final class SourceRunner implements Source.SourceOutput, Checkpointed
             {
                 try
                 {
-                    readers[i].seek(buffer.getLong(at + 5), buffer.getLong(at + 13));
+                    readers[i].seek(buffer.getLong(at + 6), buffer.getLong(at + 14));
                 }
                 catch (final Exception e)
                 {
-                    throw new IllegalStateException("source '" + name + "' split " + i + " cannot resume at offset " +
-                        buffer.getLong(at + 5) + ": " + e, e);
+                    throw new IllegalStateException("source '" + name + "' split " + id + " cannot resume at offset " +
+                        buffer.getLong(at + 6) + ": " + e, e);
                 }
             }
-            at += 29;
         }
-        tracker.decode(buffer, at);
-        finished = (flags & 4) != 0;
+    }
+
+    private int restored;
+
+    public void restoreEnd()
+    {
+        if (restored != readers.length)
+        {
+            throw new IllegalStateException("source '" + name + "': the checkpoint has positions for " + restored +
+                " of this shard's " + readers.length + " split(s): was it taken with another split count?");
+        }
+        // Downstream restarts from the smallest watermark of the shards that took the checkpoint: even when every
+        // split had ended, the final watermark goes out again.
+        watermarkPending = true;
     }
 
     public String toString()

@@ -84,10 +84,34 @@ final class UnionOperator extends Operator implements Checkpointed
         writer.blob(op, scratch, 0, length);
     }
 
+    private long[] restoredMin;
+
+    /**
+     * Each input restarts from the smallest watermark the shards that took the checkpoint had for it.
+     */
     public void restoreBlob(final DirectBuffer buffer, final int offset, final int length)
     {
-        idleSent = buffer.getByte(offset) != 0;
-        tracker.decode(buffer, offset + 1);
+        if (restoredMin == null)
+        {
+            restoredMin = new long[inputs.length];
+            java.util.Arrays.fill(restoredMin, Long.MAX_VALUE);
+        }
+        int at = offset + 13;
+        for (int i = 0; i < inputs.length; i++, at += 9)
+        {
+            restoredMin[i] = Math.min(restoredMin[i], buffer.getLong(at));
+        }
+    }
+
+    public void restoreEnd()
+    {
+        if (restoredMin != null)
+        {
+            for (int i = 0; i < inputs.length; i++)
+            {
+                tracker.restoreInput(i, restoredMin[i], false);
+            }
+        }
     }
 
     private final class Input extends Operator

@@ -79,6 +79,20 @@ final class WindowOperator extends CollectingOperator implements Checkpointed
         this.fireBatch = fireBatch;
     }
 
+    private boolean flushOnBarrier;
+
+    /**
+     * The local stage of a two-stage aggregation sends every partial it holds at a checkpoint barrier, ahead of the
+     * barrier, and starts its panes afresh: the global stage merges partials of one pane in any number and order, so
+     * the results are the same, and the local stage never has state in a checkpoint (its panes hold keys of every
+     * key group, which could not be moved to the shards owning them when a checkpoint is restored on another shard
+     * count).
+     */
+    void flushOnBarrier()
+    {
+        this.flushOnBarrier = true;
+    }
+
     void lateOutput(final Operator lateOutput)
     {
         this.lateOutput = lateOutput;
@@ -304,6 +318,18 @@ final class WindowOperator extends CollectingOperator implements Checkpointed
         {
             fire(Integer.MAX_VALUE);
         }
+        if (flushOnBarrier)
+        {
+            for (int i = 0; i < liveWindows; i++)
+            {
+                emitStart = starts[i];
+                emitPane = panes.window(starts[i]);
+                emitPane.forEach(emitter);
+                panes.free(starts[i]);
+            }
+            liveWindows = 0;
+            lastSeenStart = Long.MIN_VALUE;
+        }
         downstream.onBarrier(id);
         if (lateOutput != null)
         {
@@ -344,18 +370,45 @@ final class WindowOperator extends CollectingOperator implements Checkpointed
         return table;
     }
 
+    private int restoredBlobs;
+
+    /**
+     * Live windows and the watermark, merged over the shards that took the checkpoint when it is restored on another
+     * shard count: the smallest watermark (a window one shard had fired and freed has no entries left; one another
+     * shard had not fired fires again here with the keys it had), the union of live windows. A window with allowed
+     * lateness fired on some of those shards and not on others cannot be merged without emitting some results twice,
+     * so that is refused.
+     */
     public void restoreBlob(final DirectBuffer buffer, final int offset, final int length)
     {
-        watermark = buffer.getLong(offset);
+        final long blobWatermark = buffer.getLong(offset);
+        watermark = restoredBlobs++ == 0 ? blobWatermark : Math.min(watermark, blobWatermark);
         // the late count (offset 8) is this run's metric: it starts from zero.
-        liveWindows = 0;
         final int count = buffer.getInt(offset + 16);
         int at = offset + 20;
-        for (int i = 0; i < count; i++)
+        for (int n = 0; n < count; n++, at += 9)
         {
-            addLive(buffer.getLong(at));
-            fired[liveWindows - 1] = buffer.getByte(at + 8) != 0;
-            at += 9;
+            final long start = buffer.getLong(at);
+            final boolean wasFired = buffer.getByte(at + 8) != 0;
+            int i = 0;
+            while (i < liveWindows && starts[i] != start)
+            {
+                i++;
+            }
+            if (i == liveWindows)
+            {
+                addLive(start);
+                for (i = 0; starts[i] != start; i++)
+                {
+                }
+                fired[i] = wasFired;
+            }
+            else if (fired[i] != wasFired)
+            {
+                throw new IllegalStateException("window '" + name + "': window [" + start + ", " + (start + size) +
+                    ") had fired on some shards and not on others when the checkpoint was taken; with allowed lateness " +
+                    "it can be restored only on the shard count that took it");
+            }
         }
     }
 

@@ -158,6 +158,27 @@ public final class WatermarkTracker
         return at - offset;
     }
 
+    /**
+     * Set one input as a checkpoint recorded it (restore): the combined watermark follows, and may only rise.
+     */
+    public void restoreInput(final int input, final long watermark, final boolean idle)
+    {
+        watermarks[input] = watermark;
+        this.idle[input] = idle;
+        long min = Long.MAX_VALUE;
+        boolean anyActive = false;
+        for (int i = 0; i < watermarks.length; i++)
+        {
+            if (!this.idle[i])
+            {
+                anyActive = true;
+                min = Math.min(min, watermarks[i]);
+            }
+        }
+        allIdle = !anyActive;
+        combined = anyActive ? min : combined;
+    }
+
     public long watermark(final int input)
     {
         return watermarks[input];

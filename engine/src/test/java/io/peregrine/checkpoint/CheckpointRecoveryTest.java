@@ -75,4 +75,33 @@ class CheckpointRecoveryTest
             assertEquals(expected, outputs(out), "trial " + trial + ", resumed from " + second.restoredFrom());
         }
     }
+
+    @Test
+    void shouldRescaleFromTwoShardsToOneToFourWithIdenticalResults() throws Exception
+    {
+        final List<List<String>> expected = reference();
+        final Path out = tmp.resolve("rescaled");
+        final Path checkpoints = tmp.resolve("rescaled-checkpoints");
+        final int[] shardCounts = {2, 1, 4};
+        for (int run = 0; run < shardCounts.length; run++)
+        {
+            final Job job = CheckpointedJob.pipeline(EVENTS, out).execute(
+                CheckpointedJob.context(shardCounts[run], checkpoints, 1));
+            if (run > 0)
+            {
+                assertNotNull(job.restoredFrom());
+                assertEquals(shardCounts[run - 1], job.restoredFrom().shards);
+            }
+            if (run < shardCounts.length - 1)
+            {
+                while (job.checkpoints().completedCount() < 3 && !job.isDone())
+                {
+                    Thread.onSpinWait();
+                }
+                job.stopWithSavepoint();
+            }
+            job.join();
+        }
+        assertEquals(expected, outputs(out));
+    }
 }
