@@ -227,7 +227,8 @@ public final class ChronicleQueueSink implements Sink
         {
             /**
              * @param shard      that wrote the row, or {@link #NO_SHARD}.
-             * @param checkpoint whose completion committed it, 0 for a row that needed none.
+             * @param checkpoint the row belongs to (the barrier that sealed its epoch), 0 for a row that needed no
+             *                   commit.
              * @param index      of its excerpt.
              * @param row        valid during the call only.
              */
