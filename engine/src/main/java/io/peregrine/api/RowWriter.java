@@ -369,6 +369,30 @@ public final class RowWriter
     }
 
     /**
+     * Copy a whole row, already in this writer's schema layout, from bytes: for sources whose input is binary rows
+     * (a Chronicle Queue excerpt), one copy instead of a put per field. The bytes are taken as they are: the caller
+     * checks them first (the length against the schema, each variable-length value's offset and length inside the
+     * row), since a row whose variable-length references point outside it would mislead every reader downstream.
+     *
+     * @param src       the row's bytes.
+     * @param srcOffset of its first byte.
+     * @param length    of the row, from the fixed part's start to the end of its variable-length values.
+     * @return this.
+     * @throws IllegalArgumentException if the row is shorter than the schema's fixed part or exceeds the capacity.
+     */
+    public RowWriter putRow(final DirectBuffer src, final int srcOffset, final int length)
+    {
+        if (length < schema.fixedLength() || length > capacity)
+        {
+            throw new IllegalArgumentException("row of " + length + " bytes does not fit schema '" + schema.name() +
+                "' (fixed part " + schema.fixedLength() + " bytes, capacity " + capacity + ")");
+        }
+        buffer.putBytes(offset, src, srcOffset, length);
+        limit = length;
+        return this;
+    }
+
+    /**
      * Copy every field of {@code row}, which must be of a schema with the same layout.
      *
      * @param row to copy.

@@ -1,5 +1,6 @@
 package io.peregrine.api;
 
+import io.peregrine.connector.ChronicleQueueSink;
 import io.peregrine.connector.CollectSink;
 import io.peregrine.connector.CsvFileSink;
 import io.peregrine.connector.StdoutSink;
@@ -40,5 +41,16 @@ public final class Sinks
     public static CsvFileSink csv(final Path dir)
     {
         return new CsvFileSink(dir);
+    }
+
+    /**
+     * @param queueDir of the Chronicle Queue the rows are appended to, in the
+     *                 {@link io.peregrine.connector.ChronicleQueueRows} format (readable by
+     *                 {@link Sources#chronicleQueue}); with checkpoints, exactly once through commit markers, read
+     *                 back with {@link ChronicleQueueSink.CommittedReader}.
+     */
+    public static ChronicleQueueSink chronicleQueue(final Path queueDir)
+    {
+        return new ChronicleQueueSink(queueDir);
     }
 }

@@ -1,5 +1,6 @@
 package io.peregrine.api;
 
+import io.peregrine.connector.ChronicleQueueSource;
 import io.peregrine.connector.CollectionSource;
 import io.peregrine.connector.CsvFileSource;
 import io.peregrine.connector.GeneratorSource;
@@ -56,5 +57,17 @@ public final class Sources
     public static Source csv(final Schema schema, final boolean header, final Path... files)
     {
         return new CsvFileSource(schema, Arrays.asList(files), header);
+    }
+
+    /**
+     * @param schema   of the rows.
+     * @param queueDir of a Chronicle Queue of rows in the {@link io.peregrine.connector.ChronicleQueueRows} format
+     *                 (a producer's, or a {@link Sinks#chronicleQueue(Path)}'s).
+     * @param bounded  true to end once every excerpt is read, false to wait for more.
+     * @return a replayable source of one split, read in index order.
+     */
+    public static ChronicleQueueSource chronicleQueue(final Schema schema, final Path queueDir, final boolean bounded)
+    {
+        return new ChronicleQueueSource(schema, queueDir, bounded);
     }
 }
