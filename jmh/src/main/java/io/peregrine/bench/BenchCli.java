@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     description = "Peregrine's benchmark suite; reports go to perf-reports/.",
     subcommands = { BenchCli.Suite.class, BenchCli.Chain.class, BenchCli.Trading.class, BenchCli.Nexmark.class,
-        BenchCli.NexmarkQuery.class, BenchCli.Recovery.class, BenchCli.Jmh.class,
+        BenchCli.NexmarkQuery.class, BenchCli.Recovery.class, BenchCli.Checkpoint.class, BenchCli.Jmh.class,
         CommandLine.HelpCommand.class })
 public final class BenchCli implements Runnable
 {
@@ -444,6 +444,61 @@ public final class BenchCli implements Runnable
                 .setting("latency", "tick path: trade -> keyBy -> running VWAP -> sink; sink time - intended send time")
                 .write(results);
             System.out.println("Report: " + folder);
+            return 0;
+        }
+    }
+
+    @CommandLine.Command(name = "checkpoint", mixinStandardHelpOptions = true,
+        description = "Incremental checkpoints at scale: bytes journaled against bytes changed, the shard's pause per " +
+            "checkpoint, restore time of a chain against one full checkpoint, and the trading workload's throughput " +
+            "with a checkpoint every --interval ms against none, interleaved in one run.")
+    static final class Checkpoint implements Callable<Integer>
+    {
+        @CommandLine.Option(names = "--keys", description = "Keys in the shard's table (default: ${DEFAULT-VALUE}).")
+        long keys = 10_000_000;
+
+        @CommandLine.Option(names = "--changed", description = "Entries changed between checkpoints (default: ${DEFAULT-VALUE}).")
+        int changed = 100_000;
+
+        @CommandLine.Option(names = "--incrementals", description = "Incremental checkpoints after the full one (default: ${DEFAULT-VALUE}).")
+        int incrementals = 20;
+
+        @CommandLine.Option(names = "--trading-events", description = "Events per trading run (default: ${DEFAULT-VALUE}).")
+        long tradingEvents = 15_000_000;
+
+        @CommandLine.Option(names = "--rounds", description = "Interleaved trading rounds (default: ${DEFAULT-VALUE}).")
+        int rounds = 3;
+
+        @CommandLine.Option(names = "--interval", description = "Checkpoint interval of the trading runs, ms (default: ${DEFAULT-VALUE}).")
+        long intervalMs = 1000;
+
+        @CommandLine.Option(names = "--quick", description = "1M keys, 10k changed, 5 incrementals, 3M-event trading runs, one round.")
+        boolean quick;
+
+        @CommandLine.Mixin
+        ReportOptions report;
+
+        public Integer call() throws Exception
+        {
+            final io.peregrine.bench.checkpoint.CheckpointBench.Settings settings =
+                new io.peregrine.bench.checkpoint.CheckpointBench.Settings();
+            settings.keys = quick ? 1_000_000 : keys;
+            settings.changed = quick ? 10_000 : changed;
+            settings.incrementals = quick ? 5 : incrementals;
+            final long events = quick ? 3_000_000 : tradingEvents;
+            final int roundCount = quick ? 1 : rounds;
+            final Path folder = report.folder(quick ? "checkpoint-quick" : "checkpoint");
+            final io.peregrine.bench.checkpoint.CheckpointReport result = new io.peregrine.bench.checkpoint.CheckpointReport(
+                settings, events, roundCount, report.shards, intervalMs, System.out);
+            result.run();
+            new ReportWriter(folder).title("Checkpoints").command(report.commandLine())
+                .setting("keys", settings.keys).setting("changed per checkpoint", settings.changed)
+                .setting("value bytes", settings.valueLength).setting("incremental checkpoints", settings.incrementals)
+                .setting("trading events per run", events).setting("trading rounds", roundCount)
+                .setting("trading shards", report.shards).setting("checkpoint interval (trading), ms", intervalMs)
+                .writeEnvironment();
+            final Path readme = result.write(folder, report.commandLine());
+            System.out.println("Report: " + readme);
             return 0;
         }
     }

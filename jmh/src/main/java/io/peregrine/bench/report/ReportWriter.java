@@ -613,6 +613,20 @@ public final class ReportWriter
         return String.format(Locale.ROOT, "%,.1f", nanos / NANOS_PER_MICRO);
     }
 
+    /**
+     * Write only {@code environment.md} (machine, JVM, commit, command, settings), for a report whose README its
+     * benchmark writes itself.
+     *
+     * @return the file.
+     */
+    public Path writeEnvironment() throws IOException
+    {
+        Files.createDirectories(folder);
+        final Path file = folder.resolve("environment.md");
+        Files.writeString(file, environment(), StandardCharsets.UTF_8);
+        return file;
+    }
+
     private String environment()
     {
         final RuntimeMXBean runtime = ManagementFactory.getRuntimeMXBean();

@@ -240,7 +240,7 @@ public final class TradingBenchmark
         }
     }
 
-    private JobContext context(final int shards)
+    public JobContext context(final int shards)
     {
         return new JobContext().shards(shards).idleStrategyName(settings.idleStrategy).stateInitialCapacity(16 * 1024);
     }
@@ -250,7 +250,7 @@ public final class TradingBenchmark
         return engineThroughput(context(shards));
     }
 
-    double engineThroughput(final JobContext context)
+    public double engineThroughput(final JobContext context)
     {
         final MarketData data = new MarketData(settings.instruments, settings.eventTimeRate, MarketData.IngestStamp.NONE);
         final AtomicLong ticks = new AtomicLong();

@@ -1,0 +1,220 @@
+package io.peregrine.bench.checkpoint;
+
+import io.peregrine.checkpoint.CheckpointCoordinator;
+import io.peregrine.checkpoint.CheckpointStore;
+import io.peregrine.checkpoint.Checkpointed;
+import io.peregrine.checkpoint.ShardJournal;
+import io.peregrine.checkpoint.SnapshotWriter;
+import io.peregrine.state.MappedSlotTable;
+import io.peregrine.state.SlotTable;
+import io.peregrine.state.StateDirectory;
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.CachedEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Incremental checkpoints of one shard's keyed state at scale: a mapped table of {@code keys} entries, of which
+ * {@code changed} are updated between checkpoints; what each checkpoint journals against what changed, how long the
+ * shard pauses to journal it, and how long a shard takes to restore the chain (one full checkpoint and the
+ * incremental ones after it) against restoring one full checkpoint of the same state. The coordinator and the shard's
+ * journal are the engine's own, driven by hand (no job threads), so the pause is the journaling alone.
+ */
+public final class CheckpointBench
+{
+    /** Settings of a run. */
+    public static final class Settings
+    {
+        public long keys = 10_000_000;
+        public int changed = 100_000;
+        public int valueLength = 32;
+        public int incrementals = 20;
+        public Path dir = Path.of(System.getProperty("java.io.tmpdir"), "peregrine-checkpoint-bench");
+    }
+
+    /** What was measured. */
+    public static final class Result
+    {
+        public long fullBytes;
+        public long fullPauseNs;
+        public long stateBytes;
+        public long changedBytes;
+        public final Histogram incrementalBytes = new Histogram(3);
+        public final Histogram pauseNs = new Histogram(3);
+        public long chainRestoreNs;
+        public long fullRestoreNs;
+        public long restoredEntries;
+        public int chainLength;
+    }
+
+    private static final class TablePart implements Checkpointed
+    {
+        final SlotTable table;
+
+        TablePart(final SlotTable table)
+        {
+            this.table = table;
+        }
+
+        public void snapshot(final int op, final SnapshotWriter writer)
+        {
+            writer.table(op, 0, table);
+        }
+
+        public SlotTable restoreTable(final long tag, final boolean reset)
+        {
+            if (reset)
+            {
+                table.clear();
+            }
+            return table;
+        }
+    }
+
+    private final Settings settings;
+    private final PrintStream out;
+
+    public CheckpointBench(final Settings settings, final PrintStream out)
+    {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    public Result run() throws Exception
+    {
+        final Result result = new Result();
+        final Path root = settings.dir;
+        deleteRecursively(root);
+        final StateDirectory state = StateDirectory.open(new StateDirectory.Context().dir(root.resolve("state"))
+            .initialCapacity((long)(settings.keys / 0.6)).deleteOnStart(true));
+        final MappedSlotTable table = state.openOrCreate("bench", settings.valueLength);
+        out.printf("filling %,d keys of %d bytes ...%n", settings.keys, settings.valueLength);
+        for (long k = 0; k < settings.keys; k++)
+        {
+            table.findOrInsert(k);
+            table.value().putLong(0, k);
+        }
+        result.stateBytes = settings.keys * (8L + settings.valueLength);
+        result.changedBytes = settings.changed * (8L + settings.valueLength);
+
+        final Path chainDir = root.resolve("chain");
+        final Checkpointed[] parts = {new TablePart(table)};
+        final List<String> names = List.of("bench");
+        final CachedEpochClock clock = new CachedEpochClock();
+        final CheckpointCoordinator coordinator = new CheckpointCoordinator(chainDir, 1, 1, 1_000_000, 1, 0, clock,
+            SystemNanoClock.INSTANCE, id -> { });
+        final ShardJournal journal = new ShardJournal(chainDir, 0);
+        journal.open();
+        final SplittableRandom random = new SplittableRandom(7);
+        for (int round = 0; round <= settings.incrementals; round++)
+        {
+            if (round > 0)
+            {
+                for (int i = 0; i < settings.changed; i++)
+                {
+                    final long k = random.nextLong(settings.keys);
+                    table.findOrInsert(k);
+                    table.value().putLong(8, round);
+                }
+            }
+            final long bytes = checkpoint(coordinator, clock, journal, parts, names, result, round == 0);
+            if (round == 0)
+            {
+                out.printf("full checkpoint: %,d bytes, pause %.1f ms%n", bytes, result.fullPauseNs / 1e6);
+            }
+        }
+        journal.close();
+        coordinator.close();
+        result.chainLength = settings.incrementals + 1;
+        out.printf("%d incremental checkpoints of %,d changed entries: bytes p50 %,d, pause p50 %.2f ms p99 %.2f ms%n",
+            settings.incrementals, settings.changed, result.incrementalBytes.getValueAtPercentile(50),
+            result.pauseNs.getValueAtPercentile(50) / 1e6, result.pauseNs.getValueAtPercentile(99) / 1e6);
+
+        // The same final state as one full checkpoint, for the restore comparison.
+        final Path fullDir = root.resolve("full");
+        final CheckpointCoordinator fullCoordinator = new CheckpointCoordinator(fullDir, 1, 1, 1, 1, 0, clock,
+            SystemNanoClock.INSTANCE, id -> { });
+        final ShardJournal fullJournal = new ShardJournal(fullDir, 0);
+        fullJournal.open();
+        checkpoint(fullCoordinator, clock, fullJournal, parts, names, new Result(), true);
+        fullJournal.close();
+        fullCoordinator.close();
+        table.close();
+        state.close();
+
+        result.chainRestoreNs = restore(chainDir, root.resolve("restore-chain"), result);
+        result.fullRestoreNs = restore(fullDir, root.resolve("restore-full"), result);
+        out.printf("restore %,d keys: chain of %d checkpoints %.2f s, one full checkpoint %.2f s%n",
+            result.restoredEntries, result.chainLength, result.chainRestoreNs / 1e9, result.fullRestoreNs / 1e9);
+        deleteRecursively(root);
+        return result;
+    }
+
+    private static long checkpoint(
+        final CheckpointCoordinator coordinator, final CachedEpochClock clock, final ShardJournal journal,
+        final Checkpointed[] parts, final List<String> names, final Result result, final boolean full)
+    {
+        clock.advance(1);
+        coordinator.doWork(); // triggers
+        final long id = coordinator.requested();
+        final long start = System.nanoTime();
+        journal.begin(id, coordinator.requestedFull());
+        for (int i = 0; i < parts.length; i++)
+        {
+            parts[i].snapshot(i, journal);
+        }
+        final long pauseNs = System.nanoTime() - start;
+        final long bytes = journal.end(pauseNs, names);
+        coordinator.acknowledge(0, id, bytes, pauseNs);
+        coordinator.doWork(); // completes
+        if (coordinator.completed() != id)
+        {
+            throw new IllegalStateException("checkpoint " + id + " did not complete");
+        }
+        if (full)
+        {
+            result.fullBytes = bytes;
+            result.fullPauseNs = pauseNs;
+        }
+        else
+        {
+            result.incrementalBytes.recordValue(bytes);
+            result.pauseNs.recordValue(pauseNs);
+        }
+        return bytes;
+    }
+
+    private long restore(final Path checkpoints, final Path stateDir, final Result result)
+    {
+        final StateDirectory state = StateDirectory.open(new StateDirectory.Context().dir(stateDir)
+            .initialCapacity((long)(settings.keys / 0.6)).deleteOnStart(true));
+        final MappedSlotTable table = state.openOrCreate("bench", settings.valueLength);
+        final long start = System.nanoTime();
+        final CheckpointStore store = CheckpointStore.scan(checkpoints);
+        store.restore(0, 1, k -> true, k -> 0, new Checkpointed[]{new TablePart(table)}, List.of("bench"));
+        final long ns = System.nanoTime() - start;
+        result.restoredEntries = table.size();
+        if (table.size() != settings.keys)
+        {
+            throw new IllegalStateException("restored " + table.size() + " keys of " + settings.keys);
+        }
+        table.close();
+        state.close();
+        return ns;
+    }
+
+    static void deleteRecursively(final Path dir) throws java.io.IOException
+    {
+        if (java.nio.file.Files.exists(dir))
+        {
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir))
+            {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
