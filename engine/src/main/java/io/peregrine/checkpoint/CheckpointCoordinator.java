@@ -41,6 +41,7 @@ public final class CheckpointCoordinator implements Agent, AutoCloseable
     private final long[] shardBytes;
     private final long[] shardPauseNs;
     private final ExpandableArrayBuffer doc = new ExpandableArrayBuffer(256);
+    private final JournalWriter writer;
     private final CRC32C crc = new CRC32C();
     private volatile long requested;
     private volatile boolean requestedFull;
@@ -98,7 +99,22 @@ public final class CheckpointCoordinator implements Agent, AutoCloseable
             committed.set(s, restoredId);
         }
         this.sinceFull = Integer.MAX_VALUE / 2; // the first checkpoint of a run is full
+        this.writer = new JournalWriter(dir, shards);
+        this.writer.coordinator(this);
         this.lastTriggerMs = clock.time();
+    }
+
+    /**
+     * @return the writer the shards hand their journal documents to.
+     */
+    public JournalWriter journalWriter()
+    {
+        return writer;
+    }
+
+    public void onStart()
+    {
+        writer.openAll();
     }
 
     public String roleName()
@@ -148,7 +164,8 @@ public final class CheckpointCoordinator implements Agent, AutoCloseable
     }
 
     /**
-     * Called by shard {@code shard} on its thread when its part of checkpoint {@code id} is journaled.
+     * Called (by the journal writer, on this coordinator's thread) when shard {@code shard}'s part of checkpoint
+     * {@code id} is journaled.
      */
     public void acknowledge(final int shard, final long id, final long bytes, final long pauseNs)
     {
@@ -167,13 +184,14 @@ public final class CheckpointCoordinator implements Agent, AutoCloseable
 
     public int doWork()
     {
+        final int appended = writer.drain();
         if (inFlight != 0)
         {
             for (int s = 0; s < shards; s++)
             {
                 if (acknowledged.get(s) < inFlight)
                 {
-                    return 0;
+                    return appended;
                 }
             }
             complete();
@@ -284,6 +302,7 @@ public final class CheckpointCoordinator implements Agent, AutoCloseable
 
     public void close()
     {
+        writer.close();
         if (queue != null)
         {
             appender.close();

@@ -2,32 +2,29 @@ package io.peregrine.checkpoint;
 
 import io.peregrine.state.DirtyTracking;
 import io.peregrine.state.SlotTable;
-import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * One shard's checkpoint journal: a Chronicle Queue the shard's thread alone appends to. A checkpoint's part is a
- * run of DATA documents of about {@link JournalFormat#DOCUMENT_TARGET} bytes each (entries gathered in a buffer
- * and appended as one excerpt, since Chronicle appends small excerpts at only a few million a second) closed by
- * a SHARD_END document; see {@link JournalFormat}.
+ * One shard's side of its checkpoint journal. A checkpoint's part is a run of DATA documents of about
+ * {@link JournalFormat#DOCUMENT_TARGET} bytes each (entries gathered in a buffer and appended as one excerpt, since
+ * Chronicle appends small excerpts at only a few million a second) closed by a SHARD_END document; see
+ * {@link JournalFormat}. The shard only fills pooled document buffers during its pause; the {@link JournalWriter} on
+ * the coordinator's thread appends them to the shard's Chronicle queue and acknowledges the part.
  */
 public final class ShardJournal implements SnapshotWriter, AutoCloseable
 {
-    private final Path path;
+    private final JournalWriter writer;
     private final int shard;
-    private final ExpandableArrayBuffer doc = new ExpandableArrayBuffer(JournalFormat.DOCUMENT_TARGET + 64 * 1024);
+    private JournalWriter.Document current;
+    private ExpandableArrayBuffer doc;
+    private long waitNs;
     private final CRC32C crc = new CRC32C();
     private final SlotTable.KeyConsumer putEntry = this::putEntry;
     private final SlotTable.KeyConsumer removeEntry = this::removeEntry;
-    private ChronicleQueue queue;
-    private ExcerptAppender appender;
     private long id;
     private boolean full;
     private int sequence;
@@ -40,9 +37,9 @@ public final class ShardJournal implements SnapshotWriter, AutoCloseable
     private io.peregrine.state.KeyChangeTracking keyed;
     private final SlotTable.KeyConsumer putKeyed = this::putKeyed;
 
-    public ShardJournal(final Path checkpointDir, final int shard)
+    public ShardJournal(final JournalWriter writer, final int shard)
     {
-        this.path = Journals.shard(checkpointDir, shard);
+        this.writer = writer;
         this.shard = shard;
     }
 
@@ -51,7 +48,8 @@ public final class ShardJournal implements SnapshotWriter, AutoCloseable
      */
     public void begin(final long id, final boolean full)
     {
-        open();
+        waitNs = 0;
+        nextDocument();
         this.id = id;
         this.full = full;
         sequence = 0;
@@ -59,18 +57,6 @@ public final class ShardJournal implements SnapshotWriter, AutoCloseable
         bytes = 0;
         position = JournalFormat.HEADER_LENGTH;
         table = null;
-    }
-
-    /**
-     * Open the queue and its appender, on the shard's thread, if not yet open.
-     */
-    public void open()
-    {
-        if (appender == null)
-        {
-            queue = Journals.open(path, false);
-            appender = queue.createAppender();
-        }
     }
 
     public boolean isFull()
@@ -208,11 +194,46 @@ public final class ShardJournal implements SnapshotWriter, AutoCloseable
     {
         JournalFormat.seal(doc, crc, doc.byteArray(), kind, id, shard, seq, payloadLength);
         final int length = JournalFormat.HEADER_LENGTH + payloadLength;
-        try (DocumentContext dc = appender.writingDocument())
-        {
-            dc.wire().bytes().write(doc.byteArray(), 0, length);
-        }
         bytes += length;
+        current.shard = shard;
+        current.length = length;
+        current.end = kind == JournalFormat.SHARD_END;
+        current.id = id;
+        current.bytes = bytes;
+        writer.hand(current);
+        current = null;
+        doc = null;
+        if (kind != JournalFormat.SHARD_END)
+        {
+            nextDocument();
+        }
+    }
+
+    /**
+     * Take a free document buffer, waiting for the writer to append one when all are in flight.
+     */
+    private void nextDocument()
+    {
+        JournalWriter.Document next = writer.take(shard);
+        if (next == null)
+        {
+            final long start = System.nanoTime();
+            while ((next = writer.take(shard)) == null)
+            {
+                Thread.onSpinWait();
+            }
+            waitNs += System.nanoTime() - start;
+        }
+        current = next;
+        doc = next.buffer;
+    }
+
+    /**
+     * @return how long this checkpoint's part waited for free document buffers (the journal writer lagging).
+     */
+    public long waitNs()
+    {
+        return waitNs;
     }
 
     /**
@@ -242,6 +263,7 @@ public final class ShardJournal implements SnapshotWriter, AutoCloseable
             doc.putStringWithoutLengthAscii(at + 2, name, 0, length);
             at += 2 + length;
         }
+        current.pauseNs = pauseNs;
         append(JournalFormat.SHARD_END, sequence, at - JournalFormat.HEADER_LENGTH);
         return bytes;
     }
@@ -253,12 +275,5 @@ public final class ShardJournal implements SnapshotWriter, AutoCloseable
 
     public void close()
     {
-        if (queue != null)
-        {
-            appender.close();
-            queue.close();
-            queue = null;
-            appender = null;
-        }
     }
 }

@@ -80,7 +80,7 @@ final class ShardAgent implements Agent
         this.parts = parts;
         this.partNames = partNames;
         this.restoreFrom = restoreFrom;
-        this.journal = coordinator == null ? null : new ShardJournal(context.checkpointDir(), shard);
+        this.journal = coordinator == null ? null : new ShardJournal(coordinator.journalWriter(), shard);
         this.nanoClock = context.nanoClock();
         this.keyGroups = context.keyGroups();
         this.shardCount = context.shards();
@@ -132,10 +132,6 @@ final class ShardAgent implements Agent
                     final io.peregrine.exchange.KeyGroupRouter then =
                         new io.peregrine.exchange.KeyGroupRouter(keyGroups, restoreFrom.restorable().shards);
                     restoreFrom.restore(shard, shardCount, k -> now.shard(k) == shard, then::shard, parts, partNames);
-                }
-                if (journal != null)
-                {
-                    journal.open(); // opening a queue takes a while: not at the first checkpoint's pause
                 }
             }
             return duty();
@@ -274,9 +270,8 @@ final class ShardAgent implements Agent
             parts[i].snapshot(i, journal);
         }
         final long pauseNs = nanoClock.nanoTime() - startNs;
-        final long bytes = journal.end(pauseNs, partNames);
+        journal.end(pauseNs, partNames); // the journal writer acknowledges once the part is in the journal
         checkpointPause.setOrdered(pauseNs);
-        coordinator.acknowledge(shard, barrier, bytes, pauseNs);
         for (final ExchangeInput input : inputs)
         {
             input.resume();

@@ -1,0 +1,159 @@
+package io.peregrine.checkpoint;
+
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+
+import java.nio.file.Path;
+
+/**
+ * Appends the shards' journal documents to their Chronicle queues off the shard threads (Flink's asynchronous
+ * snapshot phase): during its pause a shard only copies what changed into pooled document buffers and hands each
+ * full one over; this writer, run by the coordinator's thread, appends them in order and acknowledges a shard's part
+ * of a checkpoint once its SHARD_END document is in the journal. A shard that runs out of free buffers waits for this
+ * writer (a full checkpoint of a large state), so memory stays bounded by the pool.
+ */
+public final class JournalWriter implements AutoCloseable
+{
+    /** Document buffers per shard: an incremental checkpoint of up to this many times 256 KiB never waits. */
+    public static final int BUFFERS_PER_SHARD = 32;
+
+    /** A sealed document on its way to the journal. */
+    static final class Document
+    {
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(JournalFormat.DOCUMENT_TARGET + 64 * 1024);
+        int shard;
+        int length;
+        boolean end;
+        long id;
+        long bytes;
+        long pauseNs;
+    }
+
+    private final Path dir;
+    private final int shards;
+    private final ManyToOneConcurrentArrayQueue<Document> filled;
+    private final OneToOneConcurrentArrayQueue<Document>[] free;
+    private final ChronicleQueue[] queues;
+    private final ExcerptAppender[] appenders;
+    private CheckpointCoordinator coordinator;
+
+    @SuppressWarnings("unchecked")
+    public JournalWriter(final Path dir, final int shards)
+    {
+        this.dir = dir;
+        this.shards = shards;
+        this.filled = new ManyToOneConcurrentArrayQueue<>(shards * BUFFERS_PER_SHARD);
+        this.free = new OneToOneConcurrentArrayQueue[shards];
+        for (int s = 0; s < shards; s++)
+        {
+            free[s] = new OneToOneConcurrentArrayQueue<>(BUFFERS_PER_SHARD);
+            for (int i = 0; i < BUFFERS_PER_SHARD; i++)
+            {
+                free[s].offer(new Document());
+            }
+        }
+        this.queues = new ChronicleQueue[shards];
+        this.appenders = new ExcerptAppender[shards];
+    }
+
+    void coordinator(final CheckpointCoordinator coordinator)
+    {
+        this.coordinator = coordinator;
+    }
+
+    Path dir()
+    {
+        return dir;
+    }
+
+    /**
+     * @return a free document buffer of the shard, or null if all are on their way to the journal.
+     */
+    Document take(final int shard)
+    {
+        return free[shard].poll();
+    }
+
+    /**
+     * Hand a sealed document over (always succeeds: the queue holds every buffer there is).
+     */
+    void hand(final Document document)
+    {
+        if (!filled.offer(document))
+        {
+            throw new IllegalStateException("journal writer queue full: more documents than buffers");
+        }
+    }
+
+    /**
+     * Append what the shards handed over, on the coordinator's thread.
+     *
+     * @return documents appended.
+     */
+    int drain()
+    {
+        int work = 0;
+        Document document;
+        while ((document = filled.poll()) != null)
+        {
+            final int shard = document.shard;
+            if (appenders[shard] == null)
+            {
+                open(shard);
+            }
+            try (DocumentContext dc = appenders[shard].writingDocument())
+            {
+                dc.wire().bytes().write(document.buffer.byteArray(), 0, document.length);
+            }
+            final boolean end = document.end;
+            final long id = document.id;
+            final long bytes = document.bytes;
+            final long pauseNs = document.pauseNs;
+            free[shard].offer(document);
+            if (end)
+            {
+                coordinator.acknowledge(shard, id, bytes, pauseNs);
+            }
+            work++;
+        }
+        return work;
+    }
+
+    /**
+     * Open every shard's queue (on the coordinator's thread, before the first checkpoint).
+     */
+    void openAll()
+    {
+        for (int s = 0; s < shards; s++)
+        {
+            if (appenders[s] == null)
+            {
+                open(s);
+            }
+        }
+    }
+
+    private void open(final int shard)
+    {
+        queues[shard] = Journals.open(Journals.shard(dir, shard), false);
+        appenders[shard] = queues[shard].createAppender();
+    }
+
+    public void close()
+    {
+        for (int s = 0; s < shards; s++)
+        {
+            if (appenders[s] != null)
+            {
+                appenders[s].close();
+                queues[s].close();
+                appenders[s] = null;
+                queues[s] = null;
+            }
+        }
+    }
+}
