@@ -285,6 +285,10 @@ public final class CheckpointCoordinator implements Agent, AutoCloseable
             dc.wire().bytes().write(doc.byteArray(), 0, JournalFormat.HEADER_LENGTH + payload);
         }
         completedCount++;
+        if (inFlightFull)
+        {
+            writer.deleteBeforeLastCheckpoint();
+        }
         lastDurationNs = durationNs;
         lastBytes = bytes;
         if (inFlightFinal)

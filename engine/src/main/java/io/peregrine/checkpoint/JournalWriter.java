@@ -40,6 +40,8 @@ public final class JournalWriter implements AutoCloseable
     private final ChronicleQueue[] queues;
     private final ExcerptAppender[] appenders;
     private CheckpointCoordinator coordinator;
+    private final long[] lastId;
+    private final long[] firstIndex;
 
     @SuppressWarnings("unchecked")
     public JournalWriter(final Path dir, final int shards)
@@ -58,6 +60,8 @@ public final class JournalWriter implements AutoCloseable
         }
         this.queues = new ChronicleQueue[shards];
         this.appenders = new ExcerptAppender[shards];
+        this.lastId = new long[shards];
+        this.firstIndex = new long[shards];
     }
 
     void coordinator(final CheckpointCoordinator coordinator)
@@ -111,6 +115,11 @@ public final class JournalWriter implements AutoCloseable
             }
             final boolean end = document.end;
             final long id = document.id;
+            if (id != lastId[shard])
+            {
+                lastId[shard] = id;
+                firstIndex[shard] = appenders[shard].lastIndexAppended();
+            }
             final long bytes = document.bytes;
             final long pauseNs = document.pauseNs;
             free[shard].offer(document);
@@ -135,6 +144,61 @@ public final class JournalWriter implements AutoCloseable
                 open(s);
             }
         }
+    }
+
+    /**
+     * A full checkpoint completed: delete every shard's cycle files older than the cycle its part of that checkpoint
+     * starts in. They hold only checkpoints that recovery no longer needs (it starts from the newest full one).
+     *
+     * @return files deleted.
+     */
+    int deleteBeforeLastCheckpoint()
+    {
+        int deleted = 0;
+        for (int s = 0; s < shards; s++)
+        {
+            if (queues[s] == null || lastId[s] == 0)
+            {
+                continue;
+            }
+            final int cycle = queues[s].rollCycle().toCycle(firstIndex[s]);
+            deleted += deleteCyclesBefore(Journals.shard(dir, s), cycle);
+        }
+        return deleted;
+    }
+
+    static int deleteCyclesBefore(final Path journal, final int cycle)
+    {
+        final java.time.format.DateTimeFormatter format = java.time.format.DateTimeFormatter
+            .ofPattern(Journals.ROLL_CYCLE.format()).withZone(java.time.ZoneOffset.UTC);
+        int deleted = 0;
+        try (java.nio.file.DirectoryStream<Path> files = java.nio.file.Files.newDirectoryStream(journal, "*.cq4"))
+        {
+            for (final Path file : files)
+            {
+                final String name = file.getFileName().toString();
+                final long startMs;
+                try
+                {
+                    startMs = java.time.LocalDateTime.parse(name.substring(0, name.length() - 4), format)
+                        .toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+                }
+                catch (final java.time.format.DateTimeParseException e)
+                {
+                    continue; // not a cycle file of this roll cycle
+                }
+                if (startMs / Journals.ROLL_CYCLE.lengthInMillis() < cycle)
+                {
+                    java.nio.file.Files.deleteIfExists(file);
+                    deleted++;
+                }
+            }
+        }
+        catch (final java.io.IOException e)
+        {
+            throw new java.io.UncheckedIOException("cannot delete old cycle files of " + journal + ": " + e, e);
+        }
+        return deleted;
     }
 
     private void open(final int shard)

@@ -12,9 +12,16 @@ import java.nio.file.Path;
  *   DIR/coordinator/   one COMPLETE document per completed checkpoint
  *   DIR/shard-N/       shard N's DATA and SHARD_END documents
  * </pre>
+ * Each is a Chronicle queue of five-minute cycle files ({@code yyyyMMdd-HHmm'V'.cq4}).
  */
 public final class Journals
 {
+    /**
+     * Five-minute cycle files: after a full checkpoint completes, the files of cycles before it are deleted
+     * ({@link JournalWriter}), so a journal keeps a few minutes of checkpoints at most.
+     */
+    public static final RollCycles ROLL_CYCLE = RollCycles.FIVE_MINUTELY;
+
     private Journals()
     {
     }
@@ -32,7 +39,7 @@ public final class Journals
     static ChronicleQueue open(final Path path, final boolean readOnly)
     {
         return SingleChronicleQueueBuilder.binary(path.toFile())
-            .rollCycle(RollCycles.FAST_HOURLY)
+            .rollCycle(ROLL_CYCLE)
             .readOnly(readOnly)
             .build();
     }
