@@ -38,14 +38,39 @@ public final class CheckpointedJob
     {
     }
 
+    private static final io.peregrine.connector.RowGenerator EVENTS = (i, w) -> w
+        .putLong(KEY, (i * 7919) % 100)
+        .putTimestamp(TS, i / 20 + ((i * 31) % 50))
+        .putLong(VALUE, (i * 2654435761L) % 100_003);
+
     public static Pipeline pipeline(final long events, final Path out)
     {
+        return pipeline(Sources.generator(EVENT, events, EVENTS), out);
+    }
+
+    /**
+     * @param eventsPerSecond pace of the input (0 for as fast as possible): the kill trials pace it, so that a kill
+     *                        lands mid-run however fast the machine.
+     */
+    public static Pipeline pipeline(final long events, final double eventsPerSecond, final Path out)
+    {
+        return pipeline(eventsPerSecond > 0 ? Sources.generator(EVENT, events, eventsPerSecond, EVENTS) :
+            Sources.generator(EVENT, events, EVENTS), out);
+    }
+
+    /**
+     * The job over a source whose splits stop at event number {@code gate.getAsLong()} until it is raised: a test
+     * can then stop the job with a savepoint midway, wherever the job's threads are, without depending on timing.
+     */
+    public static Pipeline pipeline(final long events, final java.util.function.LongSupplier gate, final Path out)
+    {
+        return pipeline(new GatedSource(Sources.generator(EVENT, events, EVENTS), gate), out);
+    }
+
+    private static Pipeline pipeline(final io.peregrine.api.Source events, final Path out)
+    {
         final Pipeline p = Pipeline.create("checkpointed");
-        final DataStream source = p.source("gen", Sources.generator(EVENT, events, (i, w) -> w
-                .putLong(KEY, (i * 7919) % 100)
-                .putTimestamp(TS, i / 20 + ((i * 31) % 50))
-                .putLong(VALUE, (i * 2654435761L) % 100_003)),
-            WatermarkStrategy.boundedOutOfOrderness(TS, 60));
+        final DataStream source = p.source("gen", events, WatermarkStrategy.boundedOutOfOrderness(TS, 60));
         source.keyBy("by-key", KEY)
             .window(Windows.tumbling(1000))
             .aggregate("tumbling", Aggregations.count("n"), Aggregations.sum("sum", VALUE), Aggregations.min("min", VALUE),
@@ -61,6 +86,75 @@ public final class CheckpointedJob
             .aggregate("maxima", Aggregations.max("max", VALUE), Aggregations.count("n"))
             .sink("maxima-out", Sinks.csv(out.resolve("maxima")));
         return p;
+    }
+
+    /**
+     * A replayable source whose readers emit nothing at or past the gate (and do not end there).
+     */
+    public static final class GatedSource implements io.peregrine.api.Source
+    {
+        private final io.peregrine.api.Source source;
+        private final java.util.function.LongSupplier gate;
+
+        public GatedSource(final io.peregrine.api.Source source, final java.util.function.LongSupplier gate)
+        {
+            this.source = source;
+            this.gate = gate;
+        }
+
+        public io.peregrine.api.Schema schema()
+        {
+            return source.schema();
+        }
+
+        public boolean isBounded()
+        {
+            return source.isBounded();
+        }
+
+        public boolean isReplayable()
+        {
+            return source.isReplayable();
+        }
+
+        public int splitCount(final int shards)
+        {
+            return source.splitCount(shards);
+        }
+
+        public SplitReader createReader(final int split, final int splitCount, final io.peregrine.api.SourceContext context)
+        {
+            final SplitReader reader = source.createReader(split, splitCount, context);
+            return new SplitReader()
+            {
+                public int poll(final SourceOutput out, final int limit) throws Exception
+                {
+                    // The generator's position is the next event number; splitCount of them per round.
+                    final long room = (gate.getAsLong() - reader.position()) / splitCount;
+                    return room <= 0 ? 0 : reader.poll(out, (int)Math.min(limit, room));
+                }
+
+                public long position()
+                {
+                    return reader.position();
+                }
+
+                public long checkpointOffset()
+                {
+                    return reader.checkpointOffset();
+                }
+
+                public void seek(final long offset, final long position) throws Exception
+                {
+                    reader.seek(offset, position);
+                }
+
+                public void close() throws Exception
+                {
+                    reader.close();
+                }
+            };
+        }
     }
 
     public static JobContext context(final int shards, final Path checkpoints, final long intervalMs)
@@ -107,7 +201,7 @@ public final class CheckpointedJob
     }
 
     /**
-     * Run the job: {@code events checkpointDir outDir shards intervalMs}.
+     * Run the job: {@code events checkpointDir outDir shards intervalMs [eventsPerSecond]}.
      */
     public static void main(final String[] args)
     {
@@ -116,7 +210,8 @@ public final class CheckpointedJob
         final Path out = Path.of(args[2]);
         final int shards = Integer.parseInt(args[3]);
         final long intervalMs = Long.parseLong(args[4]);
-        final Job job = pipeline(events, out).execute(context(shards, checkpoints, intervalMs));
+        final double eventsPerSecond = args.length > 5 ? Double.parseDouble(args[5]) : 0;
+        final Job job = pipeline(events, eventsPerSecond, out).execute(context(shards, checkpoints, intervalMs));
         System.out.println("started " + (job.restoredFrom() == null ? 0 : job.restoredFrom().id));
         System.out.flush();
         long seen = job.checkpoints().completed();

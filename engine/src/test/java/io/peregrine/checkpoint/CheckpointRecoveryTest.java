@@ -59,10 +59,13 @@ class CheckpointRecoveryTest
         {
             final Path out = tmp.resolve("resume-" + trial);
             final Path checkpoints = tmp.resolve("resume-checkpoints-" + trial);
-            final Job first = CheckpointedJob.pipeline(EVENTS, out).execute(CheckpointedJob.context(2, checkpoints, 1));
+            // The source stops at a gate (each trial further on), so the job is stopped midway whatever its speed; a few
+            // checkpoints complete first, wherever the job's threads then are.
+            final long gate = EVENTS * (trial + 1) / 4;
+            final Job first = CheckpointedJob.pipeline(EVENTS, () -> gate, out).execute(
+                CheckpointedJob.context(2, checkpoints, 1));
             assertNull(first.restoredFrom());
-            // Stop once a few checkpoints have completed (each trial a little later), wherever the job then is.
-            while (first.checkpoints().completedCount() < 2 + 3L * trial && !first.isDone())
+            while (first.checkpoints().completedCount() < 2 + 3L * trial)
             {
                 Thread.onSpinWait();
             }
@@ -83,9 +86,11 @@ class CheckpointRecoveryTest
         final Path out = tmp.resolve("rescaled");
         final Path checkpoints = tmp.resolve("rescaled-checkpoints");
         final int[] shardCounts = {2, 1, 4};
+        final long[] gates = {EVENTS / 3, 2 * EVENTS / 3, Long.MAX_VALUE};
         for (int run = 0; run < shardCounts.length; run++)
         {
-            final Job job = CheckpointedJob.pipeline(EVENTS, out).execute(
+            final long gate = gates[run];
+            final Job job = CheckpointedJob.pipeline(EVENTS, () -> gate, out).execute(
                 CheckpointedJob.context(shardCounts[run], checkpoints, 1));
             if (run > 0)
             {
@@ -94,7 +99,7 @@ class CheckpointRecoveryTest
             }
             if (run < shardCounts.length - 1)
             {
-                while (job.checkpoints().completedCount() < 3 && !job.isDone())
+                while (job.checkpoints().completedCount() < 3)
                 {
                     Thread.onSpinWait();
                 }

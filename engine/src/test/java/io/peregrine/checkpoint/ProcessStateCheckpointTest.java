@@ -82,14 +82,14 @@ class ProcessStateCheckpointTest
         }
     }
 
-    private static Pipeline pipeline(final Path out)
+    private static Pipeline pipeline(final Path out, final long gate)
     {
         final Pipeline p = Pipeline.create("process-state");
         // Each key is read by one split only (key and index have the same parity), so its records keep their order.
-        p.source("gen", Sources.generator(CheckpointedJob.EVENT, EVENTS, (i, w) -> w
+        p.source("gen", new CheckpointedJob.GatedSource(Sources.generator(CheckpointedJob.EVENT, EVENTS, (i, w) -> w
                 .putLong(CheckpointedJob.KEY, (i & 1) + 2 * ((i >> 1) % 50))
                 .putTimestamp(CheckpointedJob.TS, i / 20)
-                .putLong(CheckpointedJob.VALUE, (i * 2654435761L) % 100_003)),
+                .putLong(CheckpointedJob.VALUE, (i * 2654435761L) % 100_003)), () -> gate),
                 WatermarkStrategy.boundedOutOfOrderness(CheckpointedJob.TS, 10))
             .keyBy("by-key", CheckpointedJob.KEY)
             .process("last-values", OUT, 8, LastValues::new)
@@ -107,7 +107,7 @@ class ProcessStateCheckpointTest
     void shouldResumeListsAndMapsOfEveryKey() throws Exception
     {
         final Path referenceOut = tmp.resolve("reference");
-        pipeline(referenceOut).execute(context(tmp.resolve("reference-checkpoints")).checkpointIntervalMs(0)).join();
+        pipeline(referenceOut, Long.MAX_VALUE).execute(context(tmp.resolve("reference-checkpoints")).checkpointIntervalMs(0)).join();
         final List<String> expected = CheckpointedJob.committed(tmp, "reference");
         assertEquals(EVENTS, expected.size());
 
@@ -115,14 +115,14 @@ class ProcessStateCheckpointTest
         {
             final Path out = tmp.resolve("out-" + trial);
             final Path checkpoints = tmp.resolve("checkpoints-" + trial);
-            final Job first = pipeline(out).execute(context(checkpoints));
-            while (first.checkpoints().completedCount() < 3 + 4L * trial && !first.isDone())
+            final Job first = pipeline(out, EVENTS * (trial + 1) / 4).execute(context(checkpoints));
+            while (first.checkpoints().completedCount() < 3 + 4L * trial)
             {
                 Thread.onSpinWait();
             }
             first.stopWithSavepoint();
             first.join();
-            final Job second = pipeline(out).execute(context(checkpoints));
+            final Job second = pipeline(out, Long.MAX_VALUE).execute(context(checkpoints));
             assertNotNull(second.restoredFrom());
             second.join();
             final List<String> actual = CheckpointedJob.committed(tmp, "out-" + trial);
