@@ -36,6 +36,22 @@ class AllocationTest
     @ValueSource(ints = { 1, 2 })
     void shouldAllocateNoBytesPerRecordInTheSteadyState(final int shards)
     {
+        measure(shards, null);
+    }
+
+    /**
+     * With a checkpoint every 10 ms: barriers, alignment and journaling (copying changed entries into the journal's
+     * pooled documents) allocate nothing per record either.
+     */
+    @org.junit.jupiter.api.Test
+    void shouldAllocateNoBytesPerRecordWhileTakingCheckpoints(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
+    {
+        final Job job = measure(2, dir);
+        assertTrue(job.checkpoints().completedCount() > 20, "checkpoints: " + job.checkpoints().completedCount());
+    }
+
+    private static Job measure(final int shards, final java.nio.file.Path checkpoints)
+    {
         final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         final Sink counting = (shard, count, schema) -> new Sink.SinkWriter()
         {
@@ -58,7 +74,12 @@ class AllocationTest
             .window(Windows.tumbling(100))
             .aggregate("count", Aggregations.count("n"), Aggregations.sum("total", SCALED.int64("value")))
             .sink("count-out", counting);
-        final Job job = p.execute(new JobContext().shards(shards).idleStrategyName("yield"));
+        final JobContext context = new JobContext().shards(shards).idleStrategyName("yield");
+        if (checkpoints != null)
+        {
+            context.checkpointDir(checkpoints).checkpointIntervalMs(10);
+        }
+        final Job job = p.execute(context);
         try
         {
             await(() -> job.counters().total(Metric.SOURCE_RECORDS) > 3_000_000, "warm-up");
@@ -83,6 +104,7 @@ class AllocationTest
             job.cancel();
             job.join();
         }
+        return job;
     }
 
     private static long[] shardThreadIds(final int shards)
