@@ -707,9 +707,9 @@ public final class NexmarkQueries
     /**
      * q5, hot items ({@code Q5HotItems}): bids counted per auction in hopping windows of
      * {@value Q5HotItems#SIZE_MS} ms sliding by {@value Q5HotItems#SLIDE_MS} ms, then per window every auction whose
-     * count equals the window's maximum (ties all kept: {@value #Q5_TIES} in the slot, more in the key's list state). The
-     * second stage is keyed by window end and emits when the watermark passes {@code end - 1}, after every shard's
-     * counts of that window.
+     * count equals the window's maximum (ties all kept: {@value #Q5_TIES} in the slot, more in the key's list
+     * state). The second stage is keyed by window end and emits when the watermark passes {@code end - 1}, after
+     * every shard's counts of that window.
      *
      * @param events Nexmark events.
      * @return rows of {@link #Q5_OUT}.
@@ -849,11 +849,11 @@ public final class NexmarkQueries
      * maximum price, then every bid with that price and {@code s <= dateTime <= e} (a bid at exactly {@code e} also
      * matches the window before its own). Keyed by window start: a bid goes to its window, and a bid at a window
      * boundary also to the previous window as a boundary candidate; the slot keeps the running maximum and the bids
-     * that can still match ({@value #Q7_CANDIDATES} in the slot, more in the key's list state: at the generator's default rate
-     * thousands of bids share one millisecond, and a window without bids yet must keep the bids at its end until it
-     * can no longer get any); the window settles when the watermark reaches {@code e}. A bid is late for its window
-     * when the watermark has reached {@code e - 1}; a bid at {@code e} is dropped for a window that has had no bid by
-     * then, as the baseline drops it.
+     * that can still match ({@value #Q7_CANDIDATES} in the slot, more in the key's list state: at the generator's
+     * default rate thousands of bids share one millisecond, and a window without bids yet must keep the bids at its
+     * end until it can no longer get any); the window settles when the watermark reaches {@code e}. A bid is late for
+     * its window when the watermark has reached {@code e - 1}; a bid at {@code e} is dropped for a window that has
+     * had no bid by then, as the baseline drops it.
      *
      * @param events Nexmark events.
      * @return rows of {@link #Q7_OUT}.

@@ -253,23 +253,23 @@ public final class NexmarkSource implements Source
         private final NexmarkGenerator generator;
         private final NexmarkEvent event = new NexmarkEvent();
         private final NanoClock clock;
-        private final NexmarkSource paced;
+        private final NexmarkSource schedule;
         private final double nsPerEvent;
         private final long step;
         private final long end;
         private long next;
 
         /**
-         * @param paced the source whose schedule a paced split follows (read once per poll: a resumed split may move
-         *              it), or null (with no clock) for an unpaced split.
+         * @param schedule the source whose schedule a paced split follows (read once per poll: a resumed split may
+         *                 move it), or null (with no clock) for an unpaced split.
          */
         GeneratorReader(final NexmarkGenerator generator, final int split, final int splitCount, final long end,
-            final NanoClock clock, final NexmarkSource paced)
+            final NanoClock clock, final NexmarkSource schedule)
         {
             this.generator = generator;
             this.clock = clock;
-            this.paced = paced;
-            this.nsPerEvent = paced != null ? paced.nsPerEvent : 0;
+            this.schedule = schedule;
+            this.nsPerEvent = schedule != null ? schedule.nsPerEvent : 0;
             this.step = splitCount;
             this.end = end;
             this.next = split;
@@ -283,7 +283,7 @@ public final class NexmarkSource implements Source
             }
             final boolean paced = clock != null;
             final long now = paced ? clock.nanoTime() : Long.MAX_VALUE;
-            final long startNs = paced ? this.paced.startNs : 0;
+            final long startNs = paced ? schedule.startNs : 0;
             int count = 0;
             long n = next;
             while (count < limit && n < end && (!paced || intendedNs(startNs, nsPerEvent, n) <= now))
@@ -323,7 +323,7 @@ public final class NexmarkSource implements Source
             next = offset;
             if (clock != null)
             {
-                paced.rebase(clock.nanoTime() - (long)(offset * nsPerEvent));
+                schedule.rebase(clock.nanoTime() - (long)(offset * nsPerEvent));
             }
         }
     }

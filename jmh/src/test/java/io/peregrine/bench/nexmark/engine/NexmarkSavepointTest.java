@@ -146,8 +146,8 @@ class NexmarkSavepointTest
         final String query, final NexmarkConfig config, final long events, final Supplier<JobContext> context)
         throws Exception
     {
-        return interrupted(query, NexmarkSource.paced(config, events, 0, PACE), NexmarkSource.generator(config, events, 0),
-            events, context);
+        return interrupted(query, NexmarkSource.paced(config, events, 0, PACE),
+            NexmarkSource.generator(config, events, 0), events, context);
     }
 
     /**
