@@ -346,6 +346,8 @@ public final class NexmarkJson
         private final Utf8Text deadLetterLine = new Utf8Text(1024);
         private byte[] buffer = new byte[256 * 1024];
         private int position;
+        /** Bytes of the input before {@code buffer[0]}, counted from where the input started. */
+        private long consumed;
         private int regionEnd;
         private int dataEnd;
         private JsonParser parser;
@@ -442,6 +444,36 @@ public final class NexmarkJson
         public long lineNumber()
         {
             return lineNumber;
+        }
+
+        /**
+         * Where to resume reading after the last event returned (or line dead-lettered): for an input that is a
+         * whole file, the byte offset of the next line in it, the replay point of a checkpointed source.
+         *
+         * @return bytes of the input consumed by the lines read so far, plus the start given to
+         * {@link #startAt(long, long)}.
+         */
+        public long nextLineOffset()
+        {
+            return consumed + position;
+        }
+
+        /**
+         * Continue an earlier read: the input given to the constructor already starts at {@code offset}, the
+         * {@link #nextLineOffset()} of that read, whose {@link #lineNumber()} was {@code lineNumber}; line numbers
+         * and offsets go on from there. Before the first {@link #next(NexmarkEvent)}.
+         *
+         * @param offset     byte offset of the input's first byte in the whole file.
+         * @param lineNumber number of the line before it, from 1 (0 at the start of the file).
+         */
+        public void startAt(final long offset, final long lineNumber)
+        {
+            if (dataEnd != 0 || endOfInput)
+            {
+                throw new IllegalStateException("startAt must be called before the first read");
+            }
+            this.consumed = offset;
+            this.lineNumber = lineNumber;
         }
 
         /**
@@ -862,6 +894,7 @@ public final class NexmarkJson
         private boolean fill() throws IOException
         {
             closeParser();
+            consumed += position;
             final int remaining = dataEnd - position;
             System.arraycopy(buffer, position, buffer, 0, remaining);
             dataEnd = remaining;

@@ -4,6 +4,7 @@ import io.peregrine.api.Aggregations;
 import io.peregrine.api.Collector;
 import io.peregrine.api.DataStream;
 import io.peregrine.api.Field;
+import io.peregrine.api.KeyedListState;
 import io.peregrine.api.KeyedProcessFunction;
 import io.peregrine.api.Pipeline;
 import io.peregrine.api.Row;
@@ -24,13 +25,11 @@ import io.peregrine.bench.nexmark.Q7HighestBid;
 import io.peregrine.bench.nexmark.Q8MonitorNewUsers;
 import io.peregrine.bench.nexmark.ResultSink;
 import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 
 import static io.peregrine.bench.nexmark.engine.NexmarkRows.A_CATEGORY;
@@ -70,8 +69,11 @@ import static io.peregrine.bench.nexmark.engine.NexmarkRows.P_STATE;
  * capacity (a longer value fails the job, naming the constant to raise; nothing is truncated silently), as does the
  * list of names of a person in a q8 window. Lists whose length depends on timing (items of a join waiting for the
  * other side in q3 and q4: how far one split runs ahead of another) or on how many values tie (q5, q7) keep a few
- * items in the slot and spill the rest to the heap ({@link SpillLists}) rather than fail at random; the spill
- * allocates, the slot does not.
+ * items in the slot and the rest in the key's {@link KeyedListState} rather than fail at random: the slot is the fast
+ * path, the list is touched only once the slot is full. Everything a query needs to survive a failure is the
+ * engine's state (slots, lists, timers), so it is in every checkpoint: each keyed function is made per shard by a
+ * factory, declares its lists in {@code open}, and keeps in its own fields only descriptors and scratch buffers
+ * (reused, so nothing is allocated per event).
  */
 public final class NexmarkQueries
 {
@@ -88,20 +90,20 @@ public final class NexmarkQueries
     /** Longest US state a q3 state slot holds (bytes). */
     public static final int STATE_CAPACITY = 8;
     /**
-     * Category-10 auctions of one seller waiting for the seller to arrive that the q3 slot holds; more spill to the
-     * heap ({@link SpillLists}): how many wait depends on how far one split runs ahead of another.
+     * Category-10 auctions of one seller waiting for the seller to arrive that the q3 slot holds; more go to the
+     * key's list state: how many wait depends on how far one split runs ahead of another.
      */
     public static final int Q3_PENDING_AUCTIONS = 8;
     /**
-     * Distinct bid times (ms) of one auction waiting for the auction to arrive that the q4 slot holds; more spill to
-     * the heap ({@link SpillLists}).
+     * Distinct bid times (ms) of one auction waiting for the auction to arrive that the q4 slot holds; more go to
+     * the key's list state.
      */
     public static final int Q4_PENDING_BID_TIMES = 4;
-    /** Auctions tied at a window's maximum count that the q5 slot holds; more spill to the heap. */
+    /** Auctions tied at a window's maximum count that the q5 slot holds; more go to the key's list state. */
     public static final int Q5_TIES = 16;
     /**
      * Bids of one window that can still match (tied at its running maximum price, or at its end) that the q7 slot
-     * holds; more spill to the heap.
+     * holds; more go to the key's list state.
      */
     public static final int Q7_CANDIDATES = 16;
     /** Longest bid {@code extra} a q7 state slot holds (bytes); the generator's are at most about 82. */
@@ -272,7 +274,7 @@ public final class NexmarkQueries
      * auctions they sell, a regular inner join of two append-only inputs emitting each pair once, as soon as both
      * sides are there. Keyed by person id: a slot keeps the person's name, city and state (or that the person is of
      * another state) for ever, and the auctions that came before their seller ({@value #Q3_PENDING_AUCTIONS} in the
-     * slot, more in a {@link SpillLists}).
+     * slot, more in the key's list state).
      *
      * @param events Nexmark events.
      * @return rows of {@link #Q3_OUT}.
@@ -307,11 +309,13 @@ public final class NexmarkQueries
                 }
             })
             .keyBy("q3-by-person", key)
-            .process("q3-join", Q3_OUT, Q3Join.STATE_LENGTH, new Q3Join(kind, auction, name, city, state));
+            .process("q3-join", Q3_OUT, Q3Join.STATE_LENGTH, () -> new Q3Join(kind, auction, name, city, state));
     }
 
     /**
-     * Per person id: flags, pending count, name, city, state, pending auction ids.
+     * Per person id: flags, pending count, name, city, state, pending auction ids in the slot; the auctions that
+     * come before their seller beyond {@value #Q3_PENDING_AUCTIONS} in the list {@code pending-auctions} (one
+     * 8-byte auction id per entry), used only once the slot is full.
      */
     static final class Q3Join implements KeyedProcessFunction
     {
@@ -334,7 +338,12 @@ public final class NexmarkQueries
         private final Field.VarString outCity = Q3_OUT.varString("city");
         private final Field.VarString outState = Q3_OUT.varString("state");
         private final Field.Int64 outId = Q3_OUT.int64("id");
-        private final SpillLists spill = new SpillLists();
+        private final UnsafeBuffer entry = new UnsafeBuffer(new byte[8]);
+        private final KeyedListState.EntryVisitor emitPending = this::emitPending;
+        private KeyedListState overflow;
+        /** The slot and collector of the {@link #emitPending} visit under way (scratch, not state). */
+        private DirectBuffer visitSlot;
+        private Collector visitOut;
 
         Q3Join(final Field.Int32 kind, final Field.Int64 auction, final Field.VarString name, final Field.VarString city,
             final Field.VarString state)
@@ -344,6 +353,11 @@ public final class NexmarkQueries
             this.name = name;
             this.city = city;
             this.state = state;
+        }
+
+        public void open(final OpenContext ctx)
+        {
+            overflow = ctx.listState("pending-auctions");
         }
 
         public void processElement(final Row in, final Context ctx, final Collector out)
@@ -364,11 +378,12 @@ public final class NexmarkQueries
                     }
                     if (pending == Q3_PENDING_AUCTIONS)
                     {
-                        final LongArrayList spilled = spill.remove(ctx.key());
-                        for (int i = 0; spilled != null && i < spilled.size(); i++)
-                        {
-                            emit(slot, spilled.getLong(i), out);
-                        }
+                        visitSlot = slot;
+                        visitOut = out;
+                        overflow.forEach(emitPending);
+                        visitSlot = null;
+                        visitOut = null;
+                        overflow.clear();
                     }
                 }
                 else
@@ -376,7 +391,7 @@ public final class NexmarkQueries
                     slot.putInt(FLAGS, OTHER);
                     if (slot.getInt(PENDING) == Q3_PENDING_AUCTIONS)
                     {
-                        spill.remove(ctx.key());
+                        overflow.clear();
                     }
                 }
                 slot.putInt(PENDING, 0);
@@ -393,7 +408,8 @@ public final class NexmarkQueries
                     final int pending = slot.getInt(PENDING);
                     if (pending == Q3_PENDING_AUCTIONS)
                     {
-                        spill.add(ctx.key(), in.getLong(auction));
+                        entry.putLong(0, in.getLong(auction));
+                        overflow.add(entry, 0, 8);
                     }
                     else
                     {
@@ -402,6 +418,11 @@ public final class NexmarkQueries
                     }
                 }
             }
+        }
+
+        private void emitPending(final DirectBuffer pendingAuction)
+        {
+            emit(visitSlot, pendingAuction.getLong(0), visitOut);
         }
 
         private void emit(final DirectBuffer slot, final long auctionId, final Collector out)
@@ -459,7 +480,7 @@ public final class NexmarkQueries
      * state does (so, like the baseline, it has no notion of late bids); each new maximum goes downstream as a change
      * (sum delta, count delta), the updates the reference's nested aggregation retracts and re-emits. Bids that come
      * before their auction wait in the slot as (bid time, highest price at that time), up to
-     * {@value #Q4_PENDING_BID_TIMES} distinct times (milliseconds) per auction, the rest in a {@link SpillLists}
+     * {@value #Q4_PENDING_BID_TIMES} distinct times (milliseconds) per auction, the rest in the key's list state
      * (how many wait depends on the drift between splits). Stage 2, keyed by category, sums the changes and emits the average at the final
      * watermark.
      *
@@ -497,9 +518,9 @@ public final class NexmarkQueries
             })
             .keyBy("q4-by-auction", auction)
             .process("q4-winning-bid", Q4_DELTA, Q4Auction.STATE_LENGTH,
-                new Q4Auction(kind, dateTime, expires, category, price, deltaCategory, sumDelta, countDelta))
+                () -> new Q4Auction(kind, dateTime, expires, category, price, deltaCategory, sumDelta, countDelta))
             .keyBy("q4-by-category", deltaCategory)
-            .process("q4-average", Q4_OUT, 24, new KeyedProcessFunction()
+            .process("q4-average", Q4_OUT, 24, () -> new KeyedProcessFunction()
             {
                 public void processElement(final Row in, final Context ctx, final Collector out)
                 {
@@ -528,7 +549,9 @@ public final class NexmarkQueries
 
     /**
      * Per auction: flags, pending count, dateTime, expires, category, max price, then the pending (bid time, max
-     * price) pairs.
+     * price) pairs in the slot; bids that come before their auction beyond {@value #Q4_PENDING_BID_TIMES} distinct
+     * times in the list {@code pending-bids} (one 16-byte (bid time, price) entry per bid, in arrival order), used
+     * only once the slot is full.
      */
     static final class Q4Auction implements KeyedProcessFunction
     {
@@ -551,7 +574,12 @@ public final class NexmarkQueries
         private final Field.Int64 deltaCategory;
         private final Field.Int64 sumDelta;
         private final Field.Int64 countDelta;
-        private final SpillLists spill = new SpillLists();
+        private final UnsafeBuffer entry = new UnsafeBuffer(new byte[16]);
+        private final KeyedListState.EntryVisitor replayPending = this::replayPending;
+        private KeyedListState overflow;
+        /** The slot and collector of the {@link #replayPending} visit under way (scratch, not state). */
+        private MutableDirectBuffer visitSlot;
+        private Collector visitOut;
 
         Q4Auction(final Field.Int32 kind, final Field.Timestamp dateTime, final Field.Timestamp expires,
             final Field.Int64 category, final Field.Int64 price, final Field.Int64 deltaCategory,
@@ -565,6 +593,11 @@ public final class NexmarkQueries
             this.deltaCategory = deltaCategory;
             this.sumDelta = sumDelta;
             this.countDelta = countDelta;
+        }
+
+        public void open(final OpenContext ctx)
+        {
+            overflow = ctx.listState("pending-bids");
         }
 
         public void processElement(final Row in, final Context ctx, final Collector out)
@@ -589,11 +622,12 @@ public final class NexmarkQueries
                 }
                 if (pending == Q4_PENDING_BID_TIMES)
                 {
-                    final LongArrayList spilled = spill.remove(ctx.key());
-                    for (int i = 0; spilled != null && i < spilled.size(); i += 2)
-                    {
-                        onBid(slot, spilled.getLong(i), spilled.getLong(i + 1), out);
-                    }
+                    visitSlot = slot;
+                    visitOut = out;
+                    overflow.forEach(replayPending);
+                    visitSlot = null;
+                    visitOut = null;
+                    overflow.clear();
                 }
                 slot.putInt(PENDING, 0);
             }
@@ -603,8 +637,13 @@ public final class NexmarkQueries
             }
             else
             {
-                pend(slot, time, in.getLong(price), ctx);
+                pend(slot, time, in.getLong(price));
             }
+        }
+
+        private void replayPending(final DirectBuffer pendingBid)
+        {
+            onBid(visitSlot, pendingBid.getLong(0), pendingBid.getLong(8), visitOut);
         }
 
         private void onBid(final MutableDirectBuffer slot, final long time, final long bid, final Collector out)
@@ -630,7 +669,7 @@ public final class NexmarkQueries
             }
         }
 
-        private void pend(final MutableDirectBuffer slot, final long time, final long bid, final Context ctx)
+        private void pend(final MutableDirectBuffer slot, final long time, final long bid)
         {
             final int pending = slot.getInt(PENDING);
             for (int i = 0; i < pending; i++)
@@ -647,8 +686,9 @@ public final class NexmarkQueries
             }
             if (pending == Q4_PENDING_BID_TIMES)
             {
-                spill.add(ctx.key(), time);
-                spill.add(ctx.key(), bid);
+                entry.putLong(0, time);
+                entry.putLong(8, bid);
+                overflow.add(entry, 0, 16);
                 return;
             }
             final int at = PENDING_BIDS + 16 * pending;
@@ -667,9 +707,9 @@ public final class NexmarkQueries
     /**
      * q5, hot items ({@code Q5HotItems}): bids counted per auction in hopping windows of
      * {@value Q5HotItems#SIZE_MS} ms sliding by {@value Q5HotItems#SLIDE_MS} ms, then per window every auction whose
-     * count equals the window's maximum (ties all kept: {@value #Q5_TIES} in the slot, more on the heap). The
-     * second stage is keyed by window end and emits when the watermark passes {@code end - 1}, after every shard's
-     * counts of that window.
+     * count equals the window's maximum (ties all kept: {@value #Q5_TIES} in the slot, more in the key's list
+     * state). The second stage is keyed by window end and emits when the watermark passes {@code end - 1}, after
+     * every shard's counts of that window.
      *
      * @param events Nexmark events.
      * @return rows of {@link #Q5_OUT}.
@@ -687,72 +727,112 @@ public final class NexmarkQueries
         final Field.Int64 countKey = counts.schema().int64("key");
         final Field.Timestamp windowEnd = counts.schema().timestamp("window_end");
         final Field.Int64 num = counts.schema().int64("num");
-        final Field.Int64 outAuction = Q5_OUT.int64("auction");
-        final Field.Int64 outNum = Q5_OUT.int64("num");
-        // Slot: timer set (int), tie count (int), max count (long), tied auctions.
-        final int ties = 16;
         return counts
             .keyBy("q5-by-window", (row) -> row.getTimestamp(windowEnd))
-            .process("q5-max", Q5_OUT, ties + 8 * Q5_TIES, new KeyedProcessFunction()
+            .process("q5-max", Q5_OUT, Q5Max.STATE_LENGTH, () -> new Q5Max(countKey, num));
+    }
+
+    /**
+     * Per window end: timer set (int), tie count (int), max count (long), then the auctions tied at the maximum in
+     * the slot; ties beyond {@value #Q5_TIES} in the list {@code ties} (one 8-byte auction id per entry), used only
+     * once the slot is full.
+     */
+    static final class Q5Max implements KeyedProcessFunction
+    {
+        static final int TIMER_SET = 0;
+        static final int COUNT = 4;
+        static final int MAX = 8;
+        static final int TIES = 16;
+        static final int STATE_LENGTH = TIES + 8 * Q5_TIES;
+
+        private final Field.Int64 countKey;
+        private final Field.Int64 num;
+        private final Field.Int64 outAuction = Q5_OUT.int64("auction");
+        private final Field.Int64 outNum = Q5_OUT.int64("num");
+        private final UnsafeBuffer entry = new UnsafeBuffer(new byte[8]);
+        private final KeyedListState.EntryVisitor emitTie = this::emitTie;
+        private KeyedListState overflow;
+        /** Maximum, timestamp and collector of the {@link #emitTie} visit under way (scratch, not state). */
+        private long visitMax;
+        private long visitTimestamp;
+        private Collector visitOut;
+
+        Q5Max(final Field.Int64 countKey, final Field.Int64 num)
+        {
+            this.countKey = countKey;
+            this.num = num;
+        }
+
+        public void open(final OpenContext ctx)
+        {
+            overflow = ctx.listState("ties");
+        }
+
+        public void processElement(final Row in, final Context ctx, final Collector out)
+        {
+            final MutableDirectBuffer slot = ctx.state();
+            if (slot.getInt(TIMER_SET) == 0)
             {
-                private final SpillLists spill = new SpillLists();
-
-                public void processElement(final Row in, final Context ctx, final Collector out)
+                slot.putInt(TIMER_SET, 1);
+                ctx.registerEventTimeTimer(ctx.key() - 1);
+            }
+            final long count = in.getLong(num);
+            final long max = slot.getLong(MAX);
+            int n = slot.getInt(COUNT);
+            if (count < max)
+            {
+                return;
+            }
+            if (count > max)
+            {
+                slot.putLong(MAX, count);
+                if (n == Q5_TIES)
                 {
-                    final MutableDirectBuffer slot = ctx.state();
-                    if (slot.getInt(0) == 0)
-                    {
-                        slot.putInt(0, 1);
-                        ctx.registerEventTimeTimer(ctx.key() - 1);
-                    }
-                    final long count = in.getLong(num);
-                    final long max = slot.getLong(8);
-                    int n = slot.getInt(4);
-                    if (count < max)
-                    {
-                        return;
-                    }
-                    if (count > max)
-                    {
-                        slot.putLong(8, count);
-                        if (n == Q5_TIES)
-                        {
-                            spill.remove(ctx.key());
-                        }
-                        n = 0;
-                    }
-                    if (n == Q5_TIES)
-                    {
-                        spill.add(ctx.key(), in.getLong(countKey));
-                        return;
-                    }
-                    slot.putLong(ties + 8 * n, in.getLong(countKey));
-                    slot.putInt(4, n + 1);
+                    overflow.clear();
                 }
+                n = 0;
+            }
+            if (n == Q5_TIES)
+            {
+                entry.putLong(0, in.getLong(countKey));
+                overflow.add(entry, 0, 8);
+                return;
+            }
+            slot.putLong(TIES + 8 * n, in.getLong(countKey));
+            slot.putInt(COUNT, n + 1);
+        }
 
-                public void onTimer(final long timestamp, final TimeDomain domain, final Context ctx, final Collector out)
-                {
-                    final MutableDirectBuffer slot = ctx.state();
-                    final long max = slot.getLong(8);
-                    final int n = slot.getInt(4);
-                    for (int i = 0; i < n; i++)
-                    {
-                        emit(slot.getLong(ties + 8 * i), max, timestamp, out);
-                    }
-                    final LongArrayList spilled = n == Q5_TIES ? spill.remove(ctx.key()) : null;
-                    for (int i = 0; spilled != null && i < spilled.size(); i++)
-                    {
-                        emit(spilled.getLong(i), max, timestamp, out);
-                    }
-                    ctx.clearState();
-                }
+        public void onTimer(final long timestamp, final TimeDomain domain, final Context ctx, final Collector out)
+        {
+            final MutableDirectBuffer slot = ctx.state();
+            final long max = slot.getLong(MAX);
+            final int n = slot.getInt(COUNT);
+            for (int i = 0; i < n; i++)
+            {
+                emit(slot.getLong(TIES + 8 * i), max, timestamp, out);
+            }
+            if (n == Q5_TIES)
+            {
+                visitMax = max;
+                visitTimestamp = timestamp;
+                visitOut = out;
+                overflow.forEach(emitTie);
+                visitOut = null;
+                overflow.clear();
+            }
+            ctx.clearState();
+        }
 
-                private void emit(final long auctionId, final long max, final long timestamp, final Collector out)
-                {
-                    out.next().putLong(outAuction, auctionId).putLong(outNum, max);
-                    out.emit(timestamp);
-                }
-            });
+        private void emitTie(final DirectBuffer tie)
+        {
+            emit(tie.getLong(0), visitMax, visitTimestamp, visitOut);
+        }
+
+        private void emit(final long auctionId, final long max, final long timestamp, final Collector out)
+        {
+            out.next().putLong(outAuction, auctionId).putLong(outNum, max);
+            out.emit(timestamp);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------- q7
@@ -769,11 +849,11 @@ public final class NexmarkQueries
      * maximum price, then every bid with that price and {@code s <= dateTime <= e} (a bid at exactly {@code e} also
      * matches the window before its own). Keyed by window start: a bid goes to its window, and a bid at a window
      * boundary also to the previous window as a boundary candidate; the slot keeps the running maximum and the bids
-     * that can still match ({@value #Q7_CANDIDATES} in the slot, more on the heap: at the generator's default rate
-     * thousands of bids share one millisecond, and a window without bids yet must keep the bids at its end until it
-     * can no longer get any); the window settles when the watermark reaches {@code e}. A bid is late for its window
-     * when the watermark has reached {@code e - 1}; a bid at {@code e} is dropped for a window that has had no bid by
-     * then, as the baseline drops it.
+     * that can still match ({@value #Q7_CANDIDATES} in the slot, more in the key's list state: at the generator's
+     * default rate thousands of bids share one millisecond, and a window without bids yet must keep the bids at its
+     * end until it can no longer get any); the window settles when the watermark reaches {@code e}. A bid is late for
+     * its window when the watermark has reached {@code e - 1}; a bid at {@code e} is dropped for a window that has
+     * had no bid by then, as the baseline drops it.
      *
      * @param events Nexmark events.
      * @return rows of {@link #Q7_OUT}.
@@ -803,7 +883,7 @@ public final class NexmarkQueries
             })
             .keyBy("q7-by-window", window)
             .process("q7-highest", Q7_OUT, Q7Highest.STATE_LENGTH,
-                new Q7Highest(boundary, auction, bidder, price, dateTime, extra));
+                () -> new Q7Highest(boundary, auction, bidder, price, dateTime, extra));
     }
 
     private static void q7Row(final Row in, final RowWriter out, final long windowStart, final int isBoundary,
@@ -818,12 +898,15 @@ public final class NexmarkQueries
 
     /**
      * Per window start: flags, candidate count, max price, then candidates (boundary, auction, bidder, price,
-     * dateTime, extra).
+     * dateTime, extra) in the slot; candidates beyond {@value #Q7_CANDIDATES} in the list {@code candidates} (entries
+     * of auction, bidder, price and dateTime as longs, then the extra's bytes), used only once the slot is full, and
+     * looked at again only for a key whose {@link #SPILLED} flag is set.
      */
     static final class Q7Highest implements KeyedProcessFunction
     {
         static final int HAS_MAX = 1;
         static final int TIMER_SET = 2;
+        static final int SPILLED = 4;
         static final int FLAGS = 0;
         static final int COUNT = 4;
         static final int MAX = 8;
@@ -836,6 +919,11 @@ public final class NexmarkQueries
         static final int E_EXTRA = 36;
         static final int ENTRY = E_EXTRA + 4 + Q7_EXTRA_CAPACITY;
         static final int STATE_LENGTH = ENTRIES + ENTRY * Q7_CANDIDATES;
+        static final int L_AUCTION = 0;
+        static final int L_BIDDER = 8;
+        static final int L_PRICE = 16;
+        static final int L_TIME = 24;
+        static final int L_EXTRA = 32;
 
         private final Field.Int32 boundary;
         private final Field.Int64 auction;
@@ -848,9 +936,15 @@ public final class NexmarkQueries
         private final Field.Int64 outPrice = Q7_OUT.int64("price");
         private final Field.Timestamp outTime = Q7_OUT.timestamp("dateTime");
         private final Field.VarString outExtra = Q7_OUT.varString("extra");
-        /** Candidates beyond the slot's capacity, per window; each key is touched by its own shard only. */
-        private final ConcurrentHashMap<Long, ArrayList<Candidate>> spill = new ConcurrentHashMap<>();
-        private final ThreadLocal<UnsafeBuffer> scratchBuffers = ThreadLocal.withInitial(() -> new UnsafeBuffer(new byte[1]));
+        /** Encodes a list entry; grows to the longest extra seen, then no more allocation. */
+        private final ExpandableArrayBuffer entry = new ExpandableArrayBuffer(L_EXTRA + Q7_EXTRA_CAPACITY);
+        private final KeyedListState.EntryPredicate atLeastMax = this::atLeastMax;
+        private final KeyedListState.EntryVisitor emitAtMax = this::emitAtMax;
+        private KeyedListState overflow;
+        /** Maximum, timestamp and collector of the visit under way (scratch, not state). */
+        private long visitMax;
+        private long visitTimestamp;
+        private Collector visitOut;
 
         Q7Highest(final Field.Int32 boundary, final Field.Int64 auction, final Field.Int64 bidder, final Field.Int64 price,
             final Field.Timestamp dateTime, final Field.VarString extra)
@@ -861,6 +955,11 @@ public final class NexmarkQueries
             this.price = price;
             this.dateTime = dateTime;
             this.extra = extra;
+        }
+
+        public void open(final OpenContext ctx)
+        {
+            overflow = ctx.listState("candidates");
         }
 
         public void processElement(final Row in, final Context ctx, final Collector out)
@@ -886,7 +985,7 @@ public final class NexmarkQueries
             {
                 if (hasMax ? p >= max : end - 1 > watermark)
                 {
-                    add(slot, in, ctx);
+                    flags |= add(slot, in);
                 }
             }
             else if (!hasMax || p > max)
@@ -894,19 +993,16 @@ public final class NexmarkQueries
                 flags |= HAS_MAX;
                 slot.putLong(MAX, p);
                 prune(slot, p);
-                if (slot.getInt(COUNT) == Q7_CANDIDATES || !spill.isEmpty())
+                if ((flags & SPILLED) != 0)
                 {
-                    final ArrayList<Candidate> spilled = spill.get(ctx.key());
-                    if (spilled != null)
-                    {
-                        spilled.removeIf((c) -> c.price < p);
-                    }
+                    visitMax = p;
+                    overflow.retainIf(atLeastMax);
                 }
-                add(slot, in, ctx);
+                flags |= add(slot, in);
             }
             else if (p == max)
             {
-                add(slot, in, ctx);
+                flags |= add(slot, in);
             }
             slot.putInt(FLAGS, flags);
         }
@@ -930,17 +1026,23 @@ public final class NexmarkQueries
             slot.putInt(COUNT, kept);
         }
 
-        private void add(final MutableDirectBuffer slot, final Row in, final Context ctx)
+        /**
+         * @return {@link #SPILLED} if the candidate went to the list, else 0.
+         */
+        private int add(final MutableDirectBuffer slot, final Row in)
         {
             final int count = slot.getInt(COUNT);
             if (count == Q7_CANDIDATES)
             {
                 final int length = in.varLength(extra);
-                final byte[] text = new byte[length];
-                in.buffer().getBytes(in.varOffset(extra), text);
-                spill.computeIfAbsent(ctx.key(), (k) -> new ArrayList<>()).add(new Candidate(
-                    in.getLong(auction), in.getLong(bidder), in.getLong(price), in.getTimestamp(dateTime), text));
-                return;
+                final ExpandableArrayBuffer entry = this.entry;
+                entry.putLong(L_AUCTION, in.getLong(auction));
+                entry.putLong(L_BIDDER, in.getLong(bidder));
+                entry.putLong(L_PRICE, in.getLong(price));
+                entry.putLong(L_TIME, in.getTimestamp(dateTime));
+                entry.putBytes(L_EXTRA, in.buffer(), in.varOffset(extra), length);
+                overflow.add(entry, 0, L_EXTRA + length);
+                return SPILLED;
             }
             final int at = ENTRIES + ENTRY * count;
             slot.putInt(at + E_BOUNDARY, in.getInt(boundary));
@@ -950,12 +1052,14 @@ public final class NexmarkQueries
             slot.putLong(at + E_TIME, in.getTimestamp(dateTime));
             putText(slot, at + E_EXTRA, Q7_EXTRA_CAPACITY, in, extra, "Q7_EXTRA_CAPACITY");
             slot.putInt(COUNT, count + 1);
+            return 0;
         }
 
         public void onTimer(final long timestamp, final TimeDomain domain, final Context ctx, final Collector out)
         {
             final MutableDirectBuffer slot = ctx.state();
-            if ((slot.getInt(FLAGS) & HAS_MAX) != 0)
+            final int flags = slot.getInt(FLAGS);
+            if ((flags & HAS_MAX) != 0)
             {
                 final long max = slot.getLong(MAX);
                 for (int i = 0, n = slot.getInt(COUNT); i < n; i++)
@@ -972,46 +1076,38 @@ public final class NexmarkQueries
                         out.emit(timestamp);
                     }
                 }
-                final ArrayList<Candidate> spilled = spill.isEmpty() ? null : spill.remove(ctx.key());
-                final UnsafeBuffer scratch = spilled == null ? null : scratchBuffers.get();
-                for (int i = 0; spilled != null && i < spilled.size(); i++)
+                if ((flags & SPILLED) != 0)
                 {
-                    final Candidate c = spilled.get(i);
-                    if (c.price == max)
-                    {
-                        scratch.wrap(c.extra);
-                        out.next()
-                            .putLong(outAuction, c.auction)
-                            .putLong(outBidder, c.bidder)
-                            .putLong(outPrice, max)
-                            .putTimestamp(outTime, c.dateTime)
-                            .putVarString(outExtra, scratch, 0, c.extra.length);
-                        out.emit(timestamp);
-                    }
+                    visitMax = max;
+                    visitTimestamp = timestamp;
+                    visitOut = out;
+                    overflow.forEach(emitAtMax);
+                    visitOut = null;
                 }
             }
-            else if (!spill.isEmpty())
+            if ((flags & SPILLED) != 0)
             {
-                spill.remove(ctx.key());
+                overflow.clear();
             }
             ctx.clearState();
         }
 
-        private static final class Candidate
+        private boolean atLeastMax(final DirectBuffer candidate)
         {
-            final long auction;
-            final long bidder;
-            final long price;
-            final long dateTime;
-            final byte[] extra;
+            return candidate.getLong(L_PRICE) >= visitMax;
+        }
 
-            Candidate(final long auction, final long bidder, final long price, final long dateTime, final byte[] extra)
+        private void emitAtMax(final DirectBuffer candidate)
+        {
+            if (candidate.getLong(L_PRICE) == visitMax)
             {
-                this.auction = auction;
-                this.bidder = bidder;
-                this.price = price;
-                this.dateTime = dateTime;
-                this.extra = extra;
+                visitOut.next()
+                    .putLong(outAuction, candidate.getLong(L_AUCTION))
+                    .putLong(outBidder, candidate.getLong(L_BIDDER))
+                    .putLong(outPrice, visitMax)
+                    .putTimestamp(outTime, candidate.getLong(L_TIME))
+                    .putVarString(outExtra, candidate, L_EXTRA, candidate.capacity() - L_EXTRA);
+                visitOut.emit(visitTimestamp);
             }
         }
     }
@@ -1056,7 +1152,7 @@ public final class NexmarkQueries
                 }
             })
             .keyBy("q8-by-window-and-person", (row) -> windowAndId(row.getTimestamp(start) / size, row.getLong(id)))
-            .process("q8-join", Q8_OUT, Q8Join.STATE_LENGTH, new Q8Join(kind, id, start, name));
+            .process("q8-join", Q8_OUT, Q8Join.STATE_LENGTH, () -> new Q8Join(kind, id, start, name));
     }
 
     static long windowAndId(final long windowIndex, final long id)
@@ -1255,7 +1351,7 @@ public final class NexmarkQueries
         return events.filter("q12-bids", NexmarkQueries::isBid)
             .map("q12-narrow", Q12_IN, (in, out) -> out.putLong(bidder, in.getLong(B_BIDDER)))
             .keyBy("q12-by-bidder", bidder)
-            .process("q12-count", Q12_OUT, 24, new KeyedProcessFunction()
+            .process("q12-count", Q12_OUT, 24, () -> new KeyedProcessFunction()
             {
                 public void processElement(final Row in, final Context ctx, final Collector out)
                 {

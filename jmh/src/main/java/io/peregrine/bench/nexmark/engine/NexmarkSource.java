@@ -10,6 +10,7 @@ import io.peregrine.bench.nexmark.NexmarkJson;
 import org.agrona.concurrent.NanoClock;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,6 +35,10 @@ import java.nio.file.Path;
  *     {@link NexmarkJson}; the position is the line number; malformed lines go to the job's dead letters through
  *     {@link Source.SourceOutput#deadLetter(long, String, CharSequence)} (line number, reason, line).</li>
  * </ul>
+ * Every form is replayable ({@link #isReplayable()}), so a job reading it can take checkpoints: a generator split
+ * resumes at its next event number (a paced one with its schedule moved so that event is due at once, as
+ * {@link io.peregrine.connector.GeneratorSource} does), the file split at the byte offset of its next line, its line
+ * numbers going on from the checkpointed one.
  */
 public final class NexmarkSource implements Source
 {
@@ -48,6 +53,7 @@ public final class NexmarkSource implements Source
     private final double nsPerEvent;
     private volatile long startNs;
     private boolean started;
+    private boolean rebased;
 
     private NexmarkSource(
         final NexmarkConfig config, final long events, final int splits, final Path file, final double eventsPerSecond)
@@ -128,6 +134,14 @@ public final class NexmarkSource implements Source
     /**
      * {@inheritDoc}
      */
+    public boolean isReplayable()
+    {
+        return true;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
     public int splitCount(final int shards)
     {
         return file != null ? 1 : (splits == 0 ? shards : splits);
@@ -153,10 +167,9 @@ public final class NexmarkSource implements Source
                 started = true;
                 startNs = context.nanoClock().nanoTime();
             }
-            return new GeneratorReader(
-                new NexmarkGenerator(config), split, splitCount, end, context.nanoClock(), startNs, nsPerEvent);
+            return new GeneratorReader(new NexmarkGenerator(config), split, splitCount, end, context.nanoClock(), this);
         }
-        return new GeneratorReader(new NexmarkGenerator(config), split, splitCount, end, null, 0, 0);
+        return new GeneratorReader(new NexmarkGenerator(config), split, splitCount, end, null, null);
     }
 
     /**
@@ -207,6 +220,20 @@ public final class NexmarkSource implements Source
     }
 
     /**
+     * A paced split resumed from a checkpoint: move the schedule so that its next event is due now rather than after
+     * the time the events before it took in the earlier run. The first split to resume sets the start, a later one
+     * only moves it earlier (a split further behind catches up at full speed, never skips).
+     */
+    private synchronized void rebase(final long resumedStartNs)
+    {
+        if (!rebased || resumedStartNs < startNs)
+        {
+            startNs = resumedStartNs;
+            rebased = true;
+        }
+    }
+
+    /**
      * {@inheritDoc}
      */
     public String toString()
@@ -226,19 +253,23 @@ public final class NexmarkSource implements Source
         private final NexmarkGenerator generator;
         private final NexmarkEvent event = new NexmarkEvent();
         private final NanoClock clock;
-        private final long startNs;
+        private final NexmarkSource schedule;
         private final double nsPerEvent;
         private final long step;
         private final long end;
         private long next;
 
+        /**
+         * @param schedule the source whose schedule a paced split follows (read once per poll: a resumed split may
+         *                 move it), or null (with no clock) for an unpaced split.
+         */
         GeneratorReader(final NexmarkGenerator generator, final int split, final int splitCount, final long end,
-            final NanoClock clock, final long startNs, final double nsPerEvent)
+            final NanoClock clock, final NexmarkSource schedule)
         {
             this.generator = generator;
             this.clock = clock;
-            this.startNs = startNs;
-            this.nsPerEvent = nsPerEvent;
+            this.schedule = schedule;
+            this.nsPerEvent = schedule != null ? schedule.nsPerEvent : 0;
             this.step = splitCount;
             this.end = end;
             this.next = split;
@@ -252,6 +283,7 @@ public final class NexmarkSource implements Source
             }
             final boolean paced = clock != null;
             final long now = paced ? clock.nanoTime() : Long.MAX_VALUE;
+            final long startNs = paced ? schedule.startNs : 0;
             int count = 0;
             long n = next;
             while (count < limit && n < end && (!paced || intendedNs(startNs, nsPerEvent, n) <= now))
@@ -274,12 +306,33 @@ public final class NexmarkSource implements Source
         {
             return next;
         }
+
+        /**
+         * @return the next event number of the split.
+         */
+        public long checkpointOffset()
+        {
+            return next;
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        public void seek(final long offset, final long position)
+        {
+            next = offset;
+            if (clock != null)
+            {
+                schedule.rebase(clock.nanoTime() - (long)(offset * nsPerEvent));
+            }
+        }
     }
 
     private static final class JsonReader implements SplitReader
     {
         private final NexmarkEvent event = new NexmarkEvent();
         private final DeadLetters deadLetters = new DeadLetters();
+        private final InputStream in;
         private final NexmarkJson.Reader reader;
         private boolean ended;
 
@@ -287,7 +340,8 @@ public final class NexmarkSource implements Source
         {
             try
             {
-                reader = new NexmarkJson.Reader(Files.newInputStream(file), deadLetters);
+                in = Files.newInputStream(file);
+                reader = new NexmarkJson.Reader(in, deadLetters);
             }
             catch (final IOException e)
             {
@@ -320,6 +374,23 @@ public final class NexmarkSource implements Source
         public long position()
         {
             return reader.lineNumber();
+        }
+
+        /**
+         * @return the byte offset of the next line in the file (the line number is the {@link #position()}).
+         */
+        public long checkpointOffset()
+        {
+            return reader.nextLineOffset();
+        }
+
+        /**
+         * Skip to the line at byte {@code offset}, numbering lines on from {@code position}.
+         */
+        public void seek(final long offset, final long position) throws IOException
+        {
+            in.skipNBytes(offset);
+            reader.startAt(offset, position);
         }
 
         public void close() throws IOException
