@@ -43,9 +43,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * replayable. The rows go to the exactly-once {@link Sinks#csv(Path)} sink and are compared as the committed part
  * files hold them, sorted ({@link CheckpointedJob#committed(Path, String)}).
  * <p>
- * The first run reads a paced source ({@link NexmarkSource#paced}: the same events, on a schedule), so it is still
- * running when it has completed a few checkpoints (interval 1 ms) and read half of the events, and is stopped there;
- * the resumed run reads the same events unpaced, from the savepoint's offsets. Each test checks that the first run
+ * The first run reads the events through a gate that holds its splits at half of them (without ending), so it is
+ * still running, whatever the machine's speed, when it has completed a few checkpoints (interval 1 ms) and read a
+ * third of the events, and is stopped there; the resumed run reads the same events from the savepoint's offsets. Each test checks that the first run
  * stopped before the end and that the second restored from the savepoint and read only what was left.
  * <p>
  * <b>q12</b> counts bids in windows of processing time: its rows depend on the wall clock (where the window
@@ -59,11 +59,6 @@ class NexmarkSavepointTest
 {
     /** 30 s of event time at 1,000 events/s: every window kind fires many times. */
     private static final long EVENTS = 30_000;
-    /**
-     * Pace of the first run, events per second over both splits: a second for {@link #EVENTS}, of which the two
-     * thirds after the stop leave the savepoint ample time to complete before the end of the input.
-     */
-    private static final double PACE = 30_000;
     private static final int SHARDS = 2;
 
     @TempDir
@@ -146,7 +141,7 @@ class NexmarkSavepointTest
         final String query, final NexmarkConfig config, final long events, final Supplier<JobContext> context)
         throws Exception
     {
-        return interrupted(query, NexmarkSource.paced(config, events, 0, PACE),
+        return interrupted(query, new CheckpointedJob.GatedSource(NexmarkSource.generator(config, events, 0), () -> events / 2),
             NexmarkSource.generator(config, events, 0), events, context);
     }
 
@@ -154,7 +149,7 @@ class NexmarkSavepointTest
      * Run the query with checkpoints every millisecond, stop it with a savepoint once it has completed two and read
      * a third of the events, resume it to the end.
      *
-     * @param paced  the events, paced so that the first run is stopped before their end.
+     * @param paced  the events, held at a gate so that the first run is stopped before their end.
      * @param replay the same events, for the resumed run.
      * @param events how many.
      * @return the committed rows, sorted.
@@ -167,8 +162,7 @@ class NexmarkSavepointTest
         final Job first = NexmarkQueries.build(query, paced, Sinks.csv(run.resolve("rows")))
             .execute(context.get().checkpointDir(checkpoints).checkpointIntervalMs(1));
         assertNull(first.restoredFrom());
-        while (!first.isDone() &&
-            (first.checkpoints().completedCount() < 2 || first.counters().total(Metric.SOURCE_RECORDS) < events / 3))
+        while (first.checkpoints().completedCount() < 2 || first.counters().total(Metric.SOURCE_RECORDS) < events / 3)
         {
             Thread.onSpinWait();
         }
@@ -277,7 +271,8 @@ class NexmarkSavepointTest
     {
         final List<String> expected = uninterrupted(query, overflowing(0), () -> NexmarkRunner.context(SHARDS));
         assertTrue(expected.size() >= KEYS, query + ": " + expected);
-        assertEquals(expected, interrupted(query, overflowing(PACE), overflowing(0), OVERFLOW_EVENTS,
+        assertEquals(expected, interrupted(query, new CheckpointedJob.GatedSource(overflowing(0), () -> OVERFLOW_EVENTS / 2), overflowing(0),
+            OVERFLOW_EVENTS,
             () -> NexmarkRunner.context(SHARDS)), query);
     }
 
