@@ -68,6 +68,11 @@ public final class ShardJournal implements SnapshotWriter, AutoCloseable
     {
         final boolean tracking = table instanceof DirtyTracking;
         final boolean whole = full || !tracking || ((DirtyTracking)table).clearedSinceMark();
+        if (!whole && table instanceof io.peregrine.state.AsyncSnapshot)
+        {
+            beginAsync(op, tag, table);
+            return;
+        }
         this.table = table;
         this.tableOp = op;
         this.tableTag = tag;
@@ -87,6 +92,111 @@ public final class ShardJournal implements SnapshotWriter, AutoCloseable
             ((DirtyTracking)table).resetMark();
         }
         this.table = null;
+    }
+
+    /**
+     * An incremental checkpoint of a table that supports it is asynchronous: the removed keys are journaled now, the
+     * table starts a new interval at once, and the entries changed in the one just closed are copied afterwards, by
+     * {@link #flushPending(int)} from the shard loop or, before one of them changes, by the table itself (copy on
+     * write), each with its value as of the barrier.
+     */
+    private void beginAsync(final int op, final long tag, final SlotTable table)
+    {
+        this.table = table;
+        this.tableOp = op;
+        this.tableTag = tag;
+        putTableHeader(false, false);
+        ((DirtyTracking)table).forEachRemovedSinceMark(removeEntry);
+        this.table = null;
+        final PendingTable p = pendingTable(op, tag, table);
+        ((io.peregrine.state.AsyncSnapshot)table).beginSnapshot(p);
+        if (((io.peregrine.state.AsyncSnapshot)table).hasPendingSnapshot())
+        {
+            pending.add(p);
+        }
+        else
+        {
+            free.add(p);
+        }
+    }
+
+    /** A table whose snapshot is being copied: the journal's table context when it hands over an entry. */
+    private final class PendingTable implements SlotTable.KeyConsumer
+    {
+        int op;
+        long tag;
+        SlotTable table;
+
+        public void accept(final long key)
+        {
+            if (ShardJournal.this.table != table || tableOp != op || tableTag != tag)
+            {
+                ShardJournal.this.table = table;
+                tableOp = op;
+                tableTag = tag;
+                putTableHeader(false, false);
+            }
+            putEntry(key);
+        }
+    }
+
+    private final java.util.ArrayList<PendingTable> pending = new java.util.ArrayList<>();
+    private final java.util.ArrayList<PendingTable> free = new java.util.ArrayList<>();
+
+    private PendingTable pendingTable(final int op, final long tag, final SlotTable table)
+    {
+        final PendingTable p = free.isEmpty() ? new PendingTable() : free.remove(free.size() - 1);
+        p.op = op;
+        p.tag = tag;
+        p.table = table;
+        return p;
+    }
+
+    /**
+     * @return true while tables of this checkpoint still have entries to copy.
+     */
+    public boolean hasPending()
+    {
+        for (int i = pending.size() - 1; i >= 0; i--)
+        {
+            final PendingTable p = pending.get(i);
+            if (!((io.peregrine.state.AsyncSnapshot)p.table).hasPendingSnapshot())
+            {
+                retire(i);
+            }
+        }
+        return !pending.isEmpty();
+    }
+
+    /**
+     * Copy up to about {@code budget} pending entries (from the shard loop, between polls of the inputs).
+     *
+     * @return entries copied.
+     */
+    public int flushPending(final int budget)
+    {
+        int copied = 0;
+        for (int i = pending.size() - 1; i >= 0 && copied < budget; i--)
+        {
+            final io.peregrine.state.AsyncSnapshot t = (io.peregrine.state.AsyncSnapshot)pending.get(i).table;
+            copied += t.copyPending(budget - copied);
+            if (!t.hasPendingSnapshot())
+            {
+                retire(i);
+            }
+        }
+        return copied;
+    }
+
+    private void retire(final int i)
+    {
+        final PendingTable p = pending.remove(i);
+        if (this.table == p.table)
+        {
+            this.table = null;
+        }
+        p.table = null;
+        free.add(p);
     }
 
     public void keyedState(final int op, final long tag, final io.peregrine.state.KeyChangeTracking state)
@@ -126,6 +236,7 @@ public final class ShardJournal implements SnapshotWriter, AutoCloseable
 
     public void blob(final int op, final DirectBuffer buffer, final int offset, final int length)
     {
+        table = null;
         reserve(JournalFormat.ENTRY_HEADER + length);
         doc.putByte(position, JournalFormat.BLOB);
         doc.putInt(position + 4, op);
@@ -245,6 +356,11 @@ public final class ShardJournal implements SnapshotWriter, AutoCloseable
      */
     public long end(final long pauseNs, final List<String> parts)
     {
+        while (hasPending())
+        {
+            flushPending(Integer.MAX_VALUE);
+        }
+        table = null;
         if (position > JournalFormat.HEADER_LENGTH)
         {
             appendData();

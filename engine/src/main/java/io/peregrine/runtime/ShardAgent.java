@@ -59,6 +59,10 @@ final class ShardAgent implements Agent
     private long barrier;
     private long lastBarrier;
     private long committed;
+    private boolean flushing;
+    private long flushPauseNs;
+    /** Entries of an asynchronous checkpoint copied per duty cycle, between polls of the inputs. */
+    private static final int FLUSH_BUDGET = 4096;
     private final AtomicCounter checkpointPause;
 
     ShardAgent(
@@ -204,6 +208,15 @@ final class ShardAgent implements Agent
             takeCheckpoint();
             work++;
         }
+        else if (flushing)
+        {
+            work += journal.flushPending(FLUSH_BUDGET);
+            if (!journal.hasPending())
+            {
+                flushing = false;
+                journal.end(flushPauseNs, partNames);
+            }
+        }
 
         updateCounters();
         if (!inputEnded && work == 0 && barrier == 0 && isComplete())
@@ -270,8 +283,18 @@ final class ShardAgent implements Agent
             parts[i].snapshot(i, journal);
         }
         final long pauseNs = nanoClock.nanoTime() - startNs;
-        journal.end(pauseNs, partNames); // the journal writer acknowledges once the part is in the journal
         checkpointPause.setOrdered(pauseNs);
+        if (journal.hasPending())
+        {
+            // Tables snapshotted asynchronously are copied over the next duty cycles (and an entry before it changes);
+            // the part ends, and the journal writer acknowledges it, once they are.
+            flushing = true;
+            flushPauseNs = pauseNs;
+        }
+        else
+        {
+            journal.end(pauseNs, partNames); // the journal writer acknowledges once the part is in the journal
+        }
         for (final ExchangeInput input : inputs)
         {
             input.resume();

@@ -65,7 +65,7 @@ import java.util.zip.CRC32C;
  * <p>
  * Single writer; no method is thread safe.
  */
-public final class MappedSlotTable implements SlotTable, DirtyTracking
+public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSnapshot
 {
     /** Suffix of a table's file. */
     public static final String FILE_SUFFIX = ".state";
@@ -138,6 +138,13 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
     private long[] removedKeys = new long[64];
     private int removedCount;
     private boolean clearedSinceMark;
+    // Asynchronous snapshot: the dirty groups of the interval it covers, copied out by copyPending() or, before an
+    // entry of one of them changes, by copyGroup() (copy on write).
+    private long[] pending = new long[1];
+    private int pendingEpoch;
+    private boolean pendingActive;
+    private int pendingWord;
+    private KeyConsumer copier;
 
     private final long seed;
 
@@ -476,8 +483,13 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
             address = slotAddress(index);
             if (UnsafeApi.getLong(address) == key && UnsafeApi.getInt(address + SLOT_STATE_OFFSET) == USED)
             {
-                if (UnsafeApi.getInt(address + SLOT_EPOCH_OFFSET) != epoch)
+                final int slotEpoch = UnsafeApi.getInt(address + SLOT_EPOCH_OFFSET);
+                if (slotEpoch != epoch)
                 {
+                    if (pendingActive && slotEpoch == pendingEpoch)
+                    {
+                        copyGroupOf(index); // copy on write: the snapshot in progress gets the value first
+                    }
                     UnsafeApi.putInt(address + SLOT_EPOCH_OFFSET, epoch);
                     r.markPage(index);
                 }
@@ -539,6 +551,10 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
             }
             if (UnsafeApi.getLong(address) == key)
             {
+                if (pendingActive)
+                {
+                    copyCluster(r, index);
+                }
                 shiftBack(r, index);
                 removed(key);
                 return true;
@@ -624,6 +640,10 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
 
     public void clear()
     {
+        if (pendingActive)
+        {
+            copyPending(Integer.MAX_VALUE);
+        }
         if (draining != null)
         {
             retireDraining();
@@ -674,6 +694,10 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
 
     public void resetMark()
     {
+        if (pendingActive)
+        {
+            copyPending(Integer.MAX_VALUE);
+        }
         epoch = nextEpoch(epoch);
         Arrays.fill(current.dirtyPages, 0L);
         if (draining != null)
@@ -799,6 +823,10 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
 
     private void grow()
     {
+        if (pendingActive)
+        {
+            copyPending(Integer.MAX_VALUE);
+        }
         if (draining != null)
         {
             drain(Long.MAX_VALUE);
@@ -883,6 +911,137 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
                 value.wrap(address + SLOT_VALUE_OFFSET, valueLength);
                 consumer.accept(UnsafeApi.getLong(address));
             }
+        }
+    }
+
+    /**
+     * Start an asynchronous snapshot of the entries changed since the mark: afterwards the table is at a new mark (as
+     * {@link #resetMark()}) and goes on changing, while the entries of the interval just closed are handed, each with
+     * its value as it was here, to {@code copier}: by {@link #copyPending(int)}, or at the latest just before the
+     * entry changes again, is removed or moved, or the table is cleared or grows. The caller journals
+     * {@link #forEachRemovedSinceMark} and whether it was {@link #clearedSinceMark() cleared} before. Costs a swap of
+     * the dirty bitset; a table still growing finishes its migration first.
+     *
+     * @param copier receives each key with {@link #value()} positioned over its value as of this call.
+     */
+    public void beginSnapshot(final KeyConsumer copier)
+    {
+        if (pendingActive)
+        {
+            copyPending(Integer.MAX_VALUE);
+        }
+        if (draining != null)
+        {
+            drain(Long.MAX_VALUE);
+        }
+        final long[] dirty = current.dirtyPages;
+        if (pending.length != dirty.length)
+        {
+            pending = new long[dirty.length];
+        }
+        current.dirtyPages = pending;
+        Arrays.fill(current.dirtyPages, 0L);
+        pending = dirty;
+        pendingEpoch = epoch;
+        epoch = nextEpoch(epoch);
+        removedCount = 0;
+        clearedSinceMark = false;
+        pendingWord = 0;
+        this.copier = copier;
+        pendingActive = true;
+    }
+
+    /**
+     * @return true while an asynchronous snapshot has entries left to copy.
+     */
+    public boolean hasPendingSnapshot()
+    {
+        return pendingActive;
+    }
+
+    /**
+     * Copy up to about {@code budget} entries of the snapshot in progress (whole groups of 4 slots).
+     *
+     * @return entries copied; when none are left the snapshot is over.
+     */
+    public int copyPending(final int budget)
+    {
+        int copied = 0;
+        final long[] groups = pending;
+        while (pendingActive && copied < budget)
+        {
+            if (pendingWord == groups.length)
+            {
+                pendingActive = false;
+                copier = null;
+                break;
+            }
+            long bits = groups[pendingWord];
+            while (bits != 0 && copied < budget)
+            {
+                final int bit = Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+                copied += copyGroup((((long)pendingWord << 6) + bit) << PAGE_SHIFT);
+            }
+            if (bits == 0)
+            {
+                groups[pendingWord] = 0;
+                pendingWord++;
+            }
+            else
+            {
+                groups[pendingWord] = bits;
+            }
+        }
+        return copied;
+    }
+
+    private void copyGroupOf(final long index)
+    {
+        final int word = (int)(index >>> (PAGE_SHIFT + 6));
+        final long bit = 1L << (index >>> PAGE_SHIFT);
+        if ((pending[word] & bit) != 0)
+        {
+            copyGroup((index >>> PAGE_SHIFT) << PAGE_SHIFT);
+        }
+    }
+
+    /**
+     * Copy every pending entry of the group starting at {@code first} and clear its pending bit.
+     */
+    private int copyGroup(final long first)
+    {
+        final Region r = current;
+        final int slotLength = this.slotLength;
+        final long last = Math.min(r.capacity, first + (1 << PAGE_SHIFT));
+        final KeyConsumer copier = this.copier;
+        pending[(int)(first >>> (PAGE_SHIFT + 6))] &= ~(1L << (first >>> PAGE_SHIFT));
+        int copied = 0;
+        for (long i = first; i < last; i++)
+        {
+            final long address = r.address(i, slotLength);
+            if (UnsafeApi.getInt(address + SLOT_STATE_OFFSET) == USED &&
+                UnsafeApi.getInt(address + SLOT_EPOCH_OFFSET) == pendingEpoch)
+            {
+                value.wrap(address + SLOT_VALUE_OFFSET, valueLength);
+                copier.accept(UnsafeApi.getLong(address));
+                copied++;
+            }
+        }
+        return copied;
+    }
+
+    /**
+     * A remove shifts the rest of the probe chain back: copy what is pending in it first.
+     */
+    private void copyCluster(final Region r, final long from)
+    {
+        final int slotLength = this.slotLength;
+        long index = from;
+        while (UnsafeApi.getInt(r.address(index, slotLength) + SLOT_STATE_OFFSET) != EMPTY)
+        {
+            copyGroupOf(index);
+            index = (index + 1) & r.mask;
         }
     }
 
@@ -1015,7 +1174,7 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking
         final int valueLength;
         final int segmentShift;
         final long segmentMask;
-        final long[] dirtyPages;
+        long[] dirtyPages;
         MappedByteBuffer headerMapping;
         UnsafeBuffer header;
         MappedByteBuffer[] segments;
