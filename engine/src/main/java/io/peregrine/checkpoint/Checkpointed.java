@@ -34,6 +34,22 @@ public interface Checkpointed
     }
 
     /**
+     * For a part with one table: the table, cleared first when the entries that follow are all of it.
+     *
+     * @param table the part's table.
+     * @param reset as passed to {@link #restoreTable}.
+     * @return the table.
+     */
+    static SlotTable single(final SlotTable table, final boolean reset)
+    {
+        if (reset)
+        {
+            table.clear();
+        }
+        return table;
+    }
+
+    /**
      * @param tag   the state's tag as journaled.
      * @param reset true when the keys that follow are all of it: clear it first.
      * @return the variable-length keyed state to restore the keys that follow into.

@@ -15,13 +15,12 @@ import java.util.zip.CRC32C;
  * {@link JournalFormat}. The shard only fills pooled document buffers during its pause; the {@link JournalWriter} on
  * the coordinator's thread appends them to the shard's Chronicle queue and acknowledges the part.
  */
-public final class ShardJournal implements SnapshotWriter, AutoCloseable
+public final class ShardJournal implements SnapshotWriter
 {
     private final JournalWriter writer;
     private final int shard;
     private JournalWriter.Document current;
     private ExpandableArrayBuffer doc;
-    private long waitNs;
     private final CRC32C crc = new CRC32C();
     private final SlotTable.KeyConsumer putEntry = this::putEntry;
     private final SlotTable.KeyConsumer removeEntry = this::removeEntry;
@@ -48,7 +47,6 @@ public final class ShardJournal implements SnapshotWriter, AutoCloseable
      */
     public void begin(final long id, final boolean full)
     {
-        waitNs = 0;
         nextDocument();
         this.id = id;
         this.full = full;
@@ -321,30 +319,18 @@ public final class ShardJournal implements SnapshotWriter, AutoCloseable
     }
 
     /**
-     * Take a free document buffer, waiting for the writer to append one when all are in flight.
+     * Take a free document buffer, waiting for the writer to append one when all are in flight (a full checkpoint
+     * larger than the pool): memory in flight stays bounded.
      */
     private void nextDocument()
     {
-        JournalWriter.Document next = writer.take(shard);
-        if (next == null)
+        JournalWriter.Document next;
+        while ((next = writer.take(shard)) == null)
         {
-            final long start = System.nanoTime();
-            while ((next = writer.take(shard)) == null)
-            {
-                Thread.onSpinWait();
-            }
-            waitNs += System.nanoTime() - start;
+            Thread.onSpinWait();
         }
         current = next;
         doc = next.buffer;
-    }
-
-    /**
-     * @return how long this checkpoint's part waited for free document buffers (the journal writer lagging).
-     */
-    public long waitNs()
-    {
-        return waitNs;
     }
 
     /**
@@ -384,12 +370,4 @@ public final class ShardJournal implements SnapshotWriter, AutoCloseable
         return bytes;
     }
 
-    public long entries()
-    {
-        return entries;
-    }
-
-    public void close()
-    {
-    }
 }

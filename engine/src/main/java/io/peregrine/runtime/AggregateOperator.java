@@ -86,11 +86,7 @@ final class AggregateOperator extends CollectingOperator implements Checkpointed
 
     public SlotTable restoreTable(final long tag, final boolean reset)
     {
-        if (reset)
-        {
-            state.clear();
-        }
-        return state;
+        return Checkpointed.single(state, reset);
     }
 
     public String toString()

@@ -301,11 +301,7 @@ final class ProcessOperator extends CollectingOperator implements KeyedProcessFu
 
     public io.peregrine.state.SlotTable restoreTable(final long tag, final boolean reset)
     {
-        if (reset)
-        {
-            state.clear();
-        }
-        return state;
+        return Checkpointed.single(state, reset);
     }
 
     public io.peregrine.state.KeyChangeTracking restoreKeyedState(final long tag, final boolean reset)

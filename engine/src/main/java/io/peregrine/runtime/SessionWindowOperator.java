@@ -296,11 +296,7 @@ final class SessionWindowOperator extends CollectingOperator implements Checkpoi
 
     public SlotTable restoreTable(final long tag, final boolean reset)
     {
-        if (reset)
-        {
-            state.clear();
-        }
-        return state;
+        return Checkpointed.single(state, reset);
     }
 
     private int restoredBlobs;

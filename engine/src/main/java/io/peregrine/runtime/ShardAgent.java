@@ -9,7 +9,6 @@ import io.peregrine.metrics.JobCounters;
 import io.peregrine.metrics.Metric;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
-import org.agrona.CloseHelper;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -26,7 +25,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * Checkpoints (aligned, as in Flink): when the coordinator requests checkpoint N the shard injects barrier N at its
  * sources and stops reading them; an exchange ring that delivers barrier N is not read again; once every ring has
  * delivered it, nothing after the barrier has entered the shard and nothing before it is left, so the shard
- * journals its parts, acknowledges, and reads everything again. Processing-time timers wait meanwhile, so no
+ * snapshots its parts and reads everything again; the entries of tables snapshotted asynchronously are copied over
+ * the next duty cycles ({@link #FLUSH_BUDGET} a cycle, or by the table just before one changes), and then the part
+ * is closed and the journal writer acknowledges it. Processing-time timers wait while the shard aligns, so no
  * output that follows the barrier changes the state it journals. A shard whose input has ended keeps running
  * (idle) to take part in checkpoints until the job's final checkpoint is committed.
  */
@@ -377,7 +378,6 @@ final class ShardAgent implements Agent
             }
         }
         updateCounters();
-        CloseHelper.quietClose(journal);
         if (failure != null)
         {
             job.onShardFailed(shard, failure);

@@ -137,7 +137,6 @@ public final class CheckpointBench
                 out.printf("full checkpoint: %,d bytes, pause %.1f ms%n", bytes, result.fullPauseNs / 1e6);
             }
         }
-        journal.close();
         runner.close();
         result.chainLength = settings.incrementals + 1;
         out.printf("%d incremental checkpoints of %,d changed entries: bytes p50 %,d, pause p50 %.3f ms p99 %.3f ms, " +
@@ -154,7 +153,6 @@ public final class CheckpointBench
             fullCoordinator);
         AgentRunner.startOnThread(fullRunner);
         checkpoint(fullCoordinator, clock, fullJournal, parts, names, new Result(), true);
-        fullJournal.close();
         fullRunner.close();
         table.close();
         state.close();
