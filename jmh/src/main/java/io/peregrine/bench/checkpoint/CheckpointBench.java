@@ -52,6 +52,7 @@ public final class CheckpointBench
         public final Histogram pauseNs = new Histogram(3);
         public final Histogram asyncCopyNs = new Histogram(3);
         public long chainRestoreNs;
+        public long twoShardRestoreNs;
         public long chainScanNs;
         public long fullScanNs;
         long lastScanNs;
@@ -164,8 +165,86 @@ public final class CheckpointBench
         out.printf("restore %,d keys: chain of %d checkpoints %.2f s (scan %.2f s), one full checkpoint %.2f s (scan %.2f s)%n",
             result.restoredEntries, result.chainLength, result.chainRestoreNs / 1e9, result.chainScanNs / 1e9,
             result.fullRestoreNs / 1e9, result.fullScanNs / 1e9);
+        result.twoShardRestoreNs = twoShardRestore(root.resolve("two-shards"));
+        out.printf("restore %,d keys on 2 shards (in parallel, as a job's shards do): %.2f s%n", settings.keys,
+            result.twoShardRestoreNs / 1e9);
         deleteRecursively(root);
         return result;
+    }
+
+    /**
+     * The same number of keys spread over two shards by key, one full checkpoint, restored by two threads at once as
+     * a job's two shards restore their parts.
+     */
+    private long twoShardRestore(final Path root) throws Exception
+    {
+        final int shards = 2;
+        final Path dir = root.resolve("checkpoints");
+        final CachedEpochClock clock = new CachedEpochClock();
+        final CheckpointCoordinator coordinator = new CheckpointCoordinator(dir, shards, 1, 1, 1, 0, clock,
+            SystemNanoClock.INSTANCE, id -> { });
+        final AgentRunner runner = new AgentRunner(new YieldingIdleStrategy(), Throwable::printStackTrace, null, coordinator);
+        AgentRunner.startOnThread(runner);
+        clock.advance(1);
+        while (coordinator.requested() == 0)
+        {
+            Thread.onSpinWait();
+        }
+        final long id = coordinator.requested();
+        for (int s = 0; s < shards; s++)
+        {
+            final StateDirectory state = StateDirectory.open(new StateDirectory.Context().dir(root.resolve("state-" + s))
+                .initialCapacity((long)(settings.keys / shards / 0.6)).deleteOnStart(true));
+            final MappedSlotTable table = state.openOrCreate("bench", settings.valueLength);
+            for (long k = s; k < settings.keys; k += shards)
+            {
+                table.findOrInsert(k);
+                table.value().putLong(0, k);
+            }
+            final ShardJournal journal = new ShardJournal(coordinator.journalWriter(), s);
+            journal.begin(id, coordinator.requestedFull());
+            new TablePart(table).snapshot(0, journal);
+            journal.end(0, List.of("bench"));
+            table.close();
+            state.close();
+        }
+        while (coordinator.completed() != id)
+        {
+            Thread.onSpinWait();
+        }
+        runner.close();
+
+        final CheckpointStore store = CheckpointStore.scan(dir);
+        final Thread[] threads = new Thread[shards];
+        final long[] restored = new long[shards];
+        final long start = System.nanoTime();
+        for (int s = 0; s < shards; s++)
+        {
+            final int shard = s;
+            threads[s] = new Thread(() ->
+            {
+                final StateDirectory state = StateDirectory.open(new StateDirectory.Context()
+                    .dir(root.resolve("restore-" + shard)).initialCapacity((long)(settings.keys / shards / 0.6))
+                    .deleteOnStart(true));
+                final MappedSlotTable table = state.openOrCreate("bench", settings.valueLength);
+                store.restore(shard, shards, k -> (k & 1) == shard, k -> (int)(k & 1), new Checkpointed[]{new TablePart(table)},
+                    List.of("bench"));
+                restored[shard] = table.size();
+                table.close();
+                state.close();
+            }, "restore-" + s);
+            threads[s].start();
+        }
+        for (final Thread t : threads)
+        {
+            t.join();
+        }
+        final long ns = System.nanoTime() - start;
+        if (restored[0] + restored[1] != settings.keys)
+        {
+            throw new IllegalStateException("restored " + (restored[0] + restored[1]) + " keys of " + settings.keys);
+        }
+        return ns;
     }
 
     private static long checkpoint(
