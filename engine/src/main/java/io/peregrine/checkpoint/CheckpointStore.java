@@ -148,9 +148,9 @@ public final class CheckpointStore
                     }
                     else
                     {
-                        // Which checkpoint the document belonged to is unknown: the one before it and the next one
-                        // are both suspect.
-                        if (previousId[0] >= 0)
+                        // Which checkpoint the document belonged to is unknown: the one before it (unless that one's
+                        // part had already ended) and the next one are both suspect.
+                        if (previousId[0] >= 0 && !part(partsById, previousId[0]).ended)
                         {
                             part(partsById, previousId[0]).bad = true;
                         }
@@ -191,7 +191,7 @@ public final class CheckpointStore
                     part.parts = decodeParts(doc);
                 }
             });
-            if (unknownBad[0] && previousId[0] >= 0)
+            if (unknownBad[0] && previousId[0] >= 0 && !part(partsById, previousId[0]).ended)
             {
                 part(partsById, previousId[0]).bad = true;
             }

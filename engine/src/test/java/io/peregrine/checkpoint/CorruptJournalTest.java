@@ -184,4 +184,61 @@ class CorruptJournalTest
         assertTrue(e.getMessage().contains("none can be restored") && e.getMessage().contains("shard-0") &&
             e.getMessage().contains("move the directory away"), e.getMessage());
     }
+
+    /**
+     * Append raw excerpts to a journal, as a process killed while appending, or a disk that lost the end of a file,
+     * could leave them.
+     */
+    private static void append(final Path journal, final byte[]... excerpts)
+    {
+        try (net.openhft.chronicle.queue.ChronicleQueue queue = Journals.open(journal, false);
+            net.openhft.chronicle.queue.ExcerptAppender appender = queue.createAppender())
+        {
+            for (final byte[] excerpt : excerpts)
+            {
+                try (net.openhft.chronicle.wire.DocumentContext dc = appender.writingDocument())
+                {
+                    dc.wire().bytes().write(excerpt);
+                }
+            }
+        }
+    }
+
+    /** A DATA document of checkpoint {@code id} for shard {@code shard}, sealed, with a payload of zeros. */
+    private static byte[] document(final long id, final int shard, final int sequence, final int payload)
+    {
+        final byte[] bytes = new byte[JournalFormat.HEADER_LENGTH + payload];
+        JournalFormat.seal(new org.agrona.concurrent.UnsafeBuffer(bytes), new java.util.zip.CRC32C(), bytes,
+            JournalFormat.DATA, id, shard, sequence, payload);
+        return bytes;
+    }
+
+    @Test
+    void shouldIgnoreACheckpointWhoseJournalEndsMidwayAndRefuseTruncatedDocuments() throws Exception
+    {
+        final List<List<String>> expected = reference();
+        final Path out = tmp.resolve("out");
+        final Path checkpoints = tmp.resolve("checkpoints");
+        final List<CheckpointInfo> completed = interruptedRun(out, checkpoints);
+        final long next = completed.get(completed.size() - 1).id + 1;
+
+        // Torn tail: checkpoint 'next' has data documents on shard 0 and no end, and is not in the coordinator's
+        // journal (a kill while journaling); on shard 1 a document cut short (its header promises more bytes than
+        // the excerpt holds) and one shorter than a header.
+        append(Journals.shard(checkpoints, 0), document(next, 0, 0, 64), document(next, 0, 1, 64));
+        final byte[] cut = java.util.Arrays.copyOf(document(next, 1, 0, 256), JournalFormat.HEADER_LENGTH + 100);
+        append(Journals.shard(checkpoints, 1), cut, new byte[10]);
+
+        final CheckpointStore store = CheckpointStore.scan(checkpoints);
+        assertEquals(completed.get(completed.size() - 1).id, store.restorable().id);
+        assertTrue(store.problems().stream().anyMatch(p -> p.contains("shard-1") && p.contains("payload length")),
+            store.problems().toString());
+        assertTrue(store.problems().stream().anyMatch(p -> p.contains("shard-1") && p.contains("shorter than a header")),
+            store.problems().toString());
+        assertEquals(next + 1, store.nextId(), "a resumed job's checkpoints start above every id in the journals");
+
+        final Job resumed = CheckpointedJob.pipeline(EVENTS, out).execute(CheckpointedJob.context(2, checkpoints, 1));
+        resumed.join();
+        assertEquals(expected, outputs(out));
+    }
 }
