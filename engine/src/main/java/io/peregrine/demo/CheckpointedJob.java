@@ -49,16 +49,6 @@ public final class CheckpointedJob
     }
 
     /**
-     * @param eventsPerSecond pace of the input (0 for as fast as possible): the kill trials pace it, so that a kill
-     *                        lands mid-run however fast the machine.
-     */
-    public static Pipeline pipeline(final long events, final double eventsPerSecond, final Path out)
-    {
-        return pipeline(eventsPerSecond > 0 ? Sources.generator(EVENT, events, eventsPerSecond, EVENTS) :
-            Sources.generator(EVENT, events, EVENTS), out);
-    }
-
-    /**
      * The job over a source whose splits stop at event number {@code gate.getAsLong()} until it is raised: a test
      * can then stop the job with a savepoint midway, wherever the job's threads are, without depending on timing.
      */
@@ -201,7 +191,8 @@ public final class CheckpointedJob
     }
 
     /**
-     * Run the job: {@code events checkpointDir outDir shards intervalMs [eventsPerSecond]}.
+     * Run the job: {@code events checkpointDir outDir shards intervalMs [gate]}; with a gate, the source stops at that
+     * event number and the job runs (taking checkpoints) until it is killed.
      */
     public static void main(final String[] args)
     {
@@ -210,8 +201,8 @@ public final class CheckpointedJob
         final Path out = Path.of(args[2]);
         final int shards = Integer.parseInt(args[3]);
         final long intervalMs = Long.parseLong(args[4]);
-        final double eventsPerSecond = args.length > 5 ? Double.parseDouble(args[5]) : 0;
-        final Job job = pipeline(events, eventsPerSecond, out).execute(context(shards, checkpoints, intervalMs));
+        final long gate = args.length > 5 ? Long.parseLong(args[5]) : Long.MAX_VALUE;
+        final Job job = pipeline(events, () -> gate, out).execute(context(shards, checkpoints, intervalMs));
         System.out.println("started " + (job.restoredFrom() == null ? 0 : job.restoredFrom().id));
         System.out.flush();
         long seen = job.checkpoints().completed();

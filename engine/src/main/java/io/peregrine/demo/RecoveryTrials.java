@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Crash trials: a child JVM runs {@link CheckpointedJob}, paced, with a checkpoint every 20 ms, is killed with SIGKILL at a
+ * Crash trials: a child JVM runs {@link CheckpointedJob} with a checkpoint every 20 ms, is killed with SIGKILL at a
  * random moment (after a random number of completed checkpoints plus a random fraction of an interval, so some kills
  * land while a checkpoint is being journaled) and is started again over the same directories; the output it commits
  * is compared, row for row, with an uninterrupted run's. {@code ./peregrine bench recovery} and the tests run it.
@@ -53,17 +53,6 @@ public final class RecoveryTrials
         final int trials, final long events, final int shards, final long intervalMs, final Path dir, final long seed,
         final PrintStream log) throws Exception
     {
-        return run(trials, events, events / 2.0, shards, intervalMs, dir, seed, log);
-    }
-
-    /**
-     * @param eventsPerSecond pace of the killed runs: two seconds' worth of events or more, so that a kill after up to
-     *                        a dozen checkpoints lands mid-run however fast the machine (restarts resume the pace).
-     */
-    public static Result run(
-        final int trials, final long events, final double eventsPerSecond, final int shards, final long intervalMs,
-        final Path dir, final long seed, final PrintStream log) throws Exception
-    {
         final Result result = new Result();
         final Path referenceOut = dir.resolve("reference");
         final Job reference = CheckpointedJob.pipeline(events, referenceOut).execute(
@@ -82,10 +71,16 @@ public final class RecoveryTrials
             final Path checkpoints = dir.resolve("checkpoints-" + trial);
             final int afterCheckpoints = random.nextInt(0, 12);
             final long extraNs = random.nextLong(0, intervalMs * 1_000_000L);
+            // The killed run's source stops at a random event number, so that however fast or loaded the machine the
+            // kill lands mid-run: while the job reads (the gate not reached yet) or while it waits at the gate taking
+            // checkpoints. The restarted run has no gate.
+            final long gate = random.nextLong(events / 4, events);
             final String[] args = {Long.toString(events), checkpoints.toString(), out.toString(), Integer.toString(shards),
-                Long.toString(intervalMs), Double.toString(eventsPerSecond)};
+                Long.toString(intervalMs)};
+            final String[] victimArgs = java.util.Arrays.copyOf(args, args.length + 1);
+            victimArgs[args.length] = Long.toString(gate);
 
-            final Process victim = ChildJvm.start(dir.resolve("victim-" + trial + ".log"), CheckpointedJob.class, args);
+            final Process victim = ChildJvm.start(dir.resolve("victim-" + trial + ".log"), CheckpointedJob.class, victimArgs);
             boolean finished = false;
             int completed = 0;
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(victim.getInputStream(), StandardCharsets.UTF_8)))
