@@ -18,8 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One operator of the logical graph a pipeline declares. The planner turns it into one physical
- * operator per shard and fuses chains between keyBy boundaries.
+ * One operator of the logical graph a pipeline declares. The planner turns it, by the translation of
+ * its {@link Kind}, into its operators on each shard (usually one) and fuses chains between keyBy
+ * boundaries.
  */
 public final class Node
 {

@@ -16,8 +16,9 @@ import java.util.stream.Stream;
 /**
  * Keyed state in memory-mapped files: one {@link StateDirectory} per job under the node's state
  * directory, one table file per operator per shard (window panes: one per live window, pooled).
- * Until checkpoints can restore it, a job's state does not outlive the job: the directory is
- * deleted when the job ends.
+ * The files are the job's working copy of its state and do not outlive the job: the directory is
+ * deleted when the job ends. What outlives it is its checkpoints, from which a restarted job
+ * rebuilds its tables (see {@link JobContext#checkpointDir()}).
  */
 final class MappedStateFactory implements StateFactory, AutoCloseable
 {

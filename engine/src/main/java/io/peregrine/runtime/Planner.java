@@ -1,34 +1,29 @@
 package io.peregrine.runtime;
 
 import io.peregrine.api.PipelineException;
-import io.peregrine.api.Sink;
-import io.peregrine.api.Source;
-import io.peregrine.api.SourceContext;
 import io.peregrine.api.Schema;
 import io.peregrine.api.Windows;
 import io.peregrine.checkpoint.CheckpointCoordinator;
 import io.peregrine.checkpoint.CheckpointStore;
-import io.peregrine.checkpoint.Checkpointed;
-import io.peregrine.exchange.KeyGroupRouter;
-import io.peregrine.exchange.OutboundChannel;
 import io.peregrine.metrics.JobCounters;
-import io.peregrine.metrics.Metric;
 import io.peregrine.plan.Node;
 import org.agrona.BufferUtil;
-import org.agrona.concurrent.EpochClock;
-import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * Turns the logical graph into one fused operator chain per shard: every node becomes one operator
- * per shard, consecutive operators call each other directly, and each keyBy becomes an exchange of
- * one ring per (producer shard, consumer shard) pair.
+ * Turns the logical graph into one fused operator chain per shard: the {@link NodeTranslator} of each node's kind
+ * builds the node's operators on the shard, consecutive operators call each other directly, and each keyBy becomes an
+ * exchange of one ring per (producer shard, consumer shard) pair. What every shard shares (the rings, the split
+ * counts, which windows are planned in two stages) is decided here, once, before any shard is translated.
  */
 final class Planner
 {
@@ -49,6 +44,26 @@ final class Planner
         }
     }
 
+    /** The translation of each kind of node; a new kind is a new translator registered here. */
+    private static final Map<Node.Kind, NodeTranslator> TRANSLATORS = new EnumMap<>(Node.Kind.class);
+
+    static
+    {
+        TRANSLATORS.put(Node.Kind.SOURCE, new SourceTranslator());
+        TRANSLATORS.put(Node.Kind.MAP, new MapTranslator());
+        TRANSLATORS.put(Node.Kind.FILTER, new FilterTranslator());
+        TRANSLATORS.put(Node.Kind.FLAT_MAP, new FlatMapTranslator());
+        TRANSLATORS.put(Node.Kind.UNION, new UnionTranslator());
+        TRANSLATORS.put(Node.Kind.KEY_BY, new KeyByTranslator());
+        TRANSLATORS.put(Node.Kind.AGGREGATE, new AggregateTranslator());
+        TRANSLATORS.put(Node.Kind.REDUCE, new ReduceTranslator());
+        TRANSLATORS.put(Node.Kind.WINDOW, new WindowTranslator());
+        TRANSLATORS.put(Node.Kind.TOP_N, new TopNTranslator());
+        TRANSLATORS.put(Node.Kind.PROCESS, new ProcessTranslator());
+        TRANSLATORS.put(Node.Kind.LATE_OUTPUT, new LateOutputTranslator());
+        TRANSLATORS.put(Node.Kind.SINK, new SinkTranslator());
+    }
+
     private final List<Node> nodes;
     private final JobContext context;
     private final JobCounters counters;
@@ -62,7 +77,7 @@ final class Planner
     private final int[] firstSplitId;
 
     private final StateFactory stateFactory;
-    private final java.util.Map<String, Integer> splitCounts;
+    private final Map<String, Integer> splitCounts;
 
     Planner(
         final String jobName,
@@ -70,7 +85,7 @@ final class Planner
         final JobContext context,
         final JobCounters counters,
         final StateFactory stateFactory,
-        final java.util.Map<String, Integer> splitCounts)
+        final Map<String, Integer> splitCounts)
     {
         this.stateFactory = stateFactory;
         this.splitCounts = splitCounts;
@@ -129,7 +144,7 @@ final class Planner
      * A restored job reads each source in as many splits as the run that took the checkpoint (the positions are per
      * split), whatever its own shard count.
      */
-    private int splitCount(final Node node)
+    int splitCount(final Node node)
     {
         final Integer restored = splitCounts == null ? null : splitCounts.get(node.name);
         return restored != null ? restored : node.source.splitCount(shards);
@@ -139,9 +154,9 @@ final class Planner
      * @param parts names of the checkpointed parts as journaled.
      * @return split count of each source among them.
      */
-    static java.util.Map<String, Integer> splitCounts(final List<String> parts)
+    static Map<String, Integer> splitCounts(final List<String> parts)
     {
-        final java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+        final Map<String, Integer> counts = new HashMap<>();
         for (final String part : parts)
         {
             if (part.startsWith("source:"))
@@ -196,277 +211,137 @@ final class Planner
         }
     }
 
-    ShardAgent shard(final Job job, final int s, final CheckpointCoordinator coordinator, final CheckpointStore restoreFrom)
+    /**
+     * @param node a node of the graph.
+     * @return the translator of the node's kind.
+     */
+    private static NodeTranslator translator(final Node node)
     {
-        final List<Checkpointed> parts = new ArrayList<>();
-        final List<String> partNames = new ArrayList<>();
-        final int maxRow = context.maxRowLength();
-        final StateFactory state = stateFactory;
-        final Operator[] in = new Operator[nodes.size()];
-        final Object[] out = new Object[nodes.size()];
-        final List<SourceRunner> sources = new ArrayList<>();
-        final List<Operator> all = new ArrayList<>();
-        final List<Operator> timed = new ArrayList<>();
-        final ExchangeInput[] inputs = new ExchangeInput[keyBys.size()];
-        final OutboundChannel[][] outbound = new OutboundChannel[keyBys.size()][];
-        final KeyGroupRouter router = new KeyGroupRouter(context.keyGroups(), shards);
-
-        for (final Node node : nodes)
+        final NodeTranslator translator = TRANSLATORS.get(node.kind);
+        if (translator == null)
         {
-            final Operator op;
-            switch (node.kind)
-            {
-                case SOURCE:
-                {
-                    final SourceRunner runner = sourceRunner(node, s);
-                    sources.add(runner);
-                    parts.add(runner);
-                    partNames.add("source:" + node.name + "/" + splitCount(node));
-                    out[node.id] = runner;
-                    continue;
-                }
-                case MAP: op = new MapOperator(node.name, node.map, node.schema, maxRow); break;
-                case FILTER: op = new FilterOperator(node.name, node.filter); break;
-                case FLAT_MAP: op = new FlatMapOperator(node.name, node.flatMap, node.schema, maxRow); break;
-                case UNION: op = new UnionOperator(node.name, node.inputs.size()); break;
-                case KEY_BY:
-                {
-                    final int e = keyBys.indexOf(node);
-                    final RingBuffer[] consumerRings = new RingBuffer[shards];
-                    for (int p = 0; p < shards; p++)
-                    {
-                        consumerRings[p] = rings[e][p][s];
-                    }
-                    final Node window = node.consumers.size() == 1 ? node.consumers.get(0) : null;
-                    final Schema partial = window == null ? null : partialSchemas[window.id];
-                    final ExchangeInput input = new ExchangeInput(
-                        node.name, partial != null ? partial : node.schema, s, consumerRings);
-                    final OutboundChannel[] channels = new OutboundChannel[shards];
-                    for (int c = 0; c < shards; c++)
-                    {
-                        if (c != s)
-                        {
-                            channels[c] = new OutboundChannel(rings[e][s][c]);
-                        }
-                    }
-                    inputs[e] = input;
-                    outbound[e] = channels;
-                    parts.add(input);
-                    partNames.add("exchange:" + node.name + "/key-groups-" + context.keyGroups());
-                    if (partial != null)
-                    {
-                        // Two-stage: the local window stage sits before the exchange and sends partials keyed as
-                        // the records were.
-                        final KeyByOperator keyBy = new KeyByOperator(
-                            node.name, TwoStageAggregation.partialKey(partial), router, s, channels, input);
-                        final WindowOperator local = new WindowOperator(window.name + "-local", node.key,
-                            Windows.tumbling(window.windows.slide()), 0, new TwoStageAggregation.Local(
-                            new AggregationsWindowFunction(window.aggregations, window.schema), partial),
-                            partial, state, s, maxRow, counters.counter(s, Metric.LATE_RECORDS), context.windowFireBatch());
-                        local.downstream(keyBy);
-                        // Not a checkpointed part: it sends what it holds ahead of every barrier, and it exists only
-                        // on some shard counts, which must not change what a checkpoint holds.
-                        local.flushOnBarrier();
-                        timed.add(local);
-                        all.add(local);
-                        all.add(keyBy);
-                        in[node.id] = local;
-                        out[node.id] = input;
-                        continue;
-                    }
-                    op = new KeyByOperator(node.name, node.key, router, s, channels, input);
-                    in[node.id] = op;
-                    out[node.id] = input;
-                    all.add(op);
-                    continue;
-                }
-                case AGGREGATE:
-                    op = new AggregateOperator(node.name, node.inputs.get(0).key, node.aggregations, node.schema, state, s, maxRow);
-                    break;
-                case REDUCE:
-                    op = new ReduceOperator(node.name, node.inputs.get(0).key, node.reduce, node.schema, state, s, maxRow);
-                    break;
-                case WINDOW:
-                case TOP_N:
-                {
-                    final WindowFunction fn = node.kind == Node.Kind.WINDOW ?
-                        new AggregationsWindowFunction(node.aggregations, node.schema) :
-                        new TopNWindowFunction(node.topN, node.rankField, node.inputs.get(0).schema, node.schema);
-                    if (node.windows.kind() == Windows.Kind.SESSION)
-                    {
-                        op = new SessionWindowOperator(node.name, node.inputs.get(0).key, node.windows.size(),
-                            node.allowedLatenessMs, fn, node.schema, state, s, context.sessionCapacity(), maxRow,
-                            counters.counter(s, Metric.LATE_RECORDS));
-                    }
-                    else if (partialSchemas[node.id] != null)
-                    {
-                        final Schema partial = partialSchemas[node.id];
-                        op = new WindowOperator(node.name, TwoStageAggregation.partialKey(partial), node.windows, 0,
-                            new TwoStageAggregation.Global((AggregationsWindowFunction)fn, partial), node.schema, state, s,
-                            maxRow, counters.counter(s, Metric.LATE_RECORDS), context.windowFireBatch());
-                        timed.add(op);
-                    }
-                    else
-                    {
-                        op = new WindowOperator(node.name, node.inputs.get(0).key, node.windows, node.allowedLatenessMs,
-                            fn, node.schema, state, s, maxRow, counters.counter(s, Metric.LATE_RECORDS), context.windowFireBatch());
-                        timed.add(op);
-                    }
-                    break;
-                }
-                case PROCESS:
-                {
-                    final io.peregrine.api.KeyedProcessFunction fn =
-                        node.processFactory != null ? node.processFactory.get() : node.process;
-                    if (fn == null)
-                    {
-                        throw new PipelineException("process '" + node.name + "': the function factory returned null");
-                    }
-                    final ProcessOperator process = new ProcessOperator(node.name, node.inputs.get(0).key, fn,
-                        node.stateLength, node.schema, state, s, maxRow, context.epochClock().time());
-                    process.open(s, shards);
-                    process.ownsKey(k -> router.shard(k) == s);
-                    op = process;
-                    timed.add(op);
-                    break;
-                }
-                case LATE_OUTPUT:
-                {
-                    op = new Passthrough(node.name);
-                    final Operator window = in[node.inputs.get(0).id];
-                    if (window instanceof WindowOperator)
-                    {
-                        ((WindowOperator)window).lateOutput(op);
-                    }
-                    else
-                    {
-                        ((SessionWindowOperator)window).lateOutput(op);
-                    }
-                    break;
-                }
-                case SINK:
-                {
-                    final Sink.SinkWriter writer;
-                    try
-                    {
-                        writer = node.sink.createWriter(s, shards, node.schema, context.checkpointDir() != null);
-                    }
-                    catch (final Exception e)
-                    {
-                        throw new IllegalStateException("sink '" + node.name + "' could not open on shard " + s + ": " + e, e);
-                    }
-                    op = new SinkOperator(node.name, writer, counters.counter(s, Metric.SINK_RECORDS),
-                        counters.counter(s, Metric.WATERMARK));
-                    break;
-                }
-                default:
-                    throw new IllegalStateException("unknown node " + node);
-            }
-            in[node.id] = op;
-            out[node.id] = op;
-            all.add(op);
-            if (op instanceof Checkpointed)
-            {
-                parts.add((Checkpointed)op);
-                partNames.add(op.name());
-            }
+            throw new IllegalStateException("unknown node " + node);
         }
-
-        for (final Node node : nodes)
-        {
-            if (node.kind == Node.Kind.SINK)
-            {
-                continue;
-            }
-            final List<Operator> targets = new ArrayList<>();
-            for (final Node consumer : node.consumers)
-            {
-                if (consumer.kind == Node.Kind.LATE_OUTPUT)
-                {
-                    continue;
-                }
-                if (consumer.kind == Node.Kind.UNION)
-                {
-                    for (int i = 0; i < consumer.inputs.size(); i++)
-                    {
-                        if (consumer.inputs.get(i) == node)
-                        {
-                            targets.add(((UnionOperator)in[consumer.id]).input(i));
-                        }
-                    }
-                }
-                else
-                {
-                    targets.add(in[consumer.id]);
-                }
-            }
-            final Operator downstream = targets.isEmpty() ? new Discard(node.name + "-unread") :
-                targets.size() == 1 ? targets.get(0) : new FanOut(node.name + "-fanout", targets.toArray(new Operator[0]));
-            final Object source = out[node.id];
-            if (source instanceof SourceRunner)
-            {
-                ((SourceRunner)source).downstream(downstream);
-            }
-            else if (source instanceof ExchangeInput)
-            {
-                ((ExchangeInput)source).downstream(downstream);
-            }
-            else
-            {
-                ((Operator)source).downstream(downstream);
-            }
-        }
-
-        return new ShardAgent(job, s, context, counters,
-            sources.toArray(new SourceRunner[0]), inputs, outbound, timed.toArray(new Operator[0]), all.toArray(new Operator[0]),
-            coordinator, parts.toArray(new Checkpointed[0]), partNames, restoreFrom);
+        return translator;
     }
 
-    private SourceRunner sourceRunner(final Node node, final int s)
+    /**
+     * Translate every node for shard {@code s}, in the order the nodes were declared, then wire each node's output to
+     * the inputs of its consumers: wiring waits until every node is translated because a consumer's input (a union's
+     * input of its own) is known only then.
+     */
+    ShardAgent shard(final Job job, final int s, final CheckpointCoordinator coordinator, final CheckpointStore restoreFrom)
     {
-        final int count = splitCount(node);
-        final List<Integer> owned = new ArrayList<>();
-        for (int i = s; i < count; i += shards)
+        final ShardPlan plan = new ShardPlan(this, s, nodes.size(), keyBys.size());
+        for (final Node node : nodes)
         {
-            owned.add(i);
+            translator(node).translate(node, plan);
         }
-        final Source.SplitReader[] readers = new Source.SplitReader[owned.size()];
-        final int[] ids = new int[owned.size()];
-        final Path[] deadLetters = new Path[owned.size()];
-        final SourceContext sourceContext = new SourceContext()
+        for (final Node node : nodes)
         {
-            public EpochClock epochClock()
+            final Consumer<Operator> exit = plan.exit(node);
+            if (exit != null)
             {
-                return context.epochClock();
+                exit.accept(downstream(node, plan));
             }
-
-            public NanoClock nanoClock()
-            {
-                return context.nanoClock();
-            }
-
-            public int maxRowLength()
-            {
-                return context.maxRowLength();
-            }
-        };
-        for (int i = 0; i < readers.length; i++)
-        {
-            final int split = owned.get(i);
-            try
-            {
-                readers[i] = node.source.createReader(split, count, sourceContext);
-            }
-            catch (final RuntimeException e)
-            {
-                throw new IllegalStateException("source '" + node.name + "' split " + split + " could not open: " +
-                    e.getMessage(), e);
-            }
-            ids[i] = firstSplitId[node.id] + split;
-            deadLetters[i] = context.deadLetterDir().resolve(jobName + "-" + node.name + "-split-" + split + ".tsv");
         }
-        return new SourceRunner(node.name, node.source, node.watermarks, readers, ids, deadLetters,
-            context.maxRowLength(), counters.counter(s, Metric.SOURCE_RECORDS), counters.counter(s, Metric.MALFORMED_RECORDS),
-            counters.counter(s, Metric.SOURCE_WATERMARK), context.watermarkIntervalMs());
+        return plan.agent(job, coordinator, restoreFrom);
+    }
+
+    /**
+     * @param node a translated node with an output.
+     * @param plan the shard's plan, every node translated.
+     * @return where the node's output goes on the shard: the input of its one consumer, a fan-out to the inputs of
+     * several, or a discard if nothing reads it.
+     */
+    private static Operator downstream(final Node node, final ShardPlan plan)
+    {
+        final List<Operator> targets = new ArrayList<>();
+        for (final Node consumer : node.consumers)
+        {
+            final NodeTranslator translator = translator(consumer);
+            for (int i = 0; i < consumer.inputs.size(); i++)
+            {
+                if (consumer.inputs.get(i) == node)
+                {
+                    final Operator target = translator.input(consumer, i, plan);
+                    if (target != null)
+                    {
+                        targets.add(target);
+                    }
+                }
+            }
+        }
+        return targets.isEmpty() ? new Discard(node.name + "-unread") :
+            targets.size() == 1 ? targets.get(0) : new FanOut(node.name + "-fanout", targets.toArray(new Operator[0]));
+    }
+
+    JobContext context()
+    {
+        return context;
+    }
+
+    JobCounters counters()
+    {
+        return counters;
+    }
+
+    String jobName()
+    {
+        return jobName;
+    }
+
+    /**
+     * @return the shard count.
+     */
+    int shards()
+    {
+        return shards;
+    }
+
+    /**
+     * @return where every keyed operator of the job keeps its state.
+     */
+    StateFactory stateFactory()
+    {
+        return stateFactory;
+    }
+
+    /**
+     * @param window a node of the graph.
+     * @return the schema of the partial rows of a window planned in two stages; null for any other node.
+     */
+    Schema partialSchema(final Node window)
+    {
+        return partialSchemas[window.id];
+    }
+
+    /**
+     * @param source a source node.
+     * @return the id of the source's split 0 among the splits of every source.
+     */
+    int firstSplitId(final Node source)
+    {
+        return firstSplitId[source.id];
+    }
+
+    /**
+     * @param keyBy a keyBy node.
+     * @return the index of its exchange, in the order of the keyBys in the graph.
+     */
+    int exchange(final Node keyBy)
+    {
+        return keyBys.indexOf(keyBy);
+    }
+
+    /**
+     * @param exchange the exchange's index.
+     * @param producer the sending shard.
+     * @param consumer the receiving shard, not the producer (a shard passes its own records directly).
+     * @return the ring between the two.
+     */
+    RingBuffer ring(final int exchange, final int producer, final int consumer)
+    {
+        return rings[exchange][producer][consumer];
     }
 }

@@ -9,7 +9,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Open-addressing table from a composite fixed-size key of {@code keyLength} bytes (read from any
  * {@link DirectBuffer}) to a fixed-size value slot, in direct memory. Linear probing, backward-shift
  * deletion, doubling at the load factor; the same single-writer flyweight contract as
- * {@link SlotTable}. Used for (time, key) timer dedup and for operators keyed by several fields.
+ * {@link SlotTable}. Used for the (time, key) dedup of a {@link TimerQueue}.
  * <pre>
  *   slot i, at i * slotLength:
  *   0                   8                                   8 + keyLength (pad 8)

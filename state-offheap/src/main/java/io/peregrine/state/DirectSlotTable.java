@@ -18,8 +18,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   +-------------------+-------------------+---------------------------+
  *   state: 0 = empty, 1 = used
  * </pre>
- * Used for transient state (window panes that live for one window) and by tests; the durable,
- * larger-than-heap table is {@code MappedSlotTable}.
+ * Used for keyed state with the engine's {@code direct} state backend and as the index of
+ * {@link ListState} and {@link MapState}; the file-backed, larger-than-heap table is
+ * {@code MappedSlotTable}.
  */
 public final class DirectSlotTable implements SlotTable
 {

@@ -37,7 +37,7 @@ public interface DirtyTracking
 
     /**
      * Start a new interval: afterwards no entry is changed, no key removed, nothing cleared.
-     * Costs one pass over a bitset of one bit per 64 slots, not over the slots.
+     * In a {@link MappedSlotTable} it costs one pass over a bitset of one bit per 4 slots, not over the slots.
      */
     void resetMark();
 }

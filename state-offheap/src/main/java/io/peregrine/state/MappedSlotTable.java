@@ -55,7 +55,7 @@ import java.util.zip.CRC32C;
  *   epoch: the mark epoch of the last findOrInsert on this entry (dirty tracking)
  * </pre>
  * <b>Dirty tracking</b> costs one compare on every {@code findOrInsert}: an entry whose epoch is not
- * the current one gets it, and the bit of its page (64 slots) is set in an on-heap bitset. Changed
+ * the current one gets it, and the bit of its page (4 slots) is set in an on-heap bitset. Changed
  * entries are found by visiting the set pages only. Reopening a table starts a new mark.
  * <p>
  * A growth interrupted by a crash leaves {@code <name>.state.grow} beside the file; opening then

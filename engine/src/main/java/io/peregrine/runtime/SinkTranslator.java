@@ -1,0 +1,32 @@
+package io.peregrine.runtime;
+
+import io.peregrine.api.Sink;
+import io.peregrine.metrics.JobCounters;
+import io.peregrine.metrics.Metric;
+import io.peregrine.plan.Node;
+
+/**
+ * A {@code SINK} node: one {@link SinkOperator} around the sink's writer for the shard, which ends its branch. The
+ * writer is told whether the job takes checkpoints, so an exactly-once sink knows to commit with them.
+ */
+final class SinkTranslator implements NodeTranslator
+{
+    public void translate(final Node node, final ShardPlan plan)
+    {
+        final Planner planner = plan.planner();
+        final int s = plan.shard();
+        final Sink.SinkWriter writer;
+        try
+        {
+            writer = node.sink.createWriter(
+                s, planner.shards(), node.schema, planner.context().checkpointDir() != null);
+        }
+        catch (final Exception e)
+        {
+            throw new IllegalStateException("sink '" + node.name + "' could not open on shard " + s + ": " + e, e);
+        }
+        final JobCounters counters = planner.counters();
+        plan.addLast(node, new SinkOperator(node.name, writer, counters.counter(s, Metric.SINK_RECORDS),
+            counters.counter(s, Metric.WATERMARK)));
+    }
+}

@@ -1,0 +1,81 @@
+package io.peregrine.runtime;
+
+import io.peregrine.api.Source;
+import io.peregrine.api.SourceContext;
+import io.peregrine.metrics.JobCounters;
+import io.peregrine.metrics.Metric;
+import io.peregrine.plan.Node;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.NanoClock;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@code SOURCE} node: a {@link SourceRunner} over the splits the shard owns (split i belongs to shard i modulo the
+ * shard count), a checkpointed part named with the source's split count so that a restore reads as many splits as the
+ * run that took the checkpoint. It has no input; its output leaves from the runner.
+ */
+final class SourceTranslator implements NodeTranslator
+{
+    public void translate(final Node node, final ShardPlan plan)
+    {
+        final SourceRunner runner = sourceRunner(node, plan.planner(), plan.shard());
+        plan.source(runner);
+        plan.part(runner, "source:" + node.name + "/" + plan.planner().splitCount(node));
+        plan.exit(node, runner::downstream);
+    }
+
+    private static SourceRunner sourceRunner(final Node node, final Planner planner, final int s)
+    {
+        final JobContext context = planner.context();
+        final int count = planner.splitCount(node);
+        final List<Integer> owned = new ArrayList<>();
+        for (int i = s; i < count; i += planner.shards())
+        {
+            owned.add(i);
+        }
+        final Source.SplitReader[] readers = new Source.SplitReader[owned.size()];
+        final int[] ids = new int[owned.size()];
+        final Path[] deadLetters = new Path[owned.size()];
+        final SourceContext sourceContext = new SourceContext()
+        {
+            public EpochClock epochClock()
+            {
+                return context.epochClock();
+            }
+
+            public NanoClock nanoClock()
+            {
+                return context.nanoClock();
+            }
+
+            public int maxRowLength()
+            {
+                return context.maxRowLength();
+            }
+        };
+        for (int i = 0; i < readers.length; i++)
+        {
+            final int split = owned.get(i);
+            try
+            {
+                readers[i] = node.source.createReader(split, count, sourceContext);
+            }
+            catch (final RuntimeException e)
+            {
+                throw new IllegalStateException("source '" + node.name + "' split " + split + " could not open: " +
+                    e.getMessage(), e);
+            }
+            ids[i] = planner.firstSplitId(node) + split;
+            deadLetters[i] = context.deadLetterDir().resolve(
+                planner.jobName() + "-" + node.name + "-split-" + split + ".tsv");
+        }
+        final JobCounters counters = planner.counters();
+        return new SourceRunner(node.name, node.source, node.watermarks, readers, ids, deadLetters,
+            context.maxRowLength(), counters.counter(s, Metric.SOURCE_RECORDS),
+            counters.counter(s, Metric.MALFORMED_RECORDS), counters.counter(s, Metric.SOURCE_WATERMARK),
+            context.watermarkIntervalMs());
+    }
+}
