@@ -451,18 +451,36 @@ public final class CheckpointStore
         });
     }
 
+    /** Receives each document of a journal, in order. */
     @FunctionalInterface
-    private interface DocumentHandler
+    interface DocumentReader
     {
         void onDocument(UnsafeBuffer doc, int length, long index);
     }
 
-    private void read(final Path path, final DocumentHandler handler)
+    private void read(final Path path, final DocumentReader handler)
     {
+        problems.addAll(readJournal(path, handler));
+    }
+
+    /**
+     * Read every document of a journal, from its first cycle file left (older ones are deleted once a newer full
+     * checkpoint completed; a reader must not rely on the queue's record of where it starts).
+     *
+     * @return what could not be read, naming the journal and the index after which it stopped.
+     */
+    static List<String> readJournal(final Path path, final DocumentReader handler)
+    {
+        final List<String> problems = new ArrayList<>();
         final UnsafeBuffer doc = new UnsafeBuffer(new byte[4096]);
         long lastIndex = -1;
         try (ChronicleQueue queue = Journals.open(path, true); ExcerptTailer tailer = queue.createTailer())
         {
+            final int firstCycle = Journals.firstCycle(path);
+            if (firstCycle != Integer.MAX_VALUE)
+            {
+                tailer.moveToIndex(queue.rollCycle().toIndex(firstCycle, 0));
+            }
             while (true)
             {
                 try (DocumentContext dc = tailer.readingDocument())
@@ -495,6 +513,7 @@ public final class CheckpointStore
         {
             problems.add(path + ": unreadable after index " + hex(lastIndex) + ": " + e);
         }
+        return problems;
     }
 
     private static String where(final Path path, final long index)

@@ -162,32 +162,25 @@ public final class JournalWriter implements AutoCloseable
                 continue;
             }
             final int cycle = queues[s].rollCycle().toCycle(firstIndex[s]);
-            deleted += deleteCyclesBefore(Journals.shard(dir, s), cycle);
+            final int n = deleteCyclesBefore(Journals.shard(dir, s), cycle);
+            if (n > 0)
+            {
+                Journals.refresh(queues[s]);
+            }
+            deleted += n;
         }
         return deleted;
     }
 
     static int deleteCyclesBefore(final Path journal, final int cycle)
     {
-        final java.time.format.DateTimeFormatter format = java.time.format.DateTimeFormatter
-            .ofPattern(Journals.ROLL_CYCLE.format()).withZone(java.time.ZoneOffset.UTC);
         int deleted = 0;
         try (java.nio.file.DirectoryStream<Path> files = java.nio.file.Files.newDirectoryStream(journal, "*.cq4"))
         {
             for (final Path file : files)
             {
-                final String name = file.getFileName().toString();
-                final long startMs;
-                try
-                {
-                    startMs = java.time.LocalDateTime.parse(name.substring(0, name.length() - 4), format)
-                        .toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
-                }
-                catch (final java.time.format.DateTimeParseException e)
-                {
-                    continue; // not a cycle file of this roll cycle
-                }
-                if (startMs / Journals.ROLL_CYCLE.lengthInMillis() < cycle)
+                final int fileCycle = Journals.cycleOf(file);
+                if (fileCycle >= 0 && fileCycle < cycle)
                 {
                     java.nio.file.Files.deleteIfExists(file);
                     deleted++;

@@ -53,4 +53,38 @@ class JournalCyclesTest
         assertEquals(1, cycleFiles(journal));
         assertTrue(Files.exists(current), "the current cycle's file stays");
     }
+
+    /**
+     * A journal whose older cycle files were deleted (after a full checkpoint in a newer cycle) is still read from its
+     * first remaining cycle, by a reader that opens it afresh.
+     */
+    @Test
+    void shouldReadAJournalFromItsFirstCycleLeftAfterOlderOnesAreDeleted() throws Exception
+    {
+        final Path journal = tmp.resolve("shard-0");
+        final net.openhft.chronicle.core.time.SetTimeProvider time = new net.openhft.chronicle.core.time.SetTimeProvider(
+            java.time.Instant.parse("2026-12-02T06:58:00Z").toEpochMilli());
+        final int newer;
+        try (ChronicleQueue queue = net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder
+            .binary(journal.toFile()).rollCycle(Journals.ROLL_CYCLE).timeProvider(time).build();
+            ExcerptAppender appender = queue.createAppender())
+        {
+            appender.writeText("old-1");
+            appender.writeText("old-2");
+            time.currentTimeMillis(java.time.Instant.parse("2026-12-02T07:01:00Z").toEpochMilli());
+            appender.writeText("new-1");
+            newer = queue.rollCycle().toCycle(appender.lastIndexAppended());
+            appender.writeText("new-2");
+            assertEquals(1, JournalWriter.deleteCyclesBefore(journal, newer));
+            // The writer does not tell the queue (a process may die right after deleting): the reader copes.
+            appender.writeText("new-3");
+        }
+        final java.util.List<String> read = new java.util.ArrayList<>();
+        final CheckpointStore.DocumentReader reader = (doc, length, index) -> read.add(new String(doc.byteArray(), 0,
+            length, java.nio.charset.StandardCharsets.ISO_8859_1).trim());
+        final java.util.List<String> problems = CheckpointStore.readJournal(journal, reader);
+        assertEquals(java.util.List.of(), problems);
+        assertEquals(3, read.size(), read.toString());
+        assertTrue(read.get(0).endsWith("new-1"), read.toString());
+    }
 }
