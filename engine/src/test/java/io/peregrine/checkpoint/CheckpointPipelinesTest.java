@@ -371,18 +371,21 @@ class CheckpointPipelinesTest
     }
 
     /**
-     * Ten keys, a key's n-th record at {@code 100 n} plus up to 89 ms (bound 100): consecutive records are 10 to 190 ms
-     * apart, so with a gap of 150 a key has many sessions, and a record arriving after its successor often bridges two.
+     * Ten keys; a key's m-th record at {@code 100 m} plus up to 89 ms, so consecutive ones are 11 to 189 ms apart: with a
+     * gap of 150 a key has many sessions. Each key's records come in the order m = 0, 2, 1, 3, 5, 4...: the third of a
+     * triple often bridges two sessions, which then merge (bound 500).
      */
-    private static final RowGenerator SESSIONS = (i, w) -> w
-        .putLong(KEY, i % 10)
-        .putTimestamp(TS, (i / 10) * 100 + (i * 31) % 90)
-        .putLong(VALUE, i);
+    private static final RowGenerator SESSIONS = (i, w) ->
+    {
+        final long n = i / 10;
+        final long m = n - n % 3 + new long[]{0, 2, 1}[(int)(n % 3)];
+        w.putLong(KEY, i % 10).putTimestamp(TS, m * 100 + (m * m * 31 + (i % 10) * 7) % 90).putLong(VALUE, i);
+    };
 
     private static Pipeline sessions(final LongSupplier gate, final Path out)
     {
         final Pipeline p = Pipeline.create("sessions");
-        p.source("gen", gated(100_000, SESSIONS, gate), WatermarkStrategy.boundedOutOfOrderness(TS, 100).withIdleTimeout(0))
+        p.source("gen", gated(100_000, SESSIONS, gate), WatermarkStrategy.boundedOutOfOrderness(TS, 500).withIdleTimeout(0))
             .keyBy("by-key", KEY)
             .window(Windows.session(150))
             .aggregate("sessions", Aggregations.count("n"), Aggregations.sum("sum", VALUE), Aggregations.min("first", VALUE),
@@ -395,12 +398,15 @@ class CheckpointPipelinesTest
     void shouldResumeSessionsThatMergeAcrossTheSavepoint() throws Exception
     {
         final String[] sinks = {"sessions"};
-        final List<List<String>> expected = reference("sessions", CheckpointPipelinesTest::sessions, 1, c -> c, sinks);
+        // A shard may run far ahead of the other in event time, and a key's sessions stay open until the slower one's
+        // watermark passes them: room for a few thousand per key (ten keys).
+        final UnaryOperator<JobContext> tune = c -> c.sessionCapacity(8192);
+        final List<List<String>> expected = reference("sessions", CheckpointPipelinesTest::sessions, 1, tune, sinks);
         assertTrue(expected.get(0).size() > 1000, "sessions: " + expected.get(0).size());
         assertSame(expected, interrupted("sessions-2", CheckpointPipelinesTest::sessions, new int[]{2, 2, 2, 2},
-            new long[]{25_003, 50_007, 75_011}, 3, c -> c, sinks), sinks);
+            new long[]{25_003, 50_007, 75_011}, 3, tune, sinks), sinks);
         assertSame(expected, interrupted("sessions-rescaled", CheckpointPipelinesTest::sessions, new int[]{2, 3, 1},
-            new long[]{33_331, 66_661}, 3, c -> c, sinks), sinks);
+            new long[]{33_331, 66_661}, 3, tune, sinks), sinks);
     }
 
     @Test
@@ -661,17 +667,17 @@ class CheckpointPipelinesTest
      * wait until every record before it is processed, then set the clock to the phase's end and wait for its
      * processing-time timers. The last phase's gate is open and its processing-time timers never fire.
      */
-    private static void phases(final Job job, final long[] gate, final CachedEpochClock clock, final int from, final int to)
+    private static void phases(final Job job, final java.util.concurrent.atomic.AtomicLong gate, final CachedEpochClock clock, final int from, final int to)
     {
         for (int phase = from; phase < to; phase++)
         {
             if (phase == PHASES - 1)
             {
-                gate[0] = MAX;
+                gate.set(MAX);
                 return;
             }
             final long end = (phase + 1) * PHASE_EVENTS;
-            gate[0] = end;
+            gate.set(end + 1); // two splits: the gated source lets a split read up to (gate - position) / 2 more
             for (int i = 0; i < end; i++)
             {
                 while (PROCESSED.get(i) == 0)
@@ -705,13 +711,13 @@ class CheckpointPipelinesTest
     void shouldResumeEventAndProcessingTimeTimers() throws Exception
     {
         final String[] sinks = {"fired"};
-        final long[] gate = new long[1];
+        final java.util.concurrent.atomic.AtomicLong gate = new java.util.concurrent.atomic.AtomicLong();
         final CachedEpochClock clock = new CachedEpochClock();
 
         reset();
         clock.update(T0);
         final Path reference = tmp.resolve("timers-reference");
-        final Job uninterrupted = timers(() -> gate[0], reference).execute(
+        final Job uninterrupted = timers(gate::get, reference).execute(
             context(2, tmp.resolve("timers-reference-checkpoints"), 1).epochClock(clock).watermarkIntervalMs(0));
         phases(uninterrupted, gate, clock, 0, PHASES);
         uninterrupted.join();
@@ -723,14 +729,14 @@ class CheckpointPipelinesTest
         {
             reset();
             clock.update(T0);
-            gate[0] = 0;
+            gate.set(0);
             final Path out = tmp.resolve("timers-" + shards[1]);
             final Path dir = tmp.resolve("timers-checkpoints-" + shards[1]);
-            final Job first = timers(() -> gate[0], out).execute(context(shards[0], dir, 1).epochClock(clock)
+            final Job first = timers(gate::get, out).execute(context(shards[0], dir, 1).epochClock(clock)
                 .watermarkIntervalMs(0));
             // Phase 0 with its processing-time timers, phase 1's records; stopped before its timers are due.
             phases(first, gate, clock, 0, 1);
-            gate[0] = 2 * PHASE_EVENTS;
+            gate.set(2 * PHASE_EVENTS + 1);
             for (int i = 0; i < 2 * PHASE_EVENTS; i++)
             {
                 while (PROCESSED.get(i) == 0)
@@ -741,7 +747,7 @@ class CheckpointPipelinesTest
             first.stopWithSavepoint();
             first.join();
 
-            final Job second = timers(() -> gate[0], out).execute(context(shards[1], dir, 1).epochClock(clock)
+            final Job second = timers(gate::get, out).execute(context(shards[1], dir, 1).epochClock(clock)
                 .watermarkIntervalMs(0));
             assertNotNull(second.restoredFrom());
             clock.update(T0 + 2 * 1000);
