@@ -107,16 +107,28 @@ class CheckpointPipelinesTest
         return outputs(out, sinks);
     }
 
+    /** How a run before the last ends. */
+    enum Stop
+    {
+        /** A savepoint once enough checkpoints completed: usually with the sources waiting at their gate. */
+        SAVEPOINT,
+        /** A savepoint as soon as the run has read 20,000 records: records in flight, windows firing. */
+        SAVEPOINT_RUNNING,
+        /** Cancelled as soon as the run has read 20,000 records, as a crash: the next run restores the last periodic
+         * (usually incremental) checkpoint and must drop the output that followed it. */
+        CANCEL_RUNNING
+    }
+
     /**
-     * Run the pipeline once per entry of {@code shards}: every run but the last is stopped with a savepoint once
+     * Run the pipeline once per entry of {@code shards}: every run but the last is stopped (see {@link Stop}) once
      * {@code checkpoints} checkpoints have completed (its source stops at {@code gates[run]}), the next resumes it.
      */
     private List<List<String>> interrupted(
         final String name, final Builder builder, final int[] shards, final long[] gates, final int checkpoints,
-        final UnaryOperator<JobContext> tune, final String... sinks) throws Exception
+        final UnaryOperator<JobContext> tune, final Stop stop, final String... sinks) throws Exception
     {
-        final Path out = tmp.resolve(name);
-        final Path dir = tmp.resolve(name + "-checkpoints");
+        final Path out = tmp.resolve(name + "-" + stop);
+        final Path dir = tmp.resolve(name + "-" + stop + "-checkpoints");
         for (int run = 0; run < shards.length; run++)
         {
             final long gate = run == shards.length - 1 ? MAX : gates[run];
@@ -125,22 +137,60 @@ class CheckpointPipelinesTest
             {
                 assertNull(job.restoredFrom());
             }
-            else
+            else if (stop != Stop.CANCEL_RUNNING)
             {
                 assertNotNull(job.restoredFrom(), name + " run " + run);
                 assertEquals(shards[run - 1], job.restoredFrom().shards);
             }
             if (run < shards.length - 1)
             {
-                while (job.checkpoints().completedCount() < checkpoints && !job.isDone())
+                final long read = stop == Stop.SAVEPOINT ? 0 : 20_000;
+                // (or, if the gate comes first, once it has waited there for twenty checkpoints)
+                while ((job.checkpoints().completedCount() < checkpoints ||
+                    job.counters().total(io.peregrine.metrics.Metric.SOURCE_RECORDS) < read &&
+                    job.checkpoints().completedCount() < checkpoints + 20) && !job.isDone())
                 {
                     Thread.onSpinWait();
                 }
-                job.stopWithSavepoint();
+                if (stop == Stop.CANCEL_RUNNING)
+                {
+                    job.cancel();
+                }
+                else
+                {
+                    job.stopWithSavepoint();
+                }
             }
             job.join();
         }
         return outputs(out, sinks);
+    }
+
+    private List<List<String>> interrupted(
+        final String name, final Builder builder, final int[] shards, final long[] gates, final int checkpoints,
+        final UnaryOperator<JobContext> tune, final String... sinks) throws Exception
+    {
+        return interrupted(name, builder, shards, gates, checkpoints, tune, Stop.SAVEPOINT, sinks);
+    }
+
+    /**
+     * {@link #interrupted} stopped each way must commit {@code expected}.
+     */
+    private void assertResumes(
+        final List<List<String>> expected, final String name, final Builder builder, final int[] shards,
+        final long[] gates, final int checkpoints, final UnaryOperator<JobContext> tune, final String... sinks)
+        throws Exception
+    {
+        for (final Stop stop : Stop.values())
+        {
+            final List<List<String>> actual = interrupted(name, builder, shards, gates, checkpoints, tune, stop, sinks);
+            for (int i = 0; i < sinks.length; i++)
+            {
+                assertTrue(!expected.get(i).isEmpty(), sinks[i] + ": the reference has no output");
+                assertEquals(expected.get(i).size(), actual.get(i).size(), stop + ": " + sinks[i] + ": row count");
+                assertEquals(expected.get(i), actual.get(i), stop + ": " + sinks[i]);
+            }
+        }
     }
 
     private static void assertSame(final List<List<String>> expected, final List<List<String>> actual, final String... sinks)
@@ -174,8 +224,8 @@ class CheckpointPipelinesTest
         final String[] sinks = {"windows"};
         final List<List<String>> expected = reference("union-sources", CheckpointPipelinesTest::unionOfTwoSources, 1,
             c -> c, sinks);
-        assertSame(expected, interrupted("union-sources-2", CheckpointPipelinesTest::unionOfTwoSources,
-            new int[]{2, 2, 2}, new long[]{UNION_EVENTS / 3, 2 * UNION_EVENTS / 3}, 3, c -> c, sinks), sinks);
+        assertResumes(expected, "union-sources-2", CheckpointPipelinesTest::unionOfTwoSources,
+            new int[]{2, 2, 2}, new long[]{UNION_EVENTS / 3, 2 * UNION_EVENTS / 3}, 3, c -> c, sinks);
     }
 
     /**
@@ -212,8 +262,8 @@ class CheckpointPipelinesTest
         final String[] sinks = {"windows", "a-windows"};
         final List<List<String>> expected = reference("union-keyed",
             CheckpointPipelinesTest::unionOfSourceAndKeyedStream, 1, c -> c, sinks);
-        assertSame(expected, interrupted("union-keyed-2", CheckpointPipelinesTest::unionOfSourceAndKeyedStream,
-            new int[]{2, 2, 2}, new long[]{UNION_EVENTS / 3, 2 * UNION_EVENTS / 3}, 3, c -> c, sinks), sinks);
+        assertResumes(expected, "union-keyed-2", CheckpointPipelinesTest::unionOfSourceAndKeyedStream,
+            new int[]{2, 2, 2}, new long[]{UNION_EVENTS / 3, 2 * UNION_EVENTS / 3}, 3, c -> c, sinks);
     }
 
     private static final long EVENTS_COUNT = 200_000;
@@ -242,8 +292,8 @@ class CheckpointPipelinesTest
     {
         final String[] sinks = {"by-key", "by-key-sliding", "by-bucket"};
         final List<List<String>> expected = reference("fan-out", CheckpointPipelinesTest::fanOut, 1, c -> c, sinks);
-        assertSame(expected, interrupted("fan-out-2", CheckpointPipelinesTest::fanOut, new int[]{2, 2, 2},
-            new long[]{EVENTS_COUNT / 3, 2 * EVENTS_COUNT / 3}, 3, c -> c, sinks), sinks);
+        assertResumes(expected, "fan-out-2", CheckpointPipelinesTest::fanOut, new int[]{2, 2, 2},
+            new long[]{EVENTS_COUNT / 3, 2 * EVENTS_COUNT / 3}, 3, c -> c, sinks);
     }
 
     /** A window's results keyed again by another key and windowed again. */
@@ -271,8 +321,8 @@ class CheckpointPipelinesTest
     {
         final String[] sinks = {"groups", "keys"};
         final List<List<String>> expected = reference("two-key-bys", CheckpointPipelinesTest::twoKeyBys, 1, c -> c, sinks);
-        assertSame(expected, interrupted("two-key-bys-2", CheckpointPipelinesTest::twoKeyBys, new int[]{2, 2, 2},
-            new long[]{EVENTS_COUNT / 3, 2 * EVENTS_COUNT / 3}, 3, c -> c, sinks), sinks);
+        assertResumes(expected, "two-key-bys-2", CheckpointPipelinesTest::twoKeyBys, new int[]{2, 2, 2},
+            new long[]{EVENTS_COUNT / 3, 2 * EVENTS_COUNT / 3}, 3, c -> c, sinks);
     }
 
     private static Pipeline sliding(final LongSupplier gate, final Path out)
@@ -294,10 +344,10 @@ class CheckpointPipelinesTest
         // The reference is one stage (without the two-stage planning), one shard.
         final List<List<String>> expected = reference("sliding", CheckpointPipelinesTest::sliding, 1,
             c -> c.windowTwoStage(false), sinks);
-        assertSame(expected, interrupted("sliding-1", CheckpointPipelinesTest::sliding, new int[]{1, 1, 1},
-            new long[]{EVENTS_COUNT / 3, 2 * EVENTS_COUNT / 3}, 3, c -> c, sinks), sinks);
-        assertSame(expected, interrupted("sliding-2", CheckpointPipelinesTest::sliding, new int[]{2, 2, 2},
-            new long[]{EVENTS_COUNT / 3, 2 * EVENTS_COUNT / 3}, 3, c -> c, sinks), sinks);
+        assertResumes(expected, "sliding-1", CheckpointPipelinesTest::sliding, new int[]{1, 1, 1},
+            new long[]{EVENTS_COUNT / 3, 2 * EVENTS_COUNT / 3}, 3, c -> c, sinks);
+        assertResumes(expected, "sliding-2", CheckpointPipelinesTest::sliding, new int[]{2, 2, 2},
+            new long[]{EVENTS_COUNT / 3, 2 * EVENTS_COUNT / 3}, 3, c -> c, sinks);
     }
 
     private static final long LATE_EVENTS = 120_000;
@@ -343,8 +393,8 @@ class CheckpointPipelinesTest
             late += i % 101 == 0 ? 1 : 0;
         }
         assertEquals(late, expected.get(1).size(), "late records");
-        assertSame(expected, interrupted("lateness-1", CheckpointPipelinesTest::lateness, new int[]{1, 1, 1, 1},
-            new long[]{LATE_EVENTS / 4, LATE_EVENTS / 2, 3 * LATE_EVENTS / 4}, 3, tune, sinks), sinks);
+        assertResumes(expected, "lateness-1", CheckpointPipelinesTest::lateness, new int[]{1, 1, 1, 1},
+            new long[]{LATE_EVENTS / 4, LATE_EVENTS / 2, 3 * LATE_EVENTS / 4}, 3, tune, sinks);
     }
 
     private static Pipeline topN(final LongSupplier gate, final Path out)
@@ -366,8 +416,8 @@ class CheckpointPipelinesTest
     {
         final String[] sinks = {"top-all", "top-keyed"};
         final List<List<String>> expected = reference("top-n", CheckpointPipelinesTest::topN, 1, c -> c, sinks);
-        assertSame(expected, interrupted("top-n-2", CheckpointPipelinesTest::topN, new int[]{2, 2, 2},
-            new long[]{EVENTS_COUNT / 3, 2 * EVENTS_COUNT / 3}, 3, c -> c, sinks), sinks);
+        assertResumes(expected, "top-n-2", CheckpointPipelinesTest::topN, new int[]{2, 2, 2},
+            new long[]{EVENTS_COUNT / 3, 2 * EVENTS_COUNT / 3}, 3, c -> c, sinks);
     }
 
     /**
@@ -385,7 +435,7 @@ class CheckpointPipelinesTest
     private static Pipeline sessions(final LongSupplier gate, final Path out)
     {
         final Pipeline p = Pipeline.create("sessions");
-        p.source("gen", gated(100_000, SESSIONS, gate), WatermarkStrategy.boundedOutOfOrderness(TS, 500).withIdleTimeout(0))
+        p.source("gen", gated(60_000, SESSIONS, gate), WatermarkStrategy.boundedOutOfOrderness(TS, 500).withIdleTimeout(0))
             .keyBy("by-key", KEY)
             .window(Windows.session(150))
             .aggregate("sessions", Aggregations.count("n"), Aggregations.sum("sum", VALUE), Aggregations.min("first", VALUE),
@@ -403,10 +453,10 @@ class CheckpointPipelinesTest
         final UnaryOperator<JobContext> tune = c -> c.sessionCapacity(8192);
         final List<List<String>> expected = reference("sessions", CheckpointPipelinesTest::sessions, 1, tune, sinks);
         assertTrue(expected.get(0).size() > 1000, "sessions: " + expected.get(0).size());
-        assertSame(expected, interrupted("sessions-2", CheckpointPipelinesTest::sessions, new int[]{2, 2, 2, 2},
-            new long[]{25_003, 50_007, 75_011}, 3, tune, sinks), sinks);
-        assertSame(expected, interrupted("sessions-rescaled", CheckpointPipelinesTest::sessions, new int[]{2, 3, 1},
-            new long[]{33_331, 66_661}, 3, tune, sinks), sinks);
+        assertResumes(expected, "sessions-2", CheckpointPipelinesTest::sessions, new int[]{2, 2, 2, 2},
+            new long[]{15_001, 30_007, 45_011}, 3, tune, sinks);
+        assertResumes(expected, "sessions-rescaled", CheckpointPipelinesTest::sessions, new int[]{2, 3, 1},
+            new long[]{20_011, 40_009}, 3, tune, sinks);
     }
 
     @Test
@@ -416,11 +466,10 @@ class CheckpointPipelinesTest
         final Builder builder = (gate, out) -> CheckpointedJob.pipeline(events, gate, out);
         final List<List<String>> expected = reference("direct", builder, 1, c -> c.stateBackend("direct"),
             CheckpointedJob.SINKS);
-        assertSame(expected, interrupted("direct-2", builder, new int[]{2, 2, 2}, new long[]{events / 3, 2 * events / 3},
-            4, c -> c.stateBackend("direct"), CheckpointedJob.SINKS), CheckpointedJob.SINKS);
-        assertSame(expected, interrupted("direct-rescaled", builder, new int[]{2, 1, 3},
-            new long[]{events / 3, 2 * events / 3}, 4, c -> c.stateBackend("direct"), CheckpointedJob.SINKS),
-            CheckpointedJob.SINKS);
+        assertResumes(expected, "direct-2", builder, new int[]{2, 2, 2}, new long[]{events / 3, 2 * events / 3},
+            4, c -> c.stateBackend("direct"), CheckpointedJob.SINKS);
+        assertResumes(expected, "direct-rescaled", builder, new int[]{2, 1, 3}, new long[]{events / 3, 2 * events / 3}, 4,
+            c -> c.stateBackend("direct"), CheckpointedJob.SINKS);
     }
 
     @Test
@@ -434,8 +483,8 @@ class CheckpointPipelinesTest
         {
             gates[i] = events * (i + 1) / 6;
         }
-        assertSame(expected, interrupted("five-2", builder, new int[]{2, 2, 2, 2, 2, 2}, gates, 2, c -> c,
-            CheckpointedJob.SINKS), CheckpointedJob.SINKS);
+        assertResumes(expected, "five-2", builder, new int[]{2, 2, 2, 2, 2, 2}, gates, 2, c -> c,
+            CheckpointedJob.SINKS);
     }
 
     @Test
@@ -444,14 +493,14 @@ class CheckpointPipelinesTest
         final long events = 240_000;
         final Builder builder = (gate, out) -> CheckpointedJob.pipeline(events, gate, out);
         final List<List<String>> expected = reference("rescale", builder, 1, c -> c, CheckpointedJob.SINKS);
-        assertSame(expected, interrupted("rescale-231", builder, new int[]{2, 3, 1}, new long[]{events / 3, 2 * events / 3},
-            3, c -> c, CheckpointedJob.SINKS), CheckpointedJob.SINKS);
+        assertResumes(expected, "rescale-231", builder, new int[]{2, 3, 1}, new long[]{events / 3, 2 * events / 3},
+            3, c -> c, CheckpointedJob.SINKS);
 
         final String[] sinks = {"windows", "a-windows"};
         final List<List<String>> union = reference("rescale-union", CheckpointPipelinesTest::unionOfSourceAndKeyedStream, 1,
             c -> c, sinks);
-        assertSame(union, interrupted("rescale-union-231", CheckpointPipelinesTest::unionOfSourceAndKeyedStream,
-            new int[]{2, 3, 1}, new long[]{UNION_EVENTS / 3, 2 * UNION_EVENTS / 3}, 3, c -> c, sinks), sinks);
+        assertResumes(union, "rescale-union-231", CheckpointPipelinesTest::unionOfSourceAndKeyedStream,
+            new int[]{2, 3, 1}, new long[]{UNION_EVENTS / 3, 2 * UNION_EVENTS / 3}, 3, c -> c, sinks);
     }
 
     @Test
@@ -590,8 +639,8 @@ class CheckpointPipelinesTest
         final List<List<String>> expected = reference("csv", builder, 1, c -> c, sinks);
         assertEquals(2L * lines, expected.get(0).stream().mapToLong(l -> Long.parseLong(l.split(",")[3])).sum(),
             "records in windows: two files, the malformed and the short lines dead-lettered");
-        assertSame(expected, interrupted("csv-2", builder, new int[]{2, 2, 2, 1}, new long[]{15_000, 20_012, 40_010}, 3,
-            c -> c, sinks), sinks);
+        assertResumes(expected, "csv-2", builder, new int[]{2, 2, 2, 1}, new long[]{15_000, 20_012, 40_010}, 3,
+            c -> c, sinks);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
