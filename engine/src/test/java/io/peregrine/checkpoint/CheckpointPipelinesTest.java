@@ -323,6 +323,9 @@ class CheckpointPipelinesTest
         final List<List<String>> expected = reference("two-key-bys", CheckpointPipelinesTest::twoKeyBys, 1, c -> c, sinks);
         assertResumes(expected, "two-key-bys-2", CheckpointPipelinesTest::twoKeyBys, new int[]{2, 2, 2},
             new long[]{EVENTS_COUNT / 3, 2 * EVENTS_COUNT / 3}, 3, c -> c, sinks);
+        // Small rings (records held back at the barrier) and windows firing in slices of eight results.
+        assertResumes(expected, "two-key-bys-pressed", CheckpointPipelinesTest::twoKeyBys, new int[]{2, 2, 2},
+            new long[]{EVENTS_COUNT / 3, 2 * EVENTS_COUNT / 3}, 3, c -> c.ringCapacity(16 * 1024).maxRowLength(1024).windowFireBatch(8), sinks);
     }
 
     private static Pipeline sliding(final LongSupplier gate, final Path out)
@@ -347,6 +350,9 @@ class CheckpointPipelinesTest
         assertResumes(expected, "sliding-1", CheckpointPipelinesTest::sliding, new int[]{1, 1, 1},
             new long[]{EVENTS_COUNT / 3, 2 * EVENTS_COUNT / 3}, 3, c -> c, sinks);
         assertResumes(expected, "sliding-2", CheckpointPipelinesTest::sliding, new int[]{2, 2, 2},
+            new long[]{EVENTS_COUNT / 3, 2 * EVENTS_COUNT / 3}, 3, c -> c, sinks);
+        // Rescaled 2 -> 1 -> 2 (the local stage holds no checkpointed state, so this is the global stage's).
+        assertResumes(expected, "sliding-rescaled", CheckpointPipelinesTest::sliding, new int[]{2, 1, 2},
             new long[]{EVENTS_COUNT / 3, 2 * EVENTS_COUNT / 3}, 3, c -> c, sinks);
     }
 
@@ -450,7 +456,7 @@ class CheckpointPipelinesTest
         final String[] sinks = {"sessions"};
         // A shard may run far ahead of the other in event time, and a key's sessions stay open until the slower one's
         // watermark passes them: room for a few thousand per key (ten keys).
-        final UnaryOperator<JobContext> tune = c -> c.sessionCapacity(8192);
+        final UnaryOperator<JobContext> tune = c -> c.sessionCapacity(2048);
         final List<List<String>> expected = reference("sessions", CheckpointPipelinesTest::sessions, 1, tune, sinks);
         assertTrue(expected.get(0).size() > 1000, "sessions: " + expected.get(0).size());
         assertResumes(expected, "sessions-2", CheckpointPipelinesTest::sessions, new int[]{2, 2, 2, 2},
@@ -524,6 +530,22 @@ class CheckpointPipelinesTest
             again.join();
             assertSame(expected, outputs(out, CheckpointedJob.SINKS), CheckpointedJob.SINKS);
         }
+
+        // Cancelled midway with interval 0, before any checkpoint: the next run starts afresh and drops what the
+        // cancelled one wrote.
+        final Path out3 = tmp.resolve("interval-zero-cancel");
+        final Path dir3 = tmp.resolve("interval-zero-cancel-checkpoints");
+        final Job cancelled = CheckpointedJob.pipeline(events, () -> events / 2, out3).execute(context(2, dir3, 0));
+        while (cancelled.counters().total(io.peregrine.metrics.Metric.SOURCE_RECORDS) < events / 4 && !cancelled.isDone())
+        {
+            Thread.onSpinWait();
+        }
+        cancelled.cancel();
+        cancelled.join();
+        final Job afresh = CheckpointedJob.pipeline(events, out3).execute(context(1, dir3, 0));
+        assertNull(afresh.restoredFrom());
+        afresh.join();
+        assertSame(expected, outputs(out3, CheckpointedJob.SINKS), CheckpointedJob.SINKS);
 
         // Stopped midway with interval 0: the savepoint is the only checkpoint.
         final Path out2 = tmp.resolve("interval-zero-stop");
@@ -774,15 +796,16 @@ class CheckpointPipelinesTest
         assertTrue(expected.get(0).stream().filter(l -> l.split(",")[1].equals("1")).count() == 50 * (PHASES - 1),
             "processing-time timers fired: " + expected.get(0).size());
 
-        for (final int[] shards : new int[][]{{2, 2}, {2, 3}})
+        for (final int[] shards : new int[][]{{2, 2}, {2, 3}, {2, 1}})
         {
+            final String backend = shards[1] == 1 ? "direct" : "mapped";
             reset();
             clock.update(T0);
             gate.set(0);
             final Path out = tmp.resolve("timers-" + shards[1]);
             final Path dir = tmp.resolve("timers-checkpoints-" + shards[1]);
             final Job first = timers(gate::get, out).execute(context(shards[0], dir, 1).epochClock(clock)
-                .watermarkIntervalMs(0));
+                .watermarkIntervalMs(0).stateBackend(backend));
             // Phase 0 with its processing-time timers, phase 1's records; stopped before its timers are due.
             phases(first, gate, clock, 0, 1);
             gate.set(2 * PHASE_EVENTS + 1);
@@ -797,7 +820,7 @@ class CheckpointPipelinesTest
             first.join();
 
             final Job second = timers(gate::get, out).execute(context(shards[1], dir, 1).epochClock(clock)
-                .watermarkIntervalMs(0));
+                .watermarkIntervalMs(0).stateBackend(backend));
             assertNotNull(second.restoredFrom());
             clock.update(T0 + 2 * 1000);
             while (FIRES.get(2) < 50)
