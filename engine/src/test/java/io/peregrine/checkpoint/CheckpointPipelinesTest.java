@@ -19,6 +19,7 @@ import io.peregrine.runtime.Job;
 import io.peregrine.runtime.JobContext;
 import org.agrona.concurrent.CachedEpochClock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Pipelines the other checkpoint tests do not run, each stopped with a savepoint midway (at a gate in its source,
  * so wherever the job's threads are) and resumed, possibly several times and on other shard counts: the committed
  * output of its exactly-once CSV sinks must be the uninterrupted run's, row for row.
+ * <p>
+ * The tests wait by spinning on the job's progress, never on the wall clock; a job that stops making the progress a
+ * test waits for (a timer lost in a restore, say) fails it by the timeout instead of hanging the build.
  */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CheckpointPipelinesTest
 {
     private static final long MAX = Long.MAX_VALUE;
