@@ -2,6 +2,7 @@ package io.peregrine.checkpoint;
 
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
@@ -162,7 +163,24 @@ public final class JournalWriter implements AutoCloseable
                 continue;
             }
             final int cycle = queues[s].rollCycle().toCycle(firstIndex[s]);
-            deleted += deleteCyclesBefore(Journals.shard(dir, s), cycle);
+            deleted += deleteCyclesBefore(queues[s], Journals.shard(dir, s), cycle);
+        }
+        return deleted;
+    }
+
+    /**
+     * Delete the cycle files before {@code cycle} of a journal open for appending, and refresh its directory listing:
+     * otherwise the listing kept in the queue's metadata still names a deleted cycle as the first, and a later job's
+     * tailer, starting there, finds no document at all, so that no checkpoint can be restored.
+     *
+     * @return files deleted.
+     */
+    static int deleteCyclesBefore(final ChronicleQueue queue, final Path journal, final int cycle)
+    {
+        final int deleted = deleteCyclesBefore(journal, cycle);
+        if (deleted > 0 && queue instanceof SingleChronicleQueue)
+        {
+            ((SingleChronicleQueue)queue).refreshDirectoryListing();
         }
         return deleted;
     }
