@@ -69,6 +69,8 @@ public final class DemoCommand implements Callable<Integer>
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private final java.util.concurrent.CountDownLatch summaryPrinted = new java.util.concurrent.CountDownLatch(1);
+
     public Integer call() throws Exception
     {
         final PrintStream out = System.out;
@@ -113,7 +115,8 @@ public final class DemoCommand implements Callable<Integer>
         {
             out.println(job.restoredFrom() == null ? "  no checkpoint in " + checkpointDir + ": starting from the beginning" :
                 "  resumed from " + job.restoredFrom() + " in " + checkpointDir);
-            // SIGTERM or Ctrl-C: stop with a savepoint, so that the next run resumes where this one stopped.
+            // SIGTERM or Ctrl-C: stop with a savepoint, so that the next run resumes where this one stopped, and let
+            // the main thread print its summary before the JVM exits.
             Runtime.getRuntime().addShutdownHook(new Thread(() ->
             {
                 if (!job.isDone())
@@ -123,6 +126,14 @@ public final class DemoCommand implements Callable<Integer>
                     final long id = job.checkpoints().completed();
                     System.out.println("stopped with savepoint: checkpoint " + id + " in " + checkpointDir +
                         "; run the same command again to resume");
+                    try
+                    {
+                        summaryPrinted.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                    }
+                    catch (final InterruptedException e)
+                    {
+                        Thread.currentThread().interrupt();
+                    }
                 }
             }, "peregrine-savepoint"));
         }
@@ -175,6 +186,8 @@ public final class DemoCommand implements Callable<Integer>
         out.printf("  late records %,d   malformed %,d   back-pressure events %,d%n",
             job.counters().total(Metric.LATE_RECORDS), job.counters().total(Metric.MALFORMED_RECORDS),
             job.counters().total(Metric.BACK_PRESSURE));
+        out.flush();
+        summaryPrinted.countDown();
         return 0;
     }
 
