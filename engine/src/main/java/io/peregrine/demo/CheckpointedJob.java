@@ -79,17 +79,35 @@ public final class CheckpointedJob
     }
 
     /**
-     * A replayable source whose readers emit nothing at or past the gate (and do not end there).
+     * A replayable source whose readers emit nothing at or past the gate (and do not end there). A split's position
+     * is compared with the gate either as an event number read {@code splitCount} apart (a generator: split s reads
+     * events s, s + splitCount, ...) or as the split's own count (a file's line number).
      */
     public static final class GatedSource implements io.peregrine.api.Source
     {
         private final io.peregrine.api.Source source;
         private final java.util.function.LongSupplier gate;
+        private final boolean positionsPerSplit;
 
+        /**
+         * @param source a generator-like source: positions are event numbers, splits interleaved.
+         * @param gate   event number the splits stop at.
+         */
         public GatedSource(final io.peregrine.api.Source source, final java.util.function.LongSupplier gate)
+        {
+            this(source, gate, false);
+        }
+
+        /**
+         * @param positionsPerSplit true if each split counts its own positions (a file's line numbers), so the gate
+         *                          applies to each split alone.
+         */
+        public GatedSource(
+            final io.peregrine.api.Source source, final java.util.function.LongSupplier gate, final boolean positionsPerSplit)
         {
             this.source = source;
             this.gate = gate;
+            this.positionsPerSplit = positionsPerSplit;
         }
 
         public io.peregrine.api.Schema schema()
@@ -119,8 +137,8 @@ public final class CheckpointedJob
             {
                 public int poll(final SourceOutput out, final int limit) throws Exception
                 {
-                    // The generator's position is the next event number; splitCount of them per round.
-                    final long room = (gate.getAsLong() - reader.position()) / splitCount;
+                    // A generator's position is the next event number, splitCount of them a round.
+                    final long room = (gate.getAsLong() - reader.position()) / (positionsPerSplit ? 1 : splitCount);
                     return room <= 0 ? 0 : reader.poll(out, (int)Math.min(limit, room));
                 }
 

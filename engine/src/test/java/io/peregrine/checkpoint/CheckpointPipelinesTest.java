@@ -564,68 +564,6 @@ class CheckpointPipelinesTest
         assertSame(expected, outputs(out2, CheckpointedJob.SINKS), CheckpointedJob.SINKS);
     }
 
-    /**
-     * A CSV source whose splits (one per file) stop at line {@code gate} until it is raised.
-     */
-    private static Source gatedCsv(final Source csv, final LongSupplier gate)
-    {
-        return new Source()
-        {
-            public Schema schema()
-            {
-                return csv.schema();
-            }
-
-            public boolean isBounded()
-            {
-                return true;
-            }
-
-            public boolean isReplayable()
-            {
-                return csv.isReplayable();
-            }
-
-            public int splitCount(final int shards)
-            {
-                return csv.splitCount(shards);
-            }
-
-            public SplitReader createReader(final int split, final int splitCount, final io.peregrine.api.SourceContext ctx)
-            {
-                final SplitReader reader = csv.createReader(split, splitCount, ctx);
-                return new SplitReader()
-                {
-                    public int poll(final SourceOutput out, final int limit) throws Exception
-                    {
-                        final long room = gate.getAsLong() - reader.position();
-                        return room <= 0 ? 0 : reader.poll(out, (int)Math.min(limit, room));
-                    }
-
-                    public long position()
-                    {
-                        return reader.position();
-                    }
-
-                    public long checkpointOffset()
-                    {
-                        return reader.checkpointOffset();
-                    }
-
-                    public void seek(final long offset, final long position) throws Exception
-                    {
-                        reader.seek(offset, position);
-                    }
-
-                    public void close() throws Exception
-                    {
-                        reader.close();
-                    }
-                };
-            }
-        };
-    }
-
     @Test
     void shouldReplayCsvFilesWithAMalformedLine() throws Exception
     {
@@ -654,7 +592,8 @@ class CheckpointPipelinesTest
         final Builder builder = (gate, out) ->
         {
             final Pipeline p = Pipeline.create("csv");
-            final DataStream rows = p.source("csv", gatedCsv(Sources.csv(EVENT, true, files), gate), watermarks());
+            final DataStream rows = p.source("csv",
+                new CheckpointedJob.GatedSource(Sources.csv(EVENT, true, files), gate, true), watermarks());
             rows.keyBy("by-key", KEY)
                 .window(Windows.tumbling(1000))
                 .aggregate("windows", Aggregations.count("n"), Aggregations.sum("sum", VALUE))

@@ -45,14 +45,12 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
     static final int LENGTH_PREFIX = 4;
 
     private final DirectSlotTable index;
-    private final DirectSlotTable changed;
+    private final ChangedKeys changed;
     private final BlockArena arena;
     private final MutableDirectBuffer slot;
     private final UnsafeBuffer entry = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer block = new UnsafeBuffer(0, 0);
     private long bytesUsed;
-    private int epoch = 1;
-    private boolean clearedSinceMark;
 
     /**
      * Visits the entries of one list.
@@ -86,7 +84,7 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
     public ListState(final int initialKeys, final long initialArenaBytes)
     {
         index = new DirectSlotTable(INDEX_VALUE_LENGTH, (int)Math.min(1 << 30, initialKeys / 0.7f + 1), 0.7f);
-        changed = new DirectSlotTable(0, 64, 0.7f);
+        changed = new ChangedKeys(0.7f);
         arena = new BlockArena(initialArenaBytes);
         slot = index.value();
     }
@@ -194,7 +192,7 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
         arena.free(slot.getLong(BLOCK_OFFSET), slot.getInt(CLASS_OFFSET));
         bytesUsed -= slot.getInt(USED_OFFSET);
         index.remove(key);
-        changed.findOrInsert(key);
+        changed.mark(key);
         return true;
     }
 
@@ -310,11 +308,7 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
 
     private void markChanged(final long key)
     {
-        if (slot.getInt(EPOCH_OFFSET) != epoch)
-        {
-            slot.putInt(EPOCH_OFFSET, epoch);
-            changed.findOrInsert(key);
-        }
+        changed.mark(key, slot, EPOCH_OFFSET);
     }
 
     /**
@@ -334,9 +328,8 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
     {
         index.clear();
         arena.reset();
-        changed.clear();
+        changed.cleared();
         bytesUsed = 0;
-        clearedSinceMark = true;
     }
 
     /**
@@ -365,20 +358,17 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
 
     public long forEachChangedKeySinceMark(final SlotTable.KeyConsumer consumer)
     {
-        changed.forEach(consumer);
-        return changed.size();
+        return changed.forEach(consumer);
     }
 
     public boolean clearedSinceMark()
     {
-        return clearedSinceMark;
+        return changed.clearedSinceMark();
     }
 
     public void resetMark()
     {
-        epoch = epoch == Integer.MAX_VALUE ? 1 : epoch + 1;
-        changed.clear();
-        clearedSinceMark = false;
+        changed.resetMark();
     }
 
     public int encodedLength(final long key)

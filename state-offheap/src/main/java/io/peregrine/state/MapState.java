@@ -70,7 +70,7 @@ public final class MapState implements KeyChangeTracking, AutoCloseable
     private static final float LOAD_FACTOR = 0.7f;
 
     private final DirectSlotTable index;
-    private final DirectSlotTable changed;
+    private final ChangedKeys changed;
     private final BlockArena arena;
     private final MutableDirectBuffer slot;
     private final UnsafeBuffer userKey = new UnsafeBuffer(0, 0);
@@ -84,8 +84,6 @@ public final class MapState implements KeyChangeTracking, AutoCloseable
     private int entriesThreshold;
     private long entryCount;
     private long bytesUsed;
-    private int epoch = 1;
-    private boolean clearedSinceMark;
 
     /**
      * Visits the entries of one map.
@@ -108,7 +106,7 @@ public final class MapState implements KeyChangeTracking, AutoCloseable
     public MapState(final int initialKeys, final int initialEntries, final long initialArenaBytes)
     {
         index = new DirectSlotTable(INDEX_VALUE_LENGTH, capacityFor(initialKeys), LOAD_FACTOR);
-        changed = new DirectSlotTable(0, 64, LOAD_FACTOR);
+        changed = new ChangedKeys(LOAD_FACTOR);
         arena = new BlockArena(initialArenaBytes);
         slot = index.value();
         allocateEntries(Integer.highestOneBit(capacityFor(initialEntries) - 1) << 1);
@@ -268,7 +266,7 @@ public final class MapState implements KeyChangeTracking, AutoCloseable
         {
             arena.free(slot.getLong(BLOCK_OFFSET), slot.getInt(CLASS_OFFSET));
             index.remove(key);
-            changed.findOrInsert(key);
+            changed.mark(key);
             return true;
         }
         UnsafeApi.putInt(entry + KEY_LENGTH_OFFSET, ukLength | DEAD);
@@ -314,7 +312,7 @@ public final class MapState implements KeyChangeTracking, AutoCloseable
         bytesUsed -= used - slot.getInt(DEAD_OFFSET);
         arena.free(slot.getLong(BLOCK_OFFSET), slot.getInt(CLASS_OFFSET));
         index.remove(key);
-        changed.findOrInsert(key);
+        changed.mark(key);
         return true;
     }
 
@@ -384,9 +382,8 @@ public final class MapState implements KeyChangeTracking, AutoCloseable
             UnsafeApi.setMemory(entriesBase, (long)entriesCapacity * SLOT_LENGTH, (byte)0);
             entryCount = 0;
         }
-        changed.clear();
+        changed.cleared();
         bytesUsed = 0;
-        clearedSinceMark = true;
     }
 
     /**
@@ -423,20 +420,17 @@ public final class MapState implements KeyChangeTracking, AutoCloseable
 
     public long forEachChangedKeySinceMark(final SlotTable.KeyConsumer consumer)
     {
-        changed.forEach(consumer);
-        return changed.size();
+        return changed.forEach(consumer);
     }
 
     public boolean clearedSinceMark()
     {
-        return clearedSinceMark;
+        return changed.clearedSinceMark();
     }
 
     public void resetMark()
     {
-        epoch = epoch == Integer.MAX_VALUE ? 1 : epoch + 1;
-        changed.clear();
-        clearedSinceMark = false;
+        changed.resetMark();
     }
 
     public int encodedLength(final long key)
@@ -633,11 +627,7 @@ public final class MapState implements KeyChangeTracking, AutoCloseable
 
     private void markChanged(final long key)
     {
-        if (slot.getInt(EPOCH_OFFSET) != epoch)
-        {
-            slot.putInt(EPOCH_OFFSET, epoch);
-            changed.findOrInsert(key);
-        }
+        changed.mark(key, slot, EPOCH_OFFSET);
     }
 
     // ---- entry table ----
