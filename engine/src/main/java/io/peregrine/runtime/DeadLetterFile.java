@@ -1,5 +1,6 @@
 package io.peregrine.runtime;
 
+import io.peregrine.config.JobContext;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;

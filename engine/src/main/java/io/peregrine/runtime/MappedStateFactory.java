@@ -1,5 +1,7 @@
 package io.peregrine.runtime;
 
+import io.peregrine.config.StateFactory;
+
 import io.peregrine.state.SlotTable;
 import io.peregrine.state.StateDirectory;
 

@@ -1,5 +1,9 @@
 package io.peregrine.runtime;
 
+import io.peregrine.config.StateFactory;
+
+import io.peregrine.api.Job;
+import io.peregrine.config.JobContext;
 import io.peregrine.api.PipelineException;
 import io.peregrine.api.Schema;
 import io.peregrine.api.Windows;
@@ -230,7 +234,7 @@ final class Planner
      * the inputs of its consumers: wiring waits until every node is translated because a consumer's input (a union's
      * input of its own) is known only then.
      */
-    ShardAgent shard(final Job job, final int s, final CheckpointCoordinator coordinator, final CheckpointStore restoreFrom)
+    ShardAgent shard(final LocalJob job, final int s, final CheckpointCoordinator coordinator, final CheckpointStore restoreFrom)
     {
         final ShardPlan plan = new ShardPlan(this, s, nodes.size(), keyBys.size());
         for (final Node node : nodes)

@@ -1,5 +1,8 @@
 package io.peregrine.runtime;
 
+import io.peregrine.config.StateFactory;
+
+import io.peregrine.config.JobContext;
 import io.peregrine.checkpoint.Checkpointed;
 import io.peregrine.checkpoint.SnapshotWriter;
 import org.agrona.DirectBuffer;

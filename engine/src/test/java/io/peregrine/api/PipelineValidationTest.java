@@ -1,6 +1,10 @@
 package io.peregrine.api;
 
-import io.peregrine.runtime.JobContext;
+import io.peregrine.pipeline.DataStream;
+import io.peregrine.pipeline.KeyedStream;
+import io.peregrine.pipeline.Pipeline;
+import io.peregrine.pipeline.Sources;
+import io.peregrine.config.JobContext;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,14 +1,16 @@
 package io.peregrine.runtime;
 
+import io.peregrine.api.Job;
+import io.peregrine.config.JobContext;
 import io.peregrine.api.Aggregations;
 import io.peregrine.api.JobFailedException;
 import io.peregrine.api.KeyedProcessFunction;
-import io.peregrine.api.Pipeline;
+import io.peregrine.pipeline.Pipeline;
 import io.peregrine.api.Row;
 import io.peregrine.api.Schema;
 import io.peregrine.api.Sink;
-import io.peregrine.api.Sinks;
-import io.peregrine.api.Sources;
+import io.peregrine.pipeline.Sinks;
+import io.peregrine.pipeline.Sources;
 import io.peregrine.api.TimeDomain;
 import io.peregrine.api.WatermarkStrategy;
 import io.peregrine.api.Windows;

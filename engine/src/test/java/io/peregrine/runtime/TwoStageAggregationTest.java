@@ -1,11 +1,13 @@
 package io.peregrine.runtime;
 
+import io.peregrine.api.Job;
+import io.peregrine.config.JobContext;
 import io.peregrine.api.Aggregations;
 import io.peregrine.connector.CollectSink;
 
-import io.peregrine.api.Pipeline;
-import io.peregrine.api.Sinks;
-import io.peregrine.api.Sources;
+import io.peregrine.pipeline.Pipeline;
+import io.peregrine.pipeline.Sinks;
+import io.peregrine.pipeline.Sources;
 import io.peregrine.api.WatermarkStrategy;
 import io.peregrine.api.Windows;
 import io.peregrine.metrics.Metric;

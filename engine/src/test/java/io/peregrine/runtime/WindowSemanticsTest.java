@@ -1,12 +1,14 @@
 package io.peregrine.runtime;
 
+import io.peregrine.api.Job;
+import io.peregrine.config.JobContext;
 import io.peregrine.api.Aggregations;
-import io.peregrine.api.DataStream;
-import io.peregrine.api.Pipeline;
-import io.peregrine.api.Sinks;
-import io.peregrine.api.Sources;
+import io.peregrine.pipeline.DataStream;
+import io.peregrine.pipeline.Pipeline;
+import io.peregrine.pipeline.Sinks;
+import io.peregrine.pipeline.Sources;
 import io.peregrine.api.WatermarkStrategy;
-import io.peregrine.api.WindowedStream;
+import io.peregrine.pipeline.WindowedStream;
 import io.peregrine.api.Windows;
 import io.peregrine.connector.CollectSink;
 import org.junit.jupiter.api.Test;

@@ -258,7 +258,7 @@ public final class BenchCli implements Runnable
         }
         try
         {
-            io.peregrine.runtime.JobContext.idleStrategy(settings.latencyIdleStrategy);
+            io.peregrine.config.JobContext.idleStrategy(settings.latencyIdleStrategy);
         }
         catch (final IllegalArgumentException e)
         {

@@ -1,7 +1,7 @@
 package io.peregrine.bench.checkpoint;
 
 import io.peregrine.bench.trading.TradingBenchmark;
-import io.peregrine.runtime.JobContext;
+import io.peregrine.config.JobContext;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

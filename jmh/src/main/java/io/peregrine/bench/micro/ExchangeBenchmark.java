@@ -7,7 +7,7 @@ import io.peregrine.api.Schema;
 import io.peregrine.bench.JvmFlags;
 import io.peregrine.exchange.ExchangeFrame;
 import io.peregrine.exchange.OutboundChannel;
-import io.peregrine.runtime.JobContext;
+import io.peregrine.config.JobContext;
 import org.agrona.BufferUtil;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;

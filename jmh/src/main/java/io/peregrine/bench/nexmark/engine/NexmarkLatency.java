@@ -1,8 +1,8 @@
 package io.peregrine.bench.nexmark.engine;
 
 import io.peregrine.bench.nexmark.NexmarkConfig;
-import io.peregrine.runtime.Job;
-import io.peregrine.runtime.JobContext;
+import io.peregrine.api.Job;
+import io.peregrine.config.JobContext;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;

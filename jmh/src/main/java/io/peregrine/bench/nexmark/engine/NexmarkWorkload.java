@@ -9,7 +9,7 @@ import io.peregrine.api.Row;
 import io.peregrine.api.Sink;
 import io.peregrine.bench.report.QueryMeasurement;
 import io.peregrine.bench.profile.EngineRunMeter;
-import io.peregrine.runtime.JobContext;
+import io.peregrine.config.JobContext;
 import org.HdrHistogram.Histogram;
 
 import java.io.PrintStream;
