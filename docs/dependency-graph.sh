@@ -15,7 +15,7 @@ echo
 echo "## Modules"
 echo
 echo '```mermaid'
-echo 'graph BT'
+echo 'graph TD'
 for m in "${modules[@]}"; do
   for dep in $(sed -n 's|.*<artifactId>peregrine-\([a-z-]*\)</artifactId></dependency>.*|\1|p' "$m/pom.xml"); do
     echo "  $m --> $dep"
@@ -25,11 +25,11 @@ echo '```'
 echo
 cp=""
 for m in "${modules[@]}"; do cp="$cp:$m/target/classes"; done
-for m in state-offheap engine examples cli; do
+for m in engine examples cli; do
   echo "## Packages of \`$m\`"
   echo
   echo '```mermaid'
-  echo 'graph BT'
+  echo 'graph TD'
   jdeps -q -verbose:package -filter:none -cp "${cp#:}" "$m/target/classes" 2>/dev/null \
     | awk '$1 ~ /^io\.peregrine\./ && $3 ~ /^io\.peregrine\./ && $1 != $3 { print $1, $3 }' \
     | sed 's/io\.peregrine\.//g' | sort -u \

@@ -58,7 +58,8 @@ public final class DemoCommand implements Callable<Integer>
     @CommandLine.Option(names = "--top", description = "Instruments in the most-active ranking (default: ${DEFAULT-VALUE}).")
     int top = 5;
 
-    @CommandLine.Option(names = "--print-every", description = "Print the ranking every n-th event-time second (default: ${DEFAULT-VALUE}).")
+    @CommandLine.Option(names = "--print-every",
+        description = "Print the ranking every n-th event-time second (default: ${DEFAULT-VALUE}).")
     int printEvery = 20;
 
     @CommandLine.Option(names = "--checkpoint-dir", description = "Take checkpoints into this directory and, if it " +

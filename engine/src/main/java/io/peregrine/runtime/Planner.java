@@ -2,7 +2,6 @@ package io.peregrine.runtime;
 
 import io.peregrine.config.StateFactory;
 
-import io.peregrine.api.Job;
 import io.peregrine.config.JobContext;
 import io.peregrine.api.PipelineException;
 import io.peregrine.api.Schema;

@@ -149,7 +149,8 @@ final class SessionWindowOperator extends CollectingOperator implements Checkpoi
         if (count == capacity)
         {
             throw new IllegalStateException("session window '" + name + "': key " + k + " has more than " + capacity +
-                " open sessions at watermark " + watermark + " (this record at " + timestamp + "); raise " + JobContext.SESSION_CAPACITY_PROP + " or the watermark's progress");
+                " open sessions at watermark " + watermark + " (this record at " + timestamp + "); raise " +
+                JobContext.SESSION_CAPACITY_PROP + " or the watermark's progress");
         }
         try
         {

@@ -1,6 +1,5 @@
 package io.peregrine.runtime;
 
-import io.peregrine.api.Job;
 import io.peregrine.config.JobContext;
 import io.peregrine.checkpoint.CheckpointCoordinator;
 import io.peregrine.checkpoint.CheckpointStore;

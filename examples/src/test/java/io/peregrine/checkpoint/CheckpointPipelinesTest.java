@@ -330,7 +330,8 @@ class CheckpointPipelinesTest
             new long[]{EVENTS_COUNT / 3, 2 * EVENTS_COUNT / 3}, 3, c -> c, sinks);
         // Small rings (records held back at the barrier) and windows firing in slices of eight results.
         assertResumes(expected, "two-key-bys-pressed", CheckpointPipelinesTest::twoKeyBys, new int[]{2, 2, 2},
-            new long[]{EVENTS_COUNT / 3, 2 * EVENTS_COUNT / 3}, 3, c -> c.ringCapacity(16 * 1024).maxRowLength(1024).windowFireBatch(8), sinks);
+            new long[]{EVENTS_COUNT / 3, 2 * EVENTS_COUNT / 3}, 3,
+            c -> c.ringCapacity(16 * 1024).maxRowLength(1024).windowFireBatch(8), sinks);
     }
 
     private static Pipeline sliding(final LongSupplier gate, final Path out)
@@ -682,7 +683,8 @@ class CheckpointPipelinesTest
      * wait until every record before it is processed, then set the clock to the phase's end and wait for its
      * processing-time timers. The last phase's gate is open and its processing-time timers never fire.
      */
-    private static void phases(final Job job, final java.util.concurrent.atomic.AtomicLong gate, final CachedEpochClock clock, final int from, final int to)
+    private static void phases(
+        final Job job, final java.util.concurrent.atomic.AtomicLong gate, final CachedEpochClock clock, final int from, final int to)
     {
         for (int phase = from; phase < to; phase++)
         {

@@ -460,7 +460,8 @@ public final class BenchCli implements Runnable
         @CommandLine.Option(names = "--changed", description = "Entries changed between checkpoints (default: ${DEFAULT-VALUE}).")
         int changed = 100_000;
 
-        @CommandLine.Option(names = "--incrementals", description = "Incremental checkpoints after the full one (default: ${DEFAULT-VALUE}).")
+        @CommandLine.Option(names = "--incrementals",
+            description = "Incremental checkpoints after the full one (default: ${DEFAULT-VALUE}).")
         int incrementals = 20;
 
         @CommandLine.Option(names = "--trading-events", description = "Events per trading run (default: ${DEFAULT-VALUE}).")

@@ -1,6 +1,5 @@
 package io.peregrine.bench.nexmark.engine;
 
-import io.peregrine.bench.nexmark.NexmarkBaseline;
 import io.peregrine.bench.nexmark.NexmarkBaselines;
 import io.peregrine.bench.nexmark.NexmarkConfig;
 import io.peregrine.bench.nexmark.NexmarkEvent;

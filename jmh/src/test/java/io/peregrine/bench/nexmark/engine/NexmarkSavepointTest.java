@@ -45,7 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>
  * The first run reads the events through a gate that holds its splits at half of them (without ending), so it is
  * still running, whatever the machine's speed, when it has completed a few checkpoints (interval 1 ms) and read a
- * third of the events, and is stopped there; the resumed run reads the same events from the savepoint's offsets. Each test checks that the first run
+ * third of the events, and is stopped there; the resumed run reads the same events from the savepoint's offsets.
+ * Each test checks that the first run
  * stopped before the end and that the second restored from the savepoint and read only what was left.
  * <p>
  * <b>q12</b> counts bids in windows of processing time: its rows depend on the wall clock (where the window
@@ -271,7 +272,8 @@ class NexmarkSavepointTest
     {
         final List<String> expected = uninterrupted(query, overflowing(0), () -> NexmarkRunner.context(SHARDS));
         assertTrue(expected.size() >= KEYS, query + ": " + expected);
-        assertEquals(expected, interrupted(query, new CheckpointedJob.GatedSource(overflowing(0), () -> OVERFLOW_EVENTS / 2), overflowing(0),
+        assertEquals(expected, interrupted(query,
+            new CheckpointedJob.GatedSource(overflowing(0), () -> OVERFLOW_EVENTS / 2), overflowing(0),
             OVERFLOW_EVENTS,
             () -> NexmarkRunner.context(SHARDS)), query);
     }
