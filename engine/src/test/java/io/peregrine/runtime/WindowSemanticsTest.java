@@ -58,7 +58,7 @@ class WindowSemanticsTest
         final List<Object[]> events = List.of(
             event(7, 1200, 1), event(7, 800, 2), event(7, 1400, 4), event(7, 950, 8), event(7, 2100, 16), event(7, 1999, 32));
         assertEquals(List.of("7,0,1000,2,10", "7,1000,2000,3,37", "7,2000,3000,1,16"),
-            run(events, Windows.tumbling(1000), 600, 1));
+            run(events, Windows.tumbling(1000), 600, shards));
     }
 
     @Test
