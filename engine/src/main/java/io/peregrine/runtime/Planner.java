@@ -4,6 +4,7 @@ import io.peregrine.config.StateFactory;
 
 import io.peregrine.api.Job;
 import io.peregrine.config.JobContext;
+import io.peregrine.config.Settings;
 import io.peregrine.api.PipelineException;
 import io.peregrine.api.Schema;
 import io.peregrine.api.Windows;
@@ -205,7 +206,7 @@ final class Planner
                 {
                     throw new PipelineException("source '" + node.name + "' (" + node.source.getClass().getSimpleName() +
                         ") cannot be replayed from a checkpoint, so the job cannot take checkpoints: use a replayable " +
-                        "source or run without " + JobContext.CHECKPOINT_DIR_PROP);
+                        "source or run without " + Settings.CHECKPOINT_DIR.key());
                 }
             }
         }
