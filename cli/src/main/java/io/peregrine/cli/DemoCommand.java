@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 @CommandLine.Command(
     name = "demo",
     mixinStandardHelpOptions = true,
+    resourceBundle = "io.peregrine.cli.SettingOptions",
     description = {
         "Runs the trading-analytics demo: synthetic trades and quotes -> 1 s OHLC/VWAP bars per instrument,",
         "price-move alerts over a 5 s sliding window, top-N most active instruments per second, average spreads.",
@@ -40,11 +41,12 @@ public final class DemoCommand implements Callable<Integer>
     @CommandLine.Option(names = "--duration", description = "Run unbounded for this many seconds instead of a fixed event count.")
     int durationSeconds;
 
-    @CommandLine.Option(names = "--shards", description = "Shard threads (default: available processors, ${sys:peregrine.shards:-here})")
-    Integer shards;
+    // Settings: help from their declaration, values parsed and checked by it (SettingOptions).
+    @CommandLine.Option(names = "--shards", descriptionKey = "peregrine.shards", paramLabel = "<n>")
+    String shards;
 
-    @CommandLine.Option(names = "--idle-strategy", description = "busy-spin, yield, backoff or sleep (default: ${DEFAULT-VALUE}).")
-    String idleStrategy = JobContext.IDLE_STRATEGY_DEFAULT;
+    @CommandLine.Option(names = "--idle-strategy", descriptionKey = "peregrine.idle.strategy", paramLabel = "<name>")
+    String idleStrategy;
 
     @CommandLine.Option(names = "--instruments", description = "Instruments in the universe (default: ${DEFAULT-VALUE}).")
     int instruments = 10_000;
@@ -62,13 +64,12 @@ public final class DemoCommand implements Callable<Integer>
         description = "Print the ranking every n-th event-time second (default: ${DEFAULT-VALUE}).")
     int printEvery = 20;
 
-    @CommandLine.Option(names = "--checkpoint-dir", description = "Take checkpoints into this directory and, if it " +
-        "holds one, resume from the newest (default: none).")
-    java.nio.file.Path checkpointDir;
+    @CommandLine.Option(names = "--checkpoint-dir", descriptionKey = "peregrine.checkpoint.dir", paramLabel = "<dir>")
+    String checkpointDir;
 
-    @CommandLine.Option(names = "--checkpoint-interval", description = "Milliseconds between checkpoints (default: " +
-        "${DEFAULT-VALUE}).")
-    long checkpointIntervalMs = JobContext.CHECKPOINT_INTERVAL_MS_DEFAULT;
+    @CommandLine.Option(names = "--checkpoint-interval", descriptionKey = "peregrine.checkpoint.interval.ms",
+        paramLabel = "<ms>")
+    String checkpointIntervalMs;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -79,15 +80,8 @@ public final class DemoCommand implements Callable<Integer>
     {
         final PrintStream out = System.out;
         validate();
-        final JobContext context = new JobContext().idleStrategyName(idleStrategy);
-        if (shards != null)
-        {
-            context.shards(shards);
-        }
-        if (checkpointDir != null)
-        {
-            context.checkpointDir(checkpointDir).checkpointIntervalMs(checkpointIntervalMs);
-        }
+        final JobContext context = SettingOptions.applyTo(spec, new JobContext());
+        final java.nio.file.Path checkpointPath = context.checkpointDir();
         final long count = durationSeconds > 0 ? Long.MAX_VALUE : events;
         // Paced, every event is stamped with its intended send time, so a stall counts against every
         // event it delays (no coordinated omission); unpaced, with the time it was generated.
@@ -113,12 +107,13 @@ public final class DemoCommand implements Callable<Integer>
         context.conclude();
         out.printf("Peregrine demo: %s events, %,d instruments, %d shard(s), idle strategy %s, %s%n",
             durationSeconds > 0 ? "unbounded for " + durationSeconds + " s of" : String.format("%,d", events),
-            instruments, context.shards(), idleStrategy, rate > 0 ? String.format("paced at %,.0f events/s", rate) : "as fast as possible");
+            instruments, context.shards(), context.idleStrategy(),
+            rate > 0 ? String.format("paced at %,.0f events/s", rate) : "as fast as possible");
         final Job job = pipeline.execute(context);
-        if (checkpointDir != null)
+        if (checkpointPath != null)
         {
-            out.println(job.restoredFrom() == null ? "  no checkpoint in " + checkpointDir + ": starting from the beginning" :
-                "  resumed from " + job.restoredFrom() + " in " + checkpointDir);
+            out.println(job.restoredFrom() == null ? "  no checkpoint in " + checkpointPath + ": starting from the beginning" :
+                "  resumed from " + job.restoredFrom() + " in " + checkpointPath);
             // SIGTERM or Ctrl-C: stop with a savepoint, so that the next run resumes where this one stopped, and let
             // the main thread print its summary before the JVM exits.
             Runtime.getRuntime().addShutdownHook(new Thread(() ->
@@ -128,7 +123,7 @@ public final class DemoCommand implements Callable<Integer>
                     job.stopWithSavepoint();
                     job.join(30_000);
                     final long id = job.checkpoints().completed();
-                    System.out.println("stopped with savepoint: checkpoint " + id + " in " + checkpointDir +
+                    System.out.println("stopped with savepoint: checkpoint " + id + " in " + checkpointPath +
                         "; run the same command again to resume");
                     try
                     {
@@ -185,7 +180,7 @@ public final class DemoCommand implements Callable<Integer>
         {
             out.printf("  checkpoints        %,d completed, last %,d (%,d bytes in %.1f ms) in %s%n",
                 job.checkpoints().completedCount(), job.checkpoints().completed(), job.checkpoints().lastBytes(),
-                job.checkpoints().lastDurationNs() / 1e6, checkpointDir);
+                job.checkpoints().lastDurationNs() / 1e6, checkpointPath);
         }
         out.printf("  late records %,d   malformed %,d   back-pressure events %,d%n",
             job.counters().total(Metric.LATE_RECORDS), job.counters().total(Metric.MALFORMED_RECORDS),
@@ -206,19 +201,6 @@ public final class DemoCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(cl, "--duration must be >= 0, was " + durationSeconds);
         }
-        if (shards != null && (shards < 1 || shards > 1024))
-        {
-            throw new CommandLine.ParameterException(cl, "--shards must be in 1..1024, was " + shards);
-        }
-        try
-        {
-            JobContext.idleStrategy(idleStrategy);
-        }
-        catch (final IllegalArgumentException e)
-        {
-            throw new CommandLine.ParameterException(cl, "--idle-strategy must be busy-spin, yield, backoff or sleep, was '" +
-                idleStrategy + "'");
-        }
         if (instruments < 1 || instruments > 1_000_000)
         {
             throw new CommandLine.ParameterException(cl, "--instruments must be in 1..1000000, was " + instruments);
@@ -230,10 +212,6 @@ public final class DemoCommand implements Callable<Integer>
         if (top < 1 || top > 100)
         {
             throw new CommandLine.ParameterException(cl, "--top must be in 1..100, was " + top);
-        }
-        if (checkpointIntervalMs < 0)
-        {
-            throw new CommandLine.ParameterException(cl, "--checkpoint-interval must be >= 0, was " + checkpointIntervalMs);
         }
         if (eventTimeRate < 1 || printEvery < 1)
         {

@@ -39,10 +39,12 @@ class PeregrineCliTest
     {
         assertEquals(2, PeregrineCli.execute("demo", "--shards", "0"));
         final String text = err.toString();
-        assertTrue(text.contains("--shards must be in 1..1024, was 0"), text);
+        assertTrue(text.contains("Invalid value for option '--shards': peregrine.shards=0 is not valid: expected an " +
+            "integer in 1..1024"), text);
         assertFalse(text.contains("\tat "), text);
         assertEquals(2, PeregrineCli.execute("demo", "--idle-strategy", "spin"));
-        assertTrue(err.toString().contains("--idle-strategy must be busy-spin, yield, backoff or sleep"), err.toString());
+        assertTrue(err.toString().contains("Invalid value for option '--idle-strategy': peregrine.idle.strategy=spin is " +
+            "not valid: expected one of busy-spin, yield, backoff, sleep"), err.toString());
         assertEquals(2, PeregrineCli.execute("demo", "--no-such-option"));
         assertTrue(err.toString().contains("Unknown option: '--no-such-option'"), err.toString());
     }

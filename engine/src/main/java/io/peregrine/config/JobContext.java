@@ -1,233 +1,179 @@
 package io.peregrine.config;
 
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.EpochClock;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
-import org.agrona.concurrent.YieldingIdleStrategy;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
-import io.peregrine.state.StateDirectory;
-
 import java.nio.file.Path;
-import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * Settings of a job, in Aeron's {@code Context} pattern: every setting has a system property, a
- * documented default and a fluent setter; {@link #conclude()} validates them once before the job
- * starts. Clocks arrive here too so tests can drive time by hand.
+ * Settings of a job, in Aeron's {@code Context} pattern: a fluent setter per setting, and {@link #conclude()} to
+ * validate them once before the job starts. The settings themselves (system property, type, default, accepted values,
+ * meaning) are declared once, in {@link Settings}; each getter here gives the value set with its setter, else the
+ * system property's as it was when the context was made, else the default. Clocks, the state factory and the thread
+ * factory, which are objects rather than settings, are set here too, so tests can drive time by hand.
  */
 public final class JobContext
 {
-    /** Number of shards (threads). Default: available processors. */
-    public static final String SHARDS_PROP = "peregrine.shards";
-
-    /** Idle strategy of the shard loops: busy-spin, yield, backoff or sleep. Default: {@value}. */
-    public static final String IDLE_STRATEGY_DEFAULT = "backoff";
-    public static final String IDLE_STRATEGY_PROP = "peregrine.idle.strategy";
-
-    /** Bytes of each exchange ring (one per producer/consumer shard pair), a power of two. Default 1 MiB. */
-    public static final String RING_CAPACITY_PROP = "peregrine.exchange.ring.capacity";
-    public static final int RING_CAPACITY_DEFAULT = 1024 * 1024;
-
-    /** Records a shard reads from one source split per duty cycle. Default: {@value}. */
-    public static final String SOURCE_BATCH_PROP = "peregrine.source.batch";
-    public static final int SOURCE_BATCH_DEFAULT = 256;
-
-    /** Records a shard reads from one exchange ring per duty cycle (whole messages, so up to one batch of at most
-     * 16 KiB more): a burst from another shard is spread over duty cycles between polls of the sources and timers.
-     * Default: {@value}. */
-    public static final String EXCHANGE_POLL_LIMIT_PROP = "peregrine.exchange.poll.limit";
-    public static final int EXCHANGE_POLL_LIMIT_DEFAULT = 256;
-
-    /** Least processing time between two watermarks of a shard's source, in ms; 0 emits one after every
-     * poll batch. Default: {@value}. */
-    public static final String WATERMARK_INTERVAL_MS_PROP = "peregrine.watermark.interval.ms";
-    public static final long WATERMARK_INTERVAL_MS_DEFAULT = 1;
-
-    /** Largest row in bytes. Default: {@value}. */
-    public static final String MAX_ROW_LENGTH_PROP = "peregrine.max.row.length";
-    public static final int MAX_ROW_LENGTH_DEFAULT = 16 * 1024;
-
-    /** Key groups: the unit in which keyed state is spread over shards. Default: {@value}. */
-    public static final String KEY_GROUPS_PROP = "peregrine.key.groups";
-    public static final int KEY_GROUPS_DEFAULT = 4096;
-
-    /** Where malformed records are written. Default: {@value}. */
-    public static final String DEAD_LETTER_DIR_PROP = "peregrine.dead.letter.dir";
-    public static final String DEAD_LETTER_DIR_DEFAULT = "peregrine-data/dead-letter";
-
-    /** Most concurrently open session windows per key. Default: {@value}. */
-    public static final String SESSION_CAPACITY_PROP = "peregrine.window.session.capacity";
-    public static final int SESSION_CAPACITY_DEFAULT = 16;
-
-    /** Where keyed state lives: {@code mapped} (memory-mapped files in the state directory) or {@code direct}
-     * (direct memory). Default: {@value}. */
-    public static final String STATE_BACKEND_PROP = "peregrine.state.backend";
-    public static final String STATE_BACKEND_DEFAULT = "mapped";
-
-    /** Node state directory; each job gets a subdirectory, deleted when it ends. */
-    public static final String STATE_DIR_PROP = StateDirectory.Context.DIR_PROP_NAME;
-
-    /** Window results a tumbling or sliding window operator emits per duty cycle, beyond one per
-     * record it received since the last cycle, when the watermark closes windows; the rest follow in
-     * later cycles, between polls of the inputs. 0 emits a window whole. Windows with allowed
-     * lateness are always emitted whole. Default: {@value}. */
-    public static final String WINDOW_FIRE_BATCH_PROP = "peregrine.window.fire.batch";
-    public static final int WINDOW_FIRE_BATCH_DEFAULT = 256;
-
-    /** Two-stage window aggregation: a tumbling- or sliding-window {@code aggregate} (no allowed lateness, no late
-     * output) is first folded on the shard that read each record, into one accumulator per key and pane (a tumbling
-     * window of the slide), and only one partial per key and pane crosses to the key's shard, where partials are
-     * merged into the windows (Jet's two-stage aggregation, Flink's local-global aggregation and window slicing).
-     * Applies with more than one shard, and to sliding windows on one shard too (a record is folded once, not once
-     * per window). Results are the same; a record is late against its own shard's watermark rather than the minimum
-     * over all shards. Default: {@value}. */
-    public static final String WINDOW_TWO_STAGE_PROP = "peregrine.window.two.stage";
-    public static final boolean WINDOW_TWO_STAGE_DEFAULT = true;
-
-    /** Initial slots of each keyed-state table. Default: {@value}. */
-    public static final String STATE_INITIAL_CAPACITY_PROP = "peregrine.state.initial.capacity";
-    public static final int STATE_INITIAL_CAPACITY_DEFAULT = 1024;
-
-    /** The job's checkpoint directory; unset (the default) takes no checkpoints. */
-    public static final String CHECKPOINT_DIR_PROP = "peregrine.checkpoint.dir";
-
-    /** Processing time between two checkpoints, in ms, when a checkpoint directory is set; 0 takes only the final
-     * checkpoint (end of input, stop with savepoint). Default: {@value}. */
-    public static final String CHECKPOINT_INTERVAL_MS_PROP = "peregrine.checkpoint.interval.ms";
-    public static final long CHECKPOINT_INTERVAL_MS_DEFAULT = 1000;
-
-    /** Every this many checkpoints one journals all state, the others only what changed: recovery replays at most
-     * this many. Default: {@value}. */
-    public static final String CHECKPOINT_FULL_EVERY_PROP = "peregrine.checkpoint.full.every";
-    public static final int CHECKPOINT_FULL_EVERY_DEFAULT = 10;
-
-    private Path checkpointDir = System.getProperty(CHECKPOINT_DIR_PROP) == null ? null :
-        Paths.get(System.getProperty(CHECKPOINT_DIR_PROP));
-    private long checkpointIntervalMs = Long.getLong(CHECKPOINT_INTERVAL_MS_PROP, CHECKPOINT_INTERVAL_MS_DEFAULT);
-    private int checkpointFullEvery = Integer.getInteger(CHECKPOINT_FULL_EVERY_PROP, CHECKPOINT_FULL_EVERY_DEFAULT);
-    private int shards = Integer.getInteger(SHARDS_PROP, Runtime.getRuntime().availableProcessors());
-    private String idleStrategyName = System.getProperty(IDLE_STRATEGY_PROP, IDLE_STRATEGY_DEFAULT);
-    private int ringCapacity = Integer.getInteger(RING_CAPACITY_PROP, RING_CAPACITY_DEFAULT);
-    private int sourceBatch = Integer.getInteger(SOURCE_BATCH_PROP, SOURCE_BATCH_DEFAULT);
-    private int exchangePollLimit = Integer.getInteger(EXCHANGE_POLL_LIMIT_PROP, EXCHANGE_POLL_LIMIT_DEFAULT);
-    private long watermarkIntervalMs = Long.getLong(WATERMARK_INTERVAL_MS_PROP, WATERMARK_INTERVAL_MS_DEFAULT);
-    private int maxRowLength = Integer.getInteger(MAX_ROW_LENGTH_PROP, MAX_ROW_LENGTH_DEFAULT);
-    private int keyGroups = Integer.getInteger(KEY_GROUPS_PROP, KEY_GROUPS_DEFAULT);
-    private Path deadLetterDir = Paths.get(System.getProperty(DEAD_LETTER_DIR_PROP, DEAD_LETTER_DIR_DEFAULT));
-    private int windowFireBatch = Integer.getInteger(WINDOW_FIRE_BATCH_PROP, WINDOW_FIRE_BATCH_DEFAULT);
-    private boolean windowTwoStage = Boolean.parseBoolean(
-        System.getProperty(WINDOW_TWO_STAGE_PROP, Boolean.toString(WINDOW_TWO_STAGE_DEFAULT)));
-    private int sessionCapacity = Integer.getInteger(SESSION_CAPACITY_PROP, SESSION_CAPACITY_DEFAULT);
-    private int stateInitialCapacity = Integer.getInteger(STATE_INITIAL_CAPACITY_PROP, STATE_INITIAL_CAPACITY_DEFAULT);
+    private final Map<ConfigOption<?>, Object> values = new HashMap<>();
+    private final Map<ConfigOption<?>, String> texts = new HashMap<>();
     private StateFactory stateFactory;
-    private String stateBackend = System.getProperty(STATE_BACKEND_PROP, STATE_BACKEND_DEFAULT);
-    private Path stateDir = Paths.get(System.getProperty(STATE_DIR_PROP, StateDirectory.Context.DIR_DEFAULT));
     private EpochClock epochClock = SystemEpochClock.INSTANCE;
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
     private ThreadFactory threadFactory;
-    private boolean concluded;
+
+    /**
+     * A context that reads the settings' system properties.
+     */
+    public JobContext()
+    {
+        this(System.getProperties());
+    }
+
+    /**
+     * @param properties read for the settings' keys (their text is parsed by the getters and {@link #conclude()}).
+     */
+    public JobContext(final Properties properties)
+    {
+        for (final ConfigOption<?> option : Settings.all())
+        {
+            final String text = properties.getProperty(option.key());
+            if (text != null)
+            {
+                texts.put(option, text);
+            }
+        }
+    }
 
     /**
      * Validate the settings.
      *
      * @return this.
-     * @throws IllegalArgumentException naming the setting, its property and what is allowed.
+     * @throws ConfigException naming the first setting with a value it does not accept, that value and what it
+     * accepts.
      */
     public JobContext conclude()
     {
-        if (concluded)
+        for (final ConfigOption<?> option : Settings.all())
         {
-            return this;
+            validate(option);
         }
-        check(shards >= 1 && shards <= 1024, SHARDS_PROP, shards, "1..1024");
-        idleStrategy(idleStrategyName);
-        check(Integer.bitCount(ringCapacity) == 1 && ringCapacity >= 4096, RING_CAPACITY_PROP, ringCapacity,
-            "a power of two >= 4096");
-        check(sourceBatch >= 1, SOURCE_BATCH_PROP, sourceBatch, ">= 1");
-        check(exchangePollLimit >= 1, EXCHANGE_POLL_LIMIT_PROP, exchangePollLimit, ">= 1");
-        check(watermarkIntervalMs >= 0, WATERMARK_INTERVAL_MS_PROP, watermarkIntervalMs, ">= 0");
-        check(maxRowLength >= 64, MAX_ROW_LENGTH_PROP, maxRowLength, ">= 64");
-        check(maxRowLength + 64 <= ringCapacity / 8, MAX_ROW_LENGTH_PROP, maxRowLength,
-            "at most an eighth of " + RING_CAPACITY_PROP + " less 64 (" + (ringCapacity / 8 - 64) + ")");
-        check(keyGroups >= shards && keyGroups <= 1 << 20, KEY_GROUPS_PROP, keyGroups, ">= shards and <= 2^20");
-        check(windowFireBatch >= 0, WINDOW_FIRE_BATCH_PROP, windowFireBatch, ">= 0");
-        final String twoStage = System.getProperty(WINDOW_TWO_STAGE_PROP);
-        check(twoStage == null || "true".equalsIgnoreCase(twoStage) || "false".equalsIgnoreCase(twoStage),
-            WINDOW_TWO_STAGE_PROP, twoStage, "true or false");
-        check(sessionCapacity >= 1, SESSION_CAPACITY_PROP, sessionCapacity, ">= 1");
-        check(stateInitialCapacity >= 16, STATE_INITIAL_CAPACITY_PROP, stateInitialCapacity, ">= 16");
-        check("mapped".equals(stateBackend) || "direct".equals(stateBackend), STATE_BACKEND_PROP, stateBackend,
-            "mapped or direct");
-        check(checkpointIntervalMs >= 0, CHECKPOINT_INTERVAL_MS_PROP, checkpointIntervalMs, ">= 0");
-        check(checkpointFullEvery >= 1, CHECKPOINT_FULL_EVERY_PROP, checkpointFullEvery, ">= 1");
-        concluded = true;
+        final int ringCapacity = ringCapacity();
+        final int maxRowLength = maxRowLength();
+        if (maxRowLength + 64 > ringCapacity / 8)
+        {
+            throw Settings.MAX_ROW_LENGTH.invalid(maxRowLength, "at most an eighth of " + Settings.RING_CAPACITY.key() +
+                " less 64 (" + (ringCapacity / 8 - 64) + ")");
+        }
+        final int shards = shards();
+        if (keyGroups() < shards)
+        {
+            throw Settings.KEY_GROUPS.invalid(keyGroups(), ">= " + Settings.SHARDS.key() + " (" + shards + ")");
+        }
         return this;
     }
 
-    private static void check(final boolean ok, final String prop, final Object value, final String allowed)
+    private <T> void validate(final ConfigOption<T> option)
     {
-        if (!ok)
-        {
-            throw new IllegalArgumentException(prop + "=" + value + " is invalid: must be " + allowed);
-        }
+        option.validate(get(option));
     }
 
     /**
-     * @param name busy-spin, yield, backoff or sleep.
-     * @return a new idle strategy of that kind.
+     * @param option a setting.
+     * @param <T>    its type.
+     * @return its value: as set, else its system property's, else its default.
+     * @throws ConfigException if the value is its system property's, and not valid.
      */
-    public static IdleStrategy idleStrategy(final String name)
+    public <T> T get(final ConfigOption<T> option)
     {
-        switch (name)
+        if (values.containsKey(option))
         {
-            case "busy-spin": return new BusySpinIdleStrategy();
-            case "yield": return new YieldingIdleStrategy();
-            case "backoff": return new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
-            case "sleep": return new SleepingMillisIdleStrategy(1);
-            default:
-                throw new IllegalArgumentException(IDLE_STRATEGY_PROP + "=" + name +
-                    " is invalid: must be busy-spin, yield, backoff or sleep");
+            return option.type().cast(values.get(option));
         }
+        final String text = texts.get(option);
+        return text == null ? option.defaultValue() : option.parse(text);
+    }
+
+    /**
+     * @param option a setting.
+     * @param value  its value, checked by {@link #conclude()}.
+     * @param <T>    its type.
+     * @return this.
+     */
+    public <T> JobContext set(final ConfigOption<T> option, final T value)
+    {
+        values.put(option, value);
+        return this;
+    }
+
+    /**
+     * Set a setting from text, as its system property would.
+     *
+     * @param key   the setting's system property, e.g. {@code peregrine.idle.strategy}.
+     * @param value its text, parsed by the getter and {@link #conclude()}.
+     * @return this.
+     * @throws IllegalArgumentException if no setting has that key.
+     */
+    public JobContext set(final String key, final String value)
+    {
+        final ConfigOption<?> option = Settings.byKey(key);
+        values.remove(option);
+        texts.put(option, value);
+        return this;
     }
 
     public int shards()
     {
-        return shards;
+        return get(Settings.SHARDS);
     }
 
     public JobContext shards(final int shards)
     {
-        this.shards = shards;
-        return this;
+        return set(Settings.SHARDS, shards);
     }
 
+    public IdleStrategyKind idleStrategy()
+    {
+        return get(Settings.IDLE_STRATEGY);
+    }
+
+    public JobContext idleStrategy(final IdleStrategyKind kind)
+    {
+        return set(Settings.IDLE_STRATEGY, kind);
+    }
+
+    /**
+     * @return the idle strategy's name, e.g. {@code busy-spin}.
+     */
     public String idleStrategyName()
     {
-        return idleStrategyName;
+        return Settings.IDLE_STRATEGY.format(idleStrategy());
     }
 
+    /**
+     * @param name of an idle strategy, as {@code peregrine.idle.strategy} takes it; one that is not is refused by
+     *             {@link #conclude()}.
+     * @return this.
+     */
     public JobContext idleStrategyName(final String name)
     {
-        this.idleStrategyName = name;
-        return this;
+        return set(Settings.IDLE_STRATEGY.key(), name);
     }
 
     public int ringCapacity()
     {
-        return ringCapacity;
+        return get(Settings.RING_CAPACITY);
     }
 
     public JobContext ringCapacity(final int bytes)
     {
-        this.ringCapacity = bytes;
-        return this;
+        return set(Settings.RING_CAPACITY, bytes);
     }
 
     /**
@@ -235,129 +181,107 @@ public final class JobContext
      */
     public int ringLength()
     {
-        return ringCapacity + RingBufferDescriptor.TRAILER_LENGTH;
+        return ringCapacity() + RingBufferDescriptor.TRAILER_LENGTH;
     }
 
     public int sourceBatch()
     {
-        return sourceBatch;
+        return get(Settings.SOURCE_BATCH);
     }
 
     public JobContext sourceBatch(final int records)
     {
-        this.sourceBatch = records;
-        return this;
+        return set(Settings.SOURCE_BATCH, records);
     }
 
     public int exchangePollLimit()
     {
-        return exchangePollLimit;
+        return get(Settings.EXCHANGE_POLL_LIMIT);
     }
 
     public JobContext exchangePollLimit(final int messages)
     {
-        this.exchangePollLimit = messages;
-        return this;
+        return set(Settings.EXCHANGE_POLL_LIMIT, messages);
     }
 
     public long watermarkIntervalMs()
     {
-        return watermarkIntervalMs;
+        return get(Settings.WATERMARK_INTERVAL_MS);
     }
 
-    /**
-     * @param ms least processing time between two source watermarks; 0 for one after every batch.
-     * @return this.
-     */
     public JobContext watermarkIntervalMs(final long ms)
     {
-        this.watermarkIntervalMs = ms;
-        return this;
+        return set(Settings.WATERMARK_INTERVAL_MS, ms);
     }
 
     public int maxRowLength()
     {
-        return maxRowLength;
+        return get(Settings.MAX_ROW_LENGTH);
     }
 
     public JobContext maxRowLength(final int bytes)
     {
-        this.maxRowLength = bytes;
-        return this;
+        return set(Settings.MAX_ROW_LENGTH, bytes);
     }
 
     public int keyGroups()
     {
-        return keyGroups;
+        return get(Settings.KEY_GROUPS);
     }
 
     public JobContext keyGroups(final int keyGroups)
     {
-        this.keyGroups = keyGroups;
-        return this;
+        return set(Settings.KEY_GROUPS, keyGroups);
     }
 
     public Path deadLetterDir()
     {
-        return deadLetterDir;
+        return get(Settings.DEAD_LETTER_DIR);
     }
 
     public JobContext deadLetterDir(final Path dir)
     {
-        this.deadLetterDir = dir;
-        return this;
+        return set(Settings.DEAD_LETTER_DIR, dir);
     }
 
     public int windowFireBatch()
     {
-        return windowFireBatch;
+        return get(Settings.WINDOW_FIRE_BATCH);
     }
 
-    /**
-     * @param results window results emitted per duty cycle; 0 to emit each window whole.
-     * @return this.
-     */
     public JobContext windowFireBatch(final int results)
     {
-        this.windowFireBatch = results;
-        return this;
+        return set(Settings.WINDOW_FIRE_BATCH, results);
     }
 
     public boolean windowTwoStage()
     {
-        return windowTwoStage;
+        return get(Settings.WINDOW_TWO_STAGE);
     }
 
-    /**
-     * @param twoStage pre-aggregate tumbling windows per shard before the exchange (see {@link #WINDOW_TWO_STAGE_PROP}).
-     * @return this.
-     */
     public JobContext windowTwoStage(final boolean twoStage)
     {
-        this.windowTwoStage = twoStage;
-        return this;
+        return set(Settings.WINDOW_TWO_STAGE, twoStage);
     }
 
     public int sessionCapacity()
     {
-        return sessionCapacity;
+        return get(Settings.SESSION_CAPACITY);
     }
 
     public JobContext sessionCapacity(final int sessions)
     {
-        this.sessionCapacity = sessions;
-        return this;
+        return set(Settings.SESSION_CAPACITY, sessions);
     }
 
     public int stateInitialCapacity()
     {
-        return stateInitialCapacity;
+        return get(Settings.STATE_INITIAL_CAPACITY);
     }
 
     public JobContext stateInitialCapacity(final int slots)
     {
-        this.stateInitialCapacity = slots;
-        return this;
+        return set(Settings.STATE_INITIAL_CAPACITY, slots);
     }
 
     /**
@@ -379,34 +303,44 @@ public final class JobContext
         return this;
     }
 
-    public String stateBackend()
+    public StateBackend stateBackend()
     {
-        return stateBackend;
+        return get(Settings.STATE_BACKEND);
     }
 
-    /**
-     * @param backend {@code mapped} or {@code direct}.
-     * @return this.
-     */
-    public JobContext stateBackend(final String backend)
+    public JobContext stateBackend(final StateBackend backend)
     {
-        this.stateBackend = backend;
-        return this;
+        return set(Settings.STATE_BACKEND, backend);
     }
 
     public Path stateDir()
     {
-        return stateDir;
+        return get(Settings.STATE_DIR);
     }
 
-    /**
-     * @param dir the node's state directory; each job uses a subdirectory of it.
-     * @return this.
-     */
     public JobContext stateDir(final Path dir)
     {
-        this.stateDir = dir;
-        return this;
+        return set(Settings.STATE_DIR, dir);
+    }
+
+    public float stateLoadFactor()
+    {
+        return get(Settings.STATE_LOAD_FACTOR);
+    }
+
+    public JobContext stateLoadFactor(final float fill)
+    {
+        return set(Settings.STATE_LOAD_FACTOR, fill);
+    }
+
+    public int stateGrowthStepSlots()
+    {
+        return get(Settings.STATE_GROWTH_STEP_SLOTS);
+    }
+
+    public JobContext stateGrowthStepSlots(final int slots)
+    {
+        return set(Settings.STATE_GROWTH_STEP_SLOTS, slots);
     }
 
     /**
@@ -414,7 +348,7 @@ public final class JobContext
      */
     public Path checkpointDir()
     {
-        return checkpointDir;
+        return get(Settings.CHECKPOINT_DIR);
     }
 
     /**
@@ -425,38 +359,27 @@ public final class JobContext
      */
     public JobContext checkpointDir(final Path dir)
     {
-        this.checkpointDir = dir;
-        return this;
+        return set(Settings.CHECKPOINT_DIR, dir);
     }
 
     public long checkpointIntervalMs()
     {
-        return checkpointIntervalMs;
+        return get(Settings.CHECKPOINT_INTERVAL_MS);
     }
 
-    /**
-     * @param intervalMs processing time between checkpoints; 0 takes only the final one.
-     * @return this.
-     */
     public JobContext checkpointIntervalMs(final long intervalMs)
     {
-        this.checkpointIntervalMs = intervalMs;
-        return this;
+        return set(Settings.CHECKPOINT_INTERVAL_MS, intervalMs);
     }
 
     public int checkpointFullEvery()
     {
-        return checkpointFullEvery;
+        return get(Settings.CHECKPOINT_FULL_EVERY);
     }
 
-    /**
-     * @param every one checkpoint in this many journals all state.
-     * @return this.
-     */
     public JobContext checkpointFullEvery(final int every)
     {
-        this.checkpointFullEvery = every;
-        return this;
+        return set(Settings.CHECKPOINT_FULL_EVERY, every);
     }
 
     public EpochClock epochClock()
@@ -504,14 +427,28 @@ public final class JobContext
         return this;
     }
 
+    /**
+     * @return every setting, {@code key=value}; the text of one whose system property is not valid.
+     */
     public String toString()
     {
-        return "shards=" + shards + " idle=" + idleStrategyName + " ring=" + ringCapacity + " sourceBatch=" + sourceBatch +
-            " exchangePollLimit=" + exchangePollLimit + " maxRowLength=" + maxRowLength + " keyGroups=" + keyGroups +
-            " deadLetterDir=" + deadLetterDir + " sessionCapacity=" + sessionCapacity + " windowFireBatch=" + windowFireBatch +
-            " windowTwoStage=" + windowTwoStage + " state=" + stateBackend +
-            (stateBackend.equals("mapped") ? " stateDir=" + stateDir : "") +
-            (checkpointDir == null ? "" : " checkpointDir=" + checkpointDir + " checkpointIntervalMs=" +
-            checkpointIntervalMs + " checkpointFullEvery=" + checkpointFullEvery);
+        final StringBuilder sb = new StringBuilder();
+        for (final ConfigOption<?> option : Settings.all())
+        {
+            sb.append(sb.length() == 0 ? "" : " ").append(option.key()).append('=').append(text(option));
+        }
+        return sb.toString();
+    }
+
+    private <T> String text(final ConfigOption<T> option)
+    {
+        try
+        {
+            return option.format(get(option));
+        }
+        catch (final ConfigException e)
+        {
+            return texts.get(option);
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.peregrine.config.StateFactory;
 import io.peregrine.api.JobFailedException;
 import io.peregrine.api.Job;
 import io.peregrine.config.JobContext;
+import io.peregrine.config.StateBackend;
 import io.peregrine.plan.LogicalPlan;
 import io.peregrine.checkpoint.CheckpointCoordinator;
 import io.peregrine.checkpoint.CheckpointInfo;
@@ -95,16 +96,17 @@ public final class LocalJob implements Job
         StateFactory state = context.stateFactory();
         if (state == null)
         {
-            if ("mapped".equals(context.stateBackend()))
+            if (context.stateBackend() == StateBackend.MAPPED)
             {
-                mappedState = new MappedStateFactory(context.stateDir(), name, context.stateInitialCapacity());
+                mappedState = new MappedStateFactory(context, name);
                 state = mappedState;
             }
             else
             {
                 final int initial = context.stateInitialCapacity();
+                final float loadFactor = context.stateLoadFactor();
                 state = (operator, shard, valueLength) -> new io.peregrine.state.DirectSlotTable(
-                    valueLength, initial, 0.7f, io.peregrine.state.SlotTable.hashSeed(operator));
+                    valueLength, initial, loadFactor, io.peregrine.state.SlotTable.hashSeed(operator));
             }
         }
         CheckpointStore restore = null;
@@ -129,7 +131,7 @@ public final class LocalJob implements Job
         };
         for (int s = 0; s < agents.length; s++)
         {
-            runners[s] = new AgentRunner(JobContext.idleStrategy(context.idleStrategyName()), errorHandler, null, agents[s]);
+            runners[s] = new AgentRunner(context.idleStrategy().newIdleStrategy(), errorHandler, null, agents[s]);
         }
         if (coordinator != null)
         {

@@ -3,6 +3,7 @@ package io.peregrine.runtime;
 import io.peregrine.config.StateFactory;
 
 import io.peregrine.config.JobContext;
+import io.peregrine.config.Settings;
 import io.peregrine.api.PipelineException;
 import io.peregrine.api.Schema;
 import io.peregrine.api.Windows;
@@ -204,7 +205,7 @@ final class Planner
                 {
                     throw new PipelineException("source '" + node.name + "' (" + node.source.getClass().getSimpleName() +
                         ") cannot be replayed from a checkpoint, so the job cannot take checkpoints: use a replayable " +
-                        "source or run without " + JobContext.CHECKPOINT_DIR_PROP);
+                        "source or run without " + Settings.CHECKPOINT_DIR.key());
                 }
             }
         }

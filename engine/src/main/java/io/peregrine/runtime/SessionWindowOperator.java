@@ -2,7 +2,7 @@ package io.peregrine.runtime;
 
 import io.peregrine.config.StateFactory;
 
-import io.peregrine.config.JobContext;
+import io.peregrine.config.Settings;
 import io.peregrine.checkpoint.Checkpointed;
 import io.peregrine.checkpoint.SnapshotWriter;
 import org.agrona.DirectBuffer;
@@ -150,7 +150,7 @@ final class SessionWindowOperator extends CollectingOperator implements Checkpoi
         {
             throw new IllegalStateException("session window '" + name + "': key " + k + " has more than " + capacity +
                 " open sessions at watermark " + watermark + " (this record at " + timestamp + "); raise " +
-                JobContext.SESSION_CAPACITY_PROP + " or the watermark's progress");
+                Settings.SESSION_CAPACITY.key() + " or the watermark's progress");
         }
         try
         {

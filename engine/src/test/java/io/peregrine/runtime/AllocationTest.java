@@ -1,6 +1,7 @@
 package io.peregrine.runtime;
 
 import io.peregrine.api.Job;
+import io.peregrine.config.IdleStrategyKind;
 import io.peregrine.config.JobContext;
 import io.peregrine.api.Aggregations;
 import io.peregrine.pipeline.Pipeline;
@@ -77,7 +78,7 @@ class AllocationTest
             .window(Windows.tumbling(100))
             .aggregate("count", Aggregations.count("n"), Aggregations.sum("total", SCALED.int64("value")))
             .sink("count-out", counting);
-        final JobContext context = new JobContext().shards(shards).idleStrategyName("yield");
+        final JobContext context = new JobContext().shards(shards).idleStrategy(IdleStrategyKind.YIELD);
         if (checkpoints != null)
         {
             context.checkpointDir(checkpoints).checkpointIntervalMs(10);

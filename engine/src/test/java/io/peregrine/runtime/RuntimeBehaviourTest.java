@@ -1,6 +1,7 @@
 package io.peregrine.runtime;
 
 import io.peregrine.api.Job;
+import io.peregrine.config.IdleStrategyKind;
 import io.peregrine.config.JobContext;
 import io.peregrine.api.Aggregations;
 import io.peregrine.api.JobFailedException;
@@ -74,7 +75,7 @@ class RuntimeBehaviourTest
             .keyBy("by-key", KEY)
             .aggregate("count", Aggregations.count("n"))
             .sink("slow-sink", slow);
-        final Job job = p.execute(new JobContext().shards(2).ringCapacity(4096).maxRowLength(256).idleStrategyName("yield"));
+        final Job job = p.execute(new JobContext().shards(2).ringCapacity(4096).maxRowLength(256).idleStrategy(IdleStrategyKind.YIELD));
         job.join();
         assertEquals(events, received.get(), "every record reached the sink");
         // Each key k sees counts 1..200: the running counts sum to 1000 * (200 * 201 / 2).

@@ -1,6 +1,7 @@
 package io.peregrine.runtime;
 
 import io.peregrine.api.Job;
+import io.peregrine.config.IdleStrategyKind;
 import io.peregrine.config.JobContext;
 import io.peregrine.api.Aggregations;
 import io.peregrine.pipeline.DataStream;
@@ -36,7 +37,7 @@ class WindowSemanticsTest
             .window(windows)
             .aggregate("agg", Aggregations.count("n"), Aggregations.sum("sum", VALUE))
             .sink("out", sink);
-        p.execute(new JobContext().shards(shards).idleStrategyName("yield")).join();
+        p.execute(new JobContext().shards(shards).idleStrategy(IdleStrategyKind.YIELD)).join();
         return sink.sortedRows();
     }
 

@@ -10,6 +10,7 @@ import io.peregrine.pipeline.Sources;
 import io.peregrine.api.WatermarkStrategy;
 import io.peregrine.api.Windows;
 import io.peregrine.api.Job;
+import io.peregrine.config.IdleStrategyKind;
 import io.peregrine.config.JobContext;
 
 import java.io.IOException;
@@ -167,7 +168,7 @@ public final class CheckpointedJob
 
     public static JobContext context(final int shards, final Path checkpoints, final long intervalMs)
     {
-        return new JobContext().shards(shards).idleStrategyName("yield").checkpointDir(checkpoints)
+        return new JobContext().shards(shards).idleStrategy(IdleStrategyKind.YIELD).checkpointDir(checkpoints)
             .checkpointIntervalMs(intervalMs).checkpointFullEvery(4)
             // One shard may run seconds of event time ahead of the other (nothing but ring capacity bounds the skew),
             // and a key's sessions stay open until the slower shard's watermark passes them.

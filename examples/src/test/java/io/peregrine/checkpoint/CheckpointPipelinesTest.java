@@ -16,7 +16,9 @@ import io.peregrine.api.Windows;
 import io.peregrine.connector.RowGenerator;
 import io.peregrine.demo.CheckpointedJob;
 import io.peregrine.api.Job;
+import io.peregrine.config.IdleStrategyKind;
 import io.peregrine.config.JobContext;
+import io.peregrine.config.StateBackend;
 import org.agrona.concurrent.CachedEpochClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -87,7 +89,7 @@ class CheckpointPipelinesTest
 
     private JobContext context(final int shards, final Path checkpoints, final long intervalMs)
     {
-        return new JobContext().shards(shards).idleStrategyName("yield").checkpointDir(checkpoints)
+        return new JobContext().shards(shards).idleStrategy(IdleStrategyKind.YIELD).checkpointDir(checkpoints)
             .checkpointIntervalMs(intervalMs).checkpointFullEvery(3).sessionCapacity(256)
             .stateDir(tmp.resolve("state")).deadLetterDir(tmp.resolve("dead-letters"));
     }
@@ -476,12 +478,12 @@ class CheckpointPipelinesTest
     {
         final long events = 200_000;
         final Builder builder = (gate, out) -> CheckpointedJob.pipeline(events, gate, out);
-        final List<List<String>> expected = reference("direct", builder, 1, c -> c.stateBackend("direct"),
+        final List<List<String>> expected = reference("direct", builder, 1, c -> c.stateBackend(StateBackend.DIRECT),
             CheckpointedJob.SINKS);
         assertResumes(expected, "direct-2", builder, new int[]{2, 2, 2}, new long[]{events / 3, 2 * events / 3},
-            4, c -> c.stateBackend("direct"), CheckpointedJob.SINKS);
+            4, c -> c.stateBackend(StateBackend.DIRECT), CheckpointedJob.SINKS);
         assertResumes(expected, "direct-rescaled", builder, new int[]{2, 1, 3}, new long[]{events / 3, 2 * events / 3}, 4,
-            c -> c.stateBackend("direct"), CheckpointedJob.SINKS);
+            c -> c.stateBackend(StateBackend.DIRECT), CheckpointedJob.SINKS);
     }
 
     @Test
@@ -744,7 +746,7 @@ class CheckpointPipelinesTest
 
         for (final int[] shards : new int[][]{{2, 2}, {2, 3}, {2, 1}})
         {
-            final String backend = shards[1] == 1 ? "direct" : "mapped";
+            final StateBackend backend = shards[1] == 1 ? StateBackend.DIRECT : StateBackend.MAPPED;
             reset();
             clock.update(T0);
             gate.set(0);

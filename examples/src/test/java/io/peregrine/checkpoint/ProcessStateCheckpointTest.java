@@ -11,6 +11,7 @@ import io.peregrine.pipeline.Sources;
 import io.peregrine.api.WatermarkStrategy;
 import io.peregrine.demo.CheckpointedJob;
 import io.peregrine.api.Job;
+import io.peregrine.config.IdleStrategyKind;
 import io.peregrine.config.JobContext;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -99,8 +100,8 @@ class ProcessStateCheckpointTest
 
     private static JobContext context(final Path checkpoints)
     {
-        return new JobContext().shards(2).idleStrategyName("yield").checkpointDir(checkpoints).checkpointIntervalMs(1)
-            .checkpointFullEvery(3);
+        return new JobContext().shards(2).idleStrategy(IdleStrategyKind.YIELD).checkpointDir(checkpoints)
+            .checkpointIntervalMs(1).checkpointFullEvery(3);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.peregrine.demo;
 import io.peregrine.pipeline.Sinks;
 import io.peregrine.pipeline.Sources;
 import io.peregrine.connector.CollectSink;
+import io.peregrine.config.IdleStrategyKind;
 import io.peregrine.config.JobContext;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ class TradingJobDeterminismTest
         sinks.alerts = alerts;
         sinks.spreads = spreads;
         TradingJob.build(Sources.generator(MarketData.SCHEMA, 400_000, data), 5, sinks)
-            .execute(new JobContext().shards(shards).idleStrategyName("yield"))
+            .execute(new JobContext().shards(shards).idleStrategy(IdleStrategyKind.YIELD))
             .join();
         final List<List<String>> results = new ArrayList<>();
         results.add(bars.sortedRows());
@@ -88,7 +89,7 @@ class TradingJobDeterminismTest
         sinks.alerts = Sinks.collect();
         sinks.spreads = Sinks.collect();
         TradingJob.build(Sources.generator(MarketData.SCHEMA, events, data), 3, sinks)
-            .execute(new JobContext().shards(2).idleStrategyName("yield")).join();
+            .execute(new JobContext().shards(2).idleStrategy(IdleStrategyKind.YIELD)).join();
 
         // Baseline: volume and trade count per (instrument, second), straight from the generator.
         final java.util.Map<String, long[]> expected = new java.util.TreeMap<>();

@@ -10,6 +10,7 @@ import io.peregrine.pipeline.Sources;
 import io.peregrine.api.WatermarkStrategy;
 import io.peregrine.api.Windows;
 import io.peregrine.bench.JvmFlags;
+import io.peregrine.config.IdleStrategyKind;
 import io.peregrine.config.JobContext;
 import org.agrona.collections.Long2LongHashMap;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -127,7 +128,7 @@ public class ChainThroughputBenchmark
      */
     public static JobContext context(final int shards)
     {
-        return new JobContext().shards(shards).idleStrategyName("yield").stateInitialCapacity(16 * 1024);
+        return new JobContext().shards(shards).idleStrategy(IdleStrategyKind.YIELD).stateInitialCapacity(16 * 1024);
     }
 
     /**

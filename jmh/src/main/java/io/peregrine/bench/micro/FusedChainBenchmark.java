@@ -8,6 +8,7 @@ import io.peregrine.api.Sink;
 import io.peregrine.pipeline.Sources;
 import io.peregrine.api.WatermarkStrategy;
 import io.peregrine.bench.JvmFlags;
+import io.peregrine.config.IdleStrategyKind;
 import io.peregrine.config.JobContext;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -165,7 +166,7 @@ public class FusedChainBenchmark
             .sink("sink", sink);
         p.execute(new JobContext()
             .shards(1)
-            .idleStrategyName("yield")
+            .idleStrategy(IdleStrategyKind.YIELD)
             // A stateless chain needs no keyed state: refuse to make any (and so no per-job state directory).
             .stateFactory((operator, shard, valueLength) ->
             {

@@ -11,6 +11,7 @@ import io.peregrine.api.Windows;
 import io.peregrine.connector.GeneratorSource;
 import io.peregrine.demo.MarketData;
 import io.peregrine.demo.TradingJob;
+import io.peregrine.config.IdleStrategyKind;
 import io.peregrine.config.JobContext;
 import org.HdrHistogram.Histogram;
 
@@ -98,7 +99,7 @@ public final class LatencyBreakdown
                     Aggregations.count("trades"))
                 .sink("ranges-out", discard);
         }
-        p.execute(new JobContext().shards(1).idleStrategyName("yield")).join();
+        p.execute(new JobContext().shards(1).idleStrategy(IdleStrategyKind.YIELD)).join();
         final Histogram all = new Histogram(60_000_000_000L, 3);
         for (final Histogram h : histograms)
         {

@@ -12,6 +12,7 @@ import io.peregrine.connector.GeneratorSource;
 import io.peregrine.demo.MarketData;
 import io.peregrine.demo.TradingJob;
 import io.peregrine.api.Job;
+import io.peregrine.config.IdleStrategyKind;
 import io.peregrine.config.JobContext;
 import org.HdrHistogram.Histogram;
 
@@ -50,7 +51,7 @@ public final class TradingBenchmark
         public double[] rates = { 0.5, 0.8 };
         public double[] absoluteRates = { 1_000_000 };
         public int latencySeconds = 10;
-        public String idleStrategy = "yield";
+        public IdleStrategyKind idleStrategy = IdleStrategyKind.YIELD;
     }
 
     private final Settings settings;
@@ -242,7 +243,7 @@ public final class TradingBenchmark
 
     public JobContext context(final int shards)
     {
-        return new JobContext().shards(shards).idleStrategyName(settings.idleStrategy).stateInitialCapacity(16 * 1024);
+        return new JobContext().shards(shards).idleStrategy(settings.idleStrategy).stateInitialCapacity(16 * 1024);
     }
 
     double engineThroughput(final int shards)

@@ -10,6 +10,7 @@ import io.peregrine.bench.nexmark.NexmarkGenerator;
 import io.peregrine.bench.nexmark.NexmarkJson;
 import io.peregrine.api.Job;
 import io.peregrine.config.JobContext;
+import io.peregrine.config.StateBackend;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -175,7 +176,7 @@ public final class NexmarkRunner
      */
     public static JobContext context(final int shards)
     {
-        return new JobContext().shards(shards).stateBackend("direct");
+        return new JobContext().shards(shards).stateBackend(StateBackend.DIRECT);
     }
 
     /**
