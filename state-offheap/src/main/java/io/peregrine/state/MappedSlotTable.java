@@ -22,8 +22,7 @@ import static io.peregrine.state.SlotRegion.PAGE_SHIFT;
  * {@link SlotTable} in a memory-mapped file, so keyed state can be larger than the Java heap (the
  * operating system pages it) and survives a close and reopen.
  * <p>
- * Linear probing with Fibonacci hashing (the top bits of {@code key * 2^64/phi} pick the home slot),
- * backward-shift deletion (no tombstones, so many removes never leave the table slow), and
+ * Linear probing with Fibonacci hashing and backward-shift deletion ({@link LinearProbing}), and
  * <b>incremental growth</b>: when the load factor is reached a new file of twice the slots is mapped
  * beside the old one and every later insert migrates a bounded number of old slots ({@code
  * growthStepSlots}); lookups check the new region then the old one until the old one is drained; its file
@@ -70,7 +69,6 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSna
     /** Tables up to this many slot bytes are cleared by zeroing in place rather than truncating the file. */
     static final long CLEAR_IN_PLACE_MAX_BYTES = 64L << 20;
     static final int MIN_CAPACITY = 16;
-    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
     private static final RegionRetirer RETIRER = new RegionRetirer();
 
     private final Path dir;
@@ -276,13 +274,6 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSna
         return addresses[(int)(index >>> segmentShift)] + (index & segmentMask) * slotLength;
     }
 
-    private long hash(final long key, final int shift)
-    {
-        // The seed makes each table's slot order its own: a table filled in another table's iteration order (a
-        // window's results inserted downstream) would otherwise pile its keys into one long probe run.
-        return ((key ^ seed) * GOLDEN) >>> shift;
-    }
-
     /**
      * @return the file of the table (the larger one while growing).
      */
@@ -352,7 +343,7 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSna
     public boolean find(final long key)
     {
         final long mask = this.mask;
-        long index = hash(key, shift);
+        long index = LinearProbing.home(key, seed, shift);
         while (true)
         {
             final long address = slotAddress(index);
@@ -370,7 +361,7 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSna
 
         if (draining != null)
         {
-            final long address = findIn(draining, key);
+            final long address = LinearProbing.find(draining, key, seed, slotLength);
             if (address != 0)
             {
                 value.wrap(address + SLOT_VALUE_OFFSET, valueLength);
@@ -385,7 +376,7 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSna
     {
         final SlotRegion r = current;
         final long mask = this.mask;
-        long index = hash(key, shift);
+        long index = LinearProbing.home(key, seed, shift);
         long address;
         while (true)
         {
@@ -414,7 +405,7 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSna
 
         if (draining != null)
         {
-            final long oldAddress = findIn(draining, key);
+            final long oldAddress = LinearProbing.find(draining, key, seed, slotLength);
             if (oldAddress != 0)
             {
                 // Move it now so the flyweight points into the region that stays.
@@ -450,7 +441,7 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSna
     {
         final SlotRegion r = current;
         final int slotLength = this.slotLength;
-        long index = hash(key, r.shift);
+        long index = LinearProbing.home(key, seed, r.shift);
         while (true)
         {
             final long address = r.address(index, slotLength);
@@ -464,7 +455,7 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSna
                 {
                     copyCluster(r, index);
                 }
-                shiftBack(r, index);
+                LinearProbing.shiftBack(r, index, seed, slotLength, epoch);
                 removed(key);
                 return true;
             }
@@ -473,7 +464,7 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSna
 
         if (draining != null)
         {
-            final long oldAddress = findIn(draining, key);
+            final long oldAddress = LinearProbing.find(draining, key, seed, slotLength);
             if (oldAddress != 0)
             {
                 UnsafeApi.putInt(oldAddress + SLOT_STATE_OFFSET, MOVED);
@@ -678,58 +669,6 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSna
         removedKeys[removedCount++] = key;
     }
 
-    private long findIn(final SlotRegion r, final long key)
-    {
-        final int slotLength = this.slotLength;
-        long index = hash(key, r.shift);
-        while (true)
-        {
-            final long address = r.address(index, slotLength);
-            final int state = UnsafeApi.getInt(address + SLOT_STATE_OFFSET);
-            if (state == EMPTY)
-            {
-                return 0;
-            }
-            if (state == USED && UnsafeApi.getLong(address) == key)
-            {
-                return address;
-            }
-            index = (index + 1) & r.mask;
-        }
-    }
-
-    /**
-     * Backward-shift deletion: move later members of the probe chain into the hole so lookups
-     * never need tombstones. A moved entry that changed since the mark marks its new page.
-     */
-    private void shiftBack(final SlotRegion r, final long deleteIndex)
-    {
-        final int slotLength = this.slotLength;
-        final long mask = r.mask;
-        long hole = deleteIndex;
-        long index = (hole + 1) & mask;
-        while (true)
-        {
-            final long address = r.address(index, slotLength);
-            if (UnsafeApi.getInt(address + SLOT_STATE_OFFSET) == EMPTY)
-            {
-                break;
-            }
-            final long home = hash(UnsafeApi.getLong(address), r.shift);
-            if ((hole < index && (home <= hole || home > index)) || (hole > index && (home <= hole && home > index)))
-            {
-                UnsafeApi.copyMemory(address, r.address(hole, slotLength), slotLength);
-                if (UnsafeApi.getInt(address + SLOT_EPOCH_OFFSET) == epoch)
-                {
-                    r.markPage(hole);
-                }
-                hole = index;
-            }
-            index = (index + 1) & mask;
-        }
-        UnsafeApi.setMemory(r.address(hole, slotLength), slotLength, (byte)0);
-    }
-
     private void grow()
     {
         if (pendingActive)
@@ -755,29 +694,8 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSna
     private void drain(final long slots)
     {
         final SlotRegion old = draining;
-        final SlotRegion r = current;
-        final int slotLength = this.slotLength;
         final long end = slots >= old.capacity - drainCursor ? old.capacity : drainCursor + slots;
-        for (long i = drainCursor; i < end; i++)
-        {
-            final long oldAddress = old.address(i, slotLength);
-            if (UnsafeApi.getInt(oldAddress + SLOT_STATE_OFFSET) == USED)
-            {
-                long index = hash(UnsafeApi.getLong(oldAddress), r.shift);
-                long address = r.address(index, slotLength);
-                while (UnsafeApi.getInt(address + SLOT_STATE_OFFSET) != EMPTY)
-                {
-                    index = (index + 1) & r.mask;
-                    address = r.address(index, slotLength);
-                }
-                UnsafeApi.copyMemory(oldAddress, address, slotLength);
-                if (UnsafeApi.getInt(address + SLOT_EPOCH_OFFSET) == epoch)
-                {
-                    r.markPage(index);
-                }
-                UnsafeApi.putInt(oldAddress + SLOT_STATE_OFFSET, MOVED);
-            }
-        }
+        LinearProbing.migrate(old, drainCursor, end, current, seed, slotLength, epoch);
         drainCursor = end;
         if (end == old.capacity)
         {
