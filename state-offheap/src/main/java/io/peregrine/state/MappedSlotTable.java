@@ -16,7 +16,6 @@ import static io.peregrine.state.SlotLayout.SLOT_EPOCH_OFFSET;
 import static io.peregrine.state.SlotLayout.SLOT_STATE_OFFSET;
 import static io.peregrine.state.SlotLayout.SLOT_VALUE_OFFSET;
 import static io.peregrine.state.SlotLayout.USED;
-import static io.peregrine.state.SlotRegion.PAGE_SHIFT;
 
 /**
  * {@link SlotTable} in a memory-mapped file, so keyed state can be larger than the Java heap (the
@@ -38,12 +37,17 @@ import static io.peregrine.state.SlotRegion.PAGE_SHIFT;
  * <p>
  * <b>Dirty tracking</b> costs one compare on every {@code findOrInsert}: an entry whose epoch is not
  * the current one gets it, and the bit of its page (4 slots) is set in an on-heap bitset. Changed
- * entries are found by visiting the set pages only. Reopening a table starts a new mark.
+ * entries are found by visiting the set pages only ({@link SlotVisitor}). Reopening a table starts a new mark.
+ * An <b>asynchronous snapshot</b> takes that bitset over and copies the entries out on write
+ * ({@link CopyOnWriteSnapshot}).
  * <p>
  * A growth interrupted by a crash leaves {@code <name>.state.grow} beside the file; opening then
  * fails: restore the table from the last checkpoint (a {@code .grow} file alone is a finished growth
  * and is adopted). Data pages are written back by the operating
  * system; {@link #force()} forces them. Durability across machine failures comes from checkpoints.
+ * <p>
+ * This class holds the table's operations and state; the per-record paths ({@code find}, {@code findOrInsert},
+ * {@code remove}) stay here, calling its collaborators only through static or final methods.
  * <p>
  * Single writer; no method is thread safe.
  */
@@ -78,6 +82,8 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSna
     private final float loadFactor;
     private final int growthStepSlots;
     private final UnsafeBuffer value = new UnsafeBuffer(0, 0);
+    private final SlotVisitor visitor;
+    private final CopyOnWriteSnapshot snapshot;
     private SlotRegion current;
     // Copies of the current region's addressing, read on every lookup without a dereference.
     private long base;
@@ -94,13 +100,6 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSna
     private long[] removedKeys = new long[64];
     private int removedCount;
     private boolean clearedSinceMark;
-    // Asynchronous snapshot: the dirty groups of the interval it covers, copied out by copyPending() or, before an
-    // entry of one of them changes, by copyGroup() (copy on write).
-    private long[] pending = new long[1];
-    private int pendingEpoch;
-    private boolean pendingActive;
-    private int pendingWord;
-    private KeyConsumer copier;
 
     private final long seed;
 
@@ -118,6 +117,8 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSna
         this.slotLength = slotLength(valueLength);
         this.loadFactor = loadFactor;
         this.growthStepSlots = growthStepSlots;
+        this.visitor = new SlotVisitor(value, valueLength, slotLength);
+        this.snapshot = new CopyOnWriteSnapshot(visitor);
     }
 
     /**
@@ -386,10 +387,7 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSna
                 final int slotEpoch = UnsafeApi.getInt(address + SLOT_EPOCH_OFFSET);
                 if (slotEpoch != epoch)
                 {
-                    if (pendingActive && slotEpoch == pendingEpoch)
-                    {
-                        copyGroupOf(index); // copy on write: the snapshot in progress gets the value first
-                    }
+                    snapshot.beforeChange(r, index, slotEpoch); // the snapshot in progress gets the value first
                     UnsafeApi.putInt(address + SLOT_EPOCH_OFFSET, epoch);
                     r.markPage(index);
                 }
@@ -451,10 +449,7 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSna
             }
             if (UnsafeApi.getLong(address) == key)
             {
-                if (pendingActive)
-                {
-                    copyCluster(r, index);
-                }
+                snapshot.beforeShift(r, slotLength, index);
                 LinearProbing.shiftBack(r, index, seed, slotLength, epoch);
                 removed(key);
                 return true;
@@ -485,65 +480,19 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSna
     {
         if (draining != null)
         {
-            forEachUsed(draining, consumer);
+            visitor.forEachUsed(draining, consumer);
         }
-        forEachUsed(current, consumer);
+        visitor.forEachUsed(current, consumer);
     }
 
     public long forEach(final KeyConsumer consumer, final long fromSlot, final int maxEntries)
     {
-        // Positions run over the draining region (while a growth is in progress) and then the current one.
-        final long drainingCapacity = draining == null ? 0 : draining.capacity;
-        long position = fromSlot;
-        int visited = 0;
-        if (position < drainingCapacity)
-        {
-            position = forEachUsed(draining, consumer, position, maxEntries);
-            if (position >= 0)
-            {
-                return position;
-            }
-            visited = maxEntries - remaining;
-            position = drainingCapacity;
-        }
-        final long next = forEachUsed(current, consumer, position - drainingCapacity, maxEntries - visited);
-        return next < 0 ? -1 : next + drainingCapacity;
-    }
-
-    private int remaining;
-
-    /**
-     * @return the slot to continue from, or -1 at the end of the region ({@link #remaining} holds
-     * the entries still allowed).
-     */
-    private long forEachUsed(final SlotRegion r, final KeyConsumer consumer, final long from, final int maxEntries)
-    {
-        final int slotLength = this.slotLength;
-        int allowed = maxEntries;
-        for (long i = from, capacity = r.capacity; i < capacity; i++)
-        {
-            final long address = r.address(i, slotLength);
-            if (UnsafeApi.getInt(address + SLOT_STATE_OFFSET) == USED)
-            {
-                if (allowed == 0)
-                {
-                    return i;
-                }
-                value.wrap(address + SLOT_VALUE_OFFSET, valueLength);
-                consumer.accept(UnsafeApi.getLong(address));
-                allowed--;
-            }
-        }
-        remaining = allowed;
-        return -1;
+        return visitor.forEach(draining, current, consumer, fromSlot, maxEntries);
     }
 
     public void clear()
     {
-        if (pendingActive)
-        {
-            copyPending(Integer.MAX_VALUE);
-        }
+        snapshot.finish(current);
         if (draining != null)
         {
             retireDraining();
@@ -571,9 +520,9 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSna
         long count = 0;
         if (draining != null)
         {
-            count += forEachChanged(draining, consumer);
+            count += visitor.forEachChanged(draining, epoch, consumer);
         }
-        return count + forEachChanged(current, consumer);
+        return count + visitor.forEachChanged(current, epoch, consumer);
     }
 
     public long forEachRemovedSinceMark(final KeyConsumer consumer)
@@ -594,10 +543,7 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSna
 
     public void resetMark()
     {
-        if (pendingActive)
-        {
-            copyPending(Integer.MAX_VALUE);
-        }
+        snapshot.finish(current);
         epoch = nextEpoch(epoch);
         Arrays.fill(current.dirtyPages, 0L);
         if (draining != null)
@@ -606,6 +552,47 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSna
         }
         removedCount = 0;
         clearedSinceMark = false;
+    }
+
+    /**
+     * Start an asynchronous snapshot of the entries changed since the mark: afterwards the table is at a new mark (as
+     * {@link #resetMark()}) and goes on changing, while the entries of the interval just closed are handed, each with
+     * its value as it was here, to {@code copier}: by {@link #copyPending(int)}, or at the latest just before the
+     * entry changes again, is removed or moved, or the table is cleared or grows. The caller journals
+     * {@link #forEachRemovedSinceMark} and whether it was {@link #clearedSinceMark() cleared} before. Costs a swap of
+     * the dirty bitset; a table still growing finishes its migration first.
+     *
+     * @param copier receives each key with {@link #value()} positioned over its value as of this call.
+     */
+    public void beginSnapshot(final KeyConsumer copier)
+    {
+        snapshot.finish(current);
+        if (draining != null)
+        {
+            drain(Long.MAX_VALUE);
+        }
+        snapshot.begin(current, epoch, copier);
+        epoch = nextEpoch(epoch);
+        removedCount = 0;
+        clearedSinceMark = false;
+    }
+
+    /**
+     * @return true while an asynchronous snapshot has entries left to copy.
+     */
+    public boolean hasPendingSnapshot()
+    {
+        return snapshot.isActive();
+    }
+
+    /**
+     * Copy up to about {@code budget} entries of the snapshot in progress (whole groups of 4 slots).
+     *
+     * @return entries copied; when none are left the snapshot is over.
+     */
+    public int copyPending(final int budget)
+    {
+        return snapshot.copyPending(current, budget);
     }
 
     /**
@@ -671,10 +658,7 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSna
 
     private void grow()
     {
-        if (pendingActive)
-        {
-            copyPending(Integer.MAX_VALUE);
-        }
+        snapshot.finish(current);
         if (draining != null)
         {
             drain(Long.MAX_VALUE);
@@ -709,183 +693,8 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSna
         draining = null;
         drainCursor = 0;
         TableFiles.replace(old, current, dir, name);
+        // The unmap and the last close cost time proportional to the old region's pages: off this thread.
         RETIRER.retire(old);
-    }
-
-    private void forEachUsed(final SlotRegion r, final KeyConsumer consumer)
-    {
-        final int slotLength = this.slotLength;
-        for (long i = 0, capacity = r.capacity; i < capacity; i++)
-        {
-            final long address = r.address(i, slotLength);
-            if (UnsafeApi.getInt(address + SLOT_STATE_OFFSET) == USED)
-            {
-                value.wrap(address + SLOT_VALUE_OFFSET, valueLength);
-                consumer.accept(UnsafeApi.getLong(address));
-            }
-        }
-    }
-
-    /**
-     * Start an asynchronous snapshot of the entries changed since the mark: afterwards the table is at a new mark (as
-     * {@link #resetMark()}) and goes on changing, while the entries of the interval just closed are handed, each with
-     * its value as it was here, to {@code copier}: by {@link #copyPending(int)}, or at the latest just before the
-     * entry changes again, is removed or moved, or the table is cleared or grows. The caller journals
-     * {@link #forEachRemovedSinceMark} and whether it was {@link #clearedSinceMark() cleared} before. Costs a swap of
-     * the dirty bitset; a table still growing finishes its migration first.
-     *
-     * @param copier receives each key with {@link #value()} positioned over its value as of this call.
-     */
-    public void beginSnapshot(final KeyConsumer copier)
-    {
-        if (pendingActive)
-        {
-            copyPending(Integer.MAX_VALUE);
-        }
-        if (draining != null)
-        {
-            drain(Long.MAX_VALUE);
-        }
-        final long[] dirty = current.dirtyPages;
-        if (pending.length != dirty.length)
-        {
-            pending = new long[dirty.length];
-        }
-        current.dirtyPages = pending;
-        Arrays.fill(current.dirtyPages, 0L);
-        pending = dirty;
-        pendingEpoch = epoch;
-        epoch = nextEpoch(epoch);
-        removedCount = 0;
-        clearedSinceMark = false;
-        pendingWord = 0;
-        this.copier = copier;
-        pendingActive = true;
-    }
-
-    /**
-     * @return true while an asynchronous snapshot has entries left to copy.
-     */
-    public boolean hasPendingSnapshot()
-    {
-        return pendingActive;
-    }
-
-    /**
-     * Copy up to about {@code budget} entries of the snapshot in progress (whole groups of 4 slots).
-     *
-     * @return entries copied; when none are left the snapshot is over.
-     */
-    public int copyPending(final int budget)
-    {
-        int copied = 0;
-        final long[] groups = pending;
-        while (pendingActive && copied < budget)
-        {
-            if (pendingWord == groups.length)
-            {
-                pendingActive = false;
-                copier = null;
-                break;
-            }
-            long bits = groups[pendingWord];
-            while (bits != 0 && copied < budget)
-            {
-                final int bit = Long.numberOfTrailingZeros(bits);
-                bits &= bits - 1;
-                copied += copyGroup((((long)pendingWord << 6) + bit) << PAGE_SHIFT);
-            }
-            if (bits == 0)
-            {
-                groups[pendingWord] = 0;
-                pendingWord++;
-            }
-            else
-            {
-                groups[pendingWord] = bits;
-            }
-        }
-        return copied;
-    }
-
-    private void copyGroupOf(final long index)
-    {
-        final int word = (int)(index >>> (PAGE_SHIFT + 6));
-        final long bit = 1L << (index >>> PAGE_SHIFT);
-        if ((pending[word] & bit) != 0)
-        {
-            copyGroup((index >>> PAGE_SHIFT) << PAGE_SHIFT);
-        }
-    }
-
-    /**
-     * Copy every pending entry of the group starting at {@code first} and clear its pending bit.
-     */
-    private int copyGroup(final long first)
-    {
-        final SlotRegion r = current;
-        final int slotLength = this.slotLength;
-        final long last = Math.min(r.capacity, first + (1 << PAGE_SHIFT));
-        final KeyConsumer copier = this.copier;
-        pending[(int)(first >>> (PAGE_SHIFT + 6))] &= ~(1L << (first >>> PAGE_SHIFT));
-        int copied = 0;
-        for (long i = first; i < last; i++)
-        {
-            final long address = r.address(i, slotLength);
-            if (UnsafeApi.getInt(address + SLOT_STATE_OFFSET) == USED &&
-                UnsafeApi.getInt(address + SLOT_EPOCH_OFFSET) == pendingEpoch)
-            {
-                value.wrap(address + SLOT_VALUE_OFFSET, valueLength);
-                copier.accept(UnsafeApi.getLong(address));
-                copied++;
-            }
-        }
-        return copied;
-    }
-
-    /**
-     * A remove shifts the rest of the probe chain back: copy what is pending in it first.
-     */
-    private void copyCluster(final SlotRegion r, final long from)
-    {
-        final int slotLength = this.slotLength;
-        long index = from;
-        while (UnsafeApi.getInt(r.address(index, slotLength) + SLOT_STATE_OFFSET) != EMPTY)
-        {
-            copyGroupOf(index);
-            index = (index + 1) & r.mask;
-        }
-    }
-
-    private long forEachChanged(final SlotRegion r, final KeyConsumer consumer)
-    {
-        final int slotLength = this.slotLength;
-        final int epoch = this.epoch;
-        final long[] dirtyPages = r.dirtyPages;
-        long count = 0;
-        for (int w = 0; w < dirtyPages.length; w++)
-        {
-            long bits = dirtyPages[w];
-            while (bits != 0)
-            {
-                final int bit = Long.numberOfTrailingZeros(bits);
-                bits &= bits - 1;
-                final long first = (((long)w << 6) + bit) << PAGE_SHIFT;
-                final long last = Math.min(r.capacity, first + (1 << PAGE_SHIFT));
-                for (long i = first; i < last; i++)
-                {
-                    final long address = r.address(i, slotLength);
-                    if (UnsafeApi.getInt(address + SLOT_STATE_OFFSET) == USED &&
-                        UnsafeApi.getInt(address + SLOT_EPOCH_OFFSET) == epoch)
-                    {
-                        value.wrap(address + SLOT_VALUE_OFFSET, valueLength);
-                        consumer.accept(UnsafeApi.getLong(address));
-                        count++;
-                    }
-                }
-            }
-        }
-        return count;
     }
 
     public String toString()
