@@ -664,7 +664,8 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSna
             drain(Long.MAX_VALUE);
         }
         final SlotRegion old = current;
-        final SlotRegion bigger = TableFiles.createGrowth(dir, name, old.capacity << 1, valueLength, slotLength, epoch);
+        final Path growFile = TableFiles.growFile(dir, name);
+        final SlotRegion bigger = SlotRegion.create(growFile, old.capacity << 1, valueLength, slotLength, epoch);
         draining = old;
         drainCursor = 0;
         install(bigger);

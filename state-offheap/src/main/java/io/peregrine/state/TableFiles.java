@@ -38,7 +38,7 @@ final class TableFiles
         {
             throw new StateFileException(file, "already exists: open it, or delete it to start empty");
         }
-        final Path growFile = dir.resolve(name + GROW_SUFFIX);
+        final Path growFile = growFile(dir, name);
         if (Files.exists(growFile))
         {
             throw new StateFileException(growFile, "left by an interrupted growth: delete it to start empty");
@@ -64,7 +64,7 @@ final class TableFiles
     static SlotRegion open(final Path dir, final String name, final int valueLength, final int slotLength)
     {
         final Path file = dir.resolve(name + FILE_SUFFIX);
-        final Path growFile = dir.resolve(name + GROW_SUFFIX);
+        final Path growFile = growFile(dir, name);
         if (Files.exists(growFile))
         {
             if (Files.exists(file))
@@ -91,19 +91,11 @@ final class TableFiles
     }
 
     /**
-     * Create the larger region a growing table migrates into, {@code dir/name.state.grow}.
-     *
-     * @return the region, created and mapped.
+     * @return the file a growing table of this name migrates into, {@code dir/name.state.grow}.
      */
-    static SlotRegion createGrowth(
-        final Path dir,
-        final String name,
-        final long capacity,
-        final int valueLength,
-        final int slotLength,
-        final int epoch)
+    static Path growFile(final Path dir, final String name)
     {
-        return SlotRegion.create(dir.resolve(name + GROW_SUFFIX), capacity, valueLength, slotLength, epoch);
+        return dir.resolve(name + GROW_SUFFIX);
     }
 
     /**
