@@ -134,12 +134,17 @@ final class CopyOnWriteSnapshot
     {
         if (active)
         {
-            long index = from;
-            while (UnsafeApi.getInt(current.address(index, slotLength) + SLOT_STATE_OFFSET) != EMPTY)
-            {
-                copyPageOf(current, index);
-                index = (index + 1) & current.mask;
-            }
+            copyCluster(current, slotLength, from);
+        }
+    }
+
+    private void copyCluster(final SlotRegion current, final int slotLength, final long from)
+    {
+        long index = from;
+        while (UnsafeApi.getInt(current.address(index, slotLength) + SLOT_STATE_OFFSET) != EMPTY)
+        {
+            copyPageOf(current, index);
+            index = (index + 1) & current.mask;
         }
     }
 
