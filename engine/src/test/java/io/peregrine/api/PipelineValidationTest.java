@@ -97,7 +97,7 @@ class PipelineValidationTest
         w.putInt(all.int32("i"), -3).putLong(all.int64("l"), 1L << 40).putDouble(all.float64("d"), 2.5)
             .putTimestamp(all.timestamp("t"), 1234).putAscii(all.ascii("a"), "EUR").putVarString(all.varString("v"), "hello")
             .putVarBytes(all.varBytes("b"), new org.agrona.concurrent.UnsafeBuffer(new byte[]{ 1, 2, 3 }), 0, 3);
-        final Row row = new Row().wrap(all, buffer, 8, w.length());
+        final MutableRow row = new MutableRow().wrap(all, buffer, 8, w.length());
         assertEquals(-3, row.getInt(all.int32("i")));
         assertEquals(1L << 40, row.getLong(all.int64("l")));
         assertEquals(2.5, row.getDouble(all.float64("d")));
@@ -121,7 +121,7 @@ class PipelineValidationTest
         w.putVarString(schema.varString("v"), text);
         final byte[] utf8 = "caf\u00e9".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         w.putVarString(schema.varString("w"), utf8, 0, utf8.length);
-        final Row row = new Row().wrap(schema, buffer, 0, w.length());
+        final MutableRow row = new MutableRow().wrap(schema, buffer, 0, w.length());
         assertEquals(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, row.varLength(schema.varString("v")));
         assertEquals(text, row.getVarString(schema.varString("v"), new StringBuilder()).toString());
         assertTrue(row.varStringEquals(schema.varString("v"), text));
@@ -141,12 +141,12 @@ class PipelineValidationTest
 
         // Reads are unchecked after wrap too: wrap checks the row, each read checks the field's schema.
         final Schema longs = Schema.builder("longs").int64("a").int64("b").build();
-        assertMessage(assertThrows(IllegalArgumentException.class, () -> new Row().wrap(longs, buffer, 0, 8)),
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> new MutableRow().wrap(longs, buffer, 0, 8)),
             "fixed part 16", "cannot be 8 bytes");
-        assertMessage(assertThrows(IllegalArgumentException.class, () -> new Row().wrap(longs, buffer, 120, 16)),
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> new MutableRow().wrap(longs, buffer, 120, 16)),
             "offset 120", "buffer of 128");
         final Schema other = Schema.builder("other").int64("a").int64("b").int64("far").build();
-        final Row wrapped = new Row().wrap(longs, buffer, 0, 16);
+        final MutableRow wrapped = new MutableRow().wrap(longs, buffer, 0, 16);
         assertMessage(assertThrows(IllegalArgumentException.class, () -> wrapped.getLong(other.int64("far"))),
             "'far'", "schema 'other'");
     }
