@@ -10,6 +10,7 @@ import io.peregrine.api.Windows;
 import io.peregrine.plan.Node;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A stream partitioned by key. Its operators keep per-key state in off-heap tables owned by the
@@ -72,19 +73,72 @@ public final class KeyedStream
     }
 
     /**
-     * A low-level keyed operator with per-key state of {@code stateLength} bytes, lists, maps and timers: one
-     * function made by {@code factory} per shard, opened before its first record.
+     * A keyed operator with a value per key, lists, maps and timers: one function made by {@code factory} per shard,
+     * opened before its first record (where it declares its lists and maps).
+     *
+     * @param name       of the operator, unique in the pipeline; it keys the operator's state in checkpoints.
+     * @param outSchema  of the rows it emits.
+     * @param valueState the schema of the value kept per key ({@link KeyedProcessFunction.Context#value()}), of
+     *                   fixed-width fields only.
+     * @param factory    makes the function of each shard.
+     * @return the stream of rows it emits.
+     */
+    public DataStream process(
+        final String name, final Schema outSchema, final Schema valueState,
+        final Supplier<? extends KeyedProcessFunction> factory)
+    {
+        return process(name, outSchema, valueState, null, factory);
+    }
+
+    /**
+     * A keyed operator with a value per key and timers; {@code fn} is shared by every shard (keep nothing in its
+     * fields; for lists, maps or fields use the factory variant).
+     *
+     * @param name       of the operator, unique in the pipeline; it keys the operator's state in checkpoints.
+     * @param outSchema  of the rows it emits.
+     * @param valueState the schema of the value kept per key ({@link KeyedProcessFunction.Context#value()}), of
+     *                   fixed-width fields only.
+     * @param fn         the function.
+     * @return the stream of rows it emits.
+     */
+    public DataStream process(final String name, final Schema outSchema, final Schema valueState, final KeyedProcessFunction fn)
+    {
+        return process(name, outSchema, valueState, fn, null);
+    }
+
+    /**
+     * A keyed operator without a value per key: lists, maps and timers only (declared in {@code open}).
+     */
+    public DataStream process(final String name, final Schema outSchema, final Supplier<? extends KeyedProcessFunction> factory)
+    {
+        return process(name, outSchema, 0, null, factory);
+    }
+
+    /**
+     * A keyed operator without a value per key: timers only, {@code fn} shared by every shard.
+     */
+    public DataStream process(final String name, final Schema outSchema, final KeyedProcessFunction fn)
+    {
+        return process(name, outSchema, 0, fn, null);
+    }
+
+    /**
+     * The low-level form: per-key state of {@code stateLength} raw bytes
+     * ({@link KeyedProcessFunction.Context#state()}), read and written at byte offsets of the function's own layout,
+     * lists, maps and timers; one function made by {@code factory} per shard. Prefer a value-state schema
+     * ({@link #process(String, Schema, Schema, Supplier)}): the same slot, read through field handles.
      */
     public DataStream process(
         final String name, final Schema outSchema, final int stateLength,
-        final java.util.function.Supplier<? extends KeyedProcessFunction> factory)
+        final Supplier<? extends KeyedProcessFunction> factory)
     {
         return process(name, outSchema, stateLength, null, factory);
     }
 
     /**
-     * A low-level keyed operator with per-key state of {@code stateLength} bytes and timers; {@code fn} is shared by
-     * every shard (keep nothing in its fields; for lists, maps or fields use the factory variant).
+     * The low-level form: per-key state of {@code stateLength} raw bytes and timers; {@code fn} is shared by every
+     * shard (keep nothing in its fields; for lists, maps or fields use the factory variant). Prefer a value-state
+     * schema ({@link #process(String, Schema, Schema, KeyedProcessFunction)}).
      */
     public DataStream process(final String name, final Schema outSchema, final int stateLength, final KeyedProcessFunction fn)
     {
@@ -93,7 +147,7 @@ public final class KeyedStream
 
     private DataStream process(
         final String name, final Schema outSchema, final int stateLength,
-        final KeyedProcessFunction fn, final java.util.function.Supplier<? extends KeyedProcessFunction> factory)
+        final KeyedProcessFunction fn, final Supplier<? extends KeyedProcessFunction> factory)
     {
         if (stateLength < 0)
         {
@@ -101,6 +155,20 @@ public final class KeyedStream
         }
         return new DataStream(pipeline, pipeline.add(
             Node.builder(Node.Kind.PROCESS, name, List.of(keyBy), outSchema).process(fn, factory, stateLength)));
+    }
+
+    private DataStream process(
+        final String name, final Schema outSchema, final Schema valueState,
+        final KeyedProcessFunction fn, final Supplier<? extends KeyedProcessFunction> factory)
+    {
+        if (valueState.hasVariableLength())
+        {
+            throw new PipelineException("process '" + name + "': value-state schema '" + valueState.name() +
+                "' has variable-length fields; a key's value is a fixed-size slot (keep variable-length data in a " +
+                "list or map declared in open())");
+        }
+        return new DataStream(pipeline, pipeline.add(Node.builder(Node.Kind.PROCESS, name, List.of(keyBy), outSchema)
+            .process(fn, factory, 0).valueState(valueState)));
     }
 
     Schema outputSchema(final String name, final boolean windowed, final Aggregation[] aggregations)
