@@ -33,6 +33,14 @@ public final class KeyedStream
     }
 
     /**
+     * @return the name of the keyBy.
+     */
+    public String name()
+    {
+        return keyBy.name;
+    }
+
+    /**
      * Running aggregates per key: each record emits the key's updated aggregates.
      * Output schema: {@code key:int64, <one column per aggregate>}.
      */
@@ -41,6 +49,14 @@ public final class KeyedStream
         final Schema out = outputSchema(name, false, aggregations);
         return new DataStream(pipeline, pipeline.add(
             Node.builder(Node.Kind.AGGREGATE, name, List.of(keyBy), out).aggregations(aggregations)));
+    }
+
+    /**
+     * {@link #aggregate(String, Aggregation...)} named {@code aggregate-<n>}.
+     */
+    public DataStream aggregate(final Aggregation... aggregations)
+    {
+        return aggregate(pipeline.generatedName(Node.Kind.AGGREGATE), aggregations);
     }
 
     /**
@@ -55,6 +71,14 @@ public final class KeyedStream
                 "' has variable-length fields; keyed state needs fixed-width rows (map to a fixed schema first)");
         }
         return new DataStream(pipeline, pipeline.add(Node.builder(Node.Kind.REDUCE, name, List.of(keyBy), keyBy.schema).reduce(fn)));
+    }
+
+    /**
+     * {@link #reduce(String, ReduceFunction)} named {@code reduce-<n>}.
+     */
+    public DataStream reduce(final ReduceFunction fn)
+    {
+        return reduce(pipeline.generatedName(Node.Kind.REDUCE), fn);
     }
 
     /**
@@ -107,6 +131,23 @@ public final class KeyedStream
     }
 
     /**
+     * {@link #process(String, Schema, Schema, Supplier)} named {@code process-<n>}.
+     */
+    public DataStream process(
+        final Schema outSchema, final Schema valueState, final Supplier<? extends KeyedProcessFunction> factory)
+    {
+        return process(pipeline.generatedName(Node.Kind.PROCESS), outSchema, valueState, factory);
+    }
+
+    /**
+     * {@link #process(String, Schema, Schema, KeyedProcessFunction)} named {@code process-<n>}.
+     */
+    public DataStream process(final Schema outSchema, final Schema valueState, final KeyedProcessFunction fn)
+    {
+        return process(pipeline.generatedName(Node.Kind.PROCESS), outSchema, valueState, fn);
+    }
+
+    /**
      * A keyed operator without a value per key: lists, maps and timers only (declared in {@code open}).
      */
     public DataStream process(final String name, final Schema outSchema, final Supplier<? extends KeyedProcessFunction> factory)
@@ -120,6 +161,22 @@ public final class KeyedStream
     public DataStream process(final String name, final Schema outSchema, final KeyedProcessFunction fn)
     {
         return process(name, outSchema, 0, fn, null);
+    }
+
+    /**
+     * {@link #process(String, Schema, Supplier)} named {@code process-<n>}.
+     */
+    public DataStream process(final Schema outSchema, final Supplier<? extends KeyedProcessFunction> factory)
+    {
+        return process(pipeline.generatedName(Node.Kind.PROCESS), outSchema, factory);
+    }
+
+    /**
+     * {@link #process(String, Schema, KeyedProcessFunction)} named {@code process-<n>}.
+     */
+    public DataStream process(final Schema outSchema, final KeyedProcessFunction fn)
+    {
+        return process(pipeline.generatedName(Node.Kind.PROCESS), outSchema, fn);
     }
 
     /**

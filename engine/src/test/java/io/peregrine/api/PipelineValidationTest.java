@@ -3,6 +3,8 @@ package io.peregrine.api;
 import io.peregrine.pipeline.DataStream;
 import io.peregrine.pipeline.KeyedStream;
 import io.peregrine.pipeline.Pipeline;
+import io.peregrine.pipeline.SinkHandle;
+import io.peregrine.pipeline.Sinks;
 import io.peregrine.pipeline.Sources;
 import io.peregrine.config.JobContext;
 import org.junit.jupiter.api.Test;
@@ -74,6 +76,48 @@ class PipelineValidationTest
         final DataStream src = p.source("src", Sources.collection(S, List.of()));
         assertMessage(assertThrows(PipelineException.class, () -> src.filter("src", row -> true)), "already has", "'src'");
         assertMessage(assertThrows(PipelineException.class, () -> p.execute(new JobContext().shards(1))), "no sink");
+    }
+
+    private static final Schema FIXED = Schema.builder("fixed").int64("k").timestamp("ts").build();
+    private static final Field.Int64 F_K = FIXED.int64("k");
+    private static final Field.Timestamp F_TS = FIXED.timestamp("ts");
+
+    private static Pipeline unnamed()
+    {
+        final Pipeline p = Pipeline.create("unnamed");
+        final DataStream src = p.source(Sources.collection(FIXED, List.of()), WatermarkStrategy.boundedOutOfOrderness(F_TS, 0));
+        final DataStream mapped = src.filter(row -> true).map(FIXED, (in, out) -> out.copyOf(in));
+        mapped.map("map-2", FIXED, (in, out) -> out.copyOf(in))              // takes the name the next map would get
+            .union(src.map(FIXED, (in, out) -> out.copyOf(in)))
+            .keyBy(F_K)
+            .window(Windows.tumbling(10)).aggregate(Aggregations.count("n"))
+            .sink(Sinks.collect());
+        mapped.keyBy(F_K).process(FIXED, FIXED, (in, ctx, out) -> { }).sink(Sinks.collect());
+        return p;
+    }
+
+    @Test
+    void shouldNameOperatorsDeclaredWithoutANameByKindAndOrdinal()
+    {
+        final List<String> names = new java.util.ArrayList<>();
+        for (final io.peregrine.plan.Node node : unnamed().plan().nodes())
+        {
+            names.add(node.name);
+        }
+        assertEquals(List.of("source-1", "filter-1", "map-1", "map-2", "map-3", "union-1", "key-by-1", "window-1", "sink-1",
+            "key-by-2", "process-1", "sink-2"), names);
+        final List<String> again = new java.util.ArrayList<>();
+        unnamed().plan().nodes().forEach(node -> again.add(node.name));
+        assertEquals(names, again, "the same declarations, the same names");
+
+        final Pipeline p = Pipeline.create("p");
+        final DataStream src = p.source(Sources.collection(FIXED, List.of()));
+        final SinkHandle out = src.sink(Sinks.collect());
+        assertEquals("sink-1", out.name());
+        assertEquals(FIXED, out.schema());
+        assertEquals("audit", src.sink("audit", Sinks.collect()).name());
+        assertMessage(assertThrows(PipelineException.class, () -> src.filter("source-1", row -> true)),
+            "already has an operator named 'source-1'", "'map-1'");
     }
 
     @Test
