@@ -121,6 +121,18 @@ class PipelineValidationTest
     }
 
     @Test
+    void shouldRefuseALookupByNameWhileRecordsFlow()
+    {
+        final Pipeline p = Pipeline.create("lookup");
+        p.source(Sources.collection(FIXED, List.<Object[]>of(new Object[]{ 1L, 0L })))
+            .filter("looks-up", row -> row.getLong(FIXED.int64("k")) > 0)
+            .sink(Sinks.collect());
+        assertMessage(assertThrows(JobFailedException.class, () -> p.execute(new JobContext().shards(1)).join()),
+            "operator 'looks-up'", "field 'k' of schema 'fixed' looked up by name on peregrine-shard-0", "open()");
+        assertEquals(F_K, FIXED.int64("k"), "off the shard threads a lookup is fine");
+    }
+
+    @Test
     void shouldRejectInvalidSettingsNamingTheProperty()
     {
         assertMessage(assertThrows(IllegalArgumentException.class, () -> new JobContext().shards(0).conclude()),

@@ -196,8 +196,8 @@ class NexmarkEffectTimeTest
             assertEquals(Q5HotItems.SLIDE_MS - 1, Math.floorMod(r[0], Q5HotItems.SLIDE_MS), "q5 fires at window end - 1");
         }
 
-        final List<long[]> q7 = collect("q7", config, events, (row) -> new long[]{
-            row.eventTime(), row.getTimestamp(NexmarkQueries.Q7_OUT.timestamp("dateTime")) });
+        final Field.Timestamp q7Time = NexmarkQueries.Q7_OUT.timestamp("dateTime");
+        final List<long[]> q7 = collect("q7", config, events, (row) -> new long[]{ row.eventTime(), row.getTimestamp(q7Time) });
         assertTrue(q7.size() > 3, "q7 rows " + q7.size());
         for (final long[] r : q7)
         {
