@@ -921,7 +921,8 @@ public final class NexmarkQueries
                 return;
             }
             final ValueState window = ctx.value();
-            int flags = window.getInt(FLAGS);
+            final int seen = window.getInt(FLAGS);
+            int flags = seen;
             if ((flags & TIMER_SET) == 0)
             {
                 flags |= TIMER_SET;
@@ -949,7 +950,10 @@ public final class NexmarkQueries
             {
                 candidates.add(in);
             }
-            window.putInt(FLAGS, flags);
+            if (flags != seen)
+            {
+                window.putInt(FLAGS, flags); // most bids only read the value: one lookup, no write
+            }
         }
 
         public void onTimer(final long timestamp, final TimeDomain domain, final Context ctx, final Collector out)
