@@ -111,7 +111,7 @@ public final class KeyedStream
         final String name, final Schema outSchema, final Schema valueState,
         final Supplier<? extends KeyedProcessFunction> factory)
     {
-        return process(name, outSchema, valueState, null, factory);
+        return process(name, outSchema, valueState, 0, null, factory);
     }
 
     /**
@@ -127,7 +127,7 @@ public final class KeyedStream
      */
     public DataStream process(final String name, final Schema outSchema, final Schema valueState, final KeyedProcessFunction fn)
     {
-        return process(name, outSchema, valueState, fn, null);
+        return process(name, outSchema, valueState, 0, fn, null);
     }
 
     /**
@@ -152,7 +152,7 @@ public final class KeyedStream
      */
     public DataStream process(final String name, final Schema outSchema, final Supplier<? extends KeyedProcessFunction> factory)
     {
-        return process(name, outSchema, 0, null, factory);
+        return process(name, outSchema, null, 0, null, factory);
     }
 
     /**
@@ -160,7 +160,7 @@ public final class KeyedStream
      */
     public DataStream process(final String name, final Schema outSchema, final KeyedProcessFunction fn)
     {
-        return process(name, outSchema, 0, fn, null);
+        return process(name, outSchema, null, 0, fn, null);
     }
 
     /**
@@ -189,7 +189,7 @@ public final class KeyedStream
         final String name, final Schema outSchema, final int stateLength,
         final Supplier<? extends KeyedProcessFunction> factory)
     {
-        return process(name, outSchema, stateLength, null, factory);
+        return process(name, outSchema, null, stateLength, null, factory);
     }
 
     /**
@@ -199,33 +199,28 @@ public final class KeyedStream
      */
     public DataStream process(final String name, final Schema outSchema, final int stateLength, final KeyedProcessFunction fn)
     {
-        return process(name, outSchema, stateLength, fn, null);
+        return process(name, outSchema, null, stateLength, fn, null);
     }
 
+    /**
+     * @param valueState the value's schema, or null for {@code stateLength} raw bytes.
+     */
     private DataStream process(
-        final String name, final Schema outSchema, final int stateLength,
+        final String name, final Schema outSchema, final Schema valueState, final int stateLength,
         final KeyedProcessFunction fn, final Supplier<? extends KeyedProcessFunction> factory)
     {
         if (stateLength < 0)
         {
             throw new PipelineException("process '" + name + "': stateLength must be >= 0");
         }
-        return new DataStream(pipeline, pipeline.add(
-            Node.builder(Node.Kind.PROCESS, name, List.of(keyBy), outSchema).process(fn, factory, stateLength)));
-    }
-
-    private DataStream process(
-        final String name, final Schema outSchema, final Schema valueState,
-        final KeyedProcessFunction fn, final Supplier<? extends KeyedProcessFunction> factory)
-    {
-        if (valueState.hasVariableLength())
+        if (valueState != null && valueState.hasVariableLength())
         {
             throw new PipelineException("process '" + name + "': value-state schema '" + valueState.name() +
                 "' has variable-length fields; a key's value is a fixed-size slot (keep variable-length data in a " +
                 "list or map declared in open())");
         }
-        return new DataStream(pipeline, pipeline.add(Node.builder(Node.Kind.PROCESS, name, List.of(keyBy), outSchema)
-            .process(fn, factory, 0).valueState(valueState)));
+        final Node.Builder node = Node.builder(Node.Kind.PROCESS, name, List.of(keyBy), outSchema).process(fn, factory, stateLength);
+        return new DataStream(pipeline, pipeline.add(valueState == null ? node : node.valueState(valueState)));
     }
 
     Schema outputSchema(final String name, final boolean windowed, final Aggregation[] aggregations)

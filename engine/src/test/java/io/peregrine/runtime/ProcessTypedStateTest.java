@@ -12,6 +12,7 @@ import io.peregrine.api.ValueState;
 import io.peregrine.api.WatermarkStrategy;
 import io.peregrine.config.JobContext;
 import io.peregrine.connector.CollectSink;
+import io.peregrine.pipeline.DataStream;
 import io.peregrine.pipeline.KeyedStream;
 import io.peregrine.pipeline.Pipeline;
 import io.peregrine.pipeline.Sinks;
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
+import java.util.function.Function;
 
 import static io.peregrine.runtime.TestSchemas.EVENT;
 import static io.peregrine.runtime.TestSchemas.KEY;
@@ -49,6 +51,7 @@ class ProcessTypedStateTest
     static final Field.Int64 O_SUM = OUT.int64("sum");
     static final Field.Int64 O_LAST = OUT.int64("last");
     static final Field.Int64 O_RAW_SUM = OUT.int64("raw_sum");
+    static final List<Object[]> ONE_EVENT = List.<Object[]>of(event(1, 0, 1));
 
     /**
      * Value 0 clears the key's value, -1 only reads it, anything else adds to it; every record emits what the value
@@ -79,20 +82,30 @@ class ProcessTypedStateTest
         out.emit();
     }
 
+    /**
+     * Run events (with event time, bound 0) keyed by {@code key} through a process operator on {@code shards} shards.
+     *
+     * @return the rows it emitted, sorted; or the job's failure, thrown.
+     */
+    static List<String> run(final int shards, final List<Object[]> events, final Function<KeyedStream, DataStream> process)
+    {
+        final Pipeline p = Pipeline.create("typed-state");
+        final CollectSink sink = Sinks.collect();
+        process.apply(p.source("events", Sources.collection(EVENT, events), WatermarkStrategy.boundedOutOfOrderness(TS, 0))
+            .keyBy("by-key", KEY)).sink("out", sink);
+        p.execute(new JobContext().shards(shards)).join();
+        return sink.sortedRows();
+    }
+
     @ParameterizedTest
     @ValueSource(ints = { 1, 2 })
     void shouldKeepATypedValuePerKeyThatReadsDoNotCreateAndClearForgets(final int shards)
     {
-        final Pipeline p = Pipeline.create("value-state");
-        final CollectSink sink = Sinks.collect();
         // Key 1 at even indexes, key 2 at odd ones: on two shards each key is read by one split, in order.
-        p.source("events", Sources.collection(EVENT, List.of(
+        final List<String> rows = run(shards, List.of(
                 event(1, 0, 0), event(2, 0, -1), event(1, 0, 5), event(2, 0, 3), event(1, 0, 7), event(2, 0, -1),
-                event(1, 0, 0), event(2, 0, -1), event(1, 0, 2))))
-            .keyBy("by-key", KEY)
-            .process("totals", OUT, TOTALS, ProcessTypedStateTest::update)
-            .sink("out", sink);
-        p.execute(new JobContext().shards(shards)).join();
+                event(1, 0, 0), event(2, 0, -1), event(1, 0, 2)),
+            keyed -> keyed.process("totals", OUT, TOTALS, ProcessTypedStateTest::update));
         // key, was empty, count, sum, last, raw sum (-1 while empty)
         assertEquals(List.of(
             "1,0,0,0,0,-1",   // cleared: reads give zero
@@ -103,7 +116,7 @@ class ProcessTypedStateTest
             "2,0,1,3,3,3",
             "2,0,1,3,3,3",
             "2,1,0,0,0,-1",   // a read does not make a value
-            "2,1,1,3,3,3"), sink.sortedRows());
+            "2,1,1,3,3,3"), rows);
     }
 
     /**
@@ -137,16 +150,10 @@ class ProcessTypedStateTest
     @ValueSource(ints = { 1, 2 })
     void shouldPositionTheValueOnTheKeyOfATimer(final int shards)
     {
-        final Pipeline p = Pipeline.create("value-state-timers");
-        final CollectSink sink = Sinks.collect();
-        p.source("events", Sources.collection(EVENT, List.of(
-                event(1, 10, 1), event(2, 20, 10), event(1, 30, 2), event(2, 50, 100), event(1, 60, 4))),
-                WatermarkStrategy.boundedOutOfOrderness(TS, 0))
-            .keyBy("by-key", KEY)
-            .process("sum-until-timer", OUT, TOTALS, SumUntilTimer::new)
-            .sink("out", sink);
-        p.execute(new JobContext().shards(shards)).join();
-        assertEquals(List.of("1,0,3,7,0,7", "1,1,0,0,0,-1", "2,0,2,110,0,110", "2,1,0,0,0,-1"), sink.sortedRows());
+        final List<String> rows = run(shards, List.of(
+                event(1, 10, 1), event(2, 20, 10), event(1, 30, 2), event(2, 50, 100), event(1, 60, 4)),
+            keyed -> keyed.process("sum-until-timer", OUT, TOTALS, SumUntilTimer::new));
+        assertEquals(List.of("1,0,3,7,0,7", "1,1,0,0,0,-1", "2,0,2,110,0,110", "2,1,0,0,0,-1"), rows);
     }
 
     /**
@@ -197,26 +204,18 @@ class ProcessTypedStateTest
     @ValueSource(ints = { 1, 2 })
     void shouldKeepListsOfRowsPerKey(final int shards)
     {
-        final Pipeline p = Pipeline.create("row-lists");
-        final CollectSink sink = Sinks.collect();
         // Key 1 at even indexes, key 2 at odd ones: on two shards each key is read by one split, in order.
-        p.source("events", Sources.collection(EVENT, List.of(
-                event(1, 1, 5), event(2, 2, 20), event(1, 3, 15), event(2, 4, -1), event(1, 5, -1), event(2, 6, 3))),
-                WatermarkStrategy.boundedOutOfOrderness(TS, 0))
-            .keyBy("by-key", KEY)
-            .process("keep-rows", EVENT, KeepRows::new)
-            .sink("out", sink);
-        p.execute(new JobContext().shards(shards)).join();
-        assertEquals(List.of("1,1,500", "1,3,15", "1,3,1500", "2,2,20", "2,2,2000", "2,6,3", "2,6,300"), sink.sortedRows());
+        final List<String> rows = run(shards, List.of(
+                event(1, 1, 5), event(2, 2, 20), event(1, 3, 15), event(2, 4, -1), event(1, 5, -1), event(2, 6, 3)),
+            keyed -> keyed.process("keep-rows", EVENT, KeepRows::new));
+        assertEquals(List.of("1,1,500", "1,3,15", "1,3,1500", "2,2,20", "2,2,2000", "2,6,3", "2,6,300"), rows);
     }
 
     @Test
     void shouldRefuseARowOfAnotherSchemaInAList()
     {
-        final Pipeline p = Pipeline.create("wrong-row");
-        p.source("events", Sources.collection(EVENT, List.<Object[]>of(event(1, 0, 1))))
-            .keyBy("by-key", KEY)
-            .process("wrong-row", OUT, () -> new KeyedProcessFunction()
+        final JobFailedException e = assertThrows(JobFailedException.class, () -> run(1, ONE_EVENT,
+            keyed -> keyed.process("wrong-row", OUT, () -> new KeyedProcessFunction()
             {
                 private KeyedRowList totals;
 
@@ -229,9 +228,7 @@ class ProcessTypedStateTest
                 {
                     totals.add(in);
                 }
-            })
-            .sink("out", Sinks.collect());
-        final JobFailedException e = assertThrows(JobFailedException.class, () -> p.execute(new JobContext().shards(1)).join());
+            })));
         assertTrue(e.getMessage().contains("list of 'totals' cannot hold a row of schema 'event'"), e.getMessage());
     }
 
@@ -249,23 +246,13 @@ class ProcessTypedStateTest
     @Test
     void shouldFailAJobThatUsesAFieldOfAnotherSchemaOrNoValueState()
     {
-        final Pipeline other = Pipeline.create("other-field");
-        other.source("events", Sources.collection(EVENT, List.<Object[]>of(event(1, 0, 1))))
-            .keyBy("by-key", KEY)
-            .process("wrong-field", OUT, TOTALS, (in, ctx, out) -> ctx.value().putLong(O_SUM, 1))
-            .sink("out", Sinks.collect());
-        final JobFailedException wrongField = assertThrows(JobFailedException.class,
-            () -> other.execute(new JobContext().shards(1)).join());
+        final JobFailedException wrongField = assertThrows(JobFailedException.class, () -> run(1, ONE_EVENT,
+            keyed -> keyed.process("wrong-field", OUT, TOTALS, (in, ctx, out) -> ctx.value().putLong(O_SUM, 1))));
         assertTrue(wrongField.getMessage().contains("'wrong-field'") && wrongField.getMessage().contains("schema 'out'"),
             wrongField.getMessage());
 
-        final Pipeline none = Pipeline.create("no-value");
-        none.source("events", Sources.collection(EVENT, List.<Object[]>of(event(1, 0, 1))))
-            .keyBy("by-key", KEY)
-            .process("no-value-state", OUT, ProcessTypedStateTest::update)
-            .sink("out", Sinks.collect());
-        final JobFailedException noValue = assertThrows(JobFailedException.class,
-            () -> none.execute(new JobContext().shards(1)).join());
+        final JobFailedException noValue = assertThrows(JobFailedException.class, () -> run(1, ONE_EVENT,
+            keyed -> keyed.process("no-value-state", OUT, ProcessTypedStateTest::update)));
         assertTrue(noValue.getMessage().contains("no value-state schema"), noValue.getMessage());
     }
 }
