@@ -5,7 +5,6 @@ import io.peregrine.api.KeyedProcessFunction;
 import io.peregrine.api.PipelineException;
 import io.peregrine.api.ReduceFunction;
 import io.peregrine.api.Schema;
-import io.peregrine.api.WatermarkStrategy;
 import io.peregrine.api.Windows;
 import io.peregrine.plan.Node;
 

@@ -21,11 +21,13 @@ import org.agrona.MutableDirectBuffer;
 
 /**
  * Runs a {@link KeyedProcessFunction}: per-key state slot (typed through a {@link ValueStateCursor} when the node
- * declares a value-state schema, raw bytes otherwise), event-time timers fired as the watermark passes them, processing-time timers fired from the shard loop's clock; lists and maps per key declared
- * by the function in {@link KeyedProcessFunction#open}. Tag 0 of its checkpoint entries is the slot table, tags
+ * declares a value-state schema, raw bytes otherwise), event-time timers fired as the watermark passes them,
+ * processing-time timers fired from the shard loop's clock; lists and maps per key declared by the function in
+ * {@link KeyedProcessFunction#open}. Tag 0 of its checkpoint entries is the slot table, tags
  * 1, 2, ... its lists and maps in the order declared.
  */
-final class ProcessOperator extends CollectingOperator implements KeyedProcessFunction.Context, KeyedProcessFunction.OpenContext, Checkpointed
+final class ProcessOperator extends CollectingOperator
+    implements KeyedProcessFunction.Context, KeyedProcessFunction.OpenContext, Checkpointed
 {
     private final java.util.List<io.peregrine.state.ListState> lists = new java.util.ArrayList<>();
     private final java.util.List<io.peregrine.state.MapState> maps = new java.util.ArrayList<>();

@@ -1,6 +1,5 @@
 package io.peregrine.runtime;
 
-import io.peregrine.api.Job;
 import io.peregrine.api.OperatorThread;
 import io.peregrine.config.JobContext;
 import io.peregrine.checkpoint.CheckpointCoordinator;

@@ -5,7 +5,6 @@ import io.peregrine.pipeline.Pipeline;
 import io.peregrine.pipeline.SinkHandle;
 import io.peregrine.pipeline.Sinks;
 import io.peregrine.pipeline.Sources;
-import io.peregrine.api.Job;
 import io.peregrine.config.JobContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
