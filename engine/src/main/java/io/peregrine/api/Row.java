@@ -9,72 +9,48 @@ import org.agrona.UnsafeApi;
  * allocation. Besides its bytes a row carries its event time and its source position (the split
  * and the offset within it it was read from), so errors can say where a record came from.
  * <p>
- * A row handed to a user function is valid only during that call; keep a copy of what you need.
+ * A row handed to a user function is valid only during that call; keep a copy of what you need. This type only reads:
+ * the engine (and a connector or test that makes rows) positions a row through its one subclass, {@link MutableRow}.
+ * There is no other implementation, and every accessor is final, so a read is a direct call, not a dispatch.
  * <p>
- * Fixed-width fields are read without a bounds check per read: {@link #wrap} checks once that the row lies inside
- * its buffer and holds the schema's fixed part, and each read checks that the field is of the row's schema.
+ * Fixed-width fields are read without a bounds check per read: {@link MutableRow#wrap} checks once that the row lies
+ * inside its buffer and holds the schema's fixed part, and each read checks that the field is of the row's schema.
  */
-public final class Row
+public abstract sealed class Row permits MutableRow
 {
     /** Event time of a record read from a source without a timestamp. */
     public static final long NO_TIMESTAMP = Long.MIN_VALUE;
 
-    private DirectBuffer buffer;
-    private byte[] array;
-    private long address;
-    private int offset;
-    private int length;
-    private Schema schema;
-    private long eventTime = NO_TIMESTAMP;
-    private int sourceSplit;
-    private long sourcePosition;
+    DirectBuffer buffer;
+    byte[] array;
+    long address;
+    int offset;
+    int length;
+    Schema schema;
+    long eventTime = NO_TIMESTAMP;
+    int sourceSplit;
+    long sourcePosition;
 
-    public Row wrap(final Schema schema, final DirectBuffer buffer, final int offset, final int length)
+    Row()
     {
-        if (length < schema.fixedLength() || offset < 0 || (long)offset + length > buffer.capacity())
-        {
-            throw new IllegalArgumentException("row of schema '" + schema.name() + "' (fixed part " + schema.fixedLength() +
-                " bytes) cannot be " + length + " bytes at offset " + offset + " of a buffer of " + buffer.capacity());
-        }
-        this.array = buffer.byteArray();
-        this.address = buffer.addressOffset() + offset;
-        this.schema = schema;
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = length;
-        return this;
     }
 
-    public Row meta(final long eventTime, final int sourceSplit, final long sourcePosition)
-    {
-        this.eventTime = eventTime;
-        this.sourceSplit = sourceSplit;
-        this.sourcePosition = sourcePosition;
-        return this;
-    }
-
-    public Row eventTime(final long eventTime)
-    {
-        this.eventTime = eventTime;
-        return this;
-    }
-
-    public Schema schema()
+    public final Schema schema()
     {
         return schema;
     }
 
-    public DirectBuffer buffer()
+    public final DirectBuffer buffer()
     {
         return buffer;
     }
 
-    public int offset()
+    public final int offset()
     {
         return offset;
     }
 
-    public int length()
+    public final int length()
     {
         return length;
     }
@@ -82,7 +58,7 @@ public final class Row
     /**
      * @return event time in epoch milliseconds, or {@link #NO_TIMESTAMP}.
      */
-    public long eventTime()
+    public final long eventTime()
     {
         return eventTime;
     }
@@ -90,7 +66,7 @@ public final class Row
     /**
      * @return index of the source split the record was read from.
      */
-    public int sourceSplit()
+    public final int sourceSplit()
     {
         return sourceSplit;
     }
@@ -98,27 +74,27 @@ public final class Row
     /**
      * @return replay position of the record within its split (line number, index or sequence).
      */
-    public long sourcePosition()
+    public final long sourcePosition()
     {
         return sourcePosition;
     }
 
-    public int getInt(final Field.Int32 field)
+    public final int getInt(final Field.Int32 field)
     {
         return UnsafeApi.getInt(array, at(field));
     }
 
-    public long getLong(final Field.Int64 field)
+    public final long getLong(final Field.Int64 field)
     {
         return UnsafeApi.getLong(array, at(field));
     }
 
-    public double getDouble(final Field.Float64 field)
+    public final double getDouble(final Field.Float64 field)
     {
         return UnsafeApi.getDouble(array, at(field));
     }
 
-    public long getTimestamp(final Field.Timestamp field)
+    public final long getTimestamp(final Field.Timestamp field)
     {
         return UnsafeApi.getLong(array, at(field));
     }
@@ -137,7 +113,7 @@ public final class Row
      * @param field of fixed-length ASCII.
      * @return the length of the value without its zero padding.
      */
-    public int asciiLength(final Field.Ascii field)
+    public final int asciiLength(final Field.Ascii field)
     {
         final int start = offset + field.offset;
         int len = field.width;
@@ -156,7 +132,7 @@ public final class Row
      * @param dst   to append to.
      * @return dst.
      */
-    public StringBuilder getAscii(final Field.Ascii field, final StringBuilder dst)
+    public final StringBuilder getAscii(final Field.Ascii field, final StringBuilder dst)
     {
         final int start = offset + field.offset;
         final int len = asciiLength(field);
@@ -172,7 +148,7 @@ public final class Row
      * @param value to compare with.
      * @return true if the value (without padding) equals {@code value}; allocation-free.
      */
-    public boolean asciiEquals(final Field.Ascii field, final CharSequence value)
+    public final boolean asciiEquals(final Field.Ascii field, final CharSequence value)
     {
         final int len = asciiLength(field);
         if (len != value.length())
@@ -194,12 +170,12 @@ public final class Row
      * @param field of fixed-length ASCII.
      * @return a 64-bit hash of the value, for keying by a symbol without allocating.
      */
-    public long asciiHash(final Field.Ascii field)
+    public final long asciiHash(final Field.Ascii field)
     {
         return hashBytes(buffer, offset + field.offset, asciiLength(field));
     }
 
-    public int varLength(final Field field)
+    public final int varLength(final Field field)
     {
         return buffer.getInt(offset + field.offset + 4);
     }
@@ -208,7 +184,7 @@ public final class Row
      * @param field variable-length field.
      * @return offset of the value's first byte in {@link #buffer()}.
      */
-    public int varOffset(final Field field)
+    public final int varOffset(final Field field)
     {
         return offset + buffer.getInt(offset + field.offset);
     }
@@ -220,7 +196,7 @@ public final class Row
      * @param dst   appended to.
      * @return dst.
      */
-    public StringBuilder getVarString(final Field.VarString field, final StringBuilder dst)
+    public final StringBuilder getVarString(final Field.VarString field, final StringBuilder dst)
     {
         final int start = varOffset(field);
         final int end = start + varLength(field);
@@ -259,7 +235,7 @@ public final class Row
         return dst;
     }
 
-    public boolean varStringEquals(final Field.VarString field, final CharSequence value)
+    public final boolean varStringEquals(final Field.VarString field, final CharSequence value)
     {
         final int len = varLength(field);
         final int start = varOffset(field);
@@ -331,7 +307,7 @@ public final class Row
         return at == end;
     }
 
-    public long varHash(final Field field)
+    public final long varHash(final Field field)
     {
         return hashBytes(buffer, varOffset(field), varLength(field));
     }
@@ -344,7 +320,7 @@ public final class Row
      * @param dstOffset where.
      * @return bytes copied.
      */
-    public int getVarBytes(final Field.VarBytes field, final MutableDirectBuffer dst, final int dstOffset)
+    public final int getVarBytes(final Field.VarBytes field, final MutableDirectBuffer dst, final int dstOffset)
     {
         final int len = varLength(field);
         dst.putBytes(dstOffset, buffer, varOffset(field), len);
@@ -357,7 +333,7 @@ public final class Row
      * @param field to read.
      * @return its value as text.
      */
-    public String toText(final Field field)
+    public final String toText(final Field field)
     {
         switch (field.type)
         {
@@ -383,7 +359,7 @@ public final class Row
      * @param dst to append to.
      * @return dst.
      */
-    public StringBuilder appendCsv(final StringBuilder dst)
+    public final StringBuilder appendCsv(final StringBuilder dst)
     {
         for (int i = 0, n = schema.fieldCount(); i < n; i++)
         {

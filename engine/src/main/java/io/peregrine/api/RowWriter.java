@@ -56,6 +56,34 @@ public final class RowWriter
     }
 
     /**
+     * Position over a row of a fixed-width schema that is already there, to update its fields in place: nothing is
+     * zeroed. For a key's value slot ({@link ValueState}).
+     *
+     * @param schema of the row, without variable-length fields.
+     * @param buffer holding it.
+     * @param offset where the row starts; its fixed part must lie inside the buffer.
+     * @return this.
+     */
+    RowWriter wrapInPlace(final Schema schema, final MutableDirectBuffer buffer, final int offset)
+    {
+        final int fixed = schema.fixedLength();
+        if (schema.hasVariableLength() || offset < 0 || (long)offset + fixed > buffer.capacity())
+        {
+            throw new IllegalArgumentException("schema '" + schema.name() + "' (fixed part " + fixed + " bytes" +
+                (schema.hasVariableLength() ? ", variable-length fields" : "") + ") cannot be updated in place at " +
+                "offset " + offset + " of a buffer of " + buffer.capacity());
+        }
+        this.schema = schema;
+        this.buffer = buffer;
+        this.offset = offset;
+        this.capacity = fixed;
+        this.array = buffer.byteArray();
+        this.address = buffer.addressOffset();
+        this.limit = fixed;
+        return this;
+    }
+
+    /**
      * Start a new row over the same buffer, offset and schema as the last {@link #wrap}.
      *
      * @return this.

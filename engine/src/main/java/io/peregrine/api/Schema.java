@@ -80,12 +80,24 @@ public final class Schema
     }
 
     /**
+     * Look a field up by name: a build-time call. Look each field up once, when the pipeline is built (a constant, a
+     * local captured by a lambda) or in a function's {@code open()}, and use the handle per record; on a thread
+     * running operators (a shard thread) a lookup is refused.
+     *
      * @param name of the field.
      * @return the field.
      * @throws IllegalArgumentException naming the schema and its fields if there is no such field.
+     * @throws IllegalStateException on a thread that runs operators.
      */
     public Field field(final String name)
     {
+        final String running = OperatorThread.current();
+        if (running != null)
+        {
+            throw new IllegalStateException("field '" + name + "' of schema '" + this.name + "' looked up by name on " +
+                running + ", which runs operators: look fields up once, when the pipeline is built or in open(), " +
+                "and keep the handle (a lookup per record is a hash lookup per record)");
+        }
         final Field field = byName.get(name);
         if (field == null)
         {
@@ -95,36 +107,43 @@ public final class Schema
         return field;
     }
 
+    /** A typed {@link #field(String)}: a build-time call. */
     public Field.Int32 int32(final String name)
     {
         return typed(name, FieldType.INT32, Field.Int32.class);
     }
 
+    /** A typed {@link #field(String)}: a build-time call. */
     public Field.Int64 int64(final String name)
     {
         return typed(name, FieldType.INT64, Field.Int64.class);
     }
 
+    /** A typed {@link #field(String)}: a build-time call. */
     public Field.Float64 float64(final String name)
     {
         return typed(name, FieldType.FLOAT64, Field.Float64.class);
     }
 
+    /** A typed {@link #field(String)}: a build-time call. */
     public Field.Timestamp timestamp(final String name)
     {
         return typed(name, FieldType.TIMESTAMP, Field.Timestamp.class);
     }
 
+    /** A typed {@link #field(String)}: a build-time call. */
     public Field.Ascii ascii(final String name)
     {
         return typed(name, FieldType.ASCII, Field.Ascii.class);
     }
 
+    /** A typed {@link #field(String)}: a build-time call. */
     public Field.VarString varString(final String name)
     {
         return typed(name, FieldType.VAR_STRING, Field.VarString.class);
     }
 
+    /** A typed {@link #field(String)}: a build-time call. */
     public Field.VarBytes varBytes(final String name)
     {
         return typed(name, FieldType.VAR_BYTES, Field.VarBytes.class);

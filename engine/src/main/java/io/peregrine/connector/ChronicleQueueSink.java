@@ -1,5 +1,6 @@
 package io.peregrine.connector;
 
+import io.peregrine.api.MutableRow;
 import io.peregrine.api.Row;
 import io.peregrine.api.Schema;
 import io.peregrine.api.Sink;
@@ -243,7 +244,7 @@ public final class ChronicleQueueSink implements Sink
         private final ExcerptTailer tailer;
         private final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
         private final ExpandableArrayBuffer spare = new ExpandableArrayBuffer(64);
-        private final Row row = new Row();
+        private final MutableRow row = new MutableRow();
         private Held[] shards = new Held[0];
         private long skipped;
         private int delivered;

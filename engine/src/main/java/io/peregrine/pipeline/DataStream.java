@@ -16,7 +16,8 @@ import java.util.List;
 
 /**
  * A stream of rows of one schema. Stateless operators chain onto it; {@link #keyBy} partitions it
- * for keyed state.
+ * for keyed state. Each method takes the new operator's name first, or names it after its kind and ordinal when
+ * called without one (see {@link Pipeline} on names).
  */
 public class DataStream
 {
@@ -39,9 +40,20 @@ public class DataStream
         return node.name;
     }
 
+    /**
+     * One row out per row in, written through a writer started on a row of {@code outSchema}.
+     */
     public DataStream map(final String name, final Schema outSchema, final MapFunction fn)
     {
         return new DataStream(pipeline, pipeline.add(Node.builder(Node.Kind.MAP, name, List.of(node), outSchema).map(fn)));
+    }
+
+    /**
+     * {@link #map(String, Schema, MapFunction)} named {@code map-<n>}.
+     */
+    public DataStream map(final Schema outSchema, final MapFunction fn)
+    {
+        return map(pipeline.generatedName(Node.Kind.MAP), outSchema, fn);
     }
 
     public DataStream filter(final String name, final FilterFunction fn)
@@ -49,10 +61,26 @@ public class DataStream
         return new DataStream(pipeline, pipeline.add(Node.builder(Node.Kind.FILTER, name, List.of(node), node.schema).filter(fn)));
     }
 
+    /**
+     * {@link #filter(String, FilterFunction)} named {@code filter-<n>}.
+     */
+    public DataStream filter(final FilterFunction fn)
+    {
+        return filter(pipeline.generatedName(Node.Kind.FILTER), fn);
+    }
+
     public DataStream flatMap(final String name, final Schema outSchema, final FlatMapFunction fn)
     {
         return new DataStream(pipeline, pipeline.add(
             Node.builder(Node.Kind.FLAT_MAP, name, List.of(node), outSchema).flatMap(fn)));
+    }
+
+    /**
+     * {@link #flatMap(String, Schema, FlatMapFunction)} named {@code flat-map-<n>}.
+     */
+    public DataStream flatMap(final Schema outSchema, final FlatMapFunction fn)
+    {
+        return flatMap(pipeline.generatedName(Node.Kind.FLAT_MAP), outSchema, fn);
     }
 
     /**
@@ -81,6 +109,14 @@ public class DataStream
     }
 
     /**
+     * {@link #union(String, DataStream...)} named {@code union-<n>}.
+     */
+    public DataStream union(final DataStream... others)
+    {
+        return union(pipeline.generatedName(Node.Kind.UNION), others);
+    }
+
+    /**
      * Partition by a key: equal keys meet on one shard, where keyed operators keep their state.
      *
      * @param name of the exchange.
@@ -92,16 +128,40 @@ public class DataStream
         return new KeyedStream(pipeline, pipeline.add(Node.builder(Node.Kind.KEY_BY, name, List.of(node), node.schema).key(key)));
     }
 
+    /**
+     * {@link #keyBy(String, KeySelector)} named {@code key-by-<n>}.
+     */
+    public KeyedStream keyBy(final KeySelector key)
+    {
+        return keyBy(pipeline.generatedName(Node.Kind.KEY_BY), key);
+    }
+
     public KeyedStream keyBy(final String name, final Field.Int64 field)
     {
         node.schema.checkOwns(field, "keyBy '" + name + "'");
         return keyBy(name, row -> row.getLong(field));
     }
 
+    /**
+     * Key by a 64-bit field, the keyBy named {@code key-by-<n>}.
+     */
+    public KeyedStream keyBy(final Field.Int64 field)
+    {
+        return keyBy(pipeline.generatedName(Node.Kind.KEY_BY), field);
+    }
+
     public KeyedStream keyBy(final String name, final Field.Int32 field)
     {
         node.schema.checkOwns(field, "keyBy '" + name + "'");
         return keyBy(name, row -> row.getInt(field));
+    }
+
+    /**
+     * Key by a 32-bit field, the keyBy named {@code key-by-<n>}.
+     */
+    public KeyedStream keyBy(final Field.Int32 field)
+    {
+        return keyBy(pipeline.generatedName(Node.Kind.KEY_BY), field);
     }
 
     /**
@@ -114,6 +174,14 @@ public class DataStream
     }
 
     /**
+     * Key by a fixed-length ASCII field through its 64-bit hash, the keyBy named {@code key-by-<n>}.
+     */
+    public KeyedStream keyBy(final Field.Ascii field)
+    {
+        return keyBy(pipeline.generatedName(Node.Kind.KEY_BY), field);
+    }
+
+    /**
      * All records to one shard, for global windows (top-N over all keys): key 0.
      */
     public WindowedStream windowAll(final String name, final Windows windows)
@@ -121,8 +189,31 @@ public class DataStream
         return keyBy(name, row -> 0L).window(windows);
     }
 
-    public void sink(final String name, final Sink sink)
+    /**
+     * {@link #windowAll(String, Windows)}, its keyBy named {@code key-by-<n>}.
+     */
+    public WindowedStream windowAll(final Windows windows)
     {
-        pipeline.add(Node.builder(Node.Kind.SINK, name, List.of(node), node.schema).sink(sink));
+        return windowAll(pipeline.generatedName(Node.Kind.KEY_BY), windows);
+    }
+
+    /**
+     * Write the stream to a sink.
+     *
+     * @param name of the sink, unique in the pipeline.
+     * @param sink where the rows go.
+     * @return the sink's handle.
+     */
+    public SinkHandle sink(final String name, final Sink sink)
+    {
+        return new SinkHandle(pipeline.add(Node.builder(Node.Kind.SINK, name, List.of(node), node.schema).sink(sink)));
+    }
+
+    /**
+     * {@link #sink(String, Sink)} named {@code sink-<n>}.
+     */
+    public SinkHandle sink(final Sink sink)
+    {
+        return sink(pipeline.generatedName(Node.Kind.SINK), sink);
     }
 }

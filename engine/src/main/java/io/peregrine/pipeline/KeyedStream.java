@@ -9,6 +9,7 @@ import io.peregrine.api.Windows;
 import io.peregrine.plan.Node;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A stream partitioned by key. Its operators keep per-key state in off-heap tables owned by the
@@ -31,6 +32,14 @@ public final class KeyedStream
     }
 
     /**
+     * @return the name of the keyBy.
+     */
+    public String name()
+    {
+        return keyBy.name;
+    }
+
+    /**
      * Running aggregates per key: each record emits the key's updated aggregates.
      * Output schema: {@code key:int64, <one column per aggregate>}.
      */
@@ -39,6 +48,14 @@ public final class KeyedStream
         final Schema out = outputSchema(name, false, aggregations);
         return new DataStream(pipeline, pipeline.add(
             Node.builder(Node.Kind.AGGREGATE, name, List.of(keyBy), out).aggregations(aggregations)));
+    }
+
+    /**
+     * {@link #aggregate(String, Aggregation...)} named {@code aggregate-<n>}.
+     */
+    public DataStream aggregate(final Aggregation... aggregations)
+    {
+        return aggregate(pipeline.generatedName(Node.Kind.AGGREGATE), aggregations);
     }
 
     /**
@@ -53,6 +70,14 @@ public final class KeyedStream
                 "' has variable-length fields; keyed state needs fixed-width rows (map to a fixed schema first)");
         }
         return new DataStream(pipeline, pipeline.add(Node.builder(Node.Kind.REDUCE, name, List.of(keyBy), keyBy.schema).reduce(fn)));
+    }
+
+    /**
+     * {@link #reduce(String, ReduceFunction)} named {@code reduce-<n>}.
+     */
+    public DataStream reduce(final ReduceFunction fn)
+    {
+        return reduce(pipeline.generatedName(Node.Kind.REDUCE), fn);
     }
 
     /**
@@ -71,35 +96,130 @@ public final class KeyedStream
     }
 
     /**
-     * A low-level keyed operator with per-key state of {@code stateLength} bytes, lists, maps and timers: one
-     * function made by {@code factory} per shard, opened before its first record.
+     * A keyed operator with a value per key, lists, maps and timers: one function made by {@code factory} per shard,
+     * opened before its first record (where it declares its lists and maps).
+     *
+     * @param name       of the operator, unique in the pipeline; it keys the operator's state in checkpoints.
+     * @param outSchema  of the rows it emits.
+     * @param valueState the schema of the value kept per key ({@link KeyedProcessFunction.Context#value()}), of
+     *                   fixed-width fields only.
+     * @param factory    makes the function of each shard.
+     * @return the stream of rows it emits.
      */
     public DataStream process(
-        final String name, final Schema outSchema, final int stateLength,
-        final java.util.function.Supplier<? extends KeyedProcessFunction> factory)
+        final String name, final Schema outSchema, final Schema valueState,
+        final Supplier<? extends KeyedProcessFunction> factory)
     {
-        return process(name, outSchema, stateLength, null, factory);
+        return process(name, outSchema, valueState, 0, null, factory);
     }
 
     /**
-     * A low-level keyed operator with per-key state of {@code stateLength} bytes and timers; {@code fn} is shared by
-     * every shard (keep nothing in its fields; for lists, maps or fields use the factory variant).
+     * A keyed operator with a value per key and timers; {@code fn} is shared by every shard (keep nothing in its
+     * fields; for lists, maps or fields use the factory variant).
+     *
+     * @param name       of the operator, unique in the pipeline; it keys the operator's state in checkpoints.
+     * @param outSchema  of the rows it emits.
+     * @param valueState the schema of the value kept per key ({@link KeyedProcessFunction.Context#value()}), of
+     *                   fixed-width fields only.
+     * @param fn         the function.
+     * @return the stream of rows it emits.
+     */
+    public DataStream process(final String name, final Schema outSchema, final Schema valueState, final KeyedProcessFunction fn)
+    {
+        return process(name, outSchema, valueState, 0, fn, null);
+    }
+
+    /**
+     * {@link #process(String, Schema, Schema, Supplier)} named {@code process-<n>}.
+     */
+    public DataStream process(
+        final Schema outSchema, final Schema valueState, final Supplier<? extends KeyedProcessFunction> factory)
+    {
+        return process(pipeline.generatedName(Node.Kind.PROCESS), outSchema, valueState, factory);
+    }
+
+    /**
+     * {@link #process(String, Schema, Schema, KeyedProcessFunction)} named {@code process-<n>}.
+     */
+    public DataStream process(final Schema outSchema, final Schema valueState, final KeyedProcessFunction fn)
+    {
+        return process(pipeline.generatedName(Node.Kind.PROCESS), outSchema, valueState, fn);
+    }
+
+    /**
+     * A keyed operator without a value per key: lists, maps and timers only (declared in {@code open}).
+     */
+    public DataStream process(final String name, final Schema outSchema, final Supplier<? extends KeyedProcessFunction> factory)
+    {
+        return process(name, outSchema, null, 0, null, factory);
+    }
+
+    /**
+     * A keyed operator without a value per key: timers only, {@code fn} shared by every shard.
+     */
+    public DataStream process(final String name, final Schema outSchema, final KeyedProcessFunction fn)
+    {
+        return process(name, outSchema, null, 0, fn, null);
+    }
+
+    /**
+     * {@link #process(String, Schema, Supplier)} named {@code process-<n>}.
+     */
+    public DataStream process(final Schema outSchema, final Supplier<? extends KeyedProcessFunction> factory)
+    {
+        return process(pipeline.generatedName(Node.Kind.PROCESS), outSchema, factory);
+    }
+
+    /**
+     * {@link #process(String, Schema, KeyedProcessFunction)} named {@code process-<n>}.
+     */
+    public DataStream process(final Schema outSchema, final KeyedProcessFunction fn)
+    {
+        return process(pipeline.generatedName(Node.Kind.PROCESS), outSchema, fn);
+    }
+
+    /**
+     * The low-level form: per-key state of {@code stateLength} raw bytes
+     * ({@link KeyedProcessFunction.Context#state()}), read and written at byte offsets of the function's own layout,
+     * lists, maps and timers; one function made by {@code factory} per shard. Prefer a value-state schema
+     * ({@link #process(String, Schema, Schema, Supplier)}): the same slot, read through field handles.
+     */
+    public DataStream process(
+        final String name, final Schema outSchema, final int stateLength,
+        final Supplier<? extends KeyedProcessFunction> factory)
+    {
+        return process(name, outSchema, null, stateLength, null, factory);
+    }
+
+    /**
+     * The low-level form: per-key state of {@code stateLength} raw bytes and timers; {@code fn} is shared by every
+     * shard (keep nothing in its fields; for lists, maps or fields use the factory variant). Prefer a value-state
+     * schema ({@link #process(String, Schema, Schema, KeyedProcessFunction)}).
      */
     public DataStream process(final String name, final Schema outSchema, final int stateLength, final KeyedProcessFunction fn)
     {
-        return process(name, outSchema, stateLength, fn, null);
+        return process(name, outSchema, null, stateLength, fn, null);
     }
 
+    /**
+     * @param valueState the value's schema, or null for {@code stateLength} raw bytes.
+     */
     private DataStream process(
-        final String name, final Schema outSchema, final int stateLength,
-        final KeyedProcessFunction fn, final java.util.function.Supplier<? extends KeyedProcessFunction> factory)
+        final String name, final Schema outSchema, final Schema valueState, final int stateLength,
+        final KeyedProcessFunction fn, final Supplier<? extends KeyedProcessFunction> factory)
     {
         if (stateLength < 0)
         {
             throw new PipelineException("process '" + name + "': stateLength must be >= 0");
         }
-        return new DataStream(pipeline, pipeline.add(
-            Node.builder(Node.Kind.PROCESS, name, List.of(keyBy), outSchema).process(fn, factory, stateLength)));
+        if (valueState != null && valueState.hasVariableLength())
+        {
+            throw new PipelineException("process '" + name + "': value-state schema '" + valueState.name() +
+                "' has variable-length fields; a key's value is a fixed-size slot (keep variable-length data in a " +
+                "list or map declared in open())");
+        }
+        final Node.Builder node = Node.builder(Node.Kind.PROCESS, name, List.of(keyBy), outSchema).process(fn, factory, stateLength);
+        return new DataStream(pipeline, pipeline.add(valueState == null ? node : node.valueState(valueState)));
     }
 
     Schema outputSchema(final String name, final boolean windowed, final Aggregation[] aggregations)

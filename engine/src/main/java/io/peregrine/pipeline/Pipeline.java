@@ -20,12 +20,18 @@ import java.util.ServiceLoader;
  * <pre>{@code
  * Pipeline p = Pipeline.create("bars");
  * p.source("trades", source, WatermarkStrategy.boundedOutOfOrderness(TS, 100))
- *  .keyBy("by-instrument", INSTRUMENT)
+ *  .keyBy(INSTRUMENT)
  *  .window(Windows.tumbling(1_000))
  *  .aggregate("ohlc", Aggregations.first("open", PRICE), Aggregations.max("high", PRICE), ...)
- *  .sink("out", Sinks.stdout());
+ *  .sink(Sinks.stdout());
  * p.execute(new JobContext()).join();
  * }</pre>
+ * <b>Names.</b> Every operator has a name, unique in the pipeline, which errors, metrics, state files and checkpoints
+ * use: a checkpoint's state is restored into the operator of the same name (as Flink's {@code uid}). Each method
+ * takes one as its first argument; without it the operator is named after its kind and its ordinal among the
+ * operators of that kind ({@code map-1}, {@code key-by-2}, {@code process-1}, ...), the same in every run of the same
+ * pipeline. A change to the pipeline can change generated names, so name explicitly the sources and stateful
+ * operators of a job that must resume from checkpoints across such changes.
  */
 public final class Pipeline
 {
@@ -68,6 +74,27 @@ public final class Pipeline
     public DataStream source(final String name, final Source source)
     {
         return source(name, source, WatermarkStrategy.none());
+    }
+
+    /**
+     * A source named {@code source-<n>} (see the class comment on names).
+     */
+    public DataStream source(final Source source, final WatermarkStrategy strategy)
+    {
+        return source(generatedName(Node.Kind.SOURCE), source, strategy);
+    }
+
+    /**
+     * A source without event time, named {@code source-<n>}.
+     */
+    public DataStream source(final Source source)
+    {
+        return source(generatedName(Node.Kind.SOURCE), source, WatermarkStrategy.none());
+    }
+
+    String generatedName(final Node.Kind kind)
+    {
+        return plan.generatedName(kind);
     }
 
     Node add(final Node.Builder node)

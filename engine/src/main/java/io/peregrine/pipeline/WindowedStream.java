@@ -52,6 +52,14 @@ public final class WindowedStream
     }
 
     /**
+     * {@link #aggregate(String, Aggregation...)} named {@code window-<n>}.
+     */
+    public DataStream aggregate(final Aggregation... aggregations)
+    {
+        return aggregate(pipeline.generatedName(Node.Kind.WINDOW), aggregations);
+    }
+
+    /**
      * The {@code n} rows with the largest {@code rankField} per key and window (ties broken by the
      * row bytes, so results do not depend on arrival order).
      * Output schema: {@code window_start, window_end, rank:int32, <input fields>} (an input field whose
@@ -98,6 +106,14 @@ public final class WindowedStream
         windowNode = pipeline.add(Node.builder(Node.Kind.TOP_N, name, List.of(keyBy), out)
             .windows(windows, allowedLatenessMs).topN(n, rankField));
         return new DataStream(pipeline, windowNode);
+    }
+
+    /**
+     * {@link #topN(String, int, Field)} named {@code top-n-<n>}.
+     */
+    public DataStream topN(final int n, final Field rankField)
+    {
+        return topN(pipeline.generatedName(Node.Kind.TOP_N), n, rankField);
     }
 
     /**

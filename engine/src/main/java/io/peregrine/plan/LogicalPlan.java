@@ -51,11 +51,39 @@ public final class LogicalPlan
         }
         if (!names.add(builder.name))
         {
-            throw new PipelineException("pipeline '" + name + "' already has an operator named '" + builder.name + "'");
+            throw new PipelineException("pipeline '" + name + "' already has an operator named '" + builder.name +
+                "' (an operator declared without a name is named after its kind and ordinal, e.g. 'map-1')");
         }
         final Node node = builder.build(nodes.size());
         nodes.add(node);
         return node;
+    }
+
+    /**
+     * A name for an operator declared without one: its kind and its ordinal among the operators of that kind in the
+     * plan ({@code map-1}, {@code map-2}, {@code key-by-1}, ...), the next free one if a name was already taken. It
+     * depends only on the declarations so far, so the same pipeline gets the same names in every run; a change of the
+     * pipeline can change them.
+     *
+     * @param kind of the operator about to be added.
+     * @return a name no operator of the plan has.
+     */
+    public String generatedName(final Node.Kind kind)
+    {
+        int ordinal = 1;
+        for (final Node node : nodes)
+        {
+            if (node.kind == kind)
+            {
+                ordinal++;
+            }
+        }
+        final String label = kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-";
+        while (names.contains(label + ordinal))
+        {
+            ordinal++;
+        }
+        return label + ordinal;
     }
 
     /**

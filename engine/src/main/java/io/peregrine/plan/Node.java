@@ -67,6 +67,8 @@ public final class Node
     public final KeyedProcessFunction process;
     public final Supplier<? extends KeyedProcessFunction> processFactory;
     public final int stateLength;
+    /** The schema of a process function's value per key, or null for raw slot bytes ({@link #stateLength}). */
+    public final Schema valueState;
     public final Sink sink;
 
     /**
@@ -100,6 +102,7 @@ public final class Node
         this.process = b.process;
         this.processFactory = b.processFactory;
         this.stateLength = b.stateLength;
+        this.valueState = b.valueState;
         this.sink = b.sink;
         for (final Node input : inputs)
         {
@@ -145,6 +148,7 @@ public final class Node
         private KeyedProcessFunction process;
         private Supplier<? extends KeyedProcessFunction> processFactory;
         private int stateLength;
+        private Schema valueState;
         private Sink sink;
 
         private Builder(final Kind kind, final String name, final List<Node> inputs, final Schema schema)
@@ -220,6 +224,19 @@ public final class Node
             this.process = process;
             this.processFactory = processFactory;
             this.stateLength = stateLength;
+            return this;
+        }
+
+        /**
+         * A process function's value per key: a row of a fixed-width schema in a slot of its fixed length.
+         *
+         * @param valueState the schema of the value.
+         * @return this.
+         */
+        public Builder valueState(final Schema valueState)
+        {
+            this.valueState = valueState;
+            this.stateLength = valueState.fixedLength();
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.peregrine.runtime;
 
+import io.peregrine.api.MutableRow;
 import io.peregrine.api.Row;
 import io.peregrine.api.Schema;
 import io.peregrine.checkpoint.Checkpointed;
@@ -27,7 +28,7 @@ final class ExchangeInput implements Checkpointed
     private final WatermarkTracker tracker;
     private final RingBuffer[] rings;
     private final Handler[] handlers;
-    private final Row row = new Row();
+    private final MutableRow row = new MutableRow();
     private Operator downstream;
     private final boolean[] blocked;
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(64);

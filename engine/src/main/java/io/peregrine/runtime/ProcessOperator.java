@@ -8,18 +8,22 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 
 import io.peregrine.api.KeySelector;
+import io.peregrine.api.KeyedRowList;
 import io.peregrine.api.KeyedProcessFunction;
 import io.peregrine.api.Row;
 import io.peregrine.api.Schema;
 import io.peregrine.api.TimeDomain;
+import io.peregrine.api.ValueState;
+import io.peregrine.api.ValueStateCursor;
 import io.peregrine.state.SlotTable;
 import io.peregrine.state.TimerQueue;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Runs a {@link KeyedProcessFunction}: per-key state slot, event-time timers fired as the
- * watermark passes them, processing-time timers fired from the shard loop's clock; lists and maps per key declared
- * by the function in {@link KeyedProcessFunction#open}. Tag 0 of its checkpoint entries is the slot table, tags
+ * Runs a {@link KeyedProcessFunction}: per-key state slot (typed through a {@link ValueStateCursor} when the node
+ * declares a value-state schema, raw bytes otherwise), event-time timers fired as the watermark passes them,
+ * processing-time timers fired from the shard loop's clock; lists and maps per key declared by the function in
+ * {@link KeyedProcessFunction#open}. Tag 0 of its checkpoint entries is the slot table, tags
  * 1, 2, ... its lists and maps in the order declared.
  */
 final class ProcessOperator extends CollectingOperator
@@ -35,6 +39,9 @@ final class ProcessOperator extends CollectingOperator
     private final KeySelector key;
     private final KeyedProcessFunction fn;
     private final SlotTable state;
+    /** The typed view of {@link #state}, or null when the function reads raw slot bytes. */
+    private final ValueStateCursor value;
+    private final int maxRowLength;
     private final TimerQueue eventTimers = new TimerQueue();
     private final TimerQueue processingTimers = new TimerQueue();
     private final TimerQueue.TimerConsumer onEventTimer = (time, key) -> onTimer(time, key, TimeDomain.EVENT_TIME);
@@ -47,6 +54,7 @@ final class ProcessOperator extends CollectingOperator
         final String name,
         final KeySelector key,
         final KeyedProcessFunction fn,
+        final Schema valueState,
         final int stateLength,
         final Schema outSchema,
         final StateFactory stateFactory,
@@ -55,10 +63,12 @@ final class ProcessOperator extends CollectingOperator
         final long startMs)
     {
         super(name, outSchema, maxRowLength);
+        this.maxRowLength = maxRowLength;
         this.key = key;
         this.fn = fn;
         this.state = stateFactory.create(name, shard, stateLength);
-                this.nowMs = startMs;
+        this.value = valueState == null ? null : new ValueStateCursor(valueState, state);
+        this.nowMs = startMs;
     }
 
     /**
@@ -128,6 +138,11 @@ final class ProcessOperator extends CollectingOperator
         };
     }
 
+    public KeyedRowList listState(final String stateName, final Schema entry)
+    {
+        return new KeyedRowList(listState(stateName), entry, maxRowLength);
+    }
+
     public io.peregrine.api.KeyedMapState mapState(final String stateName)
     {
         declare(stateName);
@@ -188,7 +203,7 @@ final class ProcessOperator extends CollectingOperator
     {
         try
         {
-            currentKey = key.key(row);
+            key(key.key(row));
             out.current = row;
             fn.processElement(row, this, out);
         }
@@ -221,7 +236,7 @@ final class ProcessOperator extends CollectingOperator
 
     private void onTimer(final long time, final long k, final TimeDomain domain)
     {
-        currentKey = k;
+        key(k);
         out.current = null;
         try
         {
@@ -238,20 +253,50 @@ final class ProcessOperator extends CollectingOperator
         }
     }
 
+    private void key(final long k)
+    {
+        currentKey = k;
+        if (value != null)
+        {
+            value.key(k);
+        }
+    }
+
     public long key()
     {
         return currentKey;
     }
 
+    public ValueState value()
+    {
+        if (value == null)
+        {
+            throw new IllegalStateException("process '" + name + "' has no value-state schema: declare one with " +
+                "KeyedStream.process(name, outSchema, valueState, fn), or use the raw slot of state()");
+        }
+        return value;
+    }
+
     public MutableDirectBuffer state()
     {
         state.findOrInsert(currentKey);
+        if (value != null)
+        {
+            value.key(currentKey); // the typed view finds the slot again rather than trust what it saw before
+        }
         return state.value();
     }
 
     public void clearState()
     {
-        state.remove(currentKey);
+        if (value != null)
+        {
+            value.clear();
+        }
+        else
+        {
+            state.remove(currentKey);
+        }
     }
 
     public long currentWatermark()

@@ -7,6 +7,7 @@ import io.peregrine.checkpoint.SnapshotWriter;
 
 import io.peregrine.api.KeySelector;
 import io.peregrine.api.ReduceFunction;
+import io.peregrine.api.MutableRow;
 import io.peregrine.api.Row;
 import io.peregrine.api.RowWriter;
 import io.peregrine.api.Schema;
@@ -23,7 +24,7 @@ final class ReduceOperator extends CollectingOperator implements Checkpointed
     private final ReduceFunction fn;
     private final Schema schema;
     private final SlotTable state;
-    private final Row accumulated = new Row();
+    private final MutableRow accumulated = new MutableRow();
 
     ReduceOperator(
         final String name,

@@ -1,6 +1,7 @@
 package io.peregrine.runtime;
 
 import io.peregrine.api.Collector;
+import io.peregrine.api.MutableRow;
 import io.peregrine.api.Row;
 import io.peregrine.api.RowWriter;
 import io.peregrine.api.Schema;
@@ -16,7 +17,7 @@ final class RowCollector implements Collector
     final Schema schema;
     final UnsafeBuffer scratch;
     final RowWriter writer = new RowWriter();
-    final Row out = new Row();
+    final MutableRow out = new MutableRow();
     Operator downstream;
     Row current;
 

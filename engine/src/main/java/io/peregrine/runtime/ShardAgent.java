@@ -1,5 +1,6 @@
 package io.peregrine.runtime;
 
+import io.peregrine.api.OperatorThread;
 import io.peregrine.config.JobContext;
 import io.peregrine.checkpoint.CheckpointCoordinator;
 import io.peregrine.checkpoint.CheckpointStore;
@@ -357,8 +358,14 @@ final class ShardAgent implements Agent
         return !anyPending(0);
     }
 
+    public void onStart()
+    {
+        OperatorThread.enter(roleName);
+    }
+
     public void onClose()
     {
+        OperatorThread.exit();
         RuntimeException failure = null;
         for (final SourceRunner source : sources)
         {

@@ -1,6 +1,7 @@
 package io.peregrine.runtime;
 
 import io.peregrine.api.Field;
+import io.peregrine.api.MutableRow;
 import io.peregrine.api.Row;
 import io.peregrine.api.RowWriter;
 import io.peregrine.api.Schema;
@@ -44,7 +45,7 @@ final class SourceRunner implements Source.SourceOutput, Checkpointed
     private boolean watermarkPending;
     private final UnsafeBuffer scratch;
     private final RowWriter writer = new RowWriter();
-    private final Row row = new Row();
+    private final MutableRow row = new MutableRow();
     private final AtomicCounter recordsCounter;
     private final AtomicCounter malformedCounter;
     private final AtomicCounter watermarkCounter;

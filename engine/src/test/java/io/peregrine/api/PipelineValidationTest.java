@@ -3,6 +3,8 @@ package io.peregrine.api;
 import io.peregrine.pipeline.DataStream;
 import io.peregrine.pipeline.KeyedStream;
 import io.peregrine.pipeline.Pipeline;
+import io.peregrine.pipeline.SinkHandle;
+import io.peregrine.pipeline.Sinks;
 import io.peregrine.pipeline.Sources;
 import io.peregrine.config.JobContext;
 import org.junit.jupiter.api.Test;
@@ -76,6 +78,60 @@ class PipelineValidationTest
         assertMessage(assertThrows(PipelineException.class, () -> p.execute(new JobContext().shards(1))), "no sink");
     }
 
+    private static final Schema FIXED = Schema.builder("fixed").int64("k").timestamp("ts").build();
+    private static final Field.Int64 F_K = FIXED.int64("k");
+    private static final Field.Timestamp F_TS = FIXED.timestamp("ts");
+
+    private static Pipeline unnamed()
+    {
+        final Pipeline p = Pipeline.create("unnamed");
+        final DataStream src = p.source(Sources.collection(FIXED, List.of()), WatermarkStrategy.boundedOutOfOrderness(F_TS, 0));
+        final DataStream mapped = src.filter(row -> true).map(FIXED, (in, out) -> out.copyOf(in));
+        mapped.map("map-2", FIXED, (in, out) -> out.copyOf(in))              // takes the name the next map would get
+            .union(src.map(FIXED, (in, out) -> out.copyOf(in)))
+            .keyBy(F_K)
+            .window(Windows.tumbling(10)).aggregate(Aggregations.count("n"))
+            .sink(Sinks.collect());
+        mapped.keyBy(F_K).process(FIXED, FIXED, (in, ctx, out) -> { }).sink(Sinks.collect());
+        return p;
+    }
+
+    @Test
+    void shouldNameOperatorsDeclaredWithoutANameByKindAndOrdinal()
+    {
+        final List<String> names = new java.util.ArrayList<>();
+        for (final io.peregrine.plan.Node node : unnamed().plan().nodes())
+        {
+            names.add(node.name);
+        }
+        assertEquals(List.of("source-1", "filter-1", "map-1", "map-2", "map-3", "union-1", "key-by-1", "window-1", "sink-1",
+            "key-by-2", "process-1", "sink-2"), names);
+        final List<String> again = new java.util.ArrayList<>();
+        unnamed().plan().nodes().forEach(node -> again.add(node.name));
+        assertEquals(names, again, "the same declarations, the same names");
+
+        final Pipeline p = Pipeline.create("p");
+        final DataStream src = p.source(Sources.collection(FIXED, List.of()));
+        final SinkHandle out = src.sink(Sinks.collect());
+        assertEquals("sink-1", out.name());
+        assertEquals(FIXED, out.schema());
+        assertEquals("audit", src.sink("audit", Sinks.collect()).name());
+        assertMessage(assertThrows(PipelineException.class, () -> src.filter("source-1", row -> true)),
+            "already has an operator named 'source-1'", "'map-1'");
+    }
+
+    @Test
+    void shouldRefuseALookupByNameWhileRecordsFlow()
+    {
+        final Pipeline p = Pipeline.create("lookup");
+        p.source(Sources.collection(FIXED, List.<Object[]>of(new Object[]{ 1L, 0L })))
+            .filter("looks-up", row -> row.getLong(FIXED.int64("k")) > 0)
+            .sink(Sinks.collect());
+        assertMessage(assertThrows(JobFailedException.class, () -> p.execute(new JobContext().shards(1)).join()),
+            "operator 'looks-up'", "field 'k' of schema 'fixed' looked up by name on peregrine-shard-0", "open()");
+        assertEquals(F_K, FIXED.int64("k"), "off the shard threads a lookup is fine");
+    }
+
     @Test
     void shouldRejectInvalidSettingsNamingTheProperty()
     {
@@ -97,7 +153,7 @@ class PipelineValidationTest
         w.putInt(all.int32("i"), -3).putLong(all.int64("l"), 1L << 40).putDouble(all.float64("d"), 2.5)
             .putTimestamp(all.timestamp("t"), 1234).putAscii(all.ascii("a"), "EUR").putVarString(all.varString("v"), "hello")
             .putVarBytes(all.varBytes("b"), new org.agrona.concurrent.UnsafeBuffer(new byte[]{ 1, 2, 3 }), 0, 3);
-        final Row row = new Row().wrap(all, buffer, 8, w.length());
+        final MutableRow row = new MutableRow().wrap(all, buffer, 8, w.length());
         assertEquals(-3, row.getInt(all.int32("i")));
         assertEquals(1L << 40, row.getLong(all.int64("l")));
         assertEquals(2.5, row.getDouble(all.float64("d")));
@@ -121,7 +177,7 @@ class PipelineValidationTest
         w.putVarString(schema.varString("v"), text);
         final byte[] utf8 = "caf\u00e9".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         w.putVarString(schema.varString("w"), utf8, 0, utf8.length);
-        final Row row = new Row().wrap(schema, buffer, 0, w.length());
+        final MutableRow row = new MutableRow().wrap(schema, buffer, 0, w.length());
         assertEquals(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, row.varLength(schema.varString("v")));
         assertEquals(text, row.getVarString(schema.varString("v"), new StringBuilder()).toString());
         assertTrue(row.varStringEquals(schema.varString("v"), text));
@@ -141,12 +197,12 @@ class PipelineValidationTest
 
         // Reads are unchecked after wrap too: wrap checks the row, each read checks the field's schema.
         final Schema longs = Schema.builder("longs").int64("a").int64("b").build();
-        assertMessage(assertThrows(IllegalArgumentException.class, () -> new Row().wrap(longs, buffer, 0, 8)),
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> new MutableRow().wrap(longs, buffer, 0, 8)),
             "fixed part 16", "cannot be 8 bytes");
-        assertMessage(assertThrows(IllegalArgumentException.class, () -> new Row().wrap(longs, buffer, 120, 16)),
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> new MutableRow().wrap(longs, buffer, 120, 16)),
             "offset 120", "buffer of 128");
         final Schema other = Schema.builder("other").int64("a").int64("b").int64("far").build();
-        final Row wrapped = new Row().wrap(longs, buffer, 0, 16);
+        final MutableRow wrapped = new MutableRow().wrap(longs, buffer, 0, 16);
         assertMessage(assertThrows(IllegalArgumentException.class, () -> wrapped.getLong(other.int64("far"))),
             "'far'", "schema 'other'");
     }

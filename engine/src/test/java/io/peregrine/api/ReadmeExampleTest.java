@@ -2,6 +2,7 @@ package io.peregrine.api;
 
 import io.peregrine.pipeline.DataStream;
 import io.peregrine.pipeline.Pipeline;
+import io.peregrine.pipeline.SinkHandle;
 import io.peregrine.pipeline.Sinks;
 import io.peregrine.pipeline.Sources;
 import io.peregrine.config.JobContext;
@@ -35,6 +36,7 @@ class ReadmeExampleTest
             .int64("instrument").ascii("symbol", 8).timestamp("ts").float64("price").int64("qty")
             .build();
         final Field.Int64 INSTRUMENT = TRADE.int64("instrument");
+        final Field.Ascii SYMBOL = TRADE.ascii("symbol");
         final Field.Timestamp TS = TRADE.timestamp("ts");
         final Field.Float64 PRICE = TRADE.float64("price");
         final Field.Int64 QTY = TRADE.int64("qty");
@@ -44,32 +46,68 @@ class ReadmeExampleTest
             Sources.csv(TRADE, true, dir.resolve("trades.csv")),
             WatermarkStrategy.boundedOutOfOrderness(TS, 100));
 
-        trades
-            .filter("big", row -> row.getLong(QTY) >= 100)
-            .keyBy("by-instrument", INSTRUMENT)
+        final SinkHandle bars = trades
+            .filter(row -> row.getLong(QTY) >= 100)
+            .keyBy(INSTRUMENT)
             .window(Windows.tumbling(1_000))
             .allowedLateness(500)
             .aggregate("ohlc",
-                Aggregations.keep(TRADE.ascii("symbol")),
+                Aggregations.keep(SYMBOL),
                 Aggregations.first("open", PRICE), Aggregations.max("high", PRICE),
                 Aggregations.min("low", PRICE), Aggregations.last("close", PRICE),
                 Aggregations.sum("volume", QTY), Aggregations.count("trades"))
-            .sink("out", Sinks.csv(dir.resolve("bars")));
+            .sink("bars", Sinks.csv(dir.resolve("bars")));
+
+        final Schema VOLUME = Schema.builder("volume").int64("qty").int64("trades").build();
+        final Field.Int64 V_QTY = VOLUME.int64("qty");
+        final Field.Int64 V_TRADES = VOLUME.int64("trades");
+        final Schema RUNNING = Schema.builder("running").int64("instrument").int64("qty").int64("trades").build();
+        final Field.Int64 R_INSTRUMENT = RUNNING.int64("instrument");
+        final Field.Int64 R_QTY = RUNNING.int64("qty");
+        final Field.Int64 R_TRADES = RUNNING.int64("trades");
+
+        trades
+            .keyBy(INSTRUMENT)
+            .process("running-volume", RUNNING, VOLUME, (in, ctx, out) ->
+            {
+                final ValueState volume = ctx.value();
+                volume.putLong(V_QTY, volume.getLong(V_QTY) + in.getLong(QTY))
+                    .putLong(V_TRADES, volume.getLong(V_TRADES) + 1);
+                out.next().putLong(R_INSTRUMENT, ctx.key())
+                    .putLong(R_QTY, volume.getLong(V_QTY)).putLong(R_TRADES, volume.getLong(V_TRADES));
+                out.emit();
+            })
+            .sink(Sinks.csv(dir.resolve("volumes")));
 
         final Job job = p.execute(new JobContext().shards(2).stateDir(dir.resolve("state")));
         job.join();
 
-        final List<String> lines = new java.util.ArrayList<>();
-        for (final String part : List.of("part-0.csv", "part-1.csv"))
-        {
-            final List<String> file = Files.readAllLines(dir.resolve("bars").resolve(part));
-            assertEquals("key,window_start,window_end,symbol,open,high,low,close,volume,trades", file.get(0));
-            lines.addAll(file.subList(1, file.size()));
-        }
-        java.util.Collections.sort(lines);
+        assertEquals("bars", bars.name());
+        final List<String> names = new java.util.ArrayList<>();
+        p.plan().nodes().forEach(node -> names.add(node.name));
+        assertEquals(List.of("trades", "filter-1", "key-by-1", "ohlc", "bars", "key-by-2", "running-volume", "sink-2"), names);
+        assertEquals(List.of("1,100,1", "1,300,2", "1,350,3", "1,450,4", "2,300,1"), csv(dir.resolve("volumes"), "instrument,qty,trades"));
+
         assertEquals(List.of(
             "1,1000,2000,EURUSD,1.1,1.12,1.1,1.12,300,2",
             "1,2000,3000,EURUSD,1.11,1.11,1.11,1.11,100,1",
-            "2,1000,2000,GBPUSD,1.3,1.3,1.3,1.3,300,1"), lines);
+            "2,1000,2000,GBPUSD,1.3,1.3,1.3,1.3,300,1"),
+            csv(dir.resolve("bars"), "key,window_start,window_end,symbol,open,high,low,close,volume,trades"));
+    }
+
+    /**
+     * @return the rows of both shards' parts, sorted, after checking each part's header.
+     */
+    private static List<String> csv(final Path dir, final String header) throws java.io.IOException
+    {
+        final List<String> lines = new java.util.ArrayList<>();
+        for (final String part : List.of("part-0.csv", "part-1.csv"))
+        {
+            final List<String> file = Files.readAllLines(dir.resolve(part));
+            assertEquals(header, file.get(0));
+            lines.addAll(file.subList(1, file.size()));
+        }
+        java.util.Collections.sort(lines);
+        return lines;
     }
 }

@@ -4,6 +4,13 @@ import io.peregrine.api.Job;
 import io.peregrine.config.IdleStrategyKind;
 import io.peregrine.config.JobContext;
 import io.peregrine.api.Aggregations;
+import io.peregrine.api.Collector;
+import io.peregrine.api.Field;
+import io.peregrine.api.KeyedProcessFunction;
+import io.peregrine.api.KeyedRowList;
+import io.peregrine.api.Row;
+import io.peregrine.api.ValueState;
+import io.peregrine.pipeline.DataStream;
 import io.peregrine.pipeline.Pipeline;
 import io.peregrine.api.Schema;
 import io.peregrine.api.Sink;
@@ -29,17 +36,40 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The hot path allocates nothing per record: measured with the JVM's per-thread allocation
  * counters over the shard threads of a running source -> map -> filter -> keyBy -> tumbling count
- * pipeline, after a warm-up, over millions of records and thousands of window firings.
+ * pipeline (and of a keyed process function with typed state), after a warm-up, over millions of records and
+ * thousands of results.
  */
 class AllocationTest
 {
     static final Schema SCALED = Schema.builder("scaled").int64("key").timestamp("ts").int64("value").build();
+    static final Field.Int64 S_KEY = SCALED.int64("key");
+    static final Field.Timestamp S_TS = SCALED.timestamp("ts");
+    static final Field.Int64 S_VALUE = SCALED.int64("value");
+    static final Schema TOTALS = Schema.builder("totals").int64("n").int64("sum").timestamp("first").build();
+    static final Field.Int64 T_N = TOTALS.int64("n");
+    static final Field.Int64 T_SUM = TOTALS.int64("sum");
+    static final Field.Timestamp T_FIRST = TOTALS.timestamp("first");
+    static final Schema REPORT = Schema.builder("report").int64("key").int64("n").int64("sum").timestamp("first").build();
+    static final Field.Int64 R_KEY = REPORT.int64("key");
+    static final Field.Int64 R_N = REPORT.int64("n");
+    static final Field.Int64 R_SUM = REPORT.int64("sum");
+    static final Field.Timestamp R_FIRST = REPORT.timestamp("first");
 
     @ParameterizedTest
     @ValueSource(ints = { 1, 2 })
     void shouldAllocateNoBytesPerRecordInTheSteadyState(final int shards)
     {
-        measure(shards, null);
+        measure(shards, null, AllocationTest::windowedCount);
+    }
+
+    /**
+     * A process function keeping a typed value per key (read, updated, reported and cleared every 64 records of a
+     * key) and a list of rows per key: its value, list and context allocate nothing per record.
+     */
+    @org.junit.jupiter.api.Test
+    void shouldAllocateNoBytesPerRecordInAProcessFunctionWithTypedState()
+    {
+        measure(2, null, AllocationTest::processWithTypedState);
     }
 
     /**
@@ -49,35 +79,83 @@ class AllocationTest
     @org.junit.jupiter.api.Test
     void shouldAllocateNoBytesPerRecordWhileTakingCheckpoints(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
     {
-        final Job job = measure(2, dir);
+        final Job job = measure(2, dir, AllocationTest::windowedCount);
         assertTrue(job.checkpoints().completedCount() > 20, "checkpoints: " + job.checkpoints().completedCount());
         assertTrue(job.restoredFrom() == null, "a fresh directory has nothing to restore");
     }
 
-    private static Job measure(final int shards, final java.nio.file.Path checkpoints)
+    private static DataStream windowedCount(final DataStream events)
+    {
+        return events
+            .map("scale", SCALED, (in, out) -> out.putLong(S_KEY, in.getLong(KEY))
+                .putTimestamp(S_TS, in.getTimestamp(TS)).putLong(S_VALUE, in.getLong(VALUE) * 3))
+            .filter("odd-values", row -> (row.getLong(S_VALUE) & 1) == 1)
+            .keyBy("by-key", S_KEY)
+            .window(Windows.tumbling(100))
+            .aggregate("count", Aggregations.count("n"), Aggregations.sum("total", S_VALUE));
+    }
+
+    /** Every 64th record of a key reports its totals and the sum of its last four values, then forgets them. */
+    static final class Totals implements KeyedProcessFunction
+    {
+        private final long[] listSum = new long[1];
+        private final KeyedRowList.RowVisitor addValue = row -> listSum[0] += row.getLong(VALUE);
+        private KeyedRowList last;
+
+        public void open(final OpenContext ctx)
+        {
+            last = ctx.listState("last", EVENT);
+        }
+
+        public void processElement(final Row in, final Context ctx, final Collector out)
+        {
+            final ValueState totals = ctx.value();
+            if (totals.isEmpty())
+            {
+                totals.putTimestamp(T_FIRST, in.getTimestamp(TS));
+            }
+            final long n = totals.getLong(T_N) + 1;
+            totals.putLong(T_N, n).putLong(T_SUM, totals.getLong(T_SUM) + in.getLong(VALUE));
+            last.add(in);
+            if (last.size() > 4)
+            {
+                last.removeFirst(1);
+            }
+            if (n == 64)
+            {
+                listSum[0] = 0;
+                last.forEach(addValue);
+                out.next().putLong(R_KEY, ctx.key()).putLong(R_N, n).putLong(R_SUM, totals.getLong(T_SUM) + listSum[0])
+                    .putTimestamp(R_FIRST, totals.getTimestamp(T_FIRST));
+                out.emit();
+                totals.clear();
+            }
+        }
+    }
+
+    private static DataStream processWithTypedState(final DataStream events)
+    {
+        return events.keyBy("by-key", KEY).process("totals", REPORT, TOTALS, Totals::new);
+    }
+
+    private static Job measure(
+        final int shards, final java.nio.file.Path checkpoints, final java.util.function.UnaryOperator<DataStream> operators)
     {
         final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         final Sink counting = (shard, count, schema) -> new Sink.SinkWriter()
         {
-            final io.peregrine.api.Field.Int64 n = schema.int64("n");
             long seen;
 
-            public void write(final io.peregrine.api.Row row)
+            public void write(final Row row)
             {
-                seen += row.getLong(n);
+                seen += row.length();
             }
         };
         final Pipeline p = Pipeline.create("alloc");
-        p.source("gen", Sources.generator(EVENT, Long.MAX_VALUE,
+        operators.apply(p.source("gen", Sources.generator(EVENT, Long.MAX_VALUE,
                 (i, w) -> w.putLong(KEY, i % 4096).putTimestamp(TS, i / 4).putLong(VALUE, i)),
-                WatermarkStrategy.boundedOutOfOrderness(TS, 10))
-            .map("scale", SCALED, (in, out) -> out.putLong(SCALED.int64("key"), in.getLong(KEY))
-                .putTimestamp(SCALED.timestamp("ts"), in.getTimestamp(TS)).putLong(SCALED.int64("value"), in.getLong(VALUE) * 3))
-            .filter("odd-values", row -> (row.getLong(SCALED.int64("value")) & 1) == 1)
-            .keyBy("by-key", SCALED.int64("key"))
-            .window(Windows.tumbling(100))
-            .aggregate("count", Aggregations.count("n"), Aggregations.sum("total", SCALED.int64("value")))
-            .sink("count-out", counting);
+                WatermarkStrategy.boundedOutOfOrderness(TS, 10)))
+            .sink("out", counting);
         final JobContext context = new JobContext().shards(shards).idleStrategy(IdleStrategyKind.YIELD);
         if (checkpoints != null)
         {
@@ -90,7 +168,7 @@ class AllocationTest
             final long[] ids = shardThreadIds(shards);
             final long bytesBefore = sum(threads.getThreadAllocatedBytes(ids));
             final long recordsBefore = job.counters().total(Metric.SOURCE_RECORDS);
-            final long windowsBefore = job.counters().total(Metric.SINK_RECORDS);
+            final long resultsBefore = job.counters().total(Metric.SINK_RECORDS);
             // With checkpoints the measured run lasts until at least 20 more have completed, however slowly a
             // loaded machine takes them: the run is defined by what happened in it, not by the wall clock.
             final long checkpointsBefore = checkpoints == null ? 0 : job.checkpoints().completedCount();
@@ -98,9 +176,9 @@ class AllocationTest
                 (checkpoints == null || job.checkpoints().completedCount() > checkpointsBefore + 20), "measured run");
             final long bytesAfter = sum(threads.getThreadAllocatedBytes(ids));
             final long records = job.counters().total(Metric.SOURCE_RECORDS) - recordsBefore;
-            final long windowResults = job.counters().total(Metric.SINK_RECORDS) - windowsBefore;
+            final long results = job.counters().total(Metric.SINK_RECORDS) - resultsBefore;
             final double perRecord = (double)(bytesAfter - bytesBefore) / records;
-            assertTrue(windowResults > 10_000, "windows fired during the measurement: " + windowResults);
+            assertTrue(results > 10_000, "results during the measurement: " + results);
             // One object per record would be >= 16 bytes per record; the bound leaves room only for one-time
             // growth (a pool or array reaching a new high-water mark) that timing on a loaded machine can move
             // into the measured interval.

@@ -4,6 +4,8 @@ import io.peregrine.api.Job;
 import io.peregrine.config.IdleStrategyKind;
 import io.peregrine.config.JobContext;
 import io.peregrine.api.Aggregations;
+import io.peregrine.api.Field;
+import io.peregrine.api.ValueState;
 import io.peregrine.api.JobFailedException;
 import io.peregrine.api.KeyedProcessFunction;
 import io.peregrine.pipeline.Pipeline;
@@ -60,15 +62,20 @@ class RuntimeBehaviourTest
         final long events = 200_000;
         final AtomicLong received = new AtomicLong();
         final AtomicLong checksum = new AtomicLong();
-        final Sink slow = (shard, shards, schema) -> row ->
+        final Sink slow = (shard, shards, schema) ->
         {
-            long x = row.getLong(schema.int64("key"));
-            for (int i = 0; i < 200; i++)
+            final Field.Int64 key = schema.int64("key");
+            final Field.Int64 n = schema.int64("n");
+            return row ->
             {
-                x = x * 6364136223846793005L + 1442695040888963407L;
-            }
-            checksum.addAndGet(row.getLong(schema.int64("n")) + (x & 0));
-            received.incrementAndGet();
+                long x = row.getLong(key);
+                for (int i = 0; i < 200; i++)
+                {
+                    x = x * 6364136223846793005L + 1442695040888963407L;
+                }
+                checksum.addAndGet(row.getLong(n) + (x & 0));
+                received.incrementAndGet();
+            };
         };
         final Pipeline p = Pipeline.create("slow");
         p.source("gen", Sources.generator(EVENT, events, (i, w) -> w.putLong(KEY, i % 1000).putTimestamp(TS, i).putLong(VALUE, 1)))
@@ -205,21 +212,27 @@ class RuntimeBehaviourTest
         final CachedEpochClock clock = new CachedEpochClock();
         clock.update(10_000);
         final Schema alert = Schema.builder("alert").int64("key").int64("seen").timestamp("fired_at").build();
+        final Field.Int64 alertKey = alert.int64("key");
+        final Field.Int64 alertSeen = alert.int64("seen");
+        final Field.Timestamp alertFiredAt = alert.timestamp("fired_at");
+        final Schema seen = Schema.builder("seen").int64("count").int32("timer_set").build();
+        final Field.Int64 count = seen.int64("count");
+        final Field.Int32 timerSet = seen.int32("timer_set");
         final AtomicLong fired = new AtomicLong();
         final AtomicLong registered = new AtomicLong();
         final List<String> out = java.util.Collections.synchronizedList(new ArrayList<>());
         final Pipeline p = Pipeline.create("timers");
         p.source("gen", Sources.generator(EVENT, Long.MAX_VALUE, (i, w) -> w.putLong(KEY, i % 4).putTimestamp(TS, i).putLong(VALUE, 1)))
             .keyBy("by-key", KEY)
-            .process("count-then-report", alert, 16, new KeyedProcessFunction()
+            .process("count-then-report", alert, seen, new KeyedProcessFunction()
             {
                 public void processElement(final Row in, final Context ctx, final io.peregrine.api.Collector c)
                 {
-                    final org.agrona.MutableDirectBuffer state = ctx.state();
-                    state.putLong(0, state.getLong(0) + 1);
-                    if (state.getLong(8) == 0)
+                    final ValueState state = ctx.value();
+                    state.putLong(count, state.getLong(count) + 1);
+                    if (state.getInt(timerSet) == 0)
                     {
-                        state.putLong(8, 1);
+                        state.putInt(timerSet, 1);
                         ctx.registerProcessingTimeTimer(ctx.currentProcessingTime() + 1_000);
                         registered.incrementAndGet();
                     }
@@ -227,14 +240,14 @@ class RuntimeBehaviourTest
 
                 public void onTimer(final long timestamp, final TimeDomain domain, final Context ctx, final io.peregrine.api.Collector c)
                 {
-                    c.next().putLong(alert.int64("key"), ctx.key()).putLong(alert.int64("seen"), ctx.state().getLong(0))
-                        .putTimestamp(alert.timestamp("fired_at"), timestamp);
+                    c.next().putLong(alertKey, ctx.key()).putLong(alertSeen, ctx.value().getLong(count))
+                        .putTimestamp(alertFiredAt, timestamp);
                     c.emit(timestamp);
                 }
             })
             .sink("out", (shard, shards, schema) -> row ->
             {
-                out.add(row.toText(schema.field("key")) + "@" + row.toText(schema.field("fired_at")));
+                out.add(row.toText(alertKey) + "@" + row.toText(alertFiredAt));
                 fired.incrementAndGet();
             });
         final Job job = p.execute(new JobContext().shards(2).epochClock(clock));

@@ -7,6 +7,7 @@ import io.peregrine.pipeline.Pipeline;
 import io.peregrine.api.Schema;
 import io.peregrine.api.Sink;
 import io.peregrine.api.Source;
+import io.peregrine.api.ValueState;
 import io.peregrine.api.WatermarkStrategy;
 import io.peregrine.api.Windows;
 
@@ -82,6 +83,13 @@ public final class TradingJob
     public static final Field.Int64 K_TRADES = TICK.int64("trades");
     public static final Field.Int64 K_INGEST = TICK.int64("ingest_ns");
 
+    /** The running VWAP's value per instrument. */
+    public static final Schema VWAP_STATE = Schema.builder("vwap-state")
+        .float64("notional").int64("volume").int64("trades").build();
+    public static final Field.Float64 V_NOTIONAL = VWAP_STATE.float64("notional");
+    public static final Field.Int64 V_VOLUME = VWAP_STATE.int64("volume");
+    public static final Field.Int64 V_TRADES = VWAP_STATE.int64("trades");
+
     private TradingJob()
     {
     }
@@ -114,18 +122,16 @@ public final class TradingJob
 
         if (sinks.ticks != null)
         {
-            // Tick to signal: every trade updates its instrument's running VWAP (state: notional, volume,
+            // Tick to signal: every trade updates its instrument's running VWAP (its value: notional, volume,
             // trades) and emits it at once. Its latency is the engine's per-event latency.
             trades.keyBy("by-instrument-ticks", T_INSTRUMENT)
-                .process("running-vwap", TICK, 24, (in, ctx, out) ->
+                .process("running-vwap", TICK, VWAP_STATE, (in, ctx, out) ->
                 {
-                    final org.agrona.MutableDirectBuffer state = ctx.state();
-                    final double notional = state.getDouble(0) + in.getDouble(T_NOTIONAL);
-                    final long volume = state.getLong(8) + in.getLong(T_QTY);
-                    final long count = state.getLong(16) + 1;
-                    state.putDouble(0, notional);
-                    state.putLong(8, volume);
-                    state.putLong(16, count);
+                    final ValueState state = ctx.value();
+                    final double notional = state.getDouble(V_NOTIONAL) + in.getDouble(T_NOTIONAL);
+                    final long volume = state.getLong(V_VOLUME) + in.getLong(T_QTY);
+                    final long count = state.getLong(V_TRADES) + 1;
+                    state.putDouble(V_NOTIONAL, notional).putLong(V_VOLUME, volume).putLong(V_TRADES, count);
                     out.next()
                         .putLong(K_INSTRUMENT, ctx.key())
                         .putTimestamp(K_TS, in.getTimestamp(T_TS))

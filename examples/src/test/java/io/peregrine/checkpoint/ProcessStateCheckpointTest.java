@@ -1,7 +1,7 @@
 package io.peregrine.checkpoint;
 
 import io.peregrine.api.Field;
-import io.peregrine.api.KeyedListState;
+import io.peregrine.api.KeyedRowList;
 import io.peregrine.api.KeyedMapState;
 import io.peregrine.api.KeyedProcessFunction;
 import io.peregrine.pipeline.Pipeline;
@@ -25,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A process function whose state is a slot, a list and a map per key, all engine state: stopped with a savepoint
- * and resumed (with incremental checkpoints in between), it emits exactly what an uninterrupted run emits.
+ * A process function whose state is a typed value, a list of rows and a map of bytes per key, all engine state:
+ * stopped with a savepoint and resumed (with incremental checkpoints in between), it emits exactly what an
+ * uninterrupted run emits.
  */
 class ProcessStateCheckpointTest
 {
@@ -38,6 +39,10 @@ class ProcessStateCheckpointTest
     private static final Field.Int64 O_SIZE = OUT.int64("list_size");
     private static final Field.Int64 O_BUCKET = OUT.int64("bucket_count");
     private static final Field.Int64 O_BUCKETS = OUT.int64("buckets");
+    private static final Schema SEQ = Schema.builder("seq").int64("seq").build();
+    private static final Field.Int64 S_SEQ = SEQ.int64("seq");
+    private static final Schema LAST = Schema.builder("last").int64("value").build();
+    private static final Field.Int64 L_VALUE = LAST.int64("value");
     private static final long EVENTS = 200_000;
 
     @TempDir
@@ -48,28 +53,29 @@ class ProcessStateCheckpointTest
     {
         private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[16]);
         private final long[] sum = new long[1];
-        private KeyedListState last;
+        private final KeyedRowList.RowVisitor addToSum = entry -> sum[0] += entry.getLong(L_VALUE);
+        private KeyedRowList last;
         private KeyedMapState buckets;
 
         public void open(final OpenContext ctx)
         {
-            last = ctx.listState("last");
+            last = ctx.listState("last", LAST);
             buckets = ctx.mapState("buckets");
         }
 
         public void processElement(final io.peregrine.api.Row in, final Context ctx, final io.peregrine.api.Collector out)
         {
             final long value = in.getLong(CheckpointedJob.VALUE);
-            final long seq = ctx.state().getLong(0) + 1;
-            ctx.state().putLong(0, seq);
-            scratch.putLong(0, value);
-            last.add(scratch, 0, 8);
+            final long seq = ctx.value().getLong(S_SEQ) + 1;
+            ctx.value().putLong(S_SEQ, seq);
+            last.next().putLong(L_VALUE, value);
+            last.add();
             if (last.size() > 5)
             {
                 last.removeFirst(1);
             }
             sum[0] = 0;
-            last.forEach(entry -> sum[0] += entry.getLong(0));
+            last.forEach(addToSum);
             // bucket key of variable length: 1..8 bytes
             final int keyLength = 1 + (int)(value % 8);
             scratch.putLong(0, value % 13);
@@ -93,7 +99,7 @@ class ProcessStateCheckpointTest
                 .putLong(CheckpointedJob.VALUE, (i * 2654435761L) % 100_003)), () -> gate),
                 WatermarkStrategy.boundedOutOfOrderness(CheckpointedJob.TS, 10))
             .keyBy("by-key", CheckpointedJob.KEY)
-            .process("last-values", OUT, 8, LastValues::new)
+            .process("last-values", OUT, SEQ, LastValues::new)
             .sink("out", Sinks.csv(out));
         return p;
     }

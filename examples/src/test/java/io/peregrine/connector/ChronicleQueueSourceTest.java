@@ -3,7 +3,7 @@ package io.peregrine.connector;
 import io.peregrine.api.Aggregations;
 import io.peregrine.api.Field;
 import io.peregrine.pipeline.Pipeline;
-import io.peregrine.api.Row;
+import io.peregrine.api.MutableRow;
 import io.peregrine.api.RowWriter;
 import io.peregrine.api.Schema;
 import io.peregrine.pipeline.Sinks;
@@ -50,7 +50,7 @@ class ChronicleQueueSourceTest
         final List<String> expected = new ArrayList<>();
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
         final RowWriter writer = new RowWriter();
-        final Row row = new Row();
+        final MutableRow row = new MutableRow();
         try (ChronicleQueue queue = ChronicleQueueRows.open(queueDir);
             ChronicleQueueRows.Appender appender = new ChronicleQueueRows.Appender(queue))
         {
@@ -76,7 +76,7 @@ class ChronicleQueueSourceTest
             // The one-shot helper, and a marker a source skips.
             final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
             final RowWriter writer = new RowWriter().wrap(TRADE, buffer, 0, 64).putLong(ID, -1).putVarString(VENUE, "X");
-            ChronicleQueueRows.append(queue, new Row().wrap(TRADE, buffer, 0, writer.length()));
+            ChronicleQueueRows.append(queue, new MutableRow().wrap(TRADE, buffer, 0, writer.length()));
             expected.add("-1,0,X");
             try (ChronicleQueueRows.Appender appender = new ChronicleQueueRows.Appender(queue))
             {

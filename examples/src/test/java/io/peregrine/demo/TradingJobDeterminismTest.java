@@ -95,7 +95,7 @@ class TradingJobDeterminismTest
         final java.util.Map<String, long[]> expected = new java.util.TreeMap<>();
         final io.peregrine.api.RowWriter writer = new io.peregrine.api.RowWriter();
         final org.agrona.concurrent.UnsafeBuffer buffer = new org.agrona.concurrent.UnsafeBuffer(new byte[256]);
-        final io.peregrine.api.Row row = new io.peregrine.api.Row();
+        final io.peregrine.api.MutableRow row = new io.peregrine.api.MutableRow();
         for (long i = 0; i < events; i++)
         {
             writer.wrap(MarketData.SCHEMA, buffer, 0, 256);

@@ -1,6 +1,7 @@
 package io.peregrine.bench.micro;
 
 import io.peregrine.api.Field;
+import io.peregrine.api.MutableRow;
 import io.peregrine.api.Row;
 import io.peregrine.api.RowWriter;
 import io.peregrine.api.Schema;
@@ -95,7 +96,7 @@ public class ExchangeBenchmark
         // Producer side.
         OutboundChannel channel;
         UnsafeBuffer rowBuffer;
-        final Row row = new Row();
+        final MutableRow row = new MutableRow();
         UnsafeBuffer framed;
         int framedLength;
         long sequence;
@@ -128,7 +129,7 @@ public class ExchangeBenchmark
      */
     static final class Consumer implements MessageHandler
     {
-        final Row row = new Row();
+        final MutableRow row = new MutableRow();
         long records;
         long checksum;
         long lastPosition = -1;

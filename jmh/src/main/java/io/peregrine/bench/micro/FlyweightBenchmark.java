@@ -1,6 +1,7 @@
 package io.peregrine.bench.micro;
 
 import io.peregrine.api.Field;
+import io.peregrine.api.MutableRow;
 import io.peregrine.api.Row;
 import io.peregrine.api.RowWriter;
 import io.peregrine.api.Schema;
@@ -92,7 +93,7 @@ public class FlyweightBenchmark
     String[] notes;
     String symbolProbe;
     String noteProbe;
-    final Row row = new Row();
+    final MutableRow row = new MutableRow();
     final RowWriter writer = new RowWriter();
     int index;
     long sequence;

@@ -5,6 +5,7 @@ import io.peregrine.pipeline.DataStream;
 import io.peregrine.api.Field;
 import io.peregrine.pipeline.Pipeline;
 import io.peregrine.api.Sink;
+import io.peregrine.api.ValueState;
 import io.peregrine.pipeline.Sources;
 import io.peregrine.api.WatermarkStrategy;
 import io.peregrine.api.Windows;
@@ -67,13 +68,13 @@ public final class LatencyBreakdown
             .source("market-data", source[0], WatermarkStrategy.boundedOutOfOrderness(MarketData.TS, 50))
             .filter("trades-only", row -> row.getInt(MarketData.KIND) == MarketData.TRADE);
         trades.keyBy("by-instrument-ticks", MarketData.INSTRUMENT)
-            .process("running-vwap", TradingJob.TICK, 24, (in, ctx, out) ->
+            .process("running-vwap", TradingJob.TICK, TradingJob.VWAP_STATE, (in, ctx, out) ->
             {
-                final org.agrona.MutableDirectBuffer state = ctx.state();
-                final double notional = state.getDouble(0) + in.getDouble(MarketData.PRICE) * in.getLong(MarketData.QTY);
-                final long volume = state.getLong(8) + in.getLong(MarketData.QTY);
-                state.putDouble(0, notional);
-                state.putLong(8, volume);
+                final ValueState state = ctx.value();
+                final double notional = state.getDouble(TradingJob.V_NOTIONAL) +
+                    in.getDouble(MarketData.PRICE) * in.getLong(MarketData.QTY);
+                final long volume = state.getLong(TradingJob.V_VOLUME) + in.getLong(MarketData.QTY);
+                state.putDouble(TradingJob.V_NOTIONAL, notional).putLong(TradingJob.V_VOLUME, volume);
                 out.next()
                     .putLong(TradingJob.K_INSTRUMENT, ctx.key())
                     .putTimestamp(TradingJob.K_TS, in.getTimestamp(MarketData.TS))

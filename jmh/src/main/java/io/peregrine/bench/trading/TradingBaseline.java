@@ -1,6 +1,6 @@
 package io.peregrine.bench.trading;
 
-import io.peregrine.api.Row;
+import io.peregrine.api.MutableRow;
 import io.peregrine.api.RowWriter;
 import io.peregrine.demo.MarketData;
 import io.peregrine.demo.TradingJob;
@@ -89,7 +89,7 @@ public final class TradingBaseline
         final Result result = new Result();
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
         final RowWriter writer = new RowWriter();
-        final Row row = new Row();
+        final MutableRow row = new MutableRow();
         final TreeMap<Long, Map<Long, Bar>> bars = new TreeMap<>();
         final TreeMap<Long, Map<Long, Range>> ranges = new TreeMap<>();
         final TreeMap<Long, Map<Long, double[]>> spreads = new TreeMap<>();

@@ -1,6 +1,7 @@
 package io.peregrine.bench.profile;
 
 import io.peregrine.pipeline.Pipeline;
+import io.peregrine.api.Field;
 import io.peregrine.api.Row;
 import io.peregrine.api.Schema;
 import io.peregrine.api.Sink;
@@ -129,8 +130,10 @@ class ShardAllocationCounterTest
         };
         final EngineRunMeter meter = new EngineRunMeter();
         final Pipeline p = Pipeline.create("allocating");
-        p.source("gen", Sources.generator(schema, events, (i, w) -> w.putLong(schema.int64("key"), i).putTimestamp(
-                schema.timestamp("ts"), i)), WatermarkStrategy.boundedOutOfOrderness(schema.timestamp("ts"), 0))
+        final Field.Int64 key = schema.int64("key");
+        final Field.Timestamp ts = schema.timestamp("ts");
+        p.source("gen", Sources.generator(schema, events, (i, w) -> w.putLong(key, i).putTimestamp(ts, i)),
+                WatermarkStrategy.boundedOutOfOrderness(ts, 0))
             .sink("out", allocating);
         p.execute(meter.begin("allocating", 2, ChainThroughputBenchmark.context(2))).join();
         final double bytesPerEvent = meter.end(events);

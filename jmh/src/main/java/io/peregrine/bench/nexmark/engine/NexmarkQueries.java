@@ -6,6 +6,7 @@ import io.peregrine.pipeline.DataStream;
 import io.peregrine.api.Field;
 import io.peregrine.api.KeyedListState;
 import io.peregrine.api.KeyedProcessFunction;
+import io.peregrine.api.KeyedRowList;
 import io.peregrine.pipeline.Pipeline;
 import io.peregrine.api.Row;
 import io.peregrine.api.RowWriter;
@@ -13,6 +14,7 @@ import io.peregrine.api.Schema;
 import io.peregrine.api.Sink;
 import io.peregrine.api.Source;
 import io.peregrine.api.TimeDomain;
+import io.peregrine.api.ValueState;
 import io.peregrine.api.WatermarkStrategy;
 import io.peregrine.api.Windows;
 import io.peregrine.bench.nexmark.NexmarkBaseline;
@@ -25,7 +27,6 @@ import io.peregrine.bench.nexmark.Q7HighestBid;
 import io.peregrine.bench.nexmark.Q8MonitorNewUsers;
 import io.peregrine.bench.nexmark.ResultSink;
 import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -65,14 +66,15 @@ import static io.peregrine.bench.nexmark.engine.NexmarkRows.P_STATE;
  * the reference select-list order and {@link #resultSink(String, IntFunction)} makes the sink that writes them as the
  * baselines' CSV lines.
  * <p>
- * <b>State.</b> Joins and rankings keep their per-key data in fixed-size state slots: text fields have a fixed
- * capacity (a longer value fails the job, naming the constant to raise; nothing is truncated silently), as does the
- * list of names of a person in a q8 window. Lists whose length depends on timing (items of a join waiting for the
- * other side in q3 and q4: how far one split runs ahead of another) or on how many values tie (q5, q7) keep a few
- * items in the slot and the rest in the key's {@link KeyedListState} rather than fail at random: the slot is the fast
- * path, the list is touched only once the slot is full. Everything a query needs to survive a failure is the
- * engine's state (slots, lists, timers), so it is in every checkpoint: each keyed function is made per shard by a
- * factory, declares its lists in {@code open}, and keeps in its own fields only descriptors and scratch buffers
+ * <b>State.</b> The rankings (q5, q7) and q12 keep a typed value per key (a row of a small fixed-width schema, read
+ * and written through its fields) and, for what ties at a maximum, a list of rows per key; how long that list gets
+ * depends on the data, not on a capacity. The joins (q3, q4, q8) keep their per-key data in raw fixed-size state slots
+ * laid out by byte offsets: text fields have a fixed capacity (a longer value fails the job, naming the constant to
+ * raise; nothing is truncated silently), as does the list of names of a person in a q8 window, and items waiting for
+ * the other side (how many depends on how far one split runs ahead of another) stay in the slot until it is full, then
+ * go to the key's {@link KeyedListState}. Everything a query needs to survive a failure is the engine's state (values,
+ * slots, lists, timers), so it is in every checkpoint: each keyed function is made per shard by a factory (or keeps
+ * no fields at all), declares its lists in {@code open}, and keeps in its own fields only field handles and scratch
  * (reused, so nothing is allocated per event).
  */
 public final class NexmarkQueries
@@ -99,15 +101,6 @@ public final class NexmarkQueries
      * the key's list state.
      */
     public static final int Q4_PENDING_BID_TIMES = 4;
-    /** Auctions tied at a window's maximum count that the q5 slot holds; more go to the key's list state. */
-    public static final int Q5_TIES = 16;
-    /**
-     * Bids of one window that can still match (tied at its running maximum price, or at its end) that the q7 slot
-     * holds; more go to the key's list state.
-     */
-    public static final int Q7_CANDIDATES = 16;
-    /** Longest bid {@code extra} a q7 state slot holds (bytes); the generator's are at most about 82. */
-    public static final int Q7_EXTRA_CAPACITY = 160;
     /** Most distinct names of one person id in one window (q8). */
     public static final int Q8_NAMES = 4;
 
@@ -703,13 +696,17 @@ public final class NexmarkQueries
     static final Schema Q5_IN = Schema.builder("q5-in").int64("auction").timestamp("dateTime").build();
     /** Result of q5. */
     public static final Schema Q5_OUT = Schema.builder("q5").int64("auction").int64("num").build();
+    /** A window's value: whether its timer is set, and the largest count of an auction in it so far. */
+    static final Schema Q5_STATE = Schema.builder("q5-state").int32("timer_set").int64("max").build();
+    /** An auction tied at its window's largest count. */
+    static final Schema Q5_TIE = Schema.builder("q5-tie").int64("auction").build();
 
     /**
      * q5, hot items ({@code Q5HotItems}): bids counted per auction in hopping windows of
      * {@value Q5HotItems#SIZE_MS} ms sliding by {@value Q5HotItems#SLIDE_MS} ms, then per window every auction whose
-     * count equals the window's maximum (ties all kept: {@value #Q5_TIES} in the slot, more in the key's list
-     * state). The second stage is keyed by window end and emits when the watermark passes {@code end - 1}, after
-     * every shard's counts of that window.
+     * count equals the window's maximum (ties all kept, in the key's list of {@link #Q5_TIE} rows). The second stage
+     * is keyed by window end and emits when the watermark passes {@code end - 1}, after every shard's counts of that
+     * window.
      *
      * @param events Nexmark events.
      * @return rows of {@link #Q5_OUT}.
@@ -729,29 +726,25 @@ public final class NexmarkQueries
         final Field.Int64 num = counts.schema().int64("num");
         return counts
             .keyBy("q5-by-window", (row) -> row.getTimestamp(windowEnd))
-            .process("q5-max", Q5_OUT, Q5Max.STATE_LENGTH, () -> new Q5Max(countKey, num));
+            .process("q5-max", Q5_OUT, Q5_STATE, () -> new Q5Max(countKey, num));
     }
 
     /**
-     * Per window end: timer set (int), tie count (int), max count (long), then the auctions tied at the maximum in
-     * the slot; ties beyond {@value #Q5_TIES} in the list {@code ties} (one 8-byte auction id per entry), used only
-     * once the slot is full.
+     * Per window end: a {@link #Q5_STATE} value (timer set, max count) and the list {@code ties} of the auctions tied
+     * at the max count, in arrival order, emptied whenever the max grows.
      */
     static final class Q5Max implements KeyedProcessFunction
     {
-        static final int TIMER_SET = 0;
-        static final int COUNT = 4;
-        static final int MAX = 8;
-        static final int TIES = 16;
-        static final int STATE_LENGTH = TIES + 8 * Q5_TIES;
+        private static final Field.Int32 TIMER_SET = Q5_STATE.int32("timer_set");
+        private static final Field.Int64 MAX = Q5_STATE.int64("max");
+        private static final Field.Int64 TIE_AUCTION = Q5_TIE.int64("auction");
+        private static final Field.Int64 OUT_AUCTION = Q5_OUT.int64("auction");
+        private static final Field.Int64 OUT_NUM = Q5_OUT.int64("num");
 
         private final Field.Int64 countKey;
         private final Field.Int64 num;
-        private final Field.Int64 outAuction = Q5_OUT.int64("auction");
-        private final Field.Int64 outNum = Q5_OUT.int64("num");
-        private final UnsafeBuffer entry = new UnsafeBuffer(new byte[8]);
-        private final KeyedListState.EntryVisitor emitTie = this::emitTie;
-        private KeyedListState overflow;
+        private final KeyedRowList.RowVisitor emitTie = this::emitTie;
+        private KeyedRowList ties;
         /** Maximum, timestamp and collector of the {@link #emitTie} visit under way (scratch, not state). */
         private long visitMax;
         private long visitTimestamp;
@@ -765,73 +758,47 @@ public final class NexmarkQueries
 
         public void open(final OpenContext ctx)
         {
-            overflow = ctx.listState("ties");
+            ties = ctx.listState("ties", Q5_TIE);
         }
 
         public void processElement(final Row in, final Context ctx, final Collector out)
         {
-            final MutableDirectBuffer slot = ctx.state();
-            if (slot.getInt(TIMER_SET) == 0)
+            final ValueState window = ctx.value();
+            if (window.getInt(TIMER_SET) == 0)
             {
-                slot.putInt(TIMER_SET, 1);
+                window.putInt(TIMER_SET, 1);
                 ctx.registerEventTimeTimer(ctx.key() - 1);
             }
             final long count = in.getLong(num);
-            final long max = slot.getLong(MAX);
-            int n = slot.getInt(COUNT);
+            final long max = window.getLong(MAX);
             if (count < max)
             {
                 return;
             }
             if (count > max)
             {
-                slot.putLong(MAX, count);
-                if (n == Q5_TIES)
-                {
-                    overflow.clear();
-                }
-                n = 0;
+                window.putLong(MAX, count);
+                ties.clear();
             }
-            if (n == Q5_TIES)
-            {
-                entry.putLong(0, in.getLong(countKey));
-                overflow.add(entry, 0, 8);
-                return;
-            }
-            slot.putLong(TIES + 8 * n, in.getLong(countKey));
-            slot.putInt(COUNT, n + 1);
+            ties.next().putLong(TIE_AUCTION, in.getLong(countKey));
+            ties.add();
         }
 
         public void onTimer(final long timestamp, final TimeDomain domain, final Context ctx, final Collector out)
         {
-            final MutableDirectBuffer slot = ctx.state();
-            final long max = slot.getLong(MAX);
-            final int n = slot.getInt(COUNT);
-            for (int i = 0; i < n; i++)
-            {
-                emit(slot.getLong(TIES + 8 * i), max, timestamp, out);
-            }
-            if (n == Q5_TIES)
-            {
-                visitMax = max;
-                visitTimestamp = timestamp;
-                visitOut = out;
-                overflow.forEach(emitTie);
-                visitOut = null;
-                overflow.clear();
-            }
+            visitMax = ctx.value().getLong(MAX);
+            visitTimestamp = timestamp;
+            visitOut = out;
+            ties.forEach(emitTie);
+            visitOut = null;
+            ties.clear();
             ctx.clearState();
         }
 
-        private void emitTie(final DirectBuffer tie)
+        private void emitTie(final Row tie)
         {
-            emit(tie.getLong(0), visitMax, visitTimestamp, visitOut);
-        }
-
-        private void emit(final long auctionId, final long max, final long timestamp, final Collector out)
-        {
-            out.next().putLong(outAuction, auctionId).putLong(outNum, max);
-            out.emit(timestamp);
+            visitOut.next().putLong(OUT_AUCTION, tie.getLong(TIE_AUCTION)).putLong(OUT_NUM, visitMax);
+            visitOut.emit(visitTimestamp);
         }
     }
 
@@ -843,17 +810,19 @@ public final class NexmarkQueries
     /** Result of q7. */
     public static final Schema Q7_OUT = Schema.builder("q7")
         .int64("auction").int64("bidder").int64("price").timestamp("dateTime").varString("extra").build();
+    /** A window's value: flags ({@link Q7Highest#HAS_MAX}, {@link Q7Highest#TIMER_SET}) and its maximum price. */
+    static final Schema Q7_STATE = Schema.builder("q7-state").int32("flags").int64("max").build();
 
     /**
      * q7, highest bid ({@code Q7HighestBid}): per {@value Q7HighestBid#SIZE_MS} ms tumbling window {@code [s, e)} the
      * maximum price, then every bid with that price and {@code s <= dateTime <= e} (a bid at exactly {@code e} also
      * matches the window before its own). Keyed by window start: a bid goes to its window, and a bid at a window
-     * boundary also to the previous window as a boundary candidate; the slot keeps the running maximum and the bids
-     * that can still match ({@value #Q7_CANDIDATES} in the slot, more in the key's list state: at the generator's
-     * default rate thousands of bids share one millisecond, and a window without bids yet must keep the bids at its
-     * end until it can no longer get any); the window settles when the watermark reaches {@code e}. A bid is late for
-     * its window when the watermark has reached {@code e - 1}; a bid at {@code e} is dropped for a window that has
-     * had no bid by then, as the baseline drops it.
+     * boundary also to the previous window as a boundary candidate; the window's value keeps the running maximum, and
+     * its list of {@link #Q7_IN} rows the bids that can still match (at the generator's default rate thousands of bids
+     * share one millisecond, and a window without bids yet must keep the bids at its end until it can no longer get
+     * any); the window settles when the watermark reaches {@code e}. A bid is late for its window when the watermark
+     * has reached {@code e - 1}; a bid at {@code e} is dropped for a window that has had no bid by then, as the
+     * baseline drops it.
      *
      * @param events Nexmark events.
      * @return rows of {@link #Q7_OUT}.
@@ -882,7 +851,7 @@ public final class NexmarkQueries
                 }
             })
             .keyBy("q7-by-window", window)
-            .process("q7-highest", Q7_OUT, Q7Highest.STATE_LENGTH,
+            .process("q7-highest", Q7_OUT, Q7_STATE,
                 () -> new Q7Highest(boundary, auction, bidder, price, dateTime, extra));
     }
 
@@ -897,33 +866,20 @@ public final class NexmarkQueries
     }
 
     /**
-     * Per window start: flags, candidate count, max price, then candidates (boundary, auction, bidder, price,
-     * dateTime, extra) in the slot; candidates beyond {@value #Q7_CANDIDATES} in the list {@code candidates} (entries
-     * of auction, bidder, price and dateTime as longs, then the extra's bytes), used only once the slot is full, and
-     * looked at again only for a key whose {@link #SPILLED} flag is set.
+     * Per window start: a {@link #Q7_STATE} value and the list {@code candidates} of the bids (their {@link #Q7_IN}
+     * rows, as they came) at or above the running maximum, pruned whenever it grows.
      */
     static final class Q7Highest implements KeyedProcessFunction
     {
         static final int HAS_MAX = 1;
         static final int TIMER_SET = 2;
-        static final int SPILLED = 4;
-        static final int FLAGS = 0;
-        static final int COUNT = 4;
-        static final int MAX = 8;
-        static final int ENTRIES = 16;
-        static final int E_BOUNDARY = 0;
-        static final int E_AUCTION = 4;
-        static final int E_BIDDER = 12;
-        static final int E_PRICE = 20;
-        static final int E_TIME = 28;
-        static final int E_EXTRA = 36;
-        static final int ENTRY = E_EXTRA + 4 + Q7_EXTRA_CAPACITY;
-        static final int STATE_LENGTH = ENTRIES + ENTRY * Q7_CANDIDATES;
-        static final int L_AUCTION = 0;
-        static final int L_BIDDER = 8;
-        static final int L_PRICE = 16;
-        static final int L_TIME = 24;
-        static final int L_EXTRA = 32;
+        private static final Field.Int32 FLAGS = Q7_STATE.int32("flags");
+        private static final Field.Int64 MAX = Q7_STATE.int64("max");
+        private static final Field.Int64 OUT_AUCTION = Q7_OUT.int64("auction");
+        private static final Field.Int64 OUT_BIDDER = Q7_OUT.int64("bidder");
+        private static final Field.Int64 OUT_PRICE = Q7_OUT.int64("price");
+        private static final Field.Timestamp OUT_TIME = Q7_OUT.timestamp("dateTime");
+        private static final Field.VarString OUT_EXTRA = Q7_OUT.varString("extra");
 
         private final Field.Int32 boundary;
         private final Field.Int64 auction;
@@ -931,16 +887,9 @@ public final class NexmarkQueries
         private final Field.Int64 price;
         private final Field.Timestamp dateTime;
         private final Field.VarString extra;
-        private final Field.Int64 outAuction = Q7_OUT.int64("auction");
-        private final Field.Int64 outBidder = Q7_OUT.int64("bidder");
-        private final Field.Int64 outPrice = Q7_OUT.int64("price");
-        private final Field.Timestamp outTime = Q7_OUT.timestamp("dateTime");
-        private final Field.VarString outExtra = Q7_OUT.varString("extra");
-        /** Encodes a list entry; grows to the longest extra seen, then no more allocation. */
-        private final ExpandableArrayBuffer entry = new ExpandableArrayBuffer(L_EXTRA + Q7_EXTRA_CAPACITY);
-        private final KeyedListState.EntryPredicate atLeastMax = this::atLeastMax;
-        private final KeyedListState.EntryVisitor emitAtMax = this::emitAtMax;
-        private KeyedListState overflow;
+        private final KeyedRowList.RowPredicate atLeastMax = this::atLeastMax;
+        private final KeyedRowList.RowVisitor emitAtMax = this::emitAtMax;
+        private KeyedRowList candidates;
         /** Maximum, timestamp and collector of the visit under way (scratch, not state). */
         private long visitMax;
         private long visitTimestamp;
@@ -959,7 +908,7 @@ public final class NexmarkQueries
 
         public void open(final OpenContext ctx)
         {
-            overflow = ctx.listState("candidates");
+            candidates = ctx.listState("candidates", Q7_IN);
         }
 
         public void processElement(final Row in, final Context ctx, final Collector out)
@@ -971,8 +920,9 @@ public final class NexmarkQueries
             {
                 return;
             }
-            final MutableDirectBuffer slot = ctx.state();
-            int flags = slot.getInt(FLAGS);
+            final ValueState window = ctx.value();
+            final int seen = window.getInt(FLAGS);
+            int flags = seen;
             if ((flags & TIMER_SET) == 0)
             {
                 flags |= TIMER_SET;
@@ -980,133 +930,62 @@ public final class NexmarkQueries
             }
             final long p = in.getLong(price);
             final boolean hasMax = (flags & HAS_MAX) != 0;
-            final long max = slot.getLong(MAX);
+            final long max = window.getLong(MAX);
             if (isBoundary)
             {
                 if (hasMax ? p >= max : end - 1 > watermark)
                 {
-                    flags |= add(slot, in);
+                    candidates.add(in);
                 }
             }
             else if (!hasMax || p > max)
             {
                 flags |= HAS_MAX;
-                slot.putLong(MAX, p);
-                prune(slot, p);
-                if ((flags & SPILLED) != 0)
-                {
-                    visitMax = p;
-                    overflow.retainIf(atLeastMax);
-                }
-                flags |= add(slot, in);
+                window.putLong(MAX, p);
+                visitMax = p;
+                candidates.retainIf(atLeastMax);
+                candidates.add(in);
             }
             else if (p == max)
             {
-                flags |= add(slot, in);
+                candidates.add(in);
             }
-            slot.putInt(FLAGS, flags);
-        }
-
-        private static void prune(final MutableDirectBuffer slot, final long max)
-        {
-            final int count = slot.getInt(COUNT);
-            int kept = 0;
-            for (int i = 0; i < count; i++)
+            if (flags != seen)
             {
-                final int at = ENTRIES + ENTRY * i;
-                if (slot.getLong(at + E_PRICE) >= max)
-                {
-                    if (kept != i)
-                    {
-                        slot.putBytes(ENTRIES + ENTRY * kept, slot, at, ENTRY);
-                    }
-                    kept++;
-                }
+                window.putInt(FLAGS, flags); // most bids only read the value: one lookup, no write
             }
-            slot.putInt(COUNT, kept);
-        }
-
-        /**
-         * @return {@link #SPILLED} if the candidate went to the list, else 0.
-         */
-        private int add(final MutableDirectBuffer slot, final Row in)
-        {
-            final int count = slot.getInt(COUNT);
-            if (count == Q7_CANDIDATES)
-            {
-                final int length = in.varLength(extra);
-                final ExpandableArrayBuffer entry = this.entry;
-                entry.putLong(L_AUCTION, in.getLong(auction));
-                entry.putLong(L_BIDDER, in.getLong(bidder));
-                entry.putLong(L_PRICE, in.getLong(price));
-                entry.putLong(L_TIME, in.getTimestamp(dateTime));
-                entry.putBytes(L_EXTRA, in.buffer(), in.varOffset(extra), length);
-                overflow.add(entry, 0, L_EXTRA + length);
-                return SPILLED;
-            }
-            final int at = ENTRIES + ENTRY * count;
-            slot.putInt(at + E_BOUNDARY, in.getInt(boundary));
-            slot.putLong(at + E_AUCTION, in.getLong(auction));
-            slot.putLong(at + E_BIDDER, in.getLong(bidder));
-            slot.putLong(at + E_PRICE, in.getLong(price));
-            slot.putLong(at + E_TIME, in.getTimestamp(dateTime));
-            putText(slot, at + E_EXTRA, Q7_EXTRA_CAPACITY, in, extra, "Q7_EXTRA_CAPACITY");
-            slot.putInt(COUNT, count + 1);
-            return 0;
         }
 
         public void onTimer(final long timestamp, final TimeDomain domain, final Context ctx, final Collector out)
         {
-            final MutableDirectBuffer slot = ctx.state();
-            final int flags = slot.getInt(FLAGS);
-            if ((flags & HAS_MAX) != 0)
+            final ValueState window = ctx.value();
+            if ((window.getInt(FLAGS) & HAS_MAX) != 0)
             {
-                final long max = slot.getLong(MAX);
-                for (int i = 0, n = slot.getInt(COUNT); i < n; i++)
-                {
-                    final int at = ENTRIES + ENTRY * i;
-                    if (slot.getLong(at + E_PRICE) == max)
-                    {
-                        out.next()
-                            .putLong(outAuction, slot.getLong(at + E_AUCTION))
-                            .putLong(outBidder, slot.getLong(at + E_BIDDER))
-                            .putLong(outPrice, max)
-                            .putTimestamp(outTime, slot.getLong(at + E_TIME))
-                            .putVarString(outExtra, slot, at + E_EXTRA + 4, slot.getInt(at + E_EXTRA));
-                        out.emit(timestamp);
-                    }
-                }
-                if ((flags & SPILLED) != 0)
-                {
-                    visitMax = max;
-                    visitTimestamp = timestamp;
-                    visitOut = out;
-                    overflow.forEach(emitAtMax);
-                    visitOut = null;
-                }
+                visitMax = window.getLong(MAX);
+                visitTimestamp = timestamp;
+                visitOut = out;
+                candidates.forEach(emitAtMax);
+                visitOut = null;
             }
-            if ((flags & SPILLED) != 0)
-            {
-                overflow.clear();
-            }
+            candidates.clear();
             ctx.clearState();
         }
 
-        private boolean atLeastMax(final DirectBuffer candidate)
+        private boolean atLeastMax(final Row candidate)
         {
-            return candidate.getLong(L_PRICE) >= visitMax;
+            return candidate.getLong(price) >= visitMax;
         }
 
-        private void emitAtMax(final DirectBuffer candidate)
+        private void emitAtMax(final Row candidate)
         {
-            if (candidate.getLong(L_PRICE) == visitMax)
+            if (candidate.getLong(price) == visitMax)
             {
                 visitOut.next()
-                    .putLong(outAuction, candidate.getLong(L_AUCTION))
-                    .putLong(outBidder, candidate.getLong(L_BIDDER))
-                    .putLong(outPrice, visitMax)
-                    .putTimestamp(outTime, candidate.getLong(L_TIME))
-                    .putVarString(outExtra, candidate, L_EXTRA, candidate.capacity() - L_EXTRA);
+                    .putLong(OUT_AUCTION, candidate.getLong(auction))
+                    .putLong(OUT_BIDDER, candidate.getLong(bidder))
+                    .putLong(OUT_PRICE, visitMax)
+                    .putTimestamp(OUT_TIME, candidate.getTimestamp(dateTime))
+                    .putVarString(OUT_EXTRA, candidate.buffer(), candidate.varOffset(extra), candidate.varLength(extra));
                 visitOut.emit(visitTimestamp);
             }
         }
@@ -1327,6 +1206,9 @@ public final class NexmarkQueries
     /** Result of q12. */
     public static final Schema Q12_OUT = Schema.builder("q12")
         .int64("bidder").int64("bid_count").timestamp("starttime").timestamp("endtime").build();
+    /** A bidder's open processing-time window: end-of-input timer set, bids so far, window start. */
+    static final Schema Q12_STATE = Schema.builder("q12-state")
+        .int32("end_timer_set").int64("count").timestamp("start").build();
 
     /**
      * q12, processing-time windows ({@code Q12ProcessingTimeWindows}): bids per bidder in
@@ -1342,62 +1224,69 @@ public final class NexmarkQueries
     public static DataStream q12(final DataStream events)
     {
         final Field.Int64 bidder = Q12_IN.int64("bidder");
-        final Field.Int64 outBidder = Q12_OUT.int64("bidder");
-        final Field.Int64 outCount = Q12_OUT.int64("bid_count");
-        final Field.Timestamp outStart = Q12_OUT.timestamp("starttime");
-        final Field.Timestamp outEnd = Q12_OUT.timestamp("endtime");
-        final long size = Q12ProcessingTimeWindows.SIZE_MS;
-        // Slot: end-of-input timer set (long), count (long), window start (long).
         return events.filter("q12-bids", NexmarkQueries::isBid)
             .map("q12-narrow", Q12_IN, (in, out) -> out.putLong(bidder, in.getLong(B_BIDDER)))
             .keyBy("q12-by-bidder", bidder)
-            .process("q12-count", Q12_OUT, 24, () -> new KeyedProcessFunction()
+            .process("q12-count", Q12_OUT, Q12_STATE, new Q12Count());
+    }
+
+    /**
+     * Counts a bidder's bids in its open processing-time window; keeps no fields, so one instance serves every shard.
+     */
+    static final class Q12Count implements KeyedProcessFunction
+    {
+        private static final long SIZE = Q12ProcessingTimeWindows.SIZE_MS;
+        private static final Field.Int32 END_TIMER_SET = Q12_STATE.int32("end_timer_set");
+        private static final Field.Int64 COUNT = Q12_STATE.int64("count");
+        private static final Field.Timestamp START = Q12_STATE.timestamp("start");
+        private static final Field.Int64 OUT_BIDDER = Q12_OUT.int64("bidder");
+        private static final Field.Int64 OUT_COUNT = Q12_OUT.int64("bid_count");
+        private static final Field.Timestamp OUT_START = Q12_OUT.timestamp("starttime");
+        private static final Field.Timestamp OUT_END = Q12_OUT.timestamp("endtime");
+
+        public void processElement(final Row in, final Context ctx, final Collector out)
+        {
+            final ValueState window = ctx.value();
+            if (window.getInt(END_TIMER_SET) == 0)
             {
-                public void processElement(final Row in, final Context ctx, final Collector out)
-                {
-                    final MutableDirectBuffer slot = ctx.state();
-                    if (slot.getLong(0) == 0)
-                    {
-                        slot.putLong(0, 1);
-                        ctx.registerEventTimeTimer(Long.MAX_VALUE);
-                    }
-                    final long now = ctx.currentProcessingTime();
-                    long count = slot.getLong(8);
-                    if (count > 0 && now >= slot.getLong(16) + size)
-                    {
-                        emit(slot, ctx, out);
-                        count = 0;
-                    }
-                    if (count == 0)
-                    {
-                        final long start = Math.floorDiv(now, size) * size;
-                        slot.putLong(16, start);
-                        ctx.registerProcessingTimeTimer(start + size);
-                    }
-                    slot.putLong(8, count + 1);
-                }
+                window.putInt(END_TIMER_SET, 1);
+                ctx.registerEventTimeTimer(Long.MAX_VALUE);
+            }
+            final long now = ctx.currentProcessingTime();
+            long count = window.getLong(COUNT);
+            if (count > 0 && now >= window.getTimestamp(START) + SIZE)
+            {
+                emit(window, ctx, out);
+                count = 0;
+            }
+            if (count == 0)
+            {
+                final long start = Math.floorDiv(now, SIZE) * SIZE;
+                window.putTimestamp(START, start);
+                ctx.registerProcessingTimeTimer(start + SIZE);
+            }
+            window.putLong(COUNT, count + 1);
+        }
 
-                public void onTimer(final long timestamp, final TimeDomain domain, final Context ctx, final Collector out)
-                {
-                    final MutableDirectBuffer slot = ctx.state();
-                    if (slot.getLong(8) > 0 &&
-                        (domain == TimeDomain.EVENT_TIME || timestamp >= slot.getLong(16) + size))
-                    {
-                        emit(slot, ctx, out);
-                        slot.putLong(8, 0);
-                    }
-                }
+        public void onTimer(final long timestamp, final TimeDomain domain, final Context ctx, final Collector out)
+        {
+            final ValueState window = ctx.value();
+            if (window.getLong(COUNT) > 0 && (domain == TimeDomain.EVENT_TIME || timestamp >= window.getTimestamp(START) + SIZE))
+            {
+                emit(window, ctx, out);
+                window.putLong(COUNT, 0);
+            }
+        }
 
-                private void emit(final MutableDirectBuffer slot, final Context ctx, final Collector out)
-                {
-                    final long start = slot.getLong(16);
-                    out.next()
-                        .putLong(outBidder, ctx.key())
-                        .putLong(outCount, slot.getLong(8))
-                        .putTimestamp(outStart, start)
-                        .putTimestamp(outEnd, start + size);
-                    out.emit(start + size - 1);
-                }
-            });
+        private static void emit(final ValueState window, final Context ctx, final Collector out)
+        {
+            final long start = window.getTimestamp(START);
+            out.next()
+                .putLong(OUT_BIDDER, ctx.key())
+                .putLong(OUT_COUNT, window.getLong(COUNT))
+                .putTimestamp(OUT_START, start)
+                .putTimestamp(OUT_END, start + SIZE);
+            out.emit(start + SIZE - 1);
+        }
     }
 }

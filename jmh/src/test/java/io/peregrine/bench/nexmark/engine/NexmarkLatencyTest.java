@@ -1,7 +1,7 @@
 package io.peregrine.bench.nexmark.engine;
 
 import io.peregrine.api.Field;
-import io.peregrine.api.Row;
+import io.peregrine.api.MutableRow;
 import io.peregrine.api.RowWriter;
 import io.peregrine.api.Sink;
 import io.peregrine.api.SourceContext;
@@ -61,7 +61,7 @@ class NexmarkLatencyTest
         source.createReader(0, 1, clock);
         final NexmarkLatencySink sink = new NexmarkLatencySink("q0", source, 10, clock, clock);
         final Sink.SinkWriter writer = sink.createWriter(0, 1, NexmarkRows.EVENT);
-        final Row row = new Row().wrap(NexmarkRows.EVENT, new UnsafeBuffer(new byte[256]), 0, 256);
+        final MutableRow row = new MutableRow().wrap(NexmarkRows.EVENT, new UnsafeBuffer(new byte[256]), 0, 256);
 
         clock.nowNs = 5_000 + 20_000 + 7_000;
         writer.write(row.meta(0, 0, 20));
@@ -90,7 +90,7 @@ class NexmarkLatencyTest
         final Field.Timestamp end = NexmarkQueries.Q12_OUT.timestamp("endtime");
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
         final RowWriter rowWriter = new RowWriter().wrap(NexmarkQueries.Q12_OUT, buffer, 0, buffer.capacity());
-        final Row row = new Row();
+        final MutableRow row = new MutableRow();
 
         rowWriter.reset().putTimestamp(end, 1_500);
         clock.nowNs = 1_500_000_000 + 3_000;
@@ -115,7 +115,7 @@ class NexmarkLatencyTest
         source.createReader(0, 2, clock);
         final NexmarkLatencySink sink = new NexmarkLatencySink("q5", source, 0, clock, clock);
         final Sink.SinkWriter writer = sink.createWriter(0, 2, NexmarkQueries.Q5_OUT);
-        final Row row = new Row().wrap(NexmarkQueries.Q5_OUT, new UnsafeBuffer(new byte[64]), 0, 16);
+        final MutableRow row = new MutableRow().wrap(NexmarkQueries.Q5_OUT, new UnsafeBuffer(new byte[64]), 0, 16);
         final long base = NexmarkConfig.DEFAULT_BASE_TIME_MS;
         for (int i = 0; i < 200_000; i++)
         {

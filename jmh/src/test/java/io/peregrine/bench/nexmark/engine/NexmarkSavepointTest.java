@@ -1,6 +1,6 @@
 package io.peregrine.bench.nexmark.engine;
 
-import io.peregrine.api.Row;
+import io.peregrine.api.MutableRow;
 import io.peregrine.api.RowWriter;
 import io.peregrine.pipeline.Sinks;
 import io.peregrine.api.Source;
@@ -296,7 +296,7 @@ class NexmarkSavepointTest
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[16 * 1024]);
         final RowWriter writer = new RowWriter();
-        final Row row = new Row();
+        final MutableRow row = new MutableRow();
         final List<String> emitted = new ArrayList<>();
 
         public RowWriter next()

@@ -1,6 +1,6 @@
 package io.peregrine.bench.nexmark.engine;
 
-import io.peregrine.api.Row;
+import io.peregrine.api.MutableRow;
 import io.peregrine.api.RowWriter;
 import io.peregrine.api.Source;
 import io.peregrine.api.SourceContext;
@@ -28,7 +28,7 @@ class NexmarkSourceTest
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[16 * 1024]);
         final RowWriter writer = new RowWriter();
-        final Row row = new Row();
+        final MutableRow row = new MutableRow();
         final List<Long> positions = new ArrayList<>();
         final List<String> rows = new ArrayList<>();
 
