@@ -108,6 +108,15 @@ public final class JobContext
     public static final String CHECKPOINT_FULL_EVERY_PROP = "peregrine.checkpoint.full.every";
     public static final int CHECKPOINT_FULL_EVERY_DEFAULT = 10;
 
+    /** Where each job makes its metrics directory, {@code peregrine-<job>-<pid>/counters.dat}, which
+     * {@code peregrine stat} reads; the directory is deleted when the job ends. Default: the state directory. */
+    public static final String METRICS_DIR_PROP = "peregrine.metrics.dir";
+
+    /** Port of the job's Prometheus endpoint ({@code /metrics}, text format); 0 takes any free port, -1 serves none.
+     * Default: {@value}. */
+    public static final String METRICS_PORT_PROP = "peregrine.metrics.port";
+    public static final int METRICS_PORT_DEFAULT = -1;
+
     private Path checkpointDir = System.getProperty(CHECKPOINT_DIR_PROP) == null ? null :
         Paths.get(System.getProperty(CHECKPOINT_DIR_PROP));
     private long checkpointIntervalMs = Long.getLong(CHECKPOINT_INTERVAL_MS_PROP, CHECKPOINT_INTERVAL_MS_DEFAULT);
@@ -129,6 +138,9 @@ public final class JobContext
     private StateFactory stateFactory;
     private String stateBackend = System.getProperty(STATE_BACKEND_PROP, STATE_BACKEND_DEFAULT);
     private Path stateDir = Paths.get(System.getProperty(STATE_DIR_PROP, StateDirectory.Context.DIR_DEFAULT));
+    private Path metricsDir = System.getProperty(METRICS_DIR_PROP) == null ? null :
+        Paths.get(System.getProperty(METRICS_DIR_PROP));
+    private int metricsPort = Integer.getInteger(METRICS_PORT_PROP, METRICS_PORT_DEFAULT);
     private EpochClock epochClock = SystemEpochClock.INSTANCE;
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
     private ThreadFactory threadFactory;
@@ -167,6 +179,7 @@ public final class JobContext
             "mapped or direct");
         check(checkpointIntervalMs >= 0, CHECKPOINT_INTERVAL_MS_PROP, checkpointIntervalMs, ">= 0");
         check(checkpointFullEvery >= 1, CHECKPOINT_FULL_EVERY_PROP, checkpointFullEvery, ">= 1");
+        check(metricsPort >= -1 && metricsPort <= 65535, METRICS_PORT_PROP, metricsPort, "-1 (none), 0 (any) or 1..65535");
         concluded = true;
         return this;
     }
@@ -459,6 +472,41 @@ public final class JobContext
         return this;
     }
 
+    /**
+     * @return where each job makes its metrics directory: {@link #METRICS_DIR_PROP}, else the state directory.
+     */
+    public Path metricsDir()
+    {
+        return metricsDir != null ? metricsDir : stateDir;
+    }
+
+    /**
+     * @param dir where each job makes its metrics directory ({@code peregrine-<job>-<pid>/counters.dat}); null for
+     *            the state directory.
+     * @return this.
+     */
+    public JobContext metricsDir(final Path dir)
+    {
+        this.metricsDir = dir;
+        return this;
+    }
+
+    public int metricsPort()
+    {
+        return metricsPort;
+    }
+
+    /**
+     * @param port of the job's Prometheus endpoint; 0 for any free port ({@code Job.metricsPort()} tells which), -1
+     *             for none.
+     * @return this.
+     */
+    public JobContext metricsPort(final int port)
+    {
+        this.metricsPort = port;
+        return this;
+    }
+
     public EpochClock epochClock()
     {
         return epochClock;
@@ -512,6 +560,7 @@ public final class JobContext
             " windowTwoStage=" + windowTwoStage + " state=" + stateBackend +
             (stateBackend.equals("mapped") ? " stateDir=" + stateDir : "") +
             (checkpointDir == null ? "" : " checkpointDir=" + checkpointDir + " checkpointIntervalMs=" +
-            checkpointIntervalMs + " checkpointFullEvery=" + checkpointFullEvery);
+            checkpointIntervalMs + " checkpointFullEvery=" + checkpointFullEvery) + " metricsDir=" + metricsDir() +
+            (metricsPort < 0 ? "" : " metricsPort=" + metricsPort);
     }
 }
