@@ -4,6 +4,8 @@ import org.agrona.IoUtil;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -67,6 +69,8 @@ import java.util.zip.CRC32C;
  */
 public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSnapshot
 {
+    private static final Logger LOG = LoggerFactory.getLogger(MappedSlotTable.class);
+
     /** Suffix of a table's file. */
     public static final String FILE_SUFFIX = ".state";
     /** Suffix of the larger file a growing table migrates into. */
@@ -1165,7 +1169,8 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSna
                 }
                 catch (final RuntimeException ex)
                 {
-                    ex.printStackTrace(); // a failed unmap leaks address space; nothing else depends on it
+                    // a failed unmap leaks address space; nothing else depends on it
+                    LOG.warn("could not release a retired state region", ex);
                 }
             }
         }
