@@ -10,7 +10,6 @@ import io.peregrine.api.Schema;
 import io.peregrine.api.Sink;
 import io.peregrine.pipeline.Sources;
 import io.peregrine.connector.GeneratorSource;
-import io.peregrine.metrics.JobCounters;
 import io.peregrine.metrics.Metric;
 import io.peregrine.api.Job;
 import io.peregrine.config.JobContext;
@@ -70,6 +69,10 @@ public final class DemoCommand implements Callable<Integer>
         "${DEFAULT-VALUE}).")
     long checkpointIntervalMs = JobContext.CHECKPOINT_INTERVAL_MS_DEFAULT;
 
+    @CommandLine.Option(names = "--metrics-port", description = "Serve the job's counters in the Prometheus text " +
+        "format at http://localhost:PORT/metrics; 0 for any free port (default: none).")
+    Integer metricsPort;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -87,6 +90,10 @@ public final class DemoCommand implements Callable<Integer>
         if (checkpointDir != null)
         {
             context.checkpointDir(checkpointDir).checkpointIntervalMs(checkpointIntervalMs);
+        }
+        if (metricsPort != null)
+        {
+            context.metricsPort(metricsPort);
         }
         final long count = durationSeconds > 0 ? Long.MAX_VALUE : events;
         // Paced, every event is stamped with its intended send time, so a stall counts against every
@@ -115,6 +122,8 @@ public final class DemoCommand implements Callable<Integer>
             durationSeconds > 0 ? "unbounded for " + durationSeconds + " s of" : String.format("%,d", events),
             instruments, context.shards(), idleStrategy, rate > 0 ? String.format("paced at %,.0f events/s", rate) : "as fast as possible");
         final Job job = pipeline.execute(context);
+        out.println("  counters: " + job.counters().directory() + " (./peregrine stat " + job.counters().directory() + ")" +
+            (job.metricsPort() < 0 ? "" : "; Prometheus: http://localhost:" + job.metricsPort() + "/metrics"));
         if (checkpointDir != null)
         {
             out.println(job.restoredFrom() == null ? "  no checkpoint in " + checkpointDir + ": starting from the beginning" :
@@ -148,15 +157,9 @@ public final class DemoCommand implements Callable<Integer>
         while (!job.join(1_000))
         {
             final long now = System.nanoTime();
-            final JobCounters c = job.counters();
-            final long processed = c.total(Metric.SOURCE_RECORDS);
-            final long sourceWatermark = c.min(Metric.SOURCE_WATERMARK);
-            final long sinkWatermark = c.min(Metric.WATERMARK);
-            out.printf("[%5.1f s] events %,d | %,.0f events/s | watermark lag %s | bars %,d | alerts %,d | back-pressure %,d%n",
-                (now - startNs) / 1e9, processed, (processed - lastEvents) * 1e9 / (now - lastNs),
-                sinkWatermark <= 0 || sourceWatermark <= 0 ? "-" : Math.max(0, sourceWatermark - sinkWatermark) + " ms",
-                c.total(Metric.SINK_RECORDS), alerts.get(), c.total(Metric.BACK_PRESSURE));
-            lastEvents = processed;
+            final DemoProgress progress = DemoProgress.of(job.counters());
+            out.println(progress.line((now - startNs) / 1e9, (progress.events - lastEvents) * 1e9 / (now - lastNs)));
+            lastEvents = progress.events;
             lastNs = now;
             if (now >= deadlineNs)
             {
@@ -230,6 +233,10 @@ public final class DemoCommand implements Callable<Integer>
         if (top < 1 || top > 100)
         {
             throw new CommandLine.ParameterException(cl, "--top must be in 1..100, was " + top);
+        }
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535))
+        {
+            throw new CommandLine.ParameterException(cl, "--metrics-port must be in 0..65535, was " + metricsPort);
         }
         if (checkpointIntervalMs < 0)
         {
