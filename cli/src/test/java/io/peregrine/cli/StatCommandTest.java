@@ -5,21 +5,17 @@ import io.peregrine.api.Field;
 import io.peregrine.api.Job;
 import io.peregrine.api.Schema;
 import io.peregrine.config.JobContext;
+import io.peregrine.demo.ChildJvm;
 import io.peregrine.metrics.CountersFile;
 import io.peregrine.pipeline.DataStream;
 import io.peregrine.pipeline.Pipeline;
 import io.peregrine.pipeline.Sinks;
 import io.peregrine.pipeline.Sources;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,32 +31,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class StatCommandTest
+class StatCommandTest extends ConsoleCapture
 {
     private static final Schema EVENT = Schema.builder("event").int64("key").int64("value").build();
     private static final Field.Int64 KEY = EVENT.int64("key");
     private static final Field.Int64 VALUE = EVENT.int64("value");
-
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
-
-    @BeforeEach
-    void capture()
-    {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
-    }
-
-    @AfterEach
-    void restore()
-    {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-    }
 
     @Test
     void shouldPrintEveryShardAndOperatorOfAJobOnce(@TempDir final Path dir)
@@ -159,20 +134,9 @@ class StatCommandTest
     @Test
     void shouldReadTheCountersOfAJobInAnotherProcess(@TempDir final Path dir) throws Exception
     {
-        final List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments())
-        {
-            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle") || arg.startsWith("--sun-misc") ||
-                arg.startsWith("--enable-native"))
-            {
-                command.add(arg);
-            }
-        }
-        command.addAll(List.of("-Xmx256m", "-D" + JobContext.METRICS_DIR_PROP + "=" + dir, "-cp",
-            System.getProperty("java.class.path"), PeregrineCli.class.getName(),
-            "demo", "--duration", "120", "--rate", "20000", "--shards", "1", "--instruments", "100"));
-        final Process child = new ProcessBuilder(command).redirectError(dir.resolve("child.err").toFile()).start();
+        final Process child = ChildJvm.start(dir.resolve("child.err"),
+            List.of("-Xmx256m", "-D" + JobContext.METRICS_DIR_PROP + "=" + dir), PeregrineCli.class,
+            "demo", "--duration", "120", "--rate", "20000", "--shards", "1", "--instruments", "100");
         try
         {
             final BufferedReader childOut = new BufferedReader(new InputStreamReader(child.getInputStream(),
