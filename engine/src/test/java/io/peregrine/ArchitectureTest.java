@@ -7,6 +7,8 @@ import com.tngtech.archunit.library.Architectures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -68,6 +70,16 @@ class ArchitectureTest
     void noPackageCycles()
     {
         slices().matching("io.peregrine.(*)..").should().beFreeOfCycles().check(classes);
+    }
+
+    @Test
+    void errorsAndWarningsGoThroughTheLoggingApi()
+    {
+        noClasses().should().accessField(System.class, "err")
+            .orShould().callMethodWhere(target(name("printStackTrace")))
+            .because("the engine runs inside applications, which choose where log lines go (an SLF4J binding); a " +
+                "shard thread never writes to the process's stderr")
+            .check(classes);
     }
 
     @Test

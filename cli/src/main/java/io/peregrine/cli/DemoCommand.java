@@ -10,7 +10,6 @@ import io.peregrine.api.Schema;
 import io.peregrine.api.Sink;
 import io.peregrine.pipeline.Sources;
 import io.peregrine.connector.GeneratorSource;
-import io.peregrine.metrics.JobCounters;
 import io.peregrine.metrics.Metric;
 import io.peregrine.api.Job;
 import io.peregrine.config.JobContext;
@@ -71,6 +70,9 @@ public final class DemoCommand implements Callable<Integer>
         paramLabel = "<ms>")
     String checkpointIntervalMs;
 
+    @CommandLine.Option(names = "--metrics-port", descriptionKey = "peregrine.metrics.port", paramLabel = "<port>")
+    String metricsPort;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -110,6 +112,8 @@ public final class DemoCommand implements Callable<Integer>
             instruments, context.shards(), context.idleStrategy(),
             rate > 0 ? String.format("paced at %,.0f events/s", rate) : "as fast as possible");
         final Job job = pipeline.execute(context);
+        out.println("  counters: " + job.counters().directory() + " (./peregrine stat " + job.counters().directory() + ")" +
+            (job.metricsPort() < 0 ? "" : "; Prometheus: http://localhost:" + job.metricsPort() + "/metrics"));
         if (checkpointPath != null)
         {
             out.println(job.restoredFrom() == null ? "  no checkpoint in " + checkpointPath + ": starting from the beginning" :
@@ -143,15 +147,9 @@ public final class DemoCommand implements Callable<Integer>
         while (!job.join(1_000))
         {
             final long now = System.nanoTime();
-            final JobCounters c = job.counters();
-            final long processed = c.total(Metric.SOURCE_RECORDS);
-            final long sourceWatermark = c.min(Metric.SOURCE_WATERMARK);
-            final long sinkWatermark = c.min(Metric.WATERMARK);
-            out.printf("[%5.1f s] events %,d | %,.0f events/s | watermark lag %s | bars %,d | alerts %,d | back-pressure %,d%n",
-                (now - startNs) / 1e9, processed, (processed - lastEvents) * 1e9 / (now - lastNs),
-                sinkWatermark <= 0 || sourceWatermark <= 0 ? "-" : Math.max(0, sourceWatermark - sinkWatermark) + " ms",
-                c.total(Metric.SINK_RECORDS), alerts.get(), c.total(Metric.BACK_PRESSURE));
-            lastEvents = processed;
+            final DemoProgress progress = DemoProgress.of(job.counters());
+            out.println(progress.line((now - startNs) / 1e9, (progress.events - lastEvents) * 1e9 / (now - lastNs)));
+            lastEvents = progress.events;
             lastNs = now;
             if (now >= deadlineNs)
             {

@@ -3,7 +3,7 @@ package io.peregrine.cli;
 import picocli.CommandLine;
 
 /**
- * The {@code peregrine} launcher. Subcommands: {@code demo}, {@code checkpoints}; the benchmark suite adds its own.
+ * The {@code peregrine} launcher. Subcommands: {@code demo}, {@code stat}, {@code checkpoints}; the benchmark suite adds its own.
  * Bad options get a message and usage with exit code 2; a failing job gets its message (no stack
  * trace unless {@code -Dperegrine.debug=true}) with exit code 1.
  */
@@ -12,7 +12,7 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     version = "Peregrine 0.1.0",
     description = "Stateful stream processing for the JVM: fused shard loops, off-heap keyed state.",
-    subcommands = { DemoCommand.class, CheckpointsCommand.class, CommandLine.HelpCommand.class })
+    subcommands = { DemoCommand.class, StatCommand.class, CheckpointsCommand.class, CommandLine.HelpCommand.class })
 public final class PeregrineCli implements Runnable
 {
     @CommandLine.Spec

@@ -33,6 +33,11 @@ public interface Job extends AutoCloseable
     JobCounters counters();
 
     /**
+     * @return the port of the job's Prometheus endpoint ({@link JobContext#metricsPort(int)}), or -1 if it serves none.
+     */
+    int metricsPort();
+
+    /**
      * @return the checkpoint this job was restored from, or null if it started from the beginning.
      */
     CheckpointInfo restoredFrom();

@@ -382,6 +382,40 @@ public final class JobContext
         return set(Settings.CHECKPOINT_FULL_EVERY, every);
     }
 
+    /**
+     * @return where each job makes its metrics directory: {@code peregrine.metrics.dir}, else the state directory.
+     */
+    public Path metricsDir()
+    {
+        final Path dir = get(Settings.METRICS_DIR);
+        return dir != null ? dir : stateDir();
+    }
+
+    /**
+     * @param dir where each job makes its metrics directory ({@code peregrine-<job>-<pid>/counters.dat}); null for
+     *            the state directory.
+     * @return this.
+     */
+    public JobContext metricsDir(final Path dir)
+    {
+        return set(Settings.METRICS_DIR, dir);
+    }
+
+    public int metricsPort()
+    {
+        return get(Settings.METRICS_PORT);
+    }
+
+    /**
+     * @param port of the job's Prometheus endpoint; 0 for any free port ({@code Job.metricsPort()} tells which), -1
+     *             for none.
+     * @return this.
+     */
+    public JobContext metricsPort(final int port)
+    {
+        return set(Settings.METRICS_PORT, port);
+    }
+
     public EpochClock epochClock()
     {
         return epochClock;

@@ -177,6 +177,19 @@ public final class Settings
             .description("one checkpoint in this many journals all state (the rest only what changed): recovery " +
                 "replays at most this many"));
 
+    public static final ConfigOption<Path> METRICS_DIR = declare(
+        ConfigOption.pathOption("metricsDir", "peregrine.metrics.dir")
+            .unset("the state directory")
+            .description("where each job makes its metrics directory, peregrine-<job>-<pid>/counters.dat, which " +
+                "`peregrine stat` reads; deleted when the job ends"));
+
+    public static final ConfigOption<Integer> METRICS_PORT = declare(
+        ConfigOption.intOption("metricsPort", "peregrine.metrics.port")
+            .defaultValue(-1)
+            .range(-1, 65535)
+            .description("port of the job's Prometheus endpoint (/metrics, text format); 0 takes any free port, " +
+                "-1 serves none"));
+
     private static final Map<String, ConfigOption<?>> BY_KEY = new TreeMap<>();
 
     static

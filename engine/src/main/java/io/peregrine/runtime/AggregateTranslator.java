@@ -11,6 +11,6 @@ final class AggregateTranslator implements NodeTranslator
     {
         final Planner planner = plan.planner();
         plan.add(node, new AggregateOperator(node.name, node.inputs.get(0).key, node.aggregationArray(), node.schema,
-            planner.stateFactory(), plan.shard(), planner.context().maxRowLength()));
+            plan.stateFactory(node.name), plan.shard(), planner.context().maxRowLength()));
     }
 }

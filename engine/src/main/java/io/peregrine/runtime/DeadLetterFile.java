@@ -1,6 +1,9 @@
 package io.peregrine.runtime;
 
 import io.peregrine.config.Settings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +17,8 @@ import java.nio.file.Path;
  */
 final class DeadLetterFile implements AutoCloseable
 {
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterFile.class);
+
     private final Path path;
     private BufferedWriter writer;
 
@@ -36,8 +41,8 @@ final class DeadLetterFile implements AutoCloseable
                 Files.createDirectories(path.getParent());
                 writer = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
                 writer.write("# position\treason\tinput\n");
-                System.err.println("[peregrine] malformed input at position " + position + " (" + reason +
-                    "): dead-lettered to " + path.toAbsolutePath() + "; further ones go there too and are counted");
+                LOG.warn("malformed input at position {} ({}): dead-lettered to {}; further ones go there too and " +
+                    "are counted", position, reason, path.toAbsolutePath());
             }
             writer.write(Long.toString(position));
             writer.write('\t');

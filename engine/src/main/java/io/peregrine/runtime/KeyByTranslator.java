@@ -50,12 +50,14 @@ final class KeyByTranslator implements NodeTranslator
         {
             final KeyByOperator keyBy = new KeyByOperator(
                 node.name, TwoStageAggregation.partialKey(partial), plan.router(), s, channels, input);
-            final WindowOperator local = new WindowOperator(window.name + "-local", node.key,
+            final String localName = window.name + "-local";
+            final WindowOperator local = new WindowOperator(localName, node.key,
                 Windows.tumbling(window.windows.slide()), 0, new TwoStageAggregation.Local(
                 new AggregationsWindowFunction(window.aggregationArray(), window.schema), partial),
-                partial, planner.stateFactory(), s, context.maxRowLength(),
-                planner.counters().counter(s, Metric.LATE_RECORDS), context.windowFireBatch());
+                partial, plan.stateFactory(localName), s, context.maxRowLength(),
+                plan.counters(localName).get(Metric.LATE_RECORDS), context.windowFireBatch());
             local.downstream(keyBy);
+            local.lateOutput(plan.dropped(localName));
             // Not a checkpointed part: it sends what it holds ahead of every barrier, and it exists only on some shard
             // counts, which must not change what a checkpoint holds.
             local.flushOnBarrier();

@@ -1,5 +1,6 @@
 package io.peregrine.runtime;
 
+import io.peregrine.metrics.Metric;
 import io.peregrine.plan.Node;
 
 /**
@@ -11,14 +12,15 @@ final class LateOutputTranslator implements NodeTranslator
     public void translate(final Node node, final ShardPlan plan)
     {
         final Operator op = new Passthrough(node.name);
+        final Operator input = new RecordCount(node.name + "-in", plan.counters(node.name).get(Metric.RECORDS_IN), null, op);
         final Operator window = plan.entry(node.inputs.get(0));
         if (window instanceof WindowOperator)
         {
-            ((WindowOperator)window).lateOutput(op);
+            ((WindowOperator)window).lateOutput(input);
         }
         else
         {
-            ((SessionWindowOperator)window).lateOutput(op);
+            ((SessionWindowOperator)window).lateOutput(input);
         }
         plan.add(node, op);
     }

@@ -11,6 +11,8 @@ import io.peregrine.checkpoint.CheckpointCoordinator;
 import io.peregrine.checkpoint.CheckpointInfo;
 import io.peregrine.checkpoint.CheckpointStore;
 import io.peregrine.metrics.JobCounters;
+import io.peregrine.metrics.Metric;
+import io.peregrine.metrics.prometheus.PrometheusEndpoint;
 import io.peregrine.plan.Node;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
@@ -57,13 +59,17 @@ public final class LocalJob implements Job
     private boolean closed;
     private final long startNs;
     private MappedStateFactory mappedState;
+    private PrometheusEndpoint metricsEndpoint;
 
     private LocalJob(final LogicalPlan pipeline, final JobContext context)
     {
         this.name = pipeline.name();
         this.context = context.conclude();
         this.nodes = pipeline.nodes();
-        this.counters = new JobCounters(context.shards());
+        // Room for every node's counters on every shard, and as many again for the parts of a node that count on
+        // their own (a window's local stage).
+        this.counters = JobCounters.create(context.metricsDir(), name, context.shards(),
+            JobCounters.capacity(context.shards(), 2 * nodes.size() + 4), context.epochClock().time());
         this.runners = new AgentRunner[context.shards()];
         this.finished = new CountDownLatch(context.shards());
         this.startNs = context.nanoClock().nanoTime();
@@ -85,7 +91,7 @@ public final class LocalJob implements Job
         }
         catch (final RuntimeException | Error e)
         {
-            CloseHelper.quietClose(job.mappedState);
+            CloseHelper.quietCloseAll(job.metricsEndpoint, job.mappedState, job.counters);
             throw e;
         }
         return job;
@@ -122,6 +128,12 @@ public final class LocalJob implements Job
         {
             agents[s] = planner.shard(this, s, coordinator, restore);
         }
+        if (context.metricsPort() >= 0)
+        {
+            metricsEndpoint = PrometheusEndpoint.start(context.metricsPort(), counters.reader(), name);
+        }
+        LOG.info("job '{}' counters in {} (peregrine stat {}){}", name, counters.directory(), counters.directory(),
+            metricsEndpoint == null ? "" : ", Prometheus at http://localhost:" + metricsEndpoint.port() + "/metrics");
         final ErrorHandler errorHandler = t ->
         {
             if (!(t instanceof org.agrona.concurrent.AgentTerminationException))
@@ -131,7 +143,8 @@ public final class LocalJob implements Job
         };
         for (int s = 0; s < agents.length; s++)
         {
-            runners[s] = new AgentRunner(context.idleStrategy().newIdleStrategy(), errorHandler, null, agents[s]);
+            runners[s] = new AgentRunner(context.idleStrategy().newIdleStrategy(), errorHandler,
+                counters.counter(s, Metric.ERRORS), agents[s]);
         }
         if (coordinator != null)
         {
@@ -250,6 +263,12 @@ public final class LocalJob implements Job
     public JobCounters counters()
     {
         return counters;
+    }
+
+    @Override
+    public int metricsPort()
+    {
+        return metricsEndpoint == null ? -1 : metricsEndpoint.port();
     }
 
     @Override
@@ -378,6 +397,7 @@ public final class LocalJob implements Job
         CloseHelper.closeAll(runners);
         CloseHelper.close(coordinatorRunner);
         CloseHelper.close(mappedState);
+        CloseHelper.closeAll(metricsEndpoint, counters);
         for (final Node node : nodes)
         {
             if (node.kind == Node.Kind.SINK)

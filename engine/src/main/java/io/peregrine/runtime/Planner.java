@@ -10,9 +10,11 @@ import io.peregrine.api.Windows;
 import io.peregrine.checkpoint.CheckpointCoordinator;
 import io.peregrine.checkpoint.CheckpointStore;
 import io.peregrine.metrics.JobCounters;
+import io.peregrine.metrics.Metric;
 import io.peregrine.plan.Node;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
@@ -256,11 +258,14 @@ final class Planner
      * @param node a translated node with an output.
      * @param plan the shard's plan, every node translated.
      * @return where the node's output goes on the shard: the input of its one consumer, a fan-out to the inputs of
-     * several, or a discard if nothing reads it.
+     * several, or a discard if nothing reads it; with the node's records out, each consumer's records in (and what
+     * nothing reads as the node's dropped records) counted on the way. A source counts what it emits itself, a sink
+     * what it writes.
      */
     private static Operator downstream(final Node node, final ShardPlan plan)
     {
         final List<Operator> targets = new ArrayList<>();
+        final List<AtomicCounter> inputCounters = new ArrayList<>();
         for (final Node consumer : node.consumers)
         {
             final NodeTranslator translator = translator(consumer);
@@ -272,12 +277,28 @@ final class Planner
                     if (target != null)
                     {
                         targets.add(target);
+                        inputCounters.add(consumer.kind == Node.Kind.SINK ? null :
+                            plan.counters(consumer.name).get(Metric.RECORDS_IN));
                     }
                 }
             }
         }
-        return targets.isEmpty() ? new Discard(node.name + "-unread") :
-            targets.size() == 1 ? targets.get(0) : new FanOut(node.name + "-fanout", targets.toArray(new Operator[0]));
+        final AtomicCounter out = node.kind == Node.Kind.SOURCE ? null : plan.counters(node.name).get(Metric.RECORDS_OUT);
+        final String name = node.name + "-out";
+        if (targets.isEmpty())
+        {
+            return RecordCount.around(name, out, null, plan.dropped(node.name));
+        }
+        if (targets.size() == 1)
+        {
+            return RecordCount.around(name, out, inputCounters.get(0), targets.get(0));
+        }
+        final Operator[] fanOut = new Operator[targets.size()];
+        for (int i = 0; i < fanOut.length; i++)
+        {
+            fanOut[i] = RecordCount.around(name, inputCounters.get(i), null, targets.get(i));
+        }
+        return RecordCount.around(name, out, null, new FanOut(node.name + "-fanout", fanOut));
     }
 
     JobContext context()
@@ -336,6 +357,15 @@ final class Planner
     int exchange(final Node keyBy)
     {
         return keyBys.indexOf(keyBy);
+    }
+
+    /**
+     * @param exchange an exchange's index.
+     * @return the keyBy node it belongs to.
+     */
+    Node keyBy(final int exchange)
+    {
+        return keyBys.get(exchange);
     }
 
     /**

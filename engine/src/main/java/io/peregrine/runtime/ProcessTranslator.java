@@ -22,7 +22,7 @@ final class ProcessTranslator implements NodeTranslator
             throw new PipelineException("process '" + node.name + "': the function factory returned null");
         }
         final ProcessOperator process = new ProcessOperator(node.name, node.inputs.get(0).key, fn,
-            node.valueState, node.stateLength, node.schema, planner.stateFactory(), s, planner.context().maxRowLength(),
+            node.valueState, node.stateLength, node.schema, plan.stateFactory(node.name), s, planner.context().maxRowLength(),
             planner.context().epochClock().time());
         process.open(s, planner.shards());
         final KeyGroupRouter router = plan.router();

@@ -9,6 +9,8 @@ import io.peregrine.checkpoint.ShardJournal;
 import io.peregrine.exchange.OutboundChannel;
 import io.peregrine.metrics.JobCounters;
 import io.peregrine.metrics.Metric;
+import io.peregrine.metrics.OperatorCounters;
+import io.peregrine.metrics.ShardDutyCycle;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.EpochClock;
@@ -45,8 +47,12 @@ final class ShardAgent implements Agent
     private final Operator[] operators;
     private final int sourceBatch;
     private final int pollLimit;
-    private final AtomicCounter backPressure;
-    private final AtomicCounter exchanged;
+    /** Per exchange: the keyBy's back-pressure events and records sent to other shards. */
+    private final AtomicCounter[] backPressure;
+    private final AtomicCounter[] exchanged;
+    private final StateGauge[] stateGauges;
+    private final ShardDutyCycle dutyCycle;
+    private long lastGaugeMs = Long.MIN_VALUE;
     private final String roleName;
     private boolean done;
     private final CheckpointCoordinator coordinator;
@@ -76,8 +82,10 @@ final class ShardAgent implements Agent
         final SourceRunner[] sources,
         final ExchangeInput[] inputs,
         final OutboundChannel[][] outbound,
+        final OperatorCounters[] exchangeCounters,
         final Operator[] timed,
         final Operator[] operators,
+        final StateGauge[] stateGauges,
         final CheckpointCoordinator coordinator,
         final Checkpointed[] parts,
         final java.util.List<String> partNames,
@@ -107,8 +115,15 @@ final class ShardAgent implements Agent
         this.operators = operators;
         this.sourceBatch = context.sourceBatch();
         this.pollLimit = context.exchangePollLimit();
-        this.backPressure = counters.counter(shard, Metric.BACK_PRESSURE);
-        this.exchanged = counters.counter(shard, Metric.EXCHANGE_RECORDS);
+        this.backPressure = new AtomicCounter[exchangeCounters.length];
+        this.exchanged = new AtomicCounter[exchangeCounters.length];
+        for (int e = 0; e < exchangeCounters.length; e++)
+        {
+            backPressure[e] = exchangeCounters[e].get(Metric.BACK_PRESSURE);
+            exchanged[e] = exchangeCounters[e].get(Metric.EXCHANGE_RECORDS);
+        }
+        this.stateGauges = stateGauges;
+        this.dutyCycle = new ShardDutyCycle(counters, shard);
         this.roleName = "peregrine-shard-" + shard;
     }
 
@@ -118,6 +133,14 @@ final class ShardAgent implements Agent
     }
 
     public int doWork()
+    {
+        final long startNs = nanoClock.nanoTime();
+        final int work = work();
+        dutyCycle.cycle(startNs, nanoClock.nanoTime(), work);
+        return work;
+    }
+
+    private int work()
     {
         if (done)
         {
@@ -222,9 +245,15 @@ final class ShardAgent implements Agent
         }
 
         updateCounters();
+        if (nowMs != lastGaugeMs)
+        {
+            lastGaugeMs = nowMs; // state sizes at most once a millisecond: a pass over the operators' tables
+            updateStateGauges();
+        }
         if (!inputEnded && work == 0 && barrier == 0 && isComplete())
         {
             inputEnded = true;
+            updateStateGauges(); // what the state holds once the input is done
             done = coordinator == null;
             job.onShardDone(shard);
         }
@@ -322,11 +351,11 @@ final class ShardAgent implements Agent
 
     private void updateCounters()
     {
-        long held = 0;
-        long sent = 0;
-        for (final OutboundChannel[] channels : outbound)
+        for (int e = 0; e < outbound.length; e++)
         {
-            for (final OutboundChannel channel : channels)
+            long held = 0;
+            long sent = 0;
+            for (final OutboundChannel channel : outbound[e])
             {
                 if (channel != null)
                 {
@@ -334,9 +363,17 @@ final class ShardAgent implements Agent
                     sent += channel.sent();
                 }
             }
+            backPressure[e].setRelease(held);
+            exchanged[e].setRelease(sent);
         }
-        backPressure.setOrdered(held);
-        exchanged.setOrdered(sent);
+    }
+
+    private void updateStateGauges()
+    {
+        for (final StateGauge gauge : stateGauges)
+        {
+            gauge.update();
+        }
     }
 
     private boolean isComplete()

@@ -3,6 +3,9 @@ package io.peregrine.runtime;
 import io.peregrine.checkpoint.CheckpointCoordinator;
 import io.peregrine.checkpoint.CheckpointStore;
 import io.peregrine.checkpoint.Checkpointed;
+import io.peregrine.config.StateFactory;
+import io.peregrine.metrics.Metric;
+import io.peregrine.metrics.OperatorCounters;
 import io.peregrine.exchange.KeyGroupRouter;
 import io.peregrine.exchange.OutboundChannel;
 import io.peregrine.plan.Node;
@@ -30,6 +33,7 @@ final class ShardPlan
     private final List<Operator> timed = new ArrayList<>();
     private final List<Checkpointed> parts = new ArrayList<>();
     private final List<String> partNames = new ArrayList<>();
+    private final List<StateGauge> stateGauges = new ArrayList<>();
     private final ExchangeInput[] inputs;
     private final OutboundChannel[][] outbound;
 
@@ -70,6 +74,36 @@ final class ShardPlan
     KeyGroupRouter router()
     {
         return router;
+    }
+
+    /**
+     * @param operator the name of an operator of the shard (a node's, or one of its parts', e.g. a window's local stage).
+     * @return its counters on this shard.
+     */
+    OperatorCounters counters(final String operator)
+    {
+        return planner.counters().operator(shard, operator);
+    }
+
+    /**
+     * @param operator the name of a keyed operator of the shard.
+     * @return where it makes its state tables: the job's state factory, with the tables' entries and bytes counted as
+     * the operator's.
+     */
+    StateFactory stateFactory(final String operator)
+    {
+        final StateGauge gauge = new StateGauge(planner.stateFactory(), counters(operator));
+        stateGauges.add(gauge);
+        return gauge;
+    }
+
+    /**
+     * @param operator the name of an operator of the shard.
+     * @return an end for records the operator drops, counting them as its dropped records.
+     */
+    Operator dropped(final String operator)
+    {
+        return new Discard(operator + "-dropped", counters(operator).get(Metric.DROPPED_RECORDS));
     }
 
     /**
@@ -186,9 +220,14 @@ final class ShardPlan
      */
     ShardAgent agent(final LocalJob job, final CheckpointCoordinator coordinator, final CheckpointStore restoreFrom)
     {
+        final OperatorCounters[] exchangeCounters = new OperatorCounters[outbound.length];
+        for (int e = 0; e < exchangeCounters.length; e++)
+        {
+            exchangeCounters[e] = counters(planner.keyBy(e).name);
+        }
         return new ShardAgent(job, shard, planner.context(), planner.counters(),
-            sources.toArray(new SourceRunner[0]), inputs, outbound, timed.toArray(new Operator[0]),
-            operators.toArray(new Operator[0]), coordinator, parts.toArray(new Checkpointed[0]), partNames,
-            restoreFrom);
+            sources.toArray(new SourceRunner[0]), inputs, outbound, exchangeCounters, timed.toArray(new Operator[0]),
+            operators.toArray(new Operator[0]), stateGauges.toArray(new StateGauge[0]), coordinator,
+            parts.toArray(new Checkpointed[0]), partNames, restoreFrom);
     }
 }

@@ -1,8 +1,8 @@
 package io.peregrine.runtime;
 
 import io.peregrine.api.Sink;
-import io.peregrine.metrics.JobCounters;
 import io.peregrine.metrics.Metric;
+import io.peregrine.metrics.OperatorCounters;
 import io.peregrine.plan.Node;
 
 /**
@@ -25,8 +25,8 @@ final class SinkTranslator implements NodeTranslator
         {
             throw new IllegalStateException("sink '" + node.name + "' could not open on shard " + s + ": " + e, e);
         }
-        final JobCounters counters = planner.counters();
-        plan.addLast(node, new SinkOperator(node.name, writer, counters.counter(s, Metric.SINK_RECORDS),
-            counters.counter(s, Metric.WATERMARK)));
+        final OperatorCounters counters = plan.counters(node.name);
+        plan.addLast(node, new SinkOperator(node.name, writer, counters.get(Metric.SINK_RECORDS),
+            counters.get(Metric.WATERMARK)));
     }
 }

@@ -3,8 +3,8 @@ package io.peregrine.runtime;
 import io.peregrine.config.JobContext;
 import io.peregrine.api.Source;
 import io.peregrine.api.SourceContext;
-import io.peregrine.metrics.JobCounters;
 import io.peregrine.metrics.Metric;
+import io.peregrine.metrics.OperatorCounters;
 import io.peregrine.plan.Node;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
@@ -22,14 +22,16 @@ final class SourceTranslator implements NodeTranslator
 {
     public void translate(final Node node, final ShardPlan plan)
     {
-        final SourceRunner runner = sourceRunner(node, plan.planner(), plan.shard());
+        final SourceRunner runner = sourceRunner(node, plan);
         plan.source(runner);
         plan.part(runner, "source:" + node.name + "/" + plan.planner().splitCount(node));
         plan.exit(node, runner::downstream);
     }
 
-    private static SourceRunner sourceRunner(final Node node, final Planner planner, final int s)
+    private static SourceRunner sourceRunner(final Node node, final ShardPlan plan)
     {
+        final Planner planner = plan.planner();
+        final int s = plan.shard();
         final JobContext context = planner.context();
         final int count = planner.splitCount(node);
         final List<Integer> owned = new ArrayList<>();
@@ -73,10 +75,10 @@ final class SourceTranslator implements NodeTranslator
             deadLetters[i] = context.deadLetterDir().resolve(
                 planner.jobName() + "-" + node.name + "-split-" + split + ".tsv");
         }
-        final JobCounters counters = planner.counters();
+        final OperatorCounters counters = plan.counters(node.name);
         return new SourceRunner(node.name, node.source, node.watermarks, readers, ids, deadLetters,
-            context.maxRowLength(), counters.counter(s, Metric.SOURCE_RECORDS),
-            counters.counter(s, Metric.MALFORMED_RECORDS), counters.counter(s, Metric.SOURCE_WATERMARK),
+            context.maxRowLength(), counters.get(Metric.SOURCE_RECORDS),
+            counters.get(Metric.MALFORMED_RECORDS), counters.get(Metric.SOURCE_WATERMARK),
             context.watermarkIntervalMs());
     }
 }

@@ -26,9 +26,10 @@ final class WindowTranslator implements NodeTranslator
             final Planner planner = plan.planner();
             final JobContext context = planner.context();
             final int s = plan.shard();
-            final Operator op = new WindowOperator(node.name, TwoStageAggregation.partialKey(partial), node.windows, 0,
-                new TwoStageAggregation.Global(fn, partial), node.schema, planner.stateFactory(), s,
-                context.maxRowLength(), planner.counters().counter(s, Metric.LATE_RECORDS), context.windowFireBatch());
+            final WindowOperator op = new WindowOperator(node.name, TwoStageAggregation.partialKey(partial), node.windows,
+                0, new TwoStageAggregation.Global(fn, partial), node.schema, plan.stateFactory(node.name), s,
+                context.maxRowLength(), plan.counters(node.name).get(Metric.LATE_RECORDS), context.windowFireBatch());
+            op.lateOutput(plan.dropped(node.name));
             plan.timed(op);
             plan.add(node, op);
         }
@@ -51,9 +52,11 @@ final class WindowTranslator implements NodeTranslator
         final Planner planner = plan.planner();
         final JobContext context = planner.context();
         final int s = plan.shard();
-        return new SessionWindowOperator(node.name, node.inputs.get(0).key, node.windows.size(),
-            node.allowedLatenessMs, fn, node.schema, planner.stateFactory(), s, context.sessionCapacity(),
-            context.maxRowLength(), planner.counters().counter(s, Metric.LATE_RECORDS));
+        final SessionWindowOperator op = new SessionWindowOperator(node.name, node.inputs.get(0).key,
+            node.windows.size(), node.allowedLatenessMs, fn, node.schema, plan.stateFactory(node.name), s,
+            context.sessionCapacity(), context.maxRowLength(), plan.counters(node.name).get(Metric.LATE_RECORDS));
+        op.lateOutput(plan.dropped(node.name)); // a late output, if the window has one, takes over
+        return op;
     }
 
     /**
@@ -67,8 +70,10 @@ final class WindowTranslator implements NodeTranslator
         final Planner planner = plan.planner();
         final JobContext context = planner.context();
         final int s = plan.shard();
-        return new WindowOperator(node.name, node.inputs.get(0).key, node.windows, node.allowedLatenessMs,
-            fn, node.schema, planner.stateFactory(), s, context.maxRowLength(),
-            planner.counters().counter(s, Metric.LATE_RECORDS), context.windowFireBatch());
+        final WindowOperator op = new WindowOperator(node.name, node.inputs.get(0).key, node.windows,
+            node.allowedLatenessMs, fn, node.schema, plan.stateFactory(node.name), s, context.maxRowLength(),
+            plan.counters(node.name).get(Metric.LATE_RECORDS), context.windowFireBatch());
+        op.lateOutput(plan.dropped(node.name)); // a late output, if the window has one, takes over
+        return op;
     }
 }

@@ -6,15 +6,30 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Starts {@link CheckpointedJob#main} in a child JVM with this JVM's flags and class path.
+ * Starts a class's {@code main} (e.g. {@link CheckpointedJob#main}) in a child JVM with this JVM's flags and class
+ * path.
  */
-final class ChildJvm
+public final class ChildJvm
 {
     private ChildJvm()
     {
     }
 
     static Process start(final Path log, final Class<?> main, final String... args) throws Exception
+    {
+        return start(log, List.of("-Xmx512m"), main, args);
+    }
+
+    /**
+     * @param log        where the child's stderr goes; its stdout is the process's input stream.
+     * @param jvmOptions options of the child JVM besides this JVM's flags, e.g. {@code -Xmx256m}, {@code -Dkey=value}.
+     * @param main       the class whose {@code main} runs.
+     * @param args       its arguments.
+     * @return the child.
+     * @throws Exception if it cannot start.
+     */
+    public static Process start(final Path log, final List<String> jvmOptions, final Class<?> main, final String... args)
+        throws Exception
     {
         final List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -26,7 +41,7 @@ final class ChildJvm
                 command.add(arg);
             }
         }
-        command.add("-Xmx512m");
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());

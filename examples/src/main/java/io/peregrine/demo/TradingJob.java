@@ -61,6 +61,11 @@ public final class TradingJob
     /** A price range over 5 s beyond this fraction of the low raises an alert. */
     public static final double ALERT_THRESHOLD = 0.04;
 
+    /** Names of the market-data source and of two sinks, whose counters the demo's progress lines read. */
+    public static final String SOURCE = "market-data";
+    public static final String BARS = "bars";
+    public static final String ALERTS = "alerts";
+
     /**
      * What the pipeline's sinks are.
      */
@@ -103,7 +108,7 @@ public final class TradingJob
     public static Pipeline build(final Source source, final int topN, final Sinks sinks)
     {
         final Pipeline p = Pipeline.create("trading");
-        final DataStream md = p.source("market-data", source, WatermarkStrategy.boundedOutOfOrderness(TS, 50));
+        final DataStream md = p.source(SOURCE, source, WatermarkStrategy.boundedOutOfOrderness(TS, 50));
 
         final DataStream trades = md
             .filter("trades-only", row -> row.getInt(KIND) == MarketData.TRADE)
@@ -194,7 +199,7 @@ public final class TradingJob
                 .putLong(B_INGEST, in.getLong(rIngest))
                 .copy(B_SYMBOL, in, rSymbol);
         });
-        bars.sink("bars", sinks.bars);
+        bars.sink(BARS, sinks.bars);
 
         bars.windowAll("all-bars", Windows.tumbling(1_000))
             .topN("most-active", topN, B_TRADES)
@@ -215,7 +220,7 @@ public final class TradingJob
         ranges
             .filter("price-move", row -> row.getLong(rangeTrades) >= 5 &&
                 row.getDouble(high) - row.getDouble(low) > ALERT_THRESHOLD * row.getDouble(low))
-            .sink("alerts", sinks.alerts);
+            .sink(ALERTS, sinks.alerts);
 
         md.filter("quotes-only", row -> row.getInt(KIND) == MarketData.QUOTE)
             .map("to-spread", SPREAD, (in, out) -> out

@@ -108,6 +108,11 @@ public final class DirectSlotTable implements SlotTable
         return size;
     }
 
+    public long memoryBytes()
+    {
+        return (long)capacity * slotLength;
+    }
+
     public int capacity()
     {
         return capacity;

@@ -318,6 +318,16 @@ public final class MappedSlotTable implements SlotTable, DirtyTracking, AsyncSna
     }
 
     /**
+     * @return bytes of the slots mapped: the current region's and, while the table grows, the old one's.
+     */
+    public long memoryBytes()
+    {
+        final SlotRegion r = current;
+        final SlotRegion d = draining;
+        return ((r == null ? 0 : r.capacity) + (d == null ? 0 : d.capacity)) * slotLength;
+    }
+
+    /**
      * @return slots of the current region.
      */
     public long capacity()

@@ -1,5 +1,7 @@
 package io.peregrine.state;
 
+import org.slf4j.LoggerFactory;
+
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -72,7 +74,8 @@ final class RegionRetirer
             }
             catch (final RuntimeException ex)
             {
-                ex.printStackTrace(); // a failed unmap leaks address space; nothing else depends on it
+                // a failed unmap leaks address space; nothing else depends on it
+                LoggerFactory.getLogger(RegionRetirer.class).warn("could not release a retired state region", ex);
             }
         }
     }

@@ -25,6 +25,15 @@ public interface SlotTable extends AutoCloseable
     long size();
 
     /**
+     * @return bytes of memory the table holds (all its slots, used or not), for metrics; by default the entries'
+     * keys and values.
+     */
+    default long memoryBytes()
+    {
+        return size() * (Long.BYTES + valueLength());
+    }
+
+    /**
      * Position {@link #value()} over the slot of {@code key} for reading.
      *
      * @param key to look up.
