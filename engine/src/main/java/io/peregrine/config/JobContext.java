@@ -66,6 +66,10 @@ public final class JobContext
     public static final String SESSION_CAPACITY_PROP = "peregrine.window.session.capacity";
     public static final int SESSION_CAPACITY_DEFAULT = 16;
 
+    /** Most partial matches a pattern keeps per key; past it the oldest are dropped and counted. Default: {@value}. */
+    public static final String CEP_MAX_PARTIAL_MATCHES_PROP = "peregrine.cep.max.partial.matches";
+    public static final int CEP_MAX_PARTIAL_MATCHES_DEFAULT = 1000;
+
     /** Where keyed state lives: {@code mapped} (memory-mapped files in the state directory) or {@code direct}
      * (direct memory). Default: {@value}. */
     public static final String STATE_BACKEND_PROP = "peregrine.state.backend";
@@ -125,6 +129,7 @@ public final class JobContext
     private boolean windowTwoStage = Boolean.parseBoolean(
         System.getProperty(WINDOW_TWO_STAGE_PROP, Boolean.toString(WINDOW_TWO_STAGE_DEFAULT)));
     private int sessionCapacity = Integer.getInteger(SESSION_CAPACITY_PROP, SESSION_CAPACITY_DEFAULT);
+    private int cepMaxPartialMatches = Integer.getInteger(CEP_MAX_PARTIAL_MATCHES_PROP, CEP_MAX_PARTIAL_MATCHES_DEFAULT);
     private int stateInitialCapacity = Integer.getInteger(STATE_INITIAL_CAPACITY_PROP, STATE_INITIAL_CAPACITY_DEFAULT);
     private StateFactory stateFactory;
     private String stateBackend = System.getProperty(STATE_BACKEND_PROP, STATE_BACKEND_DEFAULT);
@@ -162,6 +167,7 @@ public final class JobContext
         check(twoStage == null || "true".equalsIgnoreCase(twoStage) || "false".equalsIgnoreCase(twoStage),
             WINDOW_TWO_STAGE_PROP, twoStage, "true or false");
         check(sessionCapacity >= 1, SESSION_CAPACITY_PROP, sessionCapacity, ">= 1");
+        check(cepMaxPartialMatches >= 1, CEP_MAX_PARTIAL_MATCHES_PROP, cepMaxPartialMatches, ">= 1");
         check(stateInitialCapacity >= 16, STATE_INITIAL_CAPACITY_PROP, stateInitialCapacity, ">= 16");
         check("mapped".equals(stateBackend) || "direct".equals(stateBackend), STATE_BACKEND_PROP, stateBackend,
             "mapped or direct");
@@ -346,6 +352,21 @@ public final class JobContext
     public JobContext sessionCapacity(final int sessions)
     {
         this.sessionCapacity = sessions;
+        return this;
+    }
+
+    public int cepMaxPartialMatches()
+    {
+        return cepMaxPartialMatches;
+    }
+
+    /**
+     * @param max most partial matches a pattern keeps per key (the oldest beyond it are dropped and counted).
+     * @return this.
+     */
+    public JobContext cepMaxPartialMatches(final int max)
+    {
+        this.cepMaxPartialMatches = max;
         return this;
     }
 

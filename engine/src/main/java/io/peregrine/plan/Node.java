@@ -13,6 +13,9 @@ import io.peregrine.api.Source;
 import io.peregrine.api.WatermarkStrategy;
 import io.peregrine.api.Field;
 import io.peregrine.api.Windows;
+import io.peregrine.cep.CompiledPattern;
+import io.peregrine.cep.PatternSelectFunction;
+import io.peregrine.cep.PatternTimeoutFunction;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,7 +43,10 @@ public final class Node
         TOP_N,
         PROCESS,
         LATE_OUTPUT,
-        SINK
+        SINK,
+        PATTERN,
+        PATTERN_TIMEOUT,
+        PATTERN_LATE
     }
 
     public final int id;
@@ -68,6 +74,9 @@ public final class Node
     public final Supplier<? extends KeyedProcessFunction> processFactory;
     public final int stateLength;
     public final Sink sink;
+    public final CompiledPattern pattern;
+    public final PatternSelectFunction patternSelect;
+    public final PatternTimeoutFunction patternTimeout;
 
     /**
      * @return a fresh copy of the aggregations, as the operators take them.
@@ -101,6 +110,9 @@ public final class Node
         this.processFactory = b.processFactory;
         this.stateLength = b.stateLength;
         this.sink = b.sink;
+        this.pattern = b.pattern;
+        this.patternSelect = b.patternSelect;
+        this.patternTimeout = b.patternTimeout;
         for (final Node input : inputs)
         {
             input.consumerList.add(this);
@@ -146,6 +158,9 @@ public final class Node
         private Supplier<? extends KeyedProcessFunction> processFactory;
         private int stateLength;
         private Sink sink;
+        private CompiledPattern pattern;
+        private PatternSelectFunction patternSelect;
+        private PatternTimeoutFunction patternTimeout;
 
         private Builder(final Kind kind, final String name, final List<Node> inputs, final Schema schema)
         {
@@ -229,6 +244,15 @@ public final class Node
             return this;
         }
 
+        public Builder pattern(
+            final CompiledPattern pattern, final PatternSelectFunction select, final PatternTimeoutFunction timeout)
+        {
+            this.pattern = pattern;
+            this.patternSelect = select;
+            this.patternTimeout = timeout;
+            return this;
+        }
+
         Node build(final int id)
         {
             return new Node(id, this);
@@ -268,6 +292,7 @@ public final class Node
             case WINDOW:
             case TOP_N:
             case PROCESS:
+            case PATTERN:
                 return true;
             default:
                 return false;
