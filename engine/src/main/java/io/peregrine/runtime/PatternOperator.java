@@ -29,7 +29,8 @@ import java.util.Arrays;
  * <p>
  * Both per-key states are engine-owned off-heap keyed state, journaled by checkpoints: tag 1, a map holding the
  * key's automaton state (shared event buffer and partial matches, see {@link Nfa}); tag 2, a list of the records
- * waiting for the watermark, {@code | timestamp (long) | row bytes |}. Timers are derived from them at restore; the
+ * waiting for the watermark, {@code | timestamp (long) | row bytes |}. One event-time timer per key: at its earliest
+ * waiting record, or at its earliest partial match's expiry. Timers are derived from them at restore; the
  * blob holds {@code | watermark (long) | late (long) | dropped partial matches (long) |}.
  */
 final class PatternOperator extends CollectingOperator implements Checkpointed, Nfa.Output
@@ -51,6 +52,7 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
     private final ExpandableDirectByteBuffer due = new ExpandableDirectByteBuffer(4096);
     private int dueLength;
     private int dueCount;
+    private long nextDue;
     private int[] dueOffsets = new int[64];
     private final Row event = new Row();
     private final Row clock = new Row();
@@ -127,7 +129,11 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
         scratch.putLong(0, ts);
         scratch.putBytes(8, row.buffer(), row.offset(), row.length());
         waiting.add(k, scratch, 0, 8 + row.length());
-        timers.register(ts, k);
+        if (waiting.size(k) == 1)
+        {
+            // One timer per key, at its earliest waiting record: when it fires every due record of the key runs.
+            timers.register(ts, k);
+        }
     }
 
     public void onWatermark(final long watermark)
@@ -177,7 +183,12 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
 
     private void collect(final DirectBuffer entry)
     {
-        if (entry.getLong(0) <= watermark)
+        final long ts = entry.getLong(0);
+        if (ts > watermark)
+        {
+            nextDue = Math.min(nextDue, ts);
+        }
+        else
         {
             if (dueCount == dueOffsets.length)
             {
@@ -198,7 +209,12 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
     {
         dueLength = 0;
         dueCount = 0;
+        nextDue = Long.MAX_VALUE;
         waiting.forEach(k, collect);
+        if (nextDue != Long.MAX_VALUE)
+        {
+            timers.register(nextDue, k);
+        }
         final DirectBuffer state = automata.get(k, STATE_KEY, 0, 1);
         if (state == null)
         {
@@ -238,6 +254,7 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
         {
             waiting.retainIf(k, notDue);
         }
+
         if (nfa.partialMatches() == 0)
         {
             if (state != null)
@@ -353,6 +370,7 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
     {
         timers.clear();
         waiting.forEachKey(k -> waiting.forEach(k, entry -> timers.register(entry.getLong(0), k)));
+        // (one timer per waiting record here; they collapse to one per key as they fire)
         if (within > 0)
         {
             automata.forEachKey(k ->

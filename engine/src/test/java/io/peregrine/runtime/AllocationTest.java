@@ -53,7 +53,64 @@ class AllocationTest
         assertTrue(job.restoredFrom() == null, "a fresh directory has nothing to restore");
     }
 
+    private static void windowed(final Pipeline p, final Sink counting)
+    {
+        p.source("gen", Sources.generator(EVENT, Long.MAX_VALUE,
+                (i, w) -> w.putLong(KEY, i % 4096).putTimestamp(TS, i / 4).putLong(VALUE, i)),
+                WatermarkStrategy.boundedOutOfOrderness(TS, 10))
+            .map("scale", SCALED, (in, out) -> out.putLong(SCALED.int64("key"), in.getLong(KEY))
+                .putTimestamp(SCALED.timestamp("ts"), in.getTimestamp(TS)).putLong(SCALED.int64("value"), in.getLong(VALUE) * 3))
+            .filter("odd-values", row -> (row.getLong(SCALED.int64("value")) & 1) == 1)
+            .keyBy("by-key", SCALED.int64("key"))
+            .window(Windows.tumbling(100))
+            .aggregate("count", Aggregations.count("n"), Aggregations.sum("total", SCALED.int64("value")))
+            .sink("count-out", counting);
+    }
+
+    static final Schema MATCHES = Schema.builder("matches").int64("n").build();
+
+    /**
+     * A three-step pattern with an iterative condition and within: records buffered until the watermark, matches,
+     * timeouts to a side output.
+     */
+    private static void pattern(final Pipeline p, final Sink counting)
+    {
+        final io.peregrine.cep.Pattern pattern = io.peregrine.cep.Pattern.begin("a").where(e -> e.getLong(VALUE) % 3 == 0)
+            .followedBy("b").where((e, m) -> e.getLong(VALUE) > m.first("a").getLong(VALUE) && e.getLong(VALUE) % 2 == 0)
+            .followedBy("c").where(e -> e.getLong(VALUE) % 5 == 0)
+            .within(5_000);
+        final io.peregrine.pipeline.PatternOutput out = p.source("gen", Sources.generator(EVENT, Long.MAX_VALUE,
+                (i, w) -> w.putLong(KEY, i % 4096).putTimestamp(TS, i / 4).putLong(VALUE, i)),
+                WatermarkStrategy.boundedOutOfOrderness(TS, 10))
+            .keyBy("by-key", KEY)
+            .pattern("abc", pattern)
+            .select("abc-matches", MATCHES, (match, o) ->
+            {
+                o.next().putLong(MATCHES.int64("n"), match.count("a"));
+                o.emit();
+            });
+        out.sink("count-out", counting);
+        out.timedOut("abc-timeouts", MATCHES, (partial, ts, o) ->
+        {
+            o.next().putLong(MATCHES.int64("n"), partial.count("b"));
+            o.emit();
+        }).sink("timeouts-out", counting);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 1, 2 })
+    void shouldAllocateNoBytesPerRecordWhenDetectingPatterns(final int shards)
+    {
+        measure(shards, null, AllocationTest::pattern);
+    }
+
     private static Job measure(final int shards, final java.nio.file.Path checkpoints)
+    {
+        return measure(shards, checkpoints, AllocationTest::windowed);
+    }
+
+    private static Job measure(
+        final int shards, final java.nio.file.Path checkpoints, final java.util.function.BiConsumer<Pipeline, Sink> pipeline)
     {
         final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         final Sink counting = (shard, count, schema) -> new Sink.SinkWriter()
@@ -67,16 +124,7 @@ class AllocationTest
             }
         };
         final Pipeline p = Pipeline.create("alloc");
-        p.source("gen", Sources.generator(EVENT, Long.MAX_VALUE,
-                (i, w) -> w.putLong(KEY, i % 4096).putTimestamp(TS, i / 4).putLong(VALUE, i)),
-                WatermarkStrategy.boundedOutOfOrderness(TS, 10))
-            .map("scale", SCALED, (in, out) -> out.putLong(SCALED.int64("key"), in.getLong(KEY))
-                .putTimestamp(SCALED.timestamp("ts"), in.getTimestamp(TS)).putLong(SCALED.int64("value"), in.getLong(VALUE) * 3))
-            .filter("odd-values", row -> (row.getLong(SCALED.int64("value")) & 1) == 1)
-            .keyBy("by-key", SCALED.int64("key"))
-            .window(Windows.tumbling(100))
-            .aggregate("count", Aggregations.count("n"), Aggregations.sum("total", SCALED.int64("value")))
-            .sink("count-out", counting);
+        pipeline.accept(p, counting);
         final JobContext context = new JobContext().shards(shards).idleStrategyName("yield");
         if (checkpoints != null)
         {
@@ -99,7 +147,7 @@ class AllocationTest
             final long records = job.counters().total(Metric.SOURCE_RECORDS) - recordsBefore;
             final long windowResults = job.counters().total(Metric.SINK_RECORDS) - windowsBefore;
             final double perRecord = (double)(bytesAfter - bytesBefore) / records;
-            assertTrue(windowResults > 10_000, "windows fired during the measurement: " + windowResults);
+            assertTrue(windowResults > 10_000, "results during the measurement: " + windowResults);
             // One object per record would be >= 16 bytes per record; the bound leaves room only for one-time
             // growth (a pool or array reaching a new high-water mark) that timing on a loaded machine can move
             // into the measured interval.
