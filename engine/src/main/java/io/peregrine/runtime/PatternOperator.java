@@ -13,7 +13,6 @@ import io.peregrine.checkpoint.SnapshotWriter;
 import io.peregrine.state.KeyChangeTracking;
 import io.peregrine.state.ListState;
 import io.peregrine.state.MapState;
-import io.peregrine.state.TimerQueue;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -29,8 +28,12 @@ import java.util.Arrays;
  * <p>
  * Both per-key states are engine-owned off-heap keyed state, journaled by checkpoints: tag 1, a map holding the
  * key's automaton state (shared event buffer and partial matches, see {@link Nfa}); tag 2, a list of the records
- * waiting for the watermark, {@code | timestamp (long) | row bytes |}. One event-time timer per key: at its earliest
- * waiting record, or at its earliest partial match's expiry. Timers are derived from them at restore; the
+ * waiting for the watermark, {@code | timestamp (long) | row bytes |}. Keys are run from two first-in first-out queues
+ * of (time, key) instead of a timer heap: one entry per arriving record, one per key run with partial matches at its
+ * earliest expiry. A queue stops at its first entry not yet due, so a key may run later than its time (when an
+ * out-of-order record waits behind a later one), never earlier; the results are the same, since a key's records
+ * always run in time order and a partial match expires before any later record of its key runs. The queues are
+ * rebuilt from the state at restore. Timers are derived from them at restore; the
  * blob holds {@code | watermark (long) | late (long) | dropped partial matches (long) |}.
  */
 final class PatternOperator extends CollectingOperator implements Checkpointed, Nfa.Output
@@ -44,15 +47,17 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
     private final long within;
     private final MapState automata = new MapState();
     private final ListState waiting = new ListState();
-    private final TimerQueue timers = new TimerQueue();
-    private final TimerQueue.TimerConsumer onTimer = (time, k) -> runKey(k);
+    /** Keys with records waiting, at each record's time, in arrival order. */
+    private final TimeKeyQueue arrivals = new TimeKeyQueue();
+    /** Keys with partial matches, at their earliest expiry when last run, in the order they ran. */
+    private final TimeKeyQueue expiries = new TimeKeyQueue();
+    private final TimeKeyQueue.Consumer onDue = (time, k) -> runKey(k);
     private final ListState.EntryVisitor collect = this::collect;
     private final ListState.EntryPredicate notDue = entry -> entry.getLong(0) > this.watermark;
     private final ExpandableDirectByteBuffer scratch = new ExpandableDirectByteBuffer(1024);
     private final ExpandableDirectByteBuffer due = new ExpandableDirectByteBuffer(4096);
     private int dueLength;
     private int dueCount;
-    private long nextDue;
     private int[] dueOffsets = new int[64];
     private final Row event = new Row();
     private final Row clock = new Row();
@@ -129,11 +134,7 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
         scratch.putLong(0, ts);
         scratch.putBytes(8, row.buffer(), row.offset(), row.length());
         waiting.add(k, scratch, 0, 8 + row.length());
-        if (waiting.size(k) == 1)
-        {
-            // One timer per key, at its earliest waiting record: when it fires every due record of the key runs.
-            timers.register(ts, k);
-        }
+        arrivals.add(ts, k);
     }
 
     public void onWatermark(final long watermark)
@@ -143,7 +144,8 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
             return;
         }
         this.watermark = watermark;
-        timers.pollDue(watermark, onTimer, Integer.MAX_VALUE);
+        arrivals.pollDue(watermark, onDue);
+        expiries.pollDue(watermark, onDue);
         downstream.onWatermark(watermark);
         if (timeoutOutput != null)
         {
@@ -183,12 +185,7 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
 
     private void collect(final DirectBuffer entry)
     {
-        final long ts = entry.getLong(0);
-        if (ts > watermark)
-        {
-            nextDue = Math.min(nextDue, ts);
-        }
-        else
+        if (entry.getLong(0) <= watermark)
         {
             if (dueCount == dueOffsets.length)
             {
@@ -209,12 +206,7 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
     {
         dueLength = 0;
         dueCount = 0;
-        nextDue = Long.MAX_VALUE;
         waiting.forEach(k, collect);
-        if (nextDue != Long.MAX_VALUE)
-        {
-            timers.register(nextDue, k);
-        }
         final DirectBuffer state = automata.get(k, STATE_KEY, 0, 1);
         if (state == null)
         {
@@ -227,6 +219,10 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
         else
         {
             nfa.load(state, 0, state.capacity());
+            if (dueCount == 0 && (within <= 0 || nfa.earliestStart() + within > watermark))
+            {
+                return;
+            }
         }
         sortDue();
         try
@@ -267,7 +263,7 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
             automata.put(k, STATE_KEY, 0, 1, nfa.state(), 0, nfa.stateLength());
             if (within > 0)
             {
-                timers.register(nfa.earliestStart() + within, k);
+                expiries.add(nfa.earliestStart() + within, k);
             }
         }
     }
@@ -368,16 +364,16 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
      */
     public void restoreEnd()
     {
-        timers.clear();
-        waiting.forEachKey(k -> waiting.forEach(k, entry -> timers.register(entry.getLong(0), k)));
-        // (one timer per waiting record here; they collapse to one per key as they fire)
+        arrivals.clear();
+        expiries.clear();
+        waiting.forEachKey(k -> waiting.forEach(k, entry -> arrivals.add(entry.getLong(0), k)));
         if (within > 0)
         {
             automata.forEachKey(k ->
             {
                 final DirectBuffer state = automata.get(k, STATE_KEY, 0, 1);
                 nfa.load(state, 0, state.capacity());
-                timers.register(nfa.earliestStart() + within, k);
+                expiries.add(nfa.earliestStart() + within, k);
             });
         }
     }
@@ -391,6 +387,5 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
     {
         automata.close();
         waiting.close();
-        timers.close();
     }
 }
