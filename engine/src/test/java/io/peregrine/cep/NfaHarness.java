@@ -30,8 +30,13 @@ final class NfaHarness implements Nfa.Output
 
     NfaHarness(final Pattern pattern)
     {
+        this(pattern, 1_000_000);
+    }
+
+    NfaHarness(final Pattern pattern, final int maxPartialMatches)
+    {
         this.pattern = pattern.compile();
-        this.nfa = new Nfa(this.pattern, EVENT, 1_000_000);
+        this.nfa = new Nfa(this.pattern, EVENT, maxPartialMatches);
     }
 
     static SimpleCondition is(final char type)

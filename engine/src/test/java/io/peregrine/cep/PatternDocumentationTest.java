@@ -157,4 +157,16 @@ class PatternDocumentationTest
         assertEquals(0, fade.nfa().partialMatches());
         assertEquals(0, fade.nfa().bufferedEvents());
     }
+
+    /** The bound on partial matches per key drops the oldest and counts them. */
+    @Test
+    void boundDropsTheOldestPartialMatches()
+    {
+        final NfaHarness h = new NfaHarness(Pattern.begin("a").where(is('a')).followedBy("b").where(is('b')), 2);
+        h.feed("a1 a2 a3 a4 a5 b");
+        assertEquals(List.of("a4 b", "a5 b"), h.matches);
+        assertEquals(3, h.nfa().dropped());
+        assertEquals(0, h.nfa().partialMatches());
+        assertEquals(0, h.nfa().bufferedEvents());
+    }
 }
