@@ -20,6 +20,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  *     store) and the {@code state} module: no knowledge of pipelines;</li>
  *     <li><b>api</b>: rows, schemas, the user's function interfaces, the connector SPI ({@code Source},
  *     {@code Sink}) and the {@code Job} handle;</li>
+ *     <li><b>cep</b>: the pattern API and its automaton (pure logic over binary state);</li>
  *     <li><b>plan</b>: the immutable logical graph and the {@code JobExecutor} SPI;</li>
  *     <li><b>connector</b>: sources and sinks, written against the api's SPI only;</li>
  *     <li><b>pipeline</b>: the fluent builder users start from; it reaches a runtime only through
@@ -50,6 +51,7 @@ class ArchitectureTest
                 "io.peregrine.time..", "io.peregrine.metrics..", "io.peregrine.config..", "io.peregrine.checkpoint..",
                 "io.peregrine.state..")
             .layer("api").definedBy("io.peregrine.api..")
+            .layer("cep").definedBy("io.peregrine.cep..")
             .layer("plan").definedBy("io.peregrine.plan..")
             .layer("connector").definedBy("io.peregrine.connector..")
             .layer("pipeline").definedBy("io.peregrine.pipeline..")
@@ -57,11 +59,12 @@ class ArchitectureTest
             .layer("runtime").definedBy("io.peregrine.runtime..")
             .whereLayer("base").mayOnlyAccessLayers("base")
             .whereLayer("api").mayOnlyAccessLayers("base")
-            .whereLayer("plan").mayOnlyAccessLayers("api", "base")
+            .whereLayer("cep").mayOnlyAccessLayers("api", "base")
+            .whereLayer("plan").mayOnlyAccessLayers("cep", "api", "base")
             .whereLayer("connector").mayOnlyAccessLayers("api", "base")
-            .whereLayer("pipeline").mayOnlyAccessLayers("plan", "connector", "api", "base")
+            .whereLayer("pipeline").mayOnlyAccessLayers("plan", "cep", "connector", "api", "base")
             .whereLayer("exchange").mayOnlyAccessLayers("api", "base")
-            .whereLayer("runtime").mayOnlyAccessLayers("exchange", "plan", "api", "base")
+            .whereLayer("runtime").mayOnlyAccessLayers("exchange", "plan", "cep", "api", "base")
             .whereLayer("runtime").mayNotBeAccessedByAnyLayer()
             .check(classes);
     }

@@ -101,6 +101,8 @@ public final class DemoCommand implements Callable<Integer>
         sinks.bars = latency;
         sinks.top = new TopPrinter(out, printEvery);
         sinks.alerts = new AlertPrinter(out, alerts, 5);
+        final AtomicLong patternAlerts = new AtomicLong();
+        sinks.patternAlerts = new PatternAlertPrinter(out, patternAlerts, 5);
         sinks.spreads = (shard, shardCount, schema) -> row -> spreads.incrementAndGet();
         final LatencySink ticks = new LatencySink(TradingJob.K_INGEST, null);
         sinks.ticks = ticks;
@@ -165,6 +167,7 @@ public final class DemoCommand implements Callable<Integer>
         out.printf("  events processed   %,d in %.2f s%n", processed, elapsedNs / 1e9);
         out.printf("  throughput         %,.0f events/s on %d shard(s)%n", processed * 1e9 / elapsedNs, context.shards());
         out.printf("  bars               %,d   alerts %,d   spread rows %,d%n", h.getTotalCount(), alerts.get(), spreads.get());
+        out.printf("  pattern alerts     %,d (momentum ignition, quote fade)%n", patternAlerts.get());
         out.printf("  tick latency (trade %s -> its instrument's running VWAP at the sink), %,d trades:%n",
             rate > 0 ? "intended send time" : "generated", t.getTotalCount());
         out.printf("    p50 %s   p99 %s   p99.9 %s   p99.99 %s   max %s%n",
@@ -299,6 +302,40 @@ public final class DemoCommand implements Callable<Integer>
                     final String line = String.format("  ALERT %s moved %.1f%% (%.2f -> %.2f) in the 5 s to event second %d",
                         row.toText(symbol), (row.getDouble(high) - row.getDouble(low)) / row.getDouble(low) * 100,
                         row.getDouble(low), row.getDouble(high), (row.getTimestamp(end) - MarketData.START_MS) / 1000);
+                    synchronized (out)
+                    {
+                        out.println(line);
+                    }
+                }
+            };
+        }
+    }
+
+    /**
+     * Counts the pattern alerts (momentum ignition, quote fade) and prints the first few, like the price-move alerts.
+     */
+    static final class PatternAlertPrinter implements Sink
+    {
+        private final PrintStream out;
+        private final AtomicLong count;
+        private final int printFirst;
+
+        PatternAlertPrinter(final PrintStream out, final AtomicLong count, final int printFirst)
+        {
+            this.out = out;
+            this.count = count;
+            this.printFirst = printFirst;
+        }
+
+        public SinkWriter createWriter(final int shard, final int shards, final Schema schema)
+        {
+            return (Row row) ->
+            {
+                if (count.incrementAndGet() <= printFirst)
+                {
+                    final String line = String.format("  ALERT %s %s %.2f -> %.2f at event ms %d",
+                        row.toText(TradingJob.P_SYMBOL), row.toText(TradingJob.P_PATTERN), row.getDouble(TradingJob.P_FROM),
+                        row.getDouble(TradingJob.P_TO), row.getTimestamp(TradingJob.P_TS) - MarketData.START_MS);
                     synchronized (out)
                     {
                         out.println(line);

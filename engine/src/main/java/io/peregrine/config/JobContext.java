@@ -274,6 +274,20 @@ public final class JobContext
         return set(Settings.SESSION_CAPACITY, sessions);
     }
 
+    public int cepMaxPartialMatches()
+    {
+        return get(Settings.CEP_MAX_PARTIAL_MATCHES);
+    }
+
+    /**
+     * @param max most partial matches a pattern keeps per key (the oldest beyond it are dropped and counted).
+     * @return this.
+     */
+    public JobContext cepMaxPartialMatches(final int max)
+    {
+        return set(Settings.CEP_MAX_PARTIAL_MATCHES, max);
+    }
+
     public int stateInitialCapacity()
     {
         return get(Settings.STATE_INITIAL_CAPACITY);

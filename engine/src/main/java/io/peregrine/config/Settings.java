@@ -127,6 +127,12 @@ public final class Settings
             .atLeast(1)
             .description("most open session windows per key"));
 
+    public static final ConfigOption<Integer> CEP_MAX_PARTIAL_MATCHES = declare(
+        ConfigOption.intOption("cepMaxPartialMatches", "peregrine.cep.max.partial.matches")
+            .defaultValue(1000)
+            .atLeast(1)
+            .description("most partial matches a pattern keeps per key; past it the oldest are dropped and counted"));
+
     public static final ConfigOption<Integer> STATE_INITIAL_CAPACITY = declare(
         ConfigOption.intOption("stateInitialCapacity", "peregrine.state.initial.capacity")
             .defaultValue(1024)

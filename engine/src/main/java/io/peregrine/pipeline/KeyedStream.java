@@ -222,6 +222,37 @@ public final class KeyedStream
         return new DataStream(pipeline, pipeline.add(valueState == null ? node : node.valueState(valueState)));
     }
 
+    /**
+     * Detect a pattern on each key's events in event-time order (FlinkCEP's {@code CEP.pattern(keyed, pattern)}).
+     *
+     * @param name    of the pattern, for messages.
+     * @param pattern compiled now: a bad pattern is refused here, naming the step.
+     * @return the stream to select matches from.
+     * @throws PipelineException if the pattern is invalid or the input has no event time.
+     */
+    public PatternStream pattern(final String name, final io.peregrine.cep.Pattern pattern)
+    {
+        if (pattern == null)
+        {
+            throw new PipelineException("pattern '" + name + "': the pattern is empty (null)");
+        }
+        if (!keyBy.hasTimestamps())
+        {
+            throw new PipelineException("pattern '" + name + "' needs event time, but a source upstream has no " +
+                "timestamps: give it a WatermarkStrategy.boundedOutOfOrderness(field, bound)");
+        }
+        final io.peregrine.cep.CompiledPattern compiled;
+        try
+        {
+            compiled = pattern.compile();
+        }
+        catch (final PipelineException e)
+        {
+            throw new PipelineException("pattern '" + name + "': " + e.getMessage());
+        }
+        return new PatternStream(pipeline, keyBy, name, compiled);
+    }
+
     Schema outputSchema(final String name, final boolean windowed, final Aggregation[] aggregations)
     {
         if (aggregations.length == 0)

@@ -13,6 +13,9 @@ import io.peregrine.api.Source;
 import io.peregrine.api.WatermarkStrategy;
 import io.peregrine.api.Field;
 import io.peregrine.api.Windows;
+import io.peregrine.cep.CompiledPattern;
+import io.peregrine.cep.PatternSelectFunction;
+import io.peregrine.cep.PatternTimeoutFunction;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,7 +43,10 @@ public final class Node
         TOP_N,
         PROCESS,
         LATE_OUTPUT,
-        SINK
+        SINK,
+        PATTERN,
+        PATTERN_TIMEOUT,
+        PATTERN_LATE
     }
 
     public final int id;
@@ -70,6 +76,9 @@ public final class Node
     /** The schema of a process function's value per key, or null for raw slot bytes ({@link #stateLength}). */
     public final Schema valueState;
     public final Sink sink;
+    public final CompiledPattern pattern;
+    public final PatternSelectFunction patternSelect;
+    public final PatternTimeoutFunction patternTimeout;
 
     /**
      * @return a fresh copy of the aggregations, as the operators take them.
@@ -104,6 +113,9 @@ public final class Node
         this.stateLength = b.stateLength;
         this.valueState = b.valueState;
         this.sink = b.sink;
+        this.pattern = b.pattern;
+        this.patternSelect = b.patternSelect;
+        this.patternTimeout = b.patternTimeout;
         for (final Node input : inputs)
         {
             input.consumerList.add(this);
@@ -150,6 +162,9 @@ public final class Node
         private int stateLength;
         private Schema valueState;
         private Sink sink;
+        private CompiledPattern pattern;
+        private PatternSelectFunction patternSelect;
+        private PatternTimeoutFunction patternTimeout;
 
         private Builder(final Kind kind, final String name, final List<Node> inputs, final Schema schema)
         {
@@ -246,6 +261,15 @@ public final class Node
             return this;
         }
 
+        public Builder pattern(
+            final CompiledPattern pattern, final PatternSelectFunction select, final PatternTimeoutFunction timeout)
+        {
+            this.pattern = pattern;
+            this.patternSelect = select;
+            this.patternTimeout = timeout;
+            return this;
+        }
+
         Node build(final int id)
         {
             return new Node(id, this);
@@ -285,6 +309,7 @@ public final class Node
             case WINDOW:
             case TOP_N:
             case PROCESS:
+            case PATTERN:
                 return true;
             default:
                 return false;

@@ -68,6 +68,9 @@ final class Planner
         TRANSLATORS.put(Node.Kind.PROCESS, new ProcessTranslator());
         TRANSLATORS.put(Node.Kind.LATE_OUTPUT, new LateOutputTranslator());
         TRANSLATORS.put(Node.Kind.SINK, new SinkTranslator());
+        TRANSLATORS.put(Node.Kind.PATTERN, new PatternTranslator());
+        TRANSLATORS.put(Node.Kind.PATTERN_TIMEOUT, new PatternTranslator());
+        TRANSLATORS.put(Node.Kind.PATTERN_LATE, new PatternTranslator());
     }
 
     private final List<Node> nodes;

@@ -84,6 +84,42 @@ class AllocationTest
         assertTrue(job.restoredFrom() == null, "a fresh directory has nothing to restore");
     }
 
+    static final Schema MATCHES = Schema.builder("matches").int64("n").build();
+    static final Field.Int64 M_N = MATCHES.int64("n");
+
+    /**
+     * A three-step pattern with an iterative condition and within: records buffered until the watermark, matches,
+     * timeouts to a side output.
+     */
+    private static DataStream pattern(final DataStream events)
+    {
+        final io.peregrine.cep.Pattern pattern = io.peregrine.cep.Pattern.begin("a").where(e -> e.getLong(VALUE) % 3 == 0)
+            .followedBy("b").where((e, m) -> e.getLong(VALUE) > m.first("a").getLong(VALUE) && e.getLong(VALUE) % 2 == 0)
+            .followedBy("c").where(e -> e.getLong(VALUE) % 5 == 0)
+            .within(5_000);
+        final io.peregrine.pipeline.PatternOutput out = events
+            .keyBy("by-key", KEY)
+            .pattern("abc", pattern)
+            .select("abc-matches", MATCHES, (match, o) ->
+            {
+                o.next().putLong(M_N, match.count("a"));
+                o.emit();
+            });
+        final DataStream timeouts = out.timedOut("abc-timeouts", MATCHES, (partial, ts, o) ->
+        {
+            o.next().putLong(M_N, partial.count("b"));
+            o.emit();
+        });
+        return out.union("matches-and-timeouts", timeouts);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 1, 2 })
+    void shouldAllocateNoBytesPerRecordWhenDetectingPatterns(final int shards)
+    {
+        measure(shards, null, AllocationTest::pattern);
+    }
+
     private static DataStream windowedCount(final DataStream events)
     {
         return events

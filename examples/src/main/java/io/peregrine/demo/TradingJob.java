@@ -4,6 +4,7 @@ import io.peregrine.api.Aggregations;
 import io.peregrine.pipeline.DataStream;
 import io.peregrine.api.Field;
 import io.peregrine.pipeline.Pipeline;
+import io.peregrine.api.Row;
 import io.peregrine.api.Schema;
 import io.peregrine.api.Sink;
 import io.peregrine.api.Source;
@@ -77,6 +78,76 @@ public final class TradingJob
         public Sink spreads;
         /** Per-trade running VWAP of the instrument, one row per trade (optional). */
         public Sink ticks;
+        /** Momentum-ignition and quote-fade alerts from pattern detection, {@link #PATTERN_ALERT} rows (optional). */
+        public Sink patternAlerts;
+    }
+
+    /** An alert from a pattern: which pattern, on which instrument, when, and the prices it saw. */
+    public static final Schema PATTERN_ALERT = Schema.builder("pattern_alert")
+        .int64("instrument").like("symbol", MarketData.SYMBOL).ascii("pattern", 16).timestamp("ts")
+        .float64("from").float64("to").build();
+    public static final Field.Int64 P_INSTRUMENT = PATTERN_ALERT.int64("instrument");
+    public static final Field.Ascii P_SYMBOL = PATTERN_ALERT.ascii("symbol");
+    public static final Field.Ascii P_PATTERN = PATTERN_ALERT.ascii("pattern");
+    public static final Field.Timestamp P_TS = PATTERN_ALERT.timestamp("ts");
+    public static final Field.Float64 P_FROM = PATTERN_ALERT.float64("from");
+    public static final Field.Float64 P_TO = PATTERN_ALERT.float64("to");
+    /** Momentum ignition: three rising trades then a drop of more than this fraction of the last rise. */
+    public static final double IGNITION_DROP = 0.02;
+
+    /**
+     * Momentum ignition: three strictly consecutive rising trades of an instrument, then a trade more than 2 % below
+     * the last of them, all within 5 s.
+     */
+    static io.peregrine.cep.Pattern momentumIgnition()
+    {
+        return io.peregrine.cep.Pattern.begin("rise", io.peregrine.cep.AfterMatchSkip.skipPastLastEvent())
+            .where((trade, matched) -> matched.count("rise") == 0 ||
+                trade.getDouble(T_PRICE) > matched.last("rise").getDouble(T_PRICE))
+            .times(3).consecutive()
+            .next("drop").where((trade, matched) ->
+                trade.getDouble(T_PRICE) < matched.last("rise").getDouble(T_PRICE) * (1 - IGNITION_DROP))
+            .within(5_000);
+    }
+
+    /**
+     * Quote fade: a trade not followed by a quote of the same instrument within 100 ms; the alerts are the timed-out
+     * partial matches of "trade followed by quote".
+     */
+    static io.peregrine.cep.Pattern quoteFade()
+    {
+        return io.peregrine.cep.Pattern.begin("trade").where(row -> row.getInt(KIND) == MarketData.TRADE)
+            .followedBy("quote").where(row -> row.getInt(KIND) == MarketData.QUOTE)
+            .within(100);
+    }
+
+    private static void patterns(final DataStream md, final DataStream trades, final Sink alerts)
+    {
+        final DataStream ignitions = trades.keyBy("by-instrument-cep", T_INSTRUMENT)
+            .pattern("momentum-ignition", momentumIgnition())
+            .select("ignitions", PATTERN_ALERT, (match, out) ->
+            {
+                final Row first = match.first("rise");
+                out.next().putLong(P_INSTRUMENT, first.getLong(T_INSTRUMENT)).copy(P_SYMBOL, first, T_SYMBOL)
+                    .putAscii(P_PATTERN, "ignition").putTimestamp(P_TS, match.first("drop").getTimestamp(T_TS))
+                    .putDouble(P_FROM, match.last("rise").getDouble(T_PRICE))
+                    .putDouble(P_TO, match.first("drop").getDouble(T_PRICE));
+                out.emit();
+            });
+        final DataStream fades = md.keyBy("by-instrument-md", INSTRUMENT)
+            .pattern("quote-fade", quoteFade())
+            .select("quoted", PATTERN_ALERT, (match, out) ->
+            {
+            })
+            .timedOut("quote-fades", PATTERN_ALERT, (partial, timeout, out) ->
+            {
+                final Row trade = partial.first("trade");
+                out.next().putLong(P_INSTRUMENT, trade.getLong(INSTRUMENT)).copy(P_SYMBOL, trade, MarketData.SYMBOL)
+                    .putAscii(P_PATTERN, "quote-fade").putTimestamp(P_TS, trade.getTimestamp(TS))
+                    .putDouble(P_FROM, trade.getDouble(PRICE)).putDouble(P_TO, trade.getDouble(PRICE));
+                out.emit(timeout);
+            });
+        ignitions.union("pattern-alerts", fades).sink("pattern-alerts-out", alerts);
     }
 
     public static final Schema TICK = Schema.builder("tick")
@@ -221,6 +292,11 @@ public final class TradingJob
             .filter("price-move", row -> row.getLong(rangeTrades) >= 5 &&
                 row.getDouble(high) - row.getDouble(low) > ALERT_THRESHOLD * row.getDouble(low))
             .sink(ALERTS, sinks.alerts);
+
+        if (sinks.patternAlerts != null)
+        {
+            patterns(md, trades, sinks.patternAlerts);
+        }
 
         md.filter("quotes-only", row -> row.getInt(KIND) == MarketData.QUOTE)
             .map("to-spread", SPREAD, (in, out) -> out

@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     description = "Peregrine's benchmark suite; reports go to perf-reports/.",
     subcommands = { BenchCli.Suite.class, BenchCli.Chain.class, BenchCli.Trading.class, BenchCli.Nexmark.class,
-        BenchCli.NexmarkQuery.class, BenchCli.Recovery.class, BenchCli.Checkpoint.class, BenchCli.Jmh.class,
+        BenchCli.NexmarkQuery.class, BenchCli.Recovery.class, BenchCli.Checkpoint.class, BenchCli.Jmh.class, BenchCli.Cep.class,
         CommandLine.HelpCommand.class })
 public final class BenchCli implements Runnable
 {
@@ -71,6 +71,25 @@ public final class BenchCli implements Runnable
         String commandLine()
         {
             return "./peregrine bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        }
+    }
+
+    @CommandLine.Command(name = "cep", mixinStandardHelpOptions = true,
+        description = "Pattern detection on 10,000 instruments, one shard, beside a hand-written state machine.")
+    static final class Cep implements Callable<Integer>
+    {
+        @CommandLine.Option(names = "--events", description = "Events per run (default: ${DEFAULT-VALUE}).")
+        long events = 20_000_000;
+
+        @CommandLine.Mixin
+        ReportOptions report;
+
+        public Integer call() throws Exception
+        {
+            final Path file = io.peregrine.bench.cep.CepBenchmark.runAndReport(events, report.folder("cep"),
+                report.commandLine(), System.out);
+            System.out.println("Report: " + file);
+            return 0;
         }
     }
 
