@@ -28,6 +28,7 @@ public final class Row
     private long eventTime = NO_TIMESTAMP;
     private int sourceSplit;
     private long sourcePosition;
+    private long recordWatermark = Long.MIN_VALUE;
 
     public Row wrap(final Schema schema, final DirectBuffer buffer, final int offset, final int length)
     {
@@ -45,11 +46,29 @@ public final class Row
         return this;
     }
 
+    /**
+     * Set the record's metadata, without a {@link #recordWatermark() record watermark}.
+     */
     public Row meta(final long eventTime, final int sourceSplit, final long sourcePosition)
+    {
+        return meta(eventTime, sourceSplit, sourcePosition, Long.MIN_VALUE);
+    }
+
+    /**
+     * Set the record's metadata.
+     *
+     * @param eventTime       event time, or {@link #NO_TIMESTAMP}.
+     * @param sourceSplit     split the record was read from, -1 for none.
+     * @param sourcePosition  position in that split, -1 for none.
+     * @param recordWatermark the split's watermark just before the record ({@link #recordWatermark()}).
+     * @return this.
+     */
+    public Row meta(final long eventTime, final int sourceSplit, final long sourcePosition, final long recordWatermark)
     {
         this.eventTime = eventTime;
         this.sourceSplit = sourceSplit;
         this.sourcePosition = sourcePosition;
+        this.recordWatermark = recordWatermark;
         return this;
     }
 
@@ -101,6 +120,23 @@ public final class Row
     public long sourcePosition()
     {
         return sourcePosition;
+    }
+
+    /**
+     * The watermark this record is judged late against: its source split's watermark as it stood just before the
+     * record was read (from the largest timestamp of the split's earlier records, by the source's
+     * {@link WatermarkStrategy}), whatever batches the split was read in and however many shards run the job. Kept by
+     * every record derived from it (map, filter, flatMap, keyBy, the output of a process function's
+     * {@code processElement}); {@code Long.MIN_VALUE} for rows made by a timer or a window firing, and from a source
+     * without timestamps. Windows treat a record as late when every window it belongs to closed at or before
+     * {@code max(recordWatermark, operator watermark)}; a {@link KeyedProcessFunction} that drops late records should
+     * compare with {@code max(recordWatermark(), ctx.currentWatermark())} for results that do not depend on timing.
+     *
+     * @return the record's watermark, epoch ms.
+     */
+    public long recordWatermark()
+    {
+        return recordWatermark;
     }
 
     public int getInt(final Field.Int32 field)

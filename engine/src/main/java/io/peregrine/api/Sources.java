@@ -22,7 +22,7 @@ public final class Sources
     /**
      * @param schema of the rows.
      * @param rows   values in field order.
-     * @return a bounded source over the rows.
+     * @return a bounded source over the rows, one split read in list order.
      */
     public static Source collection(final Schema schema, final List<Object[]> rows)
     {

@@ -54,6 +54,7 @@ final class KeyByTranslator implements NodeTranslator
                 new AggregationsWindowFunction(window.aggregations, window.schema), partial),
                 partial, planner.stateFactory(), s, context.maxRowLength(),
                 planner.counters().counter(s, Metric.LATE_RECORDS), context.windowFireBatch());
+            local.localStageOf(window.windows.size());
             local.downstream(keyBy);
             // Not a checkpointed part: it sends what it holds ahead of every barrier, and it exists only on some shard
             // counts, which must not change what a checkpoint holds.

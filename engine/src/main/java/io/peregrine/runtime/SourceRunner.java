@@ -21,6 +21,11 @@ import java.nio.file.Path;
  * The splits of one source owned by one shard. Polls each split up to a batch limit, stamps event
  * time from the timestamp field, and emits the minimum watermark over the splits that are not idle.
  * At a checkpoint it journals each split's replay offset, and a restored job seeks every split there.
+ * <p>
+ * Watermarks are defined per record: each record carries its split's watermark as it stood just before it
+ * ({@link Row#recordWatermark()}, from the largest timestamp of the split's earlier records), which decides whether it
+ * is late; the watermark itself goes downstream after a batch, at most once per watermark interval. The largest
+ * timestamp per split is in every checkpoint, so a restored split judges its next record as the first run would.
  */
 final class SourceRunner implements Source.SourceOutput, Checkpointed
 {
@@ -35,7 +40,7 @@ final class SourceRunner implements Source.SourceOutput, Checkpointed
     private final boolean[] ended;
     private final DeadLetterFile[] deadLetters;
     private final Field.Timestamp timestampField;
-    private final long bound;
+    private final WatermarkStrategy strategy;
     private final long idleTimeoutMs;
     private final boolean bounded;
     private final long watermarkIntervalMs;
@@ -86,7 +91,7 @@ final class SourceRunner implements Source.SourceOutput, Checkpointed
             deadLetters[i] = new DeadLetterFile(deadLetterPaths[i]);
         }
         this.timestampField = strategy.timestampField();
-        this.bound = strategy.maxOutOfOrdernessMs();
+        this.strategy = strategy;
         this.idleTimeoutMs = strategy.idleTimeoutMs();
         this.scratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned((maxRowLength + 63) & ~63, 64));
         this.writer.wrap(schema, scratch, 0, scratch.capacity());
@@ -184,7 +189,7 @@ final class SourceRunner implements Source.SourceOutput, Checkpointed
                 lastActiveMs[i] = nowMs;
                 if (timestampField != null && maxTimestamp[i] != Long.MIN_VALUE)
                 {
-                    advance(i, maxTimestamp[i] - bound - 1);
+                    advance(i, strategy.watermarkFor(maxTimestamp[i]));
                 }
                 else if (tracker.isIdle(i))
                 {
@@ -367,10 +372,13 @@ final class SourceRunner implements Source.SourceOutput, Checkpointed
     {
         row.wrap(schema, scratch, 0, writer.length());
         final long timestamp;
+        final long recordWatermark;
         if (timestampField != null)
         {
             timestamp = row.getTimestamp(timestampField);
-            if (timestamp > maxTimestamp[current])
+            final long max = maxTimestamp[current];
+            recordWatermark = strategy.watermarkFor(max);
+            if (timestamp > max)
             {
                 maxTimestamp[current] = timestamp;
             }
@@ -378,8 +386,9 @@ final class SourceRunner implements Source.SourceOutput, Checkpointed
         else
         {
             timestamp = Row.NO_TIMESTAMP;
+            recordWatermark = Long.MIN_VALUE;
         }
-        row.meta(timestamp, splitIds[current], position);
+        row.meta(timestamp, splitIds[current], position, recordWatermark);
         records++;
         downstream.onRecord(row);
     }
