@@ -86,8 +86,8 @@ public final class JobContext
      * window of the slide), and only one partial per key and pane crosses to the key's shard, where partials are
      * merged into the windows (Jet's two-stage aggregation, Flink's local-global aggregation and window slicing).
      * Applies with more than one shard, and to sliding windows on one shard too (a record is folded once, not once
-     * per window). Results are the same; a record is late against its own shard's watermark rather than the minimum
-     * over all shards. Default: {@value}. */
+     * per window). Results are the same, late records included: each is judged against its own watermark
+     * ({@link io.peregrine.api.Row#recordWatermark()}) in either plan. Default: {@value}. */
     public static final String WINDOW_TWO_STAGE_PROP = "peregrine.window.two.stage";
     public static final boolean WINDOW_TWO_STAGE_DEFAULT = true;
 
