@@ -10,7 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Rows from memory, given as arrays of values in field order (Integer, Long, Double, String).
+ * Rows from memory, given as arrays of values in field order (Integer, Long, Double, String; a BigDecimal, a String
+ * or an integer for a DECIMAL).
  * Bounded; one split, read in list order on one shard (follow with {@code keyBy} to spread the rows): a list is one
  * ordered sequence, and lateness follows a split's order, so the same list gives the same late records, and the same
  * results, on any shard count. The position is the element's index.
@@ -109,6 +110,10 @@ public final class CollectionSource implements Source
                 case TIMESTAMP: writer.putTimestamp((Field.Timestamp)field, ((Number)value).longValue()); break;
                 case ASCII: writer.putAscii((Field.Ascii)field, (CharSequence)value); break;
                 case VAR_STRING: writer.putVarString((Field.VarString)field, (CharSequence)value); break;
+                case DECIMAL:
+                    writer.putDecimal((Field.Decimal)field, value instanceof java.math.BigDecimal ?
+                        (java.math.BigDecimal)value : new java.math.BigDecimal(value.toString()));
+                    break;
                 default:
                 {
                     final byte[] bytes = (byte[])value;

@@ -275,6 +275,12 @@ public final class CsvFileSource implements Source
                         writer.putDouble((Field.Float64)field, v);
                         break;
                     }
+                    case DECIMAL:
+                        if (!parseDecimal(fs, fe, (Field.Decimal)field, writer))
+                        {
+                            return false;
+                        }
+                        break;
                     case ASCII:
                     {
                         if (!ascii(fs, fe, field))
@@ -431,6 +437,139 @@ public final class CsvFileSource implements Source
                 value = value * 10 + d;
             }
             return negative ? -value : value;
+        }
+
+        private final long[] wide = new long[2];
+
+        /**
+         * A decimal, exactly: {@code [+-]digits[.digits][(e|E)[+-]digits]}, rounded half up to the field's scale (as
+         * Flink's {@code DecimalData.fromBigDecimal}); more digits than the field's precision is an error, not a
+         * wrapped or rounded value.
+         */
+        private boolean parseDecimal(final int fs, final int fe, final Field.Decimal field, final RowWriter writer)
+        {
+            final UnsafeBuffer src = quoted[field.index()] ? unquoted : buffer;
+            int i = fs;
+            boolean negative = false;
+            if (i < fe && (src.getByte(i) == '-' || src.getByte(i) == '+'))
+            {
+                negative = src.getByte(i) == '-';
+                i++;
+            }
+            final long[] value = wide;
+            value[0] = 0;
+            value[1] = 0;
+            int digits = 0;
+            int fraction = 0;
+            boolean dot = false;
+            int exponent = 0;
+            for (; i < fe; i++)
+            {
+                final byte b = src.getByte(i);
+                if (b == '.' && !dot)
+                {
+                    dot = true;
+                    continue;
+                }
+                if ((b == 'e' || b == 'E') && digits > 0)
+                {
+                    exponent = exponent(src, i + 1, fe);
+                    if (exponent == Integer.MIN_VALUE)
+                    {
+                        return notADecimal(src, fs, fe, field);
+                    }
+                    break;
+                }
+                final int d = b - '0';
+                if (d < 0 || d > 9)
+                {
+                    return notADecimal(src, fs, fe, field);
+                }
+                digits++;
+                if (dot)
+                {
+                    fraction++;
+                }
+                if (value[0] == 0 && value[1] < 100_000_000_000_000_000L)
+                {
+                    value[1] = value[1] * 10 + d;
+                }
+                else
+                {
+                    try
+                    {
+                        io.peregrine.api.Decimals.multiply(value, 10);
+                    }
+                    catch (final ArithmeticException e)
+                    {
+                        return decimalOverflow(src, fs, fe, field);
+                    }
+                    value[1] += d;
+                    if (value[1] >= 0 && value[1] < d)
+                    {
+                        value[0]++;
+                    }
+                }
+            }
+            if (digits == 0)
+            {
+                return notADecimal(src, fs, fe, field);
+            }
+            if (negative)
+            {
+                value[1] = -value[1];
+                value[0] = ~value[0] + (value[1] == 0 ? 1 : 0);
+            }
+            try
+            {
+                io.peregrine.api.Decimals.rescale(value, fraction - exponent, field.scale());
+                writer.putDecimal(field, value[0], value[1]);
+                return true;
+            }
+            catch (final ArithmeticException e)
+            {
+                return decimalOverflow(src, fs, fe, field);
+            }
+        }
+
+        private int exponent(final UnsafeBuffer src, final int from, final int fe)
+        {
+            int i = from;
+            boolean negative = false;
+            if (i < fe && (src.getByte(i) == '-' || src.getByte(i) == '+'))
+            {
+                negative = src.getByte(i) == '-';
+                i++;
+            }
+            if (i == fe || fe - i > 3)
+            {
+                return Integer.MIN_VALUE;
+            }
+            int e = 0;
+            for (; i < fe; i++)
+            {
+                final int d = src.getByte(i) - '0';
+                if (d < 0 || d > 9)
+                {
+                    return Integer.MIN_VALUE;
+                }
+                e = e * 10 + d;
+            }
+            return negative ? -e : e;
+        }
+
+        private boolean notADecimal(final UnsafeBuffer src, final int fs, final int fe, final Field.Decimal field)
+        {
+            reason = "field '" + field.name() + "': '" + src.getStringWithoutLengthAscii(fs, fe - fs) + "' is not a " +
+                field.typeName();
+            return false;
+        }
+
+        private boolean decimalOverflow(final UnsafeBuffer src, final int fs, final int fe, final Field.Decimal field)
+        {
+            reason = "field '" + field.name() + "': '" + src.getStringWithoutLengthAscii(fs, fe - fs) + "' has more " +
+                "digits than " + field.typeName() + " holds";
+            return false;
         }
 
         private static final double[] POW10 = {

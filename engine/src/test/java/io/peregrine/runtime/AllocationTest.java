@@ -50,9 +50,46 @@ class AllocationTest
         assertTrue(job.checkpoints().completedCount() > 20, "checkpoints: " + job.checkpoints().completedCount());
     }
 
+    static final Schema MONEY = Schema.builder("money").int64("key").timestamp("ts").decimal("notional", 38, 6).build();
+
+    /**
+     * Exact decimal arithmetic on the hot path: an exact 128-bit product per record, a DECIMAL(38, 6) sum per key and
+     * window (in two stages), the results formatted as text at the sink.
+     */
+    @org.junit.jupiter.api.Test
+    void shouldAllocateNoBytesPerRecordMultiplyingAndSummingDecimals()
+    {
+        final io.peregrine.api.Field.Decimal notional = MONEY.decimal("notional");
+        final Sink formatting = (shard, count, schema) -> new Sink.SinkWriter()
+        {
+            final io.peregrine.api.Field.Decimal total = schema.decimal("total");
+            final StringBuilder text = new StringBuilder(64);
+            long length;
+
+            public void write(final io.peregrine.api.Row row)
+            {
+                text.setLength(0);
+                length += row.appendDecimal(total, text).length();
+            }
+        };
+        final Pipeline p = Pipeline.create("alloc-decimal");
+        p.source("gen", Sources.generator(EVENT, Long.MAX_VALUE,
+                (i, w) -> w.putLong(KEY, i % 256).putTimestamp(TS, i / 4).putLong(VALUE, 1_000_000_007L * (i % 1000))),
+                WatermarkStrategy.boundedOutOfOrderness(TS, 10))
+            .map("price", MONEY, (in, out) -> out.putLong(MONEY.int64("key"), in.getLong(KEY))
+                .putTimestamp(MONEY.timestamp("ts"), in.getTimestamp(TS))
+                .putDecimal(notional, Math.multiplyHigh(in.getLong(VALUE), 999_999_999_989L), in.getLong(VALUE) * 999_999_999_989L))
+            .keyBy("by-key", MONEY.int64("key"))
+            .window(Windows.tumbling(100))
+            .aggregate("sum", Aggregations.sum("total", notional))
+            .sink("sum-out", formatting);
+        // Keyed state in direct memory: a window table made when the pool reaches a new high-water mark (a shard
+        // falling behind on a loaded machine) then costs a few objects, not a file.
+        measure(p, 2, null, "direct");
+    }
+
     private static Job measure(final int shards, final java.nio.file.Path checkpoints)
     {
-        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         final Sink counting = (shard, count, schema) -> new Sink.SinkWriter()
         {
             final io.peregrine.api.Field.Int64 n = schema.int64("n");
@@ -74,7 +111,14 @@ class AllocationTest
             .window(Windows.tumbling(100))
             .aggregate("count", Aggregations.count("n"), Aggregations.sum("total", SCALED.int64("value")))
             .sink("count-out", counting);
-        final JobContext context = new JobContext().shards(shards).idleStrategyName("yield");
+        return measure(p, shards, checkpoints, JobContext.STATE_BACKEND_DEFAULT);
+    }
+
+    private static Job measure(final Pipeline p, final int shards, final java.nio.file.Path checkpoints,
+        final String stateBackend)
+    {
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final JobContext context = new JobContext().shards(shards).idleStrategyName("yield").stateBackend(stateBackend);
         if (checkpoints != null)
         {
             context.checkpointDir(checkpoints).checkpointIntervalMs(10);

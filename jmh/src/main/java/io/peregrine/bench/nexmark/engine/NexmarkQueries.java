@@ -224,14 +224,15 @@ public final class NexmarkQueries
 
     // ---------------------------------------------------------------------------------------------------------- q1
 
-    /** Result of q1: the price in euros as thousandths ({@code DECIMAL(23, 3)}). */
+    /** Result of q1: the price in euros, {@code DECIMAL(23, 3)} as Flink types {@code 0.908 * price}. */
     public static final Schema Q1_OUT = Schema.builder("q1")
-        .int64("auction").int64("bidder").int64("price" + NexmarkResultSink.DECIMAL3_SUFFIX).timestamp("dateTime")
+        .int64("auction").int64("bidder").decimal("price", 23, 3).timestamp("dateTime")
         .varString("extra").build();
 
     /**
      * q1, currency conversion ({@code Q1CurrencyConversion}): {@code SELECT auction, bidder, 0.908 * price as price,
-     * dateTime, extra FROM bid}, the price exact as {@code price * 908} thousandths.
+     * dateTime, extra FROM bid}, the price exact as {@code price * 908} thousandths: a 128-bit product, so a price of
+     * 10^17 gives {@code 90800000000000000.000} as Flink does, never a wrapped long.
      *
      * @param events Nexmark events.
      * @return rows of {@link #Q1_OUT}.
@@ -240,14 +241,14 @@ public final class NexmarkQueries
     {
         final Field.Int64 auction = Q1_OUT.int64("auction");
         final Field.Int64 bidder = Q1_OUT.int64("bidder");
-        final Field.Int64 price = Q1_OUT.int64("price" + NexmarkResultSink.DECIMAL3_SUFFIX);
+        final Field.Decimal price = Q1_OUT.decimal("price");
         final Field.Timestamp dateTime = Q1_OUT.timestamp("dateTime");
         final Field.VarString extra = Q1_OUT.varString("extra");
         return events.filter("q1-bids", NexmarkQueries::isBid)
             .map("q1-euros", Q1_OUT, (in, out) -> out
                 .putLong(auction, in.getLong(B_AUCTION))
                 .putLong(bidder, in.getLong(B_BIDDER))
-                .putLong(price, in.getLong(B_PRICE) * 908)
+                .putDecimal(price, Math.multiplyHigh(in.getLong(B_PRICE), 908), in.getLong(B_PRICE) * 908)
                 .putTimestamp(dateTime, in.getTimestamp(DATE_TIME))
                 .putVarString(extra, in.buffer(), in.varOffset(B_EXTRA), in.varLength(B_EXTRA)));
     }
