@@ -290,6 +290,18 @@ public final class Decimals
         {
             digits--;
         }
+        if (scale < 0)
+        {
+            for (int i = digits - 1; i >= 0; i--)
+            {
+                dst.append((char)('0' + digit(c0, c1, c2, c3, c4, i)));
+            }
+            for (int i = scale; i < 0; i++)
+            {
+                dst.append('0');
+            }
+            return dst;
+        }
         if (digits <= scale)
         {
             dst.append('0').append('.');
@@ -327,6 +339,200 @@ public final class Decimals
             default: chunk = c4; break;
         }
         return (int)((chunk / POW10[i % 9]) % 10);
+    }
+
+    /** Returned by {@link #parseIntegral} for text that is not an integer of a long's range. */
+    public static final long NOT_INTEGRAL = Long.MIN_VALUE;
+
+    /**
+     * Read a number written in any decimal form ({@code 5}, {@code -5.00}, {@code 5e0}, {@code 0.5e1}) that is an
+     * integer, allocation-free: the exact conversion an {@link InputPolicy#LENIENT} source makes of an integer written
+     * as a decimal.
+     *
+     * @param text ASCII bytes.
+     * @param from first byte.
+     * @param to   end (exclusive).
+     * @return the integer, or {@link #NOT_INTEGRAL} if the text is not a number, has a non-zero fraction, or leaves a
+     * long's range (whose most negative value is therefore not read this way).
+     */
+    public static long parseIntegral(final org.agrona.DirectBuffer text, final int from, final int to)
+    {
+        int i = from;
+        boolean negative = false;
+        if (i < to && (text.getByte(i) == '-' || text.getByte(i) == '+'))
+        {
+            negative = text.getByte(i) == '-';
+            i++;
+        }
+        long mantissa = 0;
+        int digits = 0;
+        int fraction = 0;
+        boolean dot = false;
+        int exponent = 0;
+        for (; i < to; i++)
+        {
+            final byte b = text.getByte(i);
+            if (b == '.' && !dot)
+            {
+                dot = true;
+                continue;
+            }
+            if ((b == 'e' || b == 'E') && digits > 0)
+            {
+                exponent = smallExponent(text, i + 1, to);
+                if (exponent == Integer.MIN_VALUE)
+                {
+                    return NOT_INTEGRAL;
+                }
+                break;
+            }
+            final int d = b - '0';
+            if (d < 0 || d > 9)
+            {
+                return NOT_INTEGRAL;
+            }
+            digits++;
+            if (dot)
+            {
+                fraction++;
+            }
+            if (mantissa > (Long.MAX_VALUE - d) / 10)
+            {
+                return NOT_INTEGRAL;
+            }
+            mantissa = mantissa * 10 + d;
+        }
+        if (digits == 0)
+        {
+            return NOT_INTEGRAL;
+        }
+        final int shift = exponent - fraction;
+        long value = mantissa;
+        if (mantissa != 0 && shift > 0)
+        {
+            if (shift > 18 || value > Long.MAX_VALUE / POW10[shift])
+            {
+                return NOT_INTEGRAL;
+            }
+            value *= POW10[shift];
+        }
+        else if (mantissa != 0 && shift < 0)
+        {
+            if (-shift > 18 || value % POW10[-shift] != 0)
+            {
+                return NOT_INTEGRAL;
+            }
+            value /= POW10[-shift];
+        }
+        return negative ? -value : value;
+    }
+
+    /** Returned by {@link #parseUnscaled} for text that is not a number. */
+    public static final int NOT_A_NUMBER = Integer.MIN_VALUE;
+
+    /**
+     * Read a decimal number written {@code [+-]digits[.digits][(e|E)[+-]digits]} exactly, allocation-free, as a 128-bit
+     * unscaled value and its scale: {@code -1.50e1} is -150 at scale 1.
+     *
+     * @param text  ASCII bytes.
+     * @param from  first byte.
+     * @param to    end (exclusive).
+     * @param value receives {high, low} of the unscaled value.
+     * @return the scale (negative for a number written with a large exponent), or {@link #NOT_A_NUMBER}.
+     * @throws ArithmeticException if the digits do not fit 128 bits.
+     */
+    public static int parseUnscaled(final org.agrona.DirectBuffer text, final int from, final int to, final long[] value)
+    {
+        int i = from;
+        boolean negative = false;
+        if (i < to && (text.getByte(i) == '-' || text.getByte(i) == '+'))
+        {
+            negative = text.getByte(i) == '-';
+            i++;
+        }
+        value[0] = 0;
+        value[1] = 0;
+        int digits = 0;
+        int fraction = 0;
+        boolean dot = false;
+        int exponent = 0;
+        for (; i < to; i++)
+        {
+            final byte b = text.getByte(i);
+            if (b == '.' && !dot)
+            {
+                dot = true;
+                continue;
+            }
+            if ((b == 'e' || b == 'E') && digits > 0)
+            {
+                exponent = smallExponent(text, i + 1, to);
+                if (exponent == Integer.MIN_VALUE)
+                {
+                    return NOT_A_NUMBER;
+                }
+                break;
+            }
+            final int d = b - '0';
+            if (d < 0 || d > 9)
+            {
+                return NOT_A_NUMBER;
+            }
+            digits++;
+            if (dot)
+            {
+                fraction++;
+            }
+            if (value[0] == 0 && value[1] < 100_000_000_000_000_000L)
+            {
+                value[1] = value[1] * 10 + d;
+            }
+            else
+            {
+                multiply(value, 10);
+                value[1] += d;
+                if (Long.compareUnsigned(value[1], d) < 0)
+                {
+                    value[0]++;
+                }
+            }
+        }
+        if (digits == 0)
+        {
+            return NOT_A_NUMBER;
+        }
+        if (negative)
+        {
+            negate(value);
+        }
+        return fraction - exponent;
+    }
+
+    /** An exponent of at most three digits, or {@code Integer.MIN_VALUE}. */
+    private static int smallExponent(final org.agrona.DirectBuffer text, final int from, final int to)
+    {
+        int i = from;
+        boolean negative = false;
+        if (i < to && (text.getByte(i) == '-' || text.getByte(i) == '+'))
+        {
+            negative = text.getByte(i) == '-';
+            i++;
+        }
+        if (i == to || to - i > 3)
+        {
+            return Integer.MIN_VALUE;
+        }
+        int e = 0;
+        for (; i < to; i++)
+        {
+            final int d = text.getByte(i) - '0';
+            if (d < 0 || d > 9)
+            {
+                return Integer.MIN_VALUE;
+            }
+            e = e * 10 + d;
+        }
+        return negative ? -e : e;
     }
 
     /**

@@ -52,9 +52,10 @@ public final class Sources
     /**
      * @param header true if each file starts with a header line to skip.
      * @param files  one split each.
-     * @return a bounded source of CSV lines.
+     * @return a bounded source of CSV lines; {@link CsvFileSource#inputPolicy(InputPolicy)} sets what it does with
+     * missing and mistyped fields (default: reject the line).
      */
-    public static Source csv(final Schema schema, final boolean header, final Path... files)
+    public static CsvFileSource csv(final Schema schema, final boolean header, final Path... files)
     {
         return new CsvFileSource(schema, Arrays.asList(files), header);
     }

@@ -13,7 +13,9 @@ public enum Metric
     EXCHANGE_RECORDS(6, "records sent to another shard"),
     WATERMARK(7, "last watermark reaching the sinks (ms)"),
     SOURCE_WATERMARK(8, "watermark of the shard's sources (ms)"),
-    CHECKPOINT_PAUSE_NS(9, "how long the shard paused to journal its last checkpoint (ns)");
+    CHECKPOINT_PAUSE_NS(9, "how long the shard paused to journal its last checkpoint (ns)"),
+    DEFAULTED_FIELDS(10, "missing input fields read as their type's zero (input policy LENIENT)"),
+    CONVERTED_FIELDS(11, "input fields of another form converted exactly (input policy LENIENT)");
 
     private final int typeId;
     private final String label;

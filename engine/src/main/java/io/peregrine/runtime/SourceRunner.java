@@ -53,6 +53,8 @@ final class SourceRunner implements Source.SourceOutput, Checkpointed
     private final AtomicCounter recordsCounter;
     private final AtomicCounter malformedCounter;
     private final AtomicCounter watermarkCounter;
+    private final AtomicCounter defaultedCounter;
+    private final AtomicCounter convertedCounter;
     private Operator downstream;
     private int current;
     private long records;
@@ -72,6 +74,8 @@ final class SourceRunner implements Source.SourceOutput, Checkpointed
         final AtomicCounter recordsCounter,
         final AtomicCounter malformedCounter,
         final AtomicCounter watermarkCounter,
+        final AtomicCounter defaultedCounter,
+        final AtomicCounter convertedCounter,
         final long watermarkIntervalMs)
     {
         this.watermarkIntervalMs = watermarkIntervalMs;
@@ -98,6 +102,8 @@ final class SourceRunner implements Source.SourceOutput, Checkpointed
         this.recordsCounter = recordsCounter;
         this.malformedCounter = malformedCounter;
         this.watermarkCounter = watermarkCounter;
+        this.defaultedCounter = defaultedCounter;
+        this.convertedCounter = convertedCounter;
     }
 
     String name()
@@ -391,6 +397,13 @@ final class SourceRunner implements Source.SourceOutput, Checkpointed
         row.meta(timestamp, splitIds[current], position, recordWatermark);
         records++;
         downstream.onRecord(row);
+    }
+
+    public void lenientFields(final int defaulted, final int converted)
+    {
+        // Shared by the shard's sources: added to, not set.
+        defaultedCounter.getAndAddRelease(defaulted);
+        convertedCounter.getAndAddRelease(converted);
     }
 
     public void deadLetter(final long position, final String reason, final CharSequence raw)

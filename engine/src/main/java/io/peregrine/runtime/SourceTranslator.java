@@ -76,6 +76,7 @@ final class SourceTranslator implements NodeTranslator
         return new SourceRunner(node.name, node.source, node.watermarks, readers, ids, deadLetters,
             context.maxRowLength(), counters.counter(s, Metric.SOURCE_RECORDS),
             counters.counter(s, Metric.MALFORMED_RECORDS), counters.counter(s, Metric.SOURCE_WATERMARK),
+            counters.counter(s, Metric.DEFAULTED_FIELDS), counters.counter(s, Metric.CONVERTED_FIELDS),
             context.watermarkIntervalMs());
     }
 }
