@@ -229,8 +229,9 @@ public final class Decimals
     }
 
     /**
-     * Append a decimal's digits, allocation-free: {@code -12.340} for unscaled -12340 at scale 3; a scale of 0 has no
-     * point; {@code 0.005} for 5 at scale 3.
+     * Append a decimal's digits: {@code -12.340} for unscaled -12340 at scale 3; a scale of 0 has no point;
+     * {@code 0.005} for 5 at scale 3. Allocates two longs: give {@link #append(StringBuilder, long, long, int, long[])}
+     * a scratch on a hot path.
      *
      * @param dst   appended to.
      * @param high  high word of the unscaled value.
@@ -240,51 +241,31 @@ public final class Decimals
      */
     public static StringBuilder append(final StringBuilder dst, final long high, final long low, final int scale)
     {
-        long h = high;
-        long l = low;
-        if (h < 0)
+        return append(dst, high, low, scale, new long[2]);
+    }
+
+    /**
+     * {@link #append(StringBuilder, long, long, int)}, allocation-free.
+     *
+     * @param scratch two longs to work in.
+     * @return dst.
+     */
+    public static StringBuilder append(
+        final StringBuilder dst, final long high, final long low, final int scale, final long[] scratch)
+    {
+        scratch[0] = high;
+        scratch[1] = low;
+        if (high < 0)
         {
             dst.append('-');
-            l = -l;
-            h = ~h + (l == 0 ? 1 : 0);
+            negate(scratch);
         }
         // |value| in base 10^9: five chunks hold 45 digits, 2^128 has 39.
-        long c0 = 0;
-        long c1 = 0;
-        long c2 = 0;
-        long c3 = 0;
-        long c4 = 0;
-        for (int i = 0; i < 5 && (h != 0 || l != 0); i++)
-        {
-            long r = 0;
-            long qh = 0;
-            long ql = 0;
-            for (int limb = 3; limb >= 0; limb--)
-            {
-                final long word = limb >= 2 ? h : l;
-                final long current = (r << 32) | ((word >>> ((limb & 1) * 32)) & 0xFFFF_FFFFL);
-                final long q = current / BILLION;
-                r = current % BILLION;
-                if (limb >= 2)
-                {
-                    qh |= q << ((limb & 1) * 32);
-                }
-                else
-                {
-                    ql |= q << ((limb & 1) * 32);
-                }
-            }
-            h = qh;
-            l = ql;
-            switch (i)
-            {
-                case 0: c0 = r; break;
-                case 1: c1 = r; break;
-                case 2: c2 = r; break;
-                case 3: c3 = r; break;
-                default: c4 = r; break;
-            }
-        }
+        final long c0 = divideUnsigned(scratch, BILLION);
+        final long c1 = divideUnsigned(scratch, BILLION);
+        final long c2 = divideUnsigned(scratch, BILLION);
+        final long c3 = divideUnsigned(scratch, BILLION);
+        final long c4 = divideUnsigned(scratch, BILLION);
         int digits = 45;
         while (digits > 1 && digit(c0, c1, c2, c3, c4, digits - 1) == 0)
         {
@@ -349,82 +330,51 @@ public final class Decimals
      * integer, allocation-free: the exact conversion an {@link InputPolicy#LENIENT} source makes of an integer written
      * as a decimal.
      *
-     * @param text ASCII bytes.
-     * @param from first byte.
-     * @param to   end (exclusive).
+     * @param text    ASCII bytes.
+     * @param from    first byte.
+     * @param to      end (exclusive).
+     * @param scratch two longs to work in.
      * @return the integer, or {@link #NOT_INTEGRAL} if the text is not a number, has a non-zero fraction, or leaves a
      * long's range (whose most negative value is therefore not read this way).
      */
-    public static long parseIntegral(final org.agrona.DirectBuffer text, final int from, final int to)
+    public static long parseIntegral(final org.agrona.DirectBuffer text, final int from, final int to,
+        final long[] scratch)
     {
-        int i = from;
-        boolean negative = false;
-        if (i < to && (text.getByte(i) == '-' || text.getByte(i) == '+'))
+        try
         {
-            negative = text.getByte(i) == '-';
-            i++;
-        }
-        long mantissa = 0;
-        int digits = 0;
-        int fraction = 0;
-        boolean dot = false;
-        int exponent = 0;
-        for (; i < to; i++)
-        {
-            final byte b = text.getByte(i);
-            if (b == '.' && !dot)
+            int scale = parseUnscaled(text, from, to, scratch);
+            if (scale == NOT_A_NUMBER)
             {
-                dot = true;
-                continue;
+                return NOT_INTEGRAL;
             }
-            if ((b == 'e' || b == 'E') && digits > 0)
+            final boolean negative = scratch[0] < 0;
+            if (negative)
             {
-                exponent = smallExponent(text, i + 1, to);
-                if (exponent == Integer.MIN_VALUE)
+                negate(scratch);
+            }
+            while (scale > 0)
+            {
+                final int step = Math.min(scale, 9);
+                if (divideUnsigned(scratch, POW10[step]) != 0)
                 {
-                    return NOT_INTEGRAL;
+                    return NOT_INTEGRAL; // a fraction
                 }
-                break;
+                scale -= step;
             }
-            final int d = b - '0';
-            if (d < 0 || d > 9)
+            if (scale < 0)
+            {
+                rescale(scratch, scale, 0);
+            }
+            if (scratch[0] != 0 || scratch[1] < 0)
             {
                 return NOT_INTEGRAL;
             }
-            digits++;
-            if (dot)
-            {
-                fraction++;
-            }
-            if (mantissa > (Long.MAX_VALUE - d) / 10)
-            {
-                return NOT_INTEGRAL;
-            }
-            mantissa = mantissa * 10 + d;
+            return negative ? -scratch[1] : scratch[1];
         }
-        if (digits == 0)
+        catch (final ArithmeticException e)
         {
             return NOT_INTEGRAL;
         }
-        final int shift = exponent - fraction;
-        long value = mantissa;
-        if (mantissa != 0 && shift > 0)
-        {
-            if (shift > 18 || value > Long.MAX_VALUE / POW10[shift])
-            {
-                return NOT_INTEGRAL;
-            }
-            value *= POW10[shift];
-        }
-        else if (mantissa != 0 && shift < 0)
-        {
-            if (-shift > 18 || value % POW10[-shift] != 0)
-            {
-                return NOT_INTEGRAL;
-            }
-            value /= POW10[-shift];
-        }
-        return negative ? -value : value;
     }
 
     /** Returned by {@link #parseUnscaled} for text that is not a number. */

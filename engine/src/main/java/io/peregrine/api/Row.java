@@ -29,6 +29,7 @@ public final class Row
     private int sourceSplit;
     private long sourcePosition;
     private long recordWatermark = Long.MIN_VALUE;
+    private final long[] decimalScratch = new long[2];
 
     public Row wrap(final Schema schema, final DirectBuffer buffer, final int offset, final int length)
     {
@@ -500,7 +501,7 @@ public final class Row
      */
     public StringBuilder appendDecimal(final Field.Decimal field, final StringBuilder dst)
     {
-        return Decimals.append(dst, getDecimalHigh(field), getDecimalLow(field), field.scale);
+        return Decimals.append(dst, getDecimalHigh(field), getDecimalLow(field), field.scale, decimalScratch);
     }
 
     public String toString()

@@ -537,7 +537,7 @@ public final class CsvFileSource implements Source
         {
             if (policy == InputPolicy.LENIENT)
             {
-                final long v = io.peregrine.api.Decimals.parseIntegral(src, fs, fe);
+                final long v = io.peregrine.api.Decimals.parseIntegral(src, fs, fe, wide);
                 if (v != io.peregrine.api.Decimals.NOT_INTEGRAL)
                 {
                     converted++;

@@ -380,11 +380,18 @@ class CheckpointPipelinesTest
     private static Pipeline lateness(final LongSupplier gate, final Path out)
     {
         final Pipeline p = Pipeline.create("lateness");
-        final var windowed = p.source("gen", gated(LATE_EVENTS, LATE, gate),
-                WatermarkStrategy.boundedOutOfOrderness(TS, 100).withIdleTimeout(0))
+        return windowsWithLateOutput(p, p.source("gen", gated(LATE_EVENTS, LATE, gate),
+            WatermarkStrategy.boundedOutOfOrderness(TS, 100).withIdleTimeout(0)), 5000, out);
+    }
+
+    /** Counts and sums in 1 s tumbling windows to the sink {@code windows}, late records to {@code late}. */
+    private static Pipeline windowsWithLateOutput(
+        final Pipeline p, final DataStream events, final long allowedLateness, final Path out)
+    {
+        final var windowed = events
             .keyBy("by-key", KEY)
             .window(Windows.tumbling(1000))
-            .allowedLateness(5000);
+            .allowedLateness(allowedLateness);
         windowed.aggregate("late-windows", Aggregations.count("n"), Aggregations.sum("sum", VALUE))
             .sink("windows-out", Sinks.csv(out.resolve("windows")));
         windowed.lateOutput().sink("late-out", Sinks.csv(out.resolve("late")));
@@ -417,15 +424,9 @@ class CheckpointPipelinesTest
     private static Pipeline lateAfterRestore(final LongSupplier gate, final Path out)
     {
         final Pipeline p = Pipeline.create("late-after-restore");
-        final var windowed = p.source("events",
-                new CheckpointedJob.GatedSource(Sources.collection(EVENT, LATE_AFTER_RESTORE), gate),
-                WatermarkStrategy.boundedOutOfOrderness(TS, 0).withIdleTimeout(0))
-            .keyBy("by-key", KEY)
-            .window(Windows.tumbling(1000));
-        windowed.aggregate("windows", Aggregations.count("n"), Aggregations.sum("sum", VALUE))
-            .sink("windows-out", Sinks.csv(out.resolve("windows")));
-        windowed.lateOutput().sink("late-out", Sinks.csv(out.resolve("late")));
-        return p;
+        return windowsWithLateOutput(p, p.source("events",
+            new CheckpointedJob.GatedSource(Sources.collection(EVENT, LATE_AFTER_RESTORE), gate),
+            WatermarkStrategy.boundedOutOfOrderness(TS, 0).withIdleTimeout(0)), 0, out);
     }
 
     @Test

@@ -12,6 +12,7 @@ public final class CsvRow
     private final ResultSink sink;
     private final boolean text;
     private final StringBuilder scratch = new StringBuilder(32);
+    private final long[] decimalScratch = new long[2];
     private boolean first = true;
     private long cachedSecond = Long.MIN_VALUE;
     private String cachedPrefix = "";
@@ -53,7 +54,7 @@ public final class CsvRow
         {
             return this;
         }
-        io.peregrine.api.Decimals.append(separator(), high, low, scale);
+        io.peregrine.api.Decimals.append(separator(), high, low, scale, decimalScratch);
         return this;
     }
 

@@ -356,6 +356,7 @@ public final class NexmarkJson
         private final JsonFactory factory = new JsonFactory();
         private final InputPolicy policy;
         private final org.agrona.concurrent.UnsafeBuffer numberText = new org.agrona.concurrent.UnsafeBuffer(new byte[64]);
+        private final long[] numberScratch = new long[2];
         private long number;
         private int lineDefaulted;
         private int lineConverted;
@@ -770,7 +771,7 @@ public final class NexmarkJson
             {
                 numberText.putByte(i - from, (byte)Math.min(chars[i], 0x7F));
             }
-            final long v = io.peregrine.api.Decimals.parseIntegral(numberText, 0, to - from);
+            final long v = io.peregrine.api.Decimals.parseIntegral(numberText, 0, to - from, numberScratch);
             if (v == io.peregrine.api.Decimals.NOT_INTEGRAL)
             {
                 return false;

@@ -1,9 +1,6 @@
 package io.peregrine.bench.nexmark.engine;
 
 import io.peregrine.api.InputPolicy;
-import io.peregrine.bench.nexmark.NexmarkConfig;
-import io.peregrine.bench.nexmark.NexmarkEvent;
-import io.peregrine.bench.nexmark.NexmarkJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static io.peregrine.bench.nexmark.engine.NexmarkEventFiles.bid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,34 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NexmarkExactInputTest
 {
-    private static final long BASE = NexmarkConfig.DEFAULT_BASE_TIME_MS;
-
     @TempDir
     Path dir;
-
-    private static NexmarkEvent bid(final long at, final long auction, final long bidder, final long price)
-    {
-        final NexmarkEvent e = new NexmarkEvent();
-        e.type(NexmarkEvent.BID).dateTime(BASE + at);
-        e.bid().auction(auction).bidder(bidder).price(price);
-        e.bid().channel().set("Google");
-        e.bid().url().set("https://x/y");
-        e.bid().extra().set("x");
-        return e;
-    }
-
-    private Path file(final NexmarkEvent... events) throws IOException
-    {
-        final Path file = dir.resolve("bids.json");
-        try (NexmarkJson.Writer w = new NexmarkJson.Writer(Files.newOutputStream(file)))
-        {
-            for (final NexmarkEvent e : events)
-            {
-                w.write(e);
-            }
-        }
-        return file;
-    }
 
     private void assertRows(final String query, final Path file, final List<String> expected) throws IOException
     {
@@ -121,10 +93,10 @@ class NexmarkExactInputTest
     void shouldConvertAPriceOfTenToTheSeventeenExactlyInQ1() throws IOException
     {
         // 0.908 * price is a DECIMAL(23, 3) in Flink: 10^17 * 0.908 = 9.08 * 10^16 exactly, beyond a long's thousandths.
-        assertRows("q1", file(bid(0, 1, 2, 100_000_000_000_000_000L), bid(1, 1, 2, Long.MAX_VALUE),
-            bid(2, 1, 2, -7)), List.of(
-            "1,2,-6.356,2026-01-01 00:00:00.002,x",
-            "1,2,8374821809464136432.756,2026-01-01 00:00:00.001,x",
-            "1,2,90800000000000000.000,2026-01-01 00:00:00.000,x"));
+        assertRows("q1", NexmarkEventFiles.write(dir,
+            bid(0, 1, 2, 100_000_000_000_000_000L), bid(1, 1, 2, Long.MAX_VALUE), bid(2, 1, 2, -7)), List.of(
+            "1,2,-6.356,2026-01-01 00:00:00.002,e2",
+            "1,2,8374821809464136432.756,2026-01-01 00:00:00.001,e1",
+            "1,2,90800000000000000.000,2026-01-01 00:00:00.000,e0"));
     }
 }

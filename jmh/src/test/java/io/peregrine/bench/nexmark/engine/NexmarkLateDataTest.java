@@ -1,16 +1,13 @@
 package io.peregrine.bench.nexmark.engine;
 
-import io.peregrine.bench.nexmark.NexmarkConfig;
-import io.peregrine.bench.nexmark.NexmarkEvent;
-import io.peregrine.bench.nexmark.NexmarkJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static io.peregrine.bench.nexmark.engine.NexmarkEventFiles.bid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -22,34 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class NexmarkLateDataTest
 {
-    private static final long BASE = NexmarkConfig.DEFAULT_BASE_TIME_MS;
-
     @TempDir
     Path dir;
-
-    private Path file(final NexmarkEvent... events) throws IOException
-    {
-        final Path file = dir.resolve("late.json");
-        try (NexmarkJson.Writer w = new NexmarkJson.Writer(Files.newOutputStream(file)))
-        {
-            for (final NexmarkEvent e : events)
-            {
-                w.write(e);
-            }
-        }
-        return file;
-    }
-
-    private static NexmarkEvent bid(final long at, final long auction, final long bidder, final long price)
-    {
-        final NexmarkEvent e = new NexmarkEvent();
-        e.type(NexmarkEvent.BID).dateTime(BASE + at);
-        e.bid().auction(auction).bidder(bidder).price(price);
-        e.bid().channel().set("Google");
-        e.bid().url().set("https://x/y");
-        e.bid().extra().set("e" + at);
-        return e;
-    }
 
     private void assertRows(final String query, final Path file, final List<String> expected) throws IOException
     {
@@ -73,7 +44,7 @@ class NexmarkLateDataTest
     void shouldCountALateBidOnlyInTheHopWindowsStillOpenForItInQ5() throws IOException
     {
         // 10 s windows sliding by 2 s: [s, s + 10 s) for s a multiple of 2 s.
-        final Path file = file(
+        final Path file = NexmarkEventFiles.write(dir,
             bid(1_000, 1, 1, 1),     // windows from -8 s to 0 s
             bid(1_500, 2, 1, 1),     // the same five windows
             bid(16_000, 1, 1, 1),    // windows from 8 s to 16 s; watermark 12 s after it
@@ -92,7 +63,7 @@ class NexmarkLateDataTest
     void shouldDropABidForAWindowThatHasFiredInQ7() throws IOException
     {
         // 10 s tumbling windows; a bid at exactly a window's end also joins the window before.
-        final Path file = file(
+        final Path file = NexmarkEventFiles.write(dir,
             bid(1_000, 10, 1, 100),
             bid(15_000, 11, 2, 50),  // watermark 11 s after it: [0, 10) has fired with its maximum 100
             bid(9_000, 12, 3, 500),  // watermark 11 s: its window [0, 10) has fired: late, not its new maximum
@@ -109,7 +80,7 @@ class NexmarkLateDataTest
     void shouldDropASessionWhoseLastMillisecondIsAtTheWatermarkInQ11() throws IOException
     {
         // 10 s gap; sessions that touch merge.
-        final Path file = file(
+        final Path file = NexmarkEventFiles.write(dir,
             bid(0, 1, 7, 1),         // bidder 7: [0, 10)
             bid(10_000, 1, 7, 1),    // touches: [0, 20)
             bid(30_000, 1, 8, 1),    // bidder 8: [30, 40); watermark 26 s after it: [0, 20) has fired
