@@ -90,7 +90,8 @@ public final class Schema
         final Field field = byName.get(name);
         if (field == null)
         {
-            throw new IllegalArgumentException("schema '" + this.name + "' has no field '" + name + "'; fields: " + Arrays.toString(fields));
+            throw new IllegalArgumentException(
+                "schema '" + this.name + "' has no field '" + name + "'; fields: " + Arrays.toString(fields));
         }
         return field;
     }

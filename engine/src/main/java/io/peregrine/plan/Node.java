@@ -15,7 +15,9 @@ import io.peregrine.api.Field;
 import io.peregrine.api.Windows;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * One operator of the logical graph a pipeline declares. The planner turns it, by the translation of
@@ -46,35 +48,190 @@ public final class Node
     public final String name;
     public final List<Node> inputs;
     public final Schema schema;
-    public final List<Node> consumers = new ArrayList<>();
+    /** The nodes that read this one's output, in the order they were declared (filled as they are built). */
+    public final List<Node> consumers;
+    private final List<Node> consumerList = new ArrayList<>();
 
-    public Source source;
-    public WatermarkStrategy watermarks;
-    public MapFunction map;
-    public FilterFunction filter;
-    public FlatMapFunction flatMap;
-    public KeySelector key;
-    public Aggregation[] aggregations;
-    public ReduceFunction reduce;
-    public Windows windows;
-    public long allowedLatenessMs;
-    public int topN;
-    public Field rankField;
-    public KeyedProcessFunction process;
-    public java.util.function.Supplier<? extends KeyedProcessFunction> processFactory;
-    public int stateLength;
-    public Sink sink;
+    public final Source source;
+    public final WatermarkStrategy watermarks;
+    public final MapFunction map;
+    public final FilterFunction filter;
+    public final FlatMapFunction flatMap;
+    public final KeySelector key;
+    public final List<Aggregation> aggregations;
+    public final ReduceFunction reduce;
+    public final Windows windows;
+    public final long allowedLatenessMs;
+    public final int topN;
+    public final Field rankField;
+    public final KeyedProcessFunction process;
+    public final Supplier<? extends KeyedProcessFunction> processFactory;
+    public final int stateLength;
+    public final Sink sink;
 
-    public Node(final int id, final Kind kind, final String name, final List<Node> inputs, final Schema schema)
+    /**
+     * @return a fresh copy of the aggregations, as the operators take them.
+     */
+    public Aggregation[] aggregationArray()
+    {
+        return aggregations.toArray(new Aggregation[0]);
+    }
+
+    private Node(final int id, final Builder b)
     {
         this.id = id;
-        this.kind = kind;
-        this.name = name;
-        this.inputs = inputs;
-        this.schema = schema;
+        this.kind = b.kind;
+        this.name = b.name;
+        this.inputs = List.copyOf(b.inputs);
+        this.schema = b.schema;
+        this.consumers = Collections.unmodifiableList(consumerList);
+        this.source = b.source;
+        this.watermarks = b.watermarks;
+        this.map = b.map;
+        this.filter = b.filter;
+        this.flatMap = b.flatMap;
+        this.key = b.key;
+        this.aggregations = b.aggregations == null ? List.of() : List.of(b.aggregations);
+        this.reduce = b.reduce;
+        this.windows = b.windows;
+        this.allowedLatenessMs = b.allowedLatenessMs;
+        this.topN = b.topN;
+        this.rankField = b.rankField;
+        this.process = b.process;
+        this.processFactory = b.processFactory;
+        this.stateLength = b.stateLength;
+        this.sink = b.sink;
         for (final Node input : inputs)
         {
-            input.consumers.add(this);
+            input.consumerList.add(this);
+        }
+    }
+
+    /**
+     * Starts the description of a node; {@link LogicalPlan#add(Builder)} gives it its id and makes it.
+     *
+     * @param kind   what the node does.
+     * @param name   its unique name in the pipeline.
+     * @param inputs the nodes it reads.
+     * @param schema the schema of its output.
+     * @return a builder for the node's remaining attributes.
+     */
+    public static Builder builder(final Kind kind, final String name, final List<Node> inputs, final Schema schema)
+    {
+        return new Builder(kind, name, inputs, schema);
+    }
+
+    /**
+     * The attributes of a node not yet in a plan. Set only those its kind uses.
+     */
+    public static final class Builder
+    {
+        final Kind kind;
+        final String name;
+        final List<Node> inputs;
+        final Schema schema;
+        private Source source;
+        private WatermarkStrategy watermarks;
+        private MapFunction map;
+        private FilterFunction filter;
+        private FlatMapFunction flatMap;
+        private KeySelector key;
+        private Aggregation[] aggregations;
+        private ReduceFunction reduce;
+        private Windows windows;
+        private long allowedLatenessMs;
+        private int topN;
+        private Field rankField;
+        private KeyedProcessFunction process;
+        private Supplier<? extends KeyedProcessFunction> processFactory;
+        private int stateLength;
+        private Sink sink;
+
+        private Builder(final Kind kind, final String name, final List<Node> inputs, final Schema schema)
+        {
+            this.kind = kind;
+            this.name = name;
+            this.inputs = inputs;
+            this.schema = schema;
+        }
+
+        public Builder source(final Source source, final WatermarkStrategy watermarks)
+        {
+            this.source = source;
+            this.watermarks = watermarks;
+            return this;
+        }
+
+        public Builder map(final MapFunction map)
+        {
+            this.map = map;
+            return this;
+        }
+
+        public Builder filter(final FilterFunction filter)
+        {
+            this.filter = filter;
+            return this;
+        }
+
+        public Builder flatMap(final FlatMapFunction flatMap)
+        {
+            this.flatMap = flatMap;
+            return this;
+        }
+
+        public Builder key(final KeySelector key)
+        {
+            this.key = key;
+            return this;
+        }
+
+        public Builder aggregations(final Aggregation... aggregations)
+        {
+            this.aggregations = aggregations.clone();
+            return this;
+        }
+
+        public Builder reduce(final ReduceFunction reduce)
+        {
+            this.reduce = reduce;
+            return this;
+        }
+
+        public Builder windows(final Windows windows, final long allowedLatenessMs)
+        {
+            this.windows = windows;
+            this.allowedLatenessMs = allowedLatenessMs;
+            return this;
+        }
+
+        public Builder topN(final int topN, final Field rankField)
+        {
+            this.topN = topN;
+            this.rankField = rankField;
+            return this;
+        }
+
+        public Builder process(
+            final KeyedProcessFunction process,
+            final Supplier<? extends KeyedProcessFunction> processFactory,
+            final int stateLength)
+        {
+            this.process = process;
+            this.processFactory = processFactory;
+            this.stateLength = stateLength;
+            return this;
+        }
+
+        public Builder sink(final Sink sink)
+        {
+            this.sink = sink;
+            return this;
+        }
+
+        Node build(final int id)
+        {
+            return new Node(id, this);
         }
     }
 

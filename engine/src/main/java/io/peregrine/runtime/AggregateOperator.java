@@ -1,5 +1,7 @@
 package io.peregrine.runtime;
 
+import io.peregrine.config.StateFactory;
+
 import io.peregrine.checkpoint.Checkpointed;
 import io.peregrine.checkpoint.SnapshotWriter;
 

@@ -10,7 +10,7 @@ final class AggregateTranslator implements NodeTranslator
     public void translate(final Node node, final ShardPlan plan)
     {
         final Planner planner = plan.planner();
-        plan.add(node, new AggregateOperator(node.name, node.inputs.get(0).key, node.aggregations, node.schema,
+        plan.add(node, new AggregateOperator(node.name, node.inputs.get(0).key, node.aggregationArray(), node.schema,
             planner.stateFactory(), plan.shard(), planner.context().maxRowLength()));
     }
 }

@@ -1,5 +1,6 @@
 package io.peregrine.runtime;
 
+import io.peregrine.config.Settings;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,7 +49,7 @@ final class DeadLetterFile implements AutoCloseable
         catch (final IOException e)
         {
             throw new UncheckedIOException("cannot write dead-letter file " + path + ": " + e.getMessage() +
-                "; set " + JobContext.DEAD_LETTER_DIR_PROP + " to a writable directory", e);
+                "; set " + Settings.DEAD_LETTER_DIR.key() + " to a writable directory", e);
         }
     }
 

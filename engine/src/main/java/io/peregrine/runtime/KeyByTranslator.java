@@ -1,5 +1,6 @@
 package io.peregrine.runtime;
 
+import io.peregrine.config.JobContext;
 import io.peregrine.api.Schema;
 import io.peregrine.api.Windows;
 import io.peregrine.exchange.OutboundChannel;
@@ -51,7 +52,7 @@ final class KeyByTranslator implements NodeTranslator
                 node.name, TwoStageAggregation.partialKey(partial), plan.router(), s, channels, input);
             final WindowOperator local = new WindowOperator(window.name + "-local", node.key,
                 Windows.tumbling(window.windows.slide()), 0, new TwoStageAggregation.Local(
-                new AggregationsWindowFunction(window.aggregations, window.schema), partial),
+                new AggregationsWindowFunction(window.aggregationArray(), window.schema), partial),
                 partial, planner.stateFactory(), s, context.maxRowLength(),
                 planner.counters().counter(s, Metric.LATE_RECORDS), context.windowFireBatch());
             local.localStageOf(window.windows.size());

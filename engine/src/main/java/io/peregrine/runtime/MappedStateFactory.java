@@ -1,5 +1,8 @@
 package io.peregrine.runtime;
 
+import io.peregrine.config.JobContext;
+import io.peregrine.config.StateFactory;
+
 import io.peregrine.state.SlotTable;
 import io.peregrine.state.StateDirectory;
 
@@ -28,12 +31,14 @@ final class MappedStateFactory implements StateFactory, AutoCloseable
     private final Path path;
     private final Map<String, Integer> uses = new HashMap<>();
 
-    MappedStateFactory(final Path root, final String job, final long initialCapacity)
+    MappedStateFactory(final JobContext context, final String job)
     {
-        this.path = root.resolve(job + "-" + ProcessHandle.current().pid() + "-" + JOBS.incrementAndGet());
+        this.path = context.stateDir().resolve(job + "-" + ProcessHandle.current().pid() + "-" + JOBS.incrementAndGet());
         this.directory = StateDirectory.open(new StateDirectory.Context()
             .dir(path)
-            .initialCapacity(initialCapacity)
+            .initialCapacity(context.stateInitialCapacity())
+            .loadFactor(context.stateLoadFactor())
+            .growthStepSlots(context.stateGrowthStepSlots())
             .deleteOnStart(true));
     }
 

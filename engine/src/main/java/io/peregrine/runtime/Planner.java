@@ -1,5 +1,9 @@
 package io.peregrine.runtime;
 
+import io.peregrine.config.StateFactory;
+
+import io.peregrine.config.JobContext;
+import io.peregrine.config.Settings;
 import io.peregrine.api.PipelineException;
 import io.peregrine.api.Schema;
 import io.peregrine.api.Windows;
@@ -201,7 +205,7 @@ final class Planner
                 {
                     throw new PipelineException("source '" + node.name + "' (" + node.source.getClass().getSimpleName() +
                         ") cannot be replayed from a checkpoint, so the job cannot take checkpoints: use a replayable " +
-                        "source or run without " + JobContext.CHECKPOINT_DIR_PROP);
+                        "source or run without " + Settings.CHECKPOINT_DIR.key());
                 }
             }
         }
@@ -230,7 +234,7 @@ final class Planner
      * the inputs of its consumers: wiring waits until every node is translated because a consumer's input (a union's
      * input of its own) is known only then.
      */
-    ShardAgent shard(final Job job, final int s, final CheckpointCoordinator coordinator, final CheckpointStore restoreFrom)
+    ShardAgent shard(final LocalJob job, final int s, final CheckpointCoordinator coordinator, final CheckpointStore restoreFrom)
     {
         final ShardPlan plan = new ShardPlan(this, s, nodes.size(), keyBys.size());
         for (final Node node : nodes)

@@ -1,5 +1,7 @@
 package io.peregrine.runtime;
 
+import io.peregrine.config.StateFactory;
+
 import io.peregrine.checkpoint.Checkpointed;
 import io.peregrine.checkpoint.SnapshotWriter;
 import org.agrona.DirectBuffer;
@@ -20,7 +22,8 @@ import org.agrona.MutableDirectBuffer;
  * by the function in {@link KeyedProcessFunction#open}. Tag 0 of its checkpoint entries is the slot table, tags
  * 1, 2, ... its lists and maps in the order declared.
  */
-final class ProcessOperator extends CollectingOperator implements KeyedProcessFunction.Context, KeyedProcessFunction.OpenContext, Checkpointed
+final class ProcessOperator extends CollectingOperator
+    implements KeyedProcessFunction.Context, KeyedProcessFunction.OpenContext, Checkpointed
 {
     private final java.util.List<io.peregrine.state.ListState> lists = new java.util.ArrayList<>();
     private final java.util.List<io.peregrine.state.MapState> maps = new java.util.ArrayList<>();

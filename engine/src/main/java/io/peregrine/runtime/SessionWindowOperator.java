@@ -1,5 +1,8 @@
 package io.peregrine.runtime;
 
+import io.peregrine.config.StateFactory;
+
+import io.peregrine.config.Settings;
 import io.peregrine.checkpoint.Checkpointed;
 import io.peregrine.checkpoint.SnapshotWriter;
 import org.agrona.DirectBuffer;
@@ -151,7 +154,8 @@ final class SessionWindowOperator extends CollectingOperator implements Checkpoi
         if (count == capacity)
         {
             throw new IllegalStateException("session window '" + name + "': key " + k + " has more than " + capacity +
-                " open sessions at watermark " + watermark + " (this record at " + timestamp + "); raise " + JobContext.SESSION_CAPACITY_PROP + " or the watermark's progress");
+                " open sessions at watermark " + watermark + " (this record at " + timestamp + "); raise " +
+                Settings.SESSION_CAPACITY.key() + " or the watermark's progress");
         }
         try
         {

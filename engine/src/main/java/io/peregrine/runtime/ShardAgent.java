@@ -1,5 +1,6 @@
 package io.peregrine.runtime;
 
+import io.peregrine.config.JobContext;
 import io.peregrine.checkpoint.CheckpointCoordinator;
 import io.peregrine.checkpoint.CheckpointStore;
 import io.peregrine.checkpoint.Checkpointed;
@@ -33,7 +34,7 @@ import org.agrona.concurrent.status.AtomicCounter;
  */
 final class ShardAgent implements Agent
 {
-    private final Job job;
+    private final LocalJob job;
     private final int shard;
     private final EpochClock clock;
     private final SourceRunner[] sources;
@@ -67,7 +68,7 @@ final class ShardAgent implements Agent
     private final AtomicCounter checkpointPause;
 
     ShardAgent(
-        final Job job,
+        final LocalJob job,
         final int shard,
         final JobContext context,
         final JobCounters counters,

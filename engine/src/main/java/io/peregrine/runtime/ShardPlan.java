@@ -184,7 +184,7 @@ final class ShardPlan
     /**
      * @return the shard's agent, running the operators as registered.
      */
-    ShardAgent agent(final Job job, final CheckpointCoordinator coordinator, final CheckpointStore restoreFrom)
+    ShardAgent agent(final LocalJob job, final CheckpointCoordinator coordinator, final CheckpointStore restoreFrom)
     {
         return new ShardAgent(job, shard, planner.context(), planner.counters(),
             sources.toArray(new SourceRunner[0]), inputs, outbound, timed.toArray(new Operator[0]),

@@ -1,5 +1,6 @@
 package io.peregrine.runtime;
 
+import io.peregrine.config.JobContext;
 import io.peregrine.api.Source;
 import io.peregrine.api.SourceContext;
 import io.peregrine.metrics.JobCounters;

@@ -1,5 +1,6 @@
 package io.peregrine.runtime;
 
+import io.peregrine.config.JobContext;
 import io.peregrine.api.Schema;
 import io.peregrine.api.Windows;
 import io.peregrine.metrics.Metric;
@@ -14,7 +15,7 @@ final class WindowTranslator implements NodeTranslator
 {
     public void translate(final Node node, final ShardPlan plan)
     {
-        final AggregationsWindowFunction fn = new AggregationsWindowFunction(node.aggregations, node.schema);
+        final AggregationsWindowFunction fn = new AggregationsWindowFunction(node.aggregationArray(), node.schema);
         final Schema partial = plan.planner().partialSchema(node);
         if (node.windows.kind() == Windows.Kind.SESSION)
         {

@@ -1,6 +1,10 @@
 package io.peregrine.api;
 
-import io.peregrine.runtime.JobContext;
+import io.peregrine.pipeline.DataStream;
+import io.peregrine.pipeline.KeyedStream;
+import io.peregrine.pipeline.Pipeline;
+import io.peregrine.pipeline.Sources;
+import io.peregrine.config.JobContext;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -76,11 +80,11 @@ class PipelineValidationTest
     void shouldRejectInvalidSettingsNamingTheProperty()
     {
         assertMessage(assertThrows(IllegalArgumentException.class, () -> new JobContext().shards(0).conclude()),
-            JobContext.SHARDS_PROP, "1..1024");
+            "peregrine.shards=0", "1..1024");
         assertMessage(assertThrows(IllegalArgumentException.class, () -> new JobContext().idleStrategyName("spin").conclude()),
-            JobContext.IDLE_STRATEGY_PROP, "busy-spin, yield, backoff or sleep");
+            "peregrine.idle.strategy=spin", "one of busy-spin, yield, backoff, sleep");
         assertMessage(assertThrows(IllegalArgumentException.class, () -> new JobContext().ringCapacity(5000).conclude()),
-            JobContext.RING_CAPACITY_PROP, "power of two");
+            "peregrine.exchange.ring.capacity=5000", "power of two");
     }
 
     @Test

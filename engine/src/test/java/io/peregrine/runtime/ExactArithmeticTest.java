@@ -1,12 +1,15 @@
 package io.peregrine.runtime;
 
+import io.peregrine.config.JobContext;
+import io.peregrine.config.IdleStrategyKind;
+import io.peregrine.config.StateBackend;
 import io.peregrine.api.Aggregations;
 import io.peregrine.api.Field;
 import io.peregrine.api.JobFailedException;
-import io.peregrine.api.Pipeline;
+import io.peregrine.pipeline.Pipeline;
 import io.peregrine.api.Schema;
-import io.peregrine.api.Sinks;
-import io.peregrine.api.Sources;
+import io.peregrine.pipeline.Sinks;
+import io.peregrine.pipeline.Sources;
 import io.peregrine.api.WatermarkStrategy;
 import io.peregrine.api.Windows;
 import io.peregrine.connector.CollectSink;
@@ -43,7 +46,8 @@ class ExactArithmeticTest
 
     private static JobContext context(final int shards, final boolean twoStage)
     {
-        return new JobContext().shards(shards).windowTwoStage(twoStage).idleStrategyName("yield").stateBackend("direct");
+        return new JobContext().shards(shards).windowTwoStage(twoStage).idleStrategy(IdleStrategyKind.YIELD)
+            .stateBackend(StateBackend.DIRECT);
     }
 
     @ParameterizedTest

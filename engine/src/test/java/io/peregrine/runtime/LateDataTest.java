@@ -1,11 +1,15 @@
 package io.peregrine.runtime;
 
+import io.peregrine.config.JobContext;
+import io.peregrine.api.Job;
+import io.peregrine.config.IdleStrategyKind;
+import io.peregrine.config.StateBackend;
 import io.peregrine.api.Aggregations;
-import io.peregrine.api.Pipeline;
-import io.peregrine.api.Sinks;
-import io.peregrine.api.Sources;
+import io.peregrine.pipeline.Pipeline;
+import io.peregrine.pipeline.Sinks;
+import io.peregrine.pipeline.Sources;
 import io.peregrine.api.WatermarkStrategy;
-import io.peregrine.api.WindowedStream;
+import io.peregrine.pipeline.WindowedStream;
 import io.peregrine.api.Windows;
 import io.peregrine.connector.CollectSink;
 import io.peregrine.metrics.Metric;
@@ -62,7 +66,7 @@ class LateDataTest
             windowed.lateOutput().sink("late-out", late);
         }
         final Job job = p.execute(new JobContext().shards(shards).sourceBatch(batch).windowTwoStage(twoStage)
-            .watermarkIntervalMs(batch == 3 ? 1 : 0).idleStrategyName("yield").stateBackend("direct"));
+            .watermarkIntervalMs(batch == 3 ? 1 : 0).idleStrategy(IdleStrategyKind.YIELD).stateBackend(StateBackend.DIRECT));
         job.join();
         return new Result(results.sortedRows(), late.sortedRows(), job.counters().total(Metric.LATE_RECORDS));
     }
@@ -194,7 +198,7 @@ class LateDataTest
             windowed.aggregate("agg", Aggregations.count("n"), Aggregations.sum("sum", VALUE)).sink("out", results);
             windowed.lateOutput().sink("late-out", late);
             final Job job = p.execute(new JobContext().shards(shards).sourceBatch(1).watermarkIntervalMs(0)
-                .idleStrategyName("yield").stateBackend("direct"));
+                .idleStrategy(IdleStrategyKind.YIELD).stateBackend(StateBackend.DIRECT));
             job.join();
             final List<String> rows = results.rows();
             assertEquals("1,0,1000,2,5", lastOf(rows, "1,0,1000,"), "last result of [0, 1000) on " + shards);

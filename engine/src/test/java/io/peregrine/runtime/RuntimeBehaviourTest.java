@@ -1,14 +1,17 @@
 package io.peregrine.runtime;
 
+import io.peregrine.api.Job;
+import io.peregrine.config.IdleStrategyKind;
+import io.peregrine.config.JobContext;
 import io.peregrine.api.Aggregations;
 import io.peregrine.api.JobFailedException;
 import io.peregrine.api.KeyedProcessFunction;
-import io.peregrine.api.Pipeline;
+import io.peregrine.pipeline.Pipeline;
 import io.peregrine.api.Row;
 import io.peregrine.api.Schema;
 import io.peregrine.api.Sink;
-import io.peregrine.api.Sinks;
-import io.peregrine.api.Sources;
+import io.peregrine.pipeline.Sinks;
+import io.peregrine.pipeline.Sources;
 import io.peregrine.api.TimeDomain;
 import io.peregrine.api.WatermarkStrategy;
 import io.peregrine.api.Windows;
@@ -47,7 +50,7 @@ class RuntimeBehaviourTest
             {
                 throw new AssertionError("timed out waiting for: " + what);
             }
-            Thread.yield();
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000); // poll without taking a core from the shards
         }
     }
 
@@ -72,7 +75,7 @@ class RuntimeBehaviourTest
             .keyBy("by-key", KEY)
             .aggregate("count", Aggregations.count("n"))
             .sink("slow-sink", slow);
-        final Job job = p.execute(new JobContext().shards(2).ringCapacity(4096).maxRowLength(256).idleStrategyName("yield"));
+        final Job job = p.execute(new JobContext().shards(2).ringCapacity(4096).maxRowLength(256).idleStrategy(IdleStrategyKind.YIELD));
         job.join();
         assertEquals(events, received.get(), "every record reached the sink");
         // Each key k sees counts 1..200: the running counts sum to 1000 * (200 * 201 / 2).
@@ -163,7 +166,19 @@ class RuntimeBehaviourTest
             .keyBy("by-key", KEY)
             .window(Windows.tumbling(1000))
             .aggregate("count", Aggregations.count("n"))
-            .sink("out", (shard, shards, schema) -> row -> windows.incrementAndGet());
+            .sink("out", (shard, shards, schema) ->
+            {
+                final io.peregrine.api.Field.Int64 key = schema.int64("key");
+                final io.peregrine.api.Field.Int64 n = schema.int64("n");
+                return row ->
+                {
+                    if (row.getLong(key) == 2)
+                    {
+                        silentRecords.addAndGet(row.getLong(n));
+                    }
+                    windows.incrementAndGet();
+                };
+            });
         final Job job = p.execute(new JobContext().shards(1).epochClock(clock).sourceBatch(64));
         try
         {
@@ -179,7 +194,9 @@ class RuntimeBehaviourTest
             job.cancel();
             job.join();
         }
-        assertTrue(silentRecords.get() == 0);
+        // The silent input's one record is counted once, in its window, which fired when the idle input stopped
+        // holding the watermark back.
+        assertEquals(1, silentRecords.get(), "the silent input's record, counted in its window");
     }
 
     @Test
@@ -189,6 +206,7 @@ class RuntimeBehaviourTest
         clock.update(10_000);
         final Schema alert = Schema.builder("alert").int64("key").int64("seen").timestamp("fired_at").build();
         final AtomicLong fired = new AtomicLong();
+        final AtomicLong registered = new AtomicLong();
         final List<String> out = java.util.Collections.synchronizedList(new ArrayList<>());
         final Pipeline p = Pipeline.create("timers");
         p.source("gen", Sources.generator(EVENT, Long.MAX_VALUE, (i, w) -> w.putLong(KEY, i % 4).putTimestamp(TS, i).putLong(VALUE, 1)))
@@ -203,6 +221,7 @@ class RuntimeBehaviourTest
                     {
                         state.putLong(8, 1);
                         ctx.registerProcessingTimeTimer(ctx.currentProcessingTime() + 1_000);
+                        registered.incrementAndGet();
                     }
                 }
 
@@ -221,7 +240,9 @@ class RuntimeBehaviourTest
         final Job job = p.execute(new JobContext().shards(2).epochClock(clock));
         try
         {
-            await(() -> job.counters().total(Metric.SOURCE_RECORDS) > 10_000, "records flowing");
+            // The clock moves only once every key's first record has reached the keyed operator and registered its
+            // timer (counting source records said nothing about records still in the rings: flaky under load).
+            await(() -> registered.get() == 4, "every key registered its timer");
             assertEquals(0, fired.get(), "no timer before its time");
             clock.advance(1_000);
             await(() -> fired.get() == 4, "one timer per key");

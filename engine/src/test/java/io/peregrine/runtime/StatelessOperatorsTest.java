@@ -1,11 +1,12 @@
 package io.peregrine.runtime;
 
-import io.peregrine.api.DataStream;
+import io.peregrine.config.JobContext;
+import io.peregrine.pipeline.DataStream;
 import io.peregrine.api.Field;
-import io.peregrine.api.Pipeline;
+import io.peregrine.pipeline.Pipeline;
 import io.peregrine.api.Schema;
-import io.peregrine.api.Sinks;
-import io.peregrine.api.Sources;
+import io.peregrine.pipeline.Sinks;
+import io.peregrine.pipeline.Sources;
 import io.peregrine.connector.CollectSink;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,11 +1,14 @@
 package io.peregrine.runtime;
 
+import io.peregrine.api.Job;
+import io.peregrine.config.IdleStrategyKind;
+import io.peregrine.config.JobContext;
 import io.peregrine.api.Aggregations;
 import io.peregrine.connector.CollectSink;
 
-import io.peregrine.api.Pipeline;
-import io.peregrine.api.Sinks;
-import io.peregrine.api.Sources;
+import io.peregrine.pipeline.Pipeline;
+import io.peregrine.pipeline.Sinks;
+import io.peregrine.pipeline.Sources;
 import io.peregrine.api.WatermarkStrategy;
 import io.peregrine.api.Windows;
 import io.peregrine.metrics.Metric;
@@ -45,7 +48,7 @@ class TwoStageAggregationTest
                 Aggregations.max("max", VALUE), Aggregations.avg("avg", VALUE), Aggregations.first("first", VALUE),
                 Aggregations.last("last", VALUE))
             .sink("out", sink);
-        final Job job = p.execute(new JobContext().shards(shards).windowTwoStage(twoStage).idleStrategyName("yield"));
+        final Job job = p.execute(new JobContext().shards(shards).windowTwoStage(twoStage).idleStrategy(IdleStrategyKind.YIELD));
         job.join();
         return job;
     }

@@ -1,12 +1,15 @@
 package io.peregrine.runtime;
 
+import io.peregrine.api.Job;
+import io.peregrine.config.IdleStrategyKind;
+import io.peregrine.config.JobContext;
 import io.peregrine.api.Aggregations;
-import io.peregrine.api.DataStream;
-import io.peregrine.api.Pipeline;
-import io.peregrine.api.Sinks;
-import io.peregrine.api.Sources;
+import io.peregrine.pipeline.DataStream;
+import io.peregrine.pipeline.Pipeline;
+import io.peregrine.pipeline.Sinks;
+import io.peregrine.pipeline.Sources;
 import io.peregrine.api.WatermarkStrategy;
-import io.peregrine.api.WindowedStream;
+import io.peregrine.pipeline.WindowedStream;
 import io.peregrine.api.Windows;
 import io.peregrine.connector.CollectSink;
 import org.junit.jupiter.api.Test;
@@ -34,7 +37,7 @@ class WindowSemanticsTest
             .window(windows)
             .aggregate("agg", Aggregations.count("n"), Aggregations.sum("sum", VALUE))
             .sink("out", sink);
-        p.execute(new JobContext().shards(shards).idleStrategyName("yield")).join();
+        p.execute(new JobContext().shards(shards).idleStrategy(IdleStrategyKind.YIELD)).join();
         return sink.sortedRows();
     }
 
@@ -56,7 +59,7 @@ class WindowSemanticsTest
         final List<Object[]> events = List.of(
             event(7, 1200, 1), event(7, 800, 2), event(7, 1400, 4), event(7, 950, 8), event(7, 2100, 16), event(7, 1999, 32));
         assertEquals(List.of("7,0,1000,2,10", "7,1000,2000,3,37", "7,2000,3000,1,16"),
-            run(events, Windows.tumbling(1000), 600, 1));
+            run(events, Windows.tumbling(1000), 600, shards));
     }
 
     @Test

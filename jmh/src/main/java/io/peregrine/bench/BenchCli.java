@@ -10,6 +10,9 @@ import io.peregrine.bench.nexmark.engine.NexmarkQueries;
 import io.peregrine.bench.nexmark.engine.NexmarkRunner;
 import io.peregrine.bench.nexmark.engine.NexmarkWorkload;
 import io.peregrine.bench.trading.TradingBenchmark;
+import io.peregrine.config.ConfigException;
+import io.peregrine.config.IdleStrategyKind;
+import io.peregrine.config.Settings;
 import picocli.CommandLine;
 
 import java.nio.file.Path;
@@ -187,7 +190,7 @@ public final class BenchCli implements Runnable
                 settings.latencySeconds = latencySeconds;
             }
             settings.eventTimeSpeed = eventTimeSpeed;
-            settings.latencyIdleStrategy = latencyIdleStrategy;
+            settings.latencyIdleStrategy = idleStrategy(report.spec, "--latency-idle-strategy", latencyIdleStrategy);
             validate(report.spec, settings);
             if (!settings.throughput && !settings.latency)
             {
@@ -256,13 +259,25 @@ public final class BenchCli implements Runnable
                 throw new CommandLine.ParameterException(spec.commandLine(), "--latency-fixed-rates must be >= 1: " + rate);
             }
         }
+    }
+
+    /**
+     * @param spec   the command.
+     * @param option its option that names an idle strategy.
+     * @param name   the option's value.
+     * @return the idle strategy of that name.
+     * @throws CommandLine.ParameterException naming the option and the names {@link Settings#IDLE_STRATEGY} takes.
+     */
+    static IdleStrategyKind idleStrategy(final CommandLine.Model.CommandSpec spec, final String option, final String name)
+    {
         try
         {
-            io.peregrine.runtime.JobContext.idleStrategy(settings.latencyIdleStrategy);
+            return Settings.IDLE_STRATEGY.parse(name);
         }
-        catch (final IllegalArgumentException e)
+        catch (final ConfigException e)
         {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--latency-idle-strategy: " + e.getMessage());
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "Invalid value for option '" + option + "': " + e.getMessage());
         }
     }
 
@@ -426,7 +441,7 @@ public final class BenchCli implements Runnable
             settings.maxShards = report.shards;
             settings.latencySeconds = quick ? 4 : latencySeconds;
             settings.absoluteRates = rates;
-            settings.idleStrategy = idleStrategy;
+            settings.idleStrategy = idleStrategy(report.spec, "--idle-strategy", idleStrategy);
             System.out.println("Trading workload benchmark" + (quick ? " (quick)" : ""));
             final Path reportFolder = report.folder("trading");
             final EngineRunMeter meter = profile.meter(reportFolder, System.out);
@@ -461,7 +476,8 @@ public final class BenchCli implements Runnable
         @CommandLine.Option(names = "--changed", description = "Entries changed between checkpoints (default: ${DEFAULT-VALUE}).")
         int changed = 100_000;
 
-        @CommandLine.Option(names = "--incrementals", description = "Incremental checkpoints after the full one (default: ${DEFAULT-VALUE}).")
+        @CommandLine.Option(names = "--incrementals",
+            description = "Incremental checkpoints after the full one (default: ${DEFAULT-VALUE}).")
         int incrementals = 20;
 
         @CommandLine.Option(names = "--trading-events", description = "Events per trading run (default: ${DEFAULT-VALUE}).")

@@ -315,9 +315,11 @@ public final class StateDirectory implements AutoCloseable
         /** Default load factor. */
         public static final float LOAD_FACTOR_DEFAULT = MappedSlotTable.DEFAULT_LOAD_FACTOR;
 
-        /** Slots of a newly created table (rounded up to a power of two). */
-        public static final String INITIAL_CAPACITY_PROP_NAME = "peregrine.state.initial.capacity";
-        /** Default initial slots. */
+        /**
+         * Default slots of a newly created table (rounded up to a power of two) when the state module is used on its
+         * own. A job sets it from its own setting, {@code peregrine.state.initial.capacity} (declared once, in the
+         * engine's {@code io.peregrine.config.Settings}), so this context reads no system property for it.
+         */
         public static final long INITIAL_CAPACITY_DEFAULT = 1 << 16;
 
         /** Old slots migrated per insert while a table grows. */
@@ -333,7 +335,7 @@ public final class StateDirectory implements AutoCloseable
         private Path dir = Path.of(System.getProperty(DIR_PROP_NAME, DIR_DEFAULT));
         private float loadFactor = Float.parseFloat(
             System.getProperty(LOAD_FACTOR_PROP_NAME, Float.toString(LOAD_FACTOR_DEFAULT)));
-        private long initialCapacity = Long.getLong(INITIAL_CAPACITY_PROP_NAME, INITIAL_CAPACITY_DEFAULT);
+        private long initialCapacity = INITIAL_CAPACITY_DEFAULT;
         private int growthStepSlots = Integer.getInteger(GROWTH_STEP_SLOTS_PROP_NAME, GROWTH_STEP_SLOTS_DEFAULT);
         private boolean deleteOnStart = Boolean.parseBoolean(
             System.getProperty(DELETE_ON_START_PROP_NAME, Boolean.toString(DELETE_ON_START_DEFAULT)));
@@ -355,7 +357,7 @@ public final class StateDirectory implements AutoCloseable
             }
             if (initialCapacity < 1)
             {
-                throw new IllegalArgumentException(INITIAL_CAPACITY_PROP_NAME + " must be >= 1: " + initialCapacity);
+                throw new IllegalArgumentException("initial capacity must be >= 1: " + initialCapacity);
             }
             if (growthStepSlots < 4)
             {
@@ -401,7 +403,7 @@ public final class StateDirectory implements AutoCloseable
         }
 
         /**
-         * @return slots of a new table, {@link #INITIAL_CAPACITY_PROP_NAME}.
+         * @return slots of a new table, {@link #INITIAL_CAPACITY_DEFAULT} by default.
          */
         public long initialCapacity()
         {
@@ -409,7 +411,7 @@ public final class StateDirectory implements AutoCloseable
         }
 
         /**
-         * @param initialCapacity slots of a new table, {@link #INITIAL_CAPACITY_PROP_NAME}.
+         * @param initialCapacity slots of a new table, {@link #INITIAL_CAPACITY_DEFAULT} by default.
          * @return this.
          */
         public Context initialCapacity(final long initialCapacity)

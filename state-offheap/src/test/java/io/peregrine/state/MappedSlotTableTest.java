@@ -137,7 +137,7 @@ class MappedSlotTableTest
     void shouldRefuseBadMagic() throws IOException
     {
         final Path file = createClosed("magic");
-        patchHeader(file, MappedSlotTable.MAGIC_OFFSET, 0x1234L, true);
+        patchHeader(file, SlotFileHeader.MAGIC_OFFSET, 0x1234L, true);
         assertRefused(file, "not a Peregrine state file");
     }
 
@@ -145,7 +145,7 @@ class MappedSlotTableTest
     void shouldRefuseCorruptHeaderChecksum() throws IOException
     {
         final Path file = createClosed("checksum");
-        patchHeader(file, MappedSlotTable.SIZE_OFFSET, 99L, false);
+        patchHeader(file, SlotFileHeader.SIZE_OFFSET, 99L, false);
         assertRefused(file, "checksum mismatch");
     }
 
@@ -153,7 +153,7 @@ class MappedSlotTableTest
     void shouldRefuseWrongVersion() throws IOException
     {
         final Path file = createClosed("version");
-        patchHeaderInt(file, MappedSlotTable.VERSION_OFFSET, 2);
+        patchHeaderInt(file, SlotFileHeader.VERSION_OFFSET, 2);
         assertRefused(file, "format version 2");
     }
 
@@ -440,7 +440,7 @@ class MappedSlotTableTest
     private static void fixChecksum(final ByteBuffer header)
     {
         final CRC32C crc = new CRC32C();
-        crc.update(header.array(), 0, MappedSlotTable.CHECKSUM_OFFSET);
-        header.putInt(MappedSlotTable.CHECKSUM_OFFSET, (int)crc.getValue());
+        crc.update(header.array(), 0, SlotFileHeader.CHECKSUM_OFFSET);
+        header.putInt(SlotFileHeader.CHECKSUM_OFFSET, (int)crc.getValue());
     }
 }

@@ -1,7 +1,7 @@
 package io.peregrine.bench.checkpoint;
 
 import io.peregrine.bench.trading.TradingBenchmark;
-import io.peregrine.runtime.JobContext;
+import io.peregrine.config.JobContext;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -85,7 +85,8 @@ public final class CheckpointReport
             "journaled by the engine's `ShardJournal` and appended to Chronicle Queue by the coordinator on its own " +
             "thread, as in a job. This thread plays the shard: its pause is what it does holding the barrier (for an " +
             "incremental checkpoint of a mapped table, starting a new change interval: the changed entries are " +
-            "copied afterwards, asynchronously, each before it next changes), timed apart from that copy.%n%n", settings.keys, settings.valueLength, state.stateBytes,
+            "copied afterwards, asynchronously, each before it next changes), timed apart from that copy.%n%n",
+            settings.keys, settings.valueLength, state.stateBytes,
             settings.changed, settings.incrementals));
         sb.append("| what | figure | target |\n| --- | --- | --- |\n");
         final long p50Bytes = state.incrementalBytes.getValueAtPercentile(50);

@@ -2,15 +2,16 @@ package io.peregrine.bench.engine;
 
 import io.peregrine.api.Aggregations;
 import io.peregrine.api.Field;
-import io.peregrine.api.Pipeline;
+import io.peregrine.pipeline.Pipeline;
 import io.peregrine.api.Row;
 import io.peregrine.api.Schema;
 import io.peregrine.api.Sink;
-import io.peregrine.api.Sources;
+import io.peregrine.pipeline.Sources;
 import io.peregrine.api.WatermarkStrategy;
 import io.peregrine.api.Windows;
 import io.peregrine.bench.JvmFlags;
-import io.peregrine.runtime.JobContext;
+import io.peregrine.config.IdleStrategyKind;
+import io.peregrine.config.JobContext;
 import org.agrona.collections.Long2LongHashMap;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -127,7 +128,7 @@ public class ChainThroughputBenchmark
      */
     public static JobContext context(final int shards)
     {
-        return new JobContext().shards(shards).idleStrategyName("yield").stateInitialCapacity(16 * 1024);
+        return new JobContext().shards(shards).idleStrategy(IdleStrategyKind.YIELD).stateInitialCapacity(16 * 1024);
     }
 
     /**

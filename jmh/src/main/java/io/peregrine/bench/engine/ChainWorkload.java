@@ -2,7 +2,7 @@ package io.peregrine.bench.engine;
 
 import io.peregrine.bench.profile.EngineRunMeter;
 import io.peregrine.bench.report.QueryMeasurement;
-import io.peregrine.runtime.JobContext;
+import io.peregrine.config.JobContext;
 
 import java.io.PrintStream;
 import java.util.ArrayList;

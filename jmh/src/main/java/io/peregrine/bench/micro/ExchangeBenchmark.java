@@ -7,7 +7,7 @@ import io.peregrine.api.Schema;
 import io.peregrine.bench.JvmFlags;
 import io.peregrine.exchange.ExchangeFrame;
 import io.peregrine.exchange.OutboundChannel;
-import io.peregrine.runtime.JobContext;
+import io.peregrine.config.Settings;
 import org.agrona.BufferUtil;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
@@ -69,7 +69,7 @@ import java.util.concurrent.TimeUnit;
 public class ExchangeBenchmark
 {
     /** Messages read per {@code ring.read} call: the engine's default. */
-    public static final int POLL_LIMIT = JobContext.EXCHANGE_POLL_LIMIT_DEFAULT;
+    public static final int POLL_LIMIT = Settings.EXCHANGE_POLL_LIMIT.defaultValue();
 
     /** Records a producing shard sends per duty cycle, after which it flushes its batch. */
     static final int RECORDS_PER_CYCLE = 64;

@@ -1,14 +1,15 @@
 package io.peregrine.bench.micro;
 
 import io.peregrine.api.Field;
-import io.peregrine.api.Pipeline;
+import io.peregrine.pipeline.Pipeline;
 import io.peregrine.api.Row;
 import io.peregrine.api.Schema;
 import io.peregrine.api.Sink;
-import io.peregrine.api.Sources;
+import io.peregrine.pipeline.Sources;
 import io.peregrine.api.WatermarkStrategy;
 import io.peregrine.bench.JvmFlags;
-import io.peregrine.runtime.JobContext;
+import io.peregrine.config.IdleStrategyKind;
+import io.peregrine.config.JobContext;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -165,7 +166,7 @@ public class FusedChainBenchmark
             .sink("sink", sink);
         p.execute(new JobContext()
             .shards(1)
-            .idleStrategyName("yield")
+            .idleStrategy(IdleStrategyKind.YIELD)
             // A stateless chain needs no keyed state: refuse to make any (and so no per-job state directory).
             .stateFactory((operator, shard, valueLength) ->
             {

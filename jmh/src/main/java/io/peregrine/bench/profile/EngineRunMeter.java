@@ -1,6 +1,6 @@
 package io.peregrine.bench.profile;
 
-import io.peregrine.runtime.JobContext;
+import io.peregrine.config.JobContext;
 
 /**
  * What the harness measures around each timed engine run besides its rate: the heap bytes the job's shard threads

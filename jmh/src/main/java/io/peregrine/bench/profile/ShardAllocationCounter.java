@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counts the heap bytes allocated by the shard threads of one job: pass it as the job's
- * {@link io.peregrine.runtime.JobContext#threadFactory(ThreadFactory) thread factory}. Each thread it makes runs the
+ * {@link io.peregrine.config.JobContext#threadFactory(ThreadFactory) thread factory}. Each thread it makes runs the
  * shard and then, as its last act, adds the JVM's count of the bytes it allocated since it started
  * ({@link com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes()}); {@link #awaitBytes()} joins the threads
  * and returns the sum.

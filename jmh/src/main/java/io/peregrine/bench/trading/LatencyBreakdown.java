@@ -1,17 +1,18 @@
 package io.peregrine.bench.trading;
 
 import io.peregrine.api.Aggregations;
-import io.peregrine.api.DataStream;
+import io.peregrine.pipeline.DataStream;
 import io.peregrine.api.Field;
-import io.peregrine.api.Pipeline;
+import io.peregrine.pipeline.Pipeline;
 import io.peregrine.api.Sink;
-import io.peregrine.api.Sources;
+import io.peregrine.pipeline.Sources;
 import io.peregrine.api.WatermarkStrategy;
 import io.peregrine.api.Windows;
 import io.peregrine.connector.GeneratorSource;
 import io.peregrine.demo.MarketData;
 import io.peregrine.demo.TradingJob;
-import io.peregrine.runtime.JobContext;
+import io.peregrine.config.IdleStrategyKind;
+import io.peregrine.config.JobContext;
 import org.HdrHistogram.Histogram;
 
 import java.util.ArrayList;
@@ -98,7 +99,7 @@ public final class LatencyBreakdown
                     Aggregations.count("trades"))
                 .sink("ranges-out", discard);
         }
-        p.execute(new JobContext().shards(1).idleStrategyName("yield")).join();
+        p.execute(new JobContext().shards(1).idleStrategy(IdleStrategyKind.YIELD)).join();
         final Histogram all = new Histogram(60_000_000_000L, 3);
         for (final Histogram h : histograms)
         {

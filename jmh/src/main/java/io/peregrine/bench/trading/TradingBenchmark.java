@@ -3,16 +3,17 @@ package io.peregrine.bench.trading;
 import io.peregrine.api.Field;
 import io.peregrine.api.Row;
 import io.peregrine.api.Sink;
-import io.peregrine.api.Sinks;
-import io.peregrine.api.Sources;
+import io.peregrine.pipeline.Sinks;
+import io.peregrine.pipeline.Sources;
 import io.peregrine.bench.profile.EngineRunMeter;
 import io.peregrine.bench.report.QueryMeasurement;
 import io.peregrine.connector.CollectSink;
 import io.peregrine.connector.GeneratorSource;
 import io.peregrine.demo.MarketData;
 import io.peregrine.demo.TradingJob;
-import io.peregrine.runtime.Job;
-import io.peregrine.runtime.JobContext;
+import io.peregrine.api.Job;
+import io.peregrine.config.IdleStrategyKind;
+import io.peregrine.config.JobContext;
 import org.HdrHistogram.Histogram;
 
 import java.io.PrintStream;
@@ -50,7 +51,7 @@ public final class TradingBenchmark
         public double[] rates = { 0.5, 0.8 };
         public double[] absoluteRates = { 1_000_000 };
         public int latencySeconds = 10;
-        public String idleStrategy = "yield";
+        public IdleStrategyKind idleStrategy = IdleStrategyKind.YIELD;
     }
 
     private final Settings settings;
@@ -242,7 +243,7 @@ public final class TradingBenchmark
 
     public JobContext context(final int shards)
     {
-        return new JobContext().shards(shards).idleStrategyName(settings.idleStrategy).stateInitialCapacity(16 * 1024);
+        return new JobContext().shards(shards).idleStrategy(settings.idleStrategy).stateInitialCapacity(16 * 1024);
     }
 
     double engineThroughput(final int shards)

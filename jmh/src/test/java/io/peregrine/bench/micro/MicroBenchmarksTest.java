@@ -66,7 +66,8 @@ class MicroBenchmarksTest
         b.index = 5;
         b.sequence = 37;
         final FlyweightBenchmark.Trade t = b.pojoWrite();
-        final io.peregrine.api.Row row = new io.peregrine.api.Row().wrap(FlyweightBenchmark.TRADE, b.out, 5 * FlyweightBenchmark.STRIDE, length);
+        final io.peregrine.api.Row row =
+            new io.peregrine.api.Row().wrap(FlyweightBenchmark.TRADE, b.out, 5 * FlyweightBenchmark.STRIDE, length);
         assertEquals(t.instrument, row.getLong(FlyweightBenchmark.INSTRUMENT));
         assertTrue(row.asciiEquals(FlyweightBenchmark.SYMBOL, t.symbol));
         assertEquals(t.ts, row.getTimestamp(FlyweightBenchmark.TS));

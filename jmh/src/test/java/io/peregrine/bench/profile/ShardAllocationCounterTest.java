@@ -1,13 +1,13 @@
 package io.peregrine.bench.profile;
 
-import io.peregrine.api.Pipeline;
+import io.peregrine.pipeline.Pipeline;
 import io.peregrine.api.Row;
 import io.peregrine.api.Schema;
 import io.peregrine.api.Sink;
-import io.peregrine.api.Sources;
+import io.peregrine.pipeline.Sources;
 import io.peregrine.api.WatermarkStrategy;
 import io.peregrine.bench.engine.ChainThroughputBenchmark;
-import io.peregrine.runtime.JobContext;
+import io.peregrine.config.JobContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,9 @@
 package io.peregrine.bench.nexmark.engine;
 
 import io.peregrine.bench.nexmark.NexmarkConfig;
-import io.peregrine.runtime.Job;
-import io.peregrine.runtime.JobContext;
+import io.peregrine.api.Job;
+import io.peregrine.config.IdleStrategyKind;
+import io.peregrine.config.JobContext;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -155,13 +156,13 @@ public final class NexmarkLatency
 
     /**
      * @param shards       shard threads.
-     * @param idleStrategy shard idle strategy ({@link JobContext#idleStrategy(String)}).
+     * @param idleStrategy shard idle strategy ({@link JobContext#idleStrategy(IdleStrategyKind)}).
      * @return the settings of a latency run: {@link NexmarkRunner#context(int)} with the system clocks and the idle
      * strategy.
      */
-    public static JobContext context(final int shards, final String idleStrategy)
+    public static JobContext context(final int shards, final IdleStrategyKind idleStrategy)
     {
-        return NexmarkRunner.context(shards).idleStrategyName(idleStrategy)
+        return NexmarkRunner.context(shards).idleStrategy(idleStrategy)
             .nanoClock(SystemNanoClock.INSTANCE).epochClock(SystemEpochClock.INSTANCE);
     }
 }

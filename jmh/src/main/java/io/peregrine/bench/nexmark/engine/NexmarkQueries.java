@@ -2,11 +2,11 @@ package io.peregrine.bench.nexmark.engine;
 
 import io.peregrine.api.Aggregations;
 import io.peregrine.api.Collector;
-import io.peregrine.api.DataStream;
+import io.peregrine.pipeline.DataStream;
 import io.peregrine.api.Field;
 import io.peregrine.api.KeyedListState;
 import io.peregrine.api.KeyedProcessFunction;
-import io.peregrine.api.Pipeline;
+import io.peregrine.pipeline.Pipeline;
 import io.peregrine.api.Row;
 import io.peregrine.api.RowWriter;
 import io.peregrine.api.Schema;

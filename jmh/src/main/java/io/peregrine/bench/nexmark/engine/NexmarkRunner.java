@@ -1,6 +1,6 @@
 package io.peregrine.bench.nexmark.engine;
 
-import io.peregrine.api.Pipeline;
+import io.peregrine.pipeline.Pipeline;
 import io.peregrine.api.Source;
 import io.peregrine.bench.nexmark.NexmarkBaseline;
 import io.peregrine.bench.nexmark.NexmarkBaselines;
@@ -8,8 +8,9 @@ import io.peregrine.bench.nexmark.NexmarkConfig;
 import io.peregrine.bench.nexmark.NexmarkEvent;
 import io.peregrine.bench.nexmark.NexmarkGenerator;
 import io.peregrine.bench.nexmark.NexmarkJson;
-import io.peregrine.runtime.Job;
-import io.peregrine.runtime.JobContext;
+import io.peregrine.api.Job;
+import io.peregrine.config.JobContext;
+import io.peregrine.config.StateBackend;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -203,7 +204,7 @@ public final class NexmarkRunner
      */
     public static JobContext context(final int shards)
     {
-        return new JobContext().shards(shards).stateBackend("direct");
+        return new JobContext().shards(shards).stateBackend(StateBackend.DIRECT);
     }
 
     /**

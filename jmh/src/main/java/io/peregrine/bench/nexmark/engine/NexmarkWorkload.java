@@ -1,6 +1,5 @@
 package io.peregrine.bench.nexmark.engine;
 
-import io.peregrine.bench.nexmark.NexmarkBaseline;
 import io.peregrine.bench.nexmark.NexmarkBaselines;
 import io.peregrine.bench.nexmark.NexmarkConfig;
 import io.peregrine.bench.nexmark.NexmarkEvent;
@@ -9,7 +8,8 @@ import io.peregrine.api.Row;
 import io.peregrine.api.Sink;
 import io.peregrine.bench.report.QueryMeasurement;
 import io.peregrine.bench.profile.EngineRunMeter;
-import io.peregrine.runtime.JobContext;
+import io.peregrine.config.IdleStrategyKind;
+import io.peregrine.config.JobContext;
 import org.HdrHistogram.Histogram;
 
 import java.io.PrintStream;
@@ -61,7 +61,7 @@ public final class NexmarkWorkload
         /** Event-time seconds per wall-clock second in the latency runs ({@link NexmarkLatency}). */
         public double eventTimeSpeed = 50;
         /** Shard idle strategy of the latency runs. */
-        public String latencyIdleStrategy = "yield";
+        public IdleStrategyKind latencyIdleStrategy = IdleStrategyKind.YIELD;
 
         /**
          * @return the shard counts of the latency runs.

@@ -6,6 +6,7 @@ import io.peregrine.api.RowWriter;
 import io.peregrine.api.Sink;
 import io.peregrine.api.SourceContext;
 import io.peregrine.bench.nexmark.NexmarkConfig;
+import io.peregrine.config.IdleStrategyKind;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
@@ -149,7 +150,7 @@ class NexmarkLatencyTest
         for (final String query : List.of("q0", "q2", "q3", "q4", "q5", "q7", "q8", "q11", "q12"))
         {
             final NexmarkLatency.Result result = NexmarkLatency.run(query, config, events, 0, rate,
-                NexmarkLatency.context(2, "yield"));
+                NexmarkLatency.context(2, IdleStrategyKind.YIELD));
             assertEquals(result.rows(), result.histogram().getTotalCount(), query);
             if (!"q12".equals(query))
             {

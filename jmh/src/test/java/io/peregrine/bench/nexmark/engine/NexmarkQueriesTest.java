@@ -3,7 +3,7 @@ package io.peregrine.bench.nexmark.engine;
 import io.peregrine.bench.nexmark.NexmarkConfig;
 import io.peregrine.bench.nexmark.NexmarkGenerator;
 import io.peregrine.bench.nexmark.NexmarkJson;
-import io.peregrine.runtime.JobContext;
+import io.peregrine.config.JobContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

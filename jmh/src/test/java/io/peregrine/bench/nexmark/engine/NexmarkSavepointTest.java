@@ -2,7 +2,7 @@ package io.peregrine.bench.nexmark.engine;
 
 import io.peregrine.api.Row;
 import io.peregrine.api.RowWriter;
-import io.peregrine.api.Sinks;
+import io.peregrine.pipeline.Sinks;
 import io.peregrine.api.Source;
 import io.peregrine.bench.nexmark.NexmarkConfig;
 import io.peregrine.bench.nexmark.NexmarkEvent;
@@ -12,8 +12,8 @@ import io.peregrine.bench.nexmark.Q12ProcessingTimeWindows;
 import io.peregrine.connector.GeneratorSource;
 import io.peregrine.demo.CheckpointedJob;
 import io.peregrine.metrics.Metric;
-import io.peregrine.runtime.Job;
-import io.peregrine.runtime.JobContext;
+import io.peregrine.api.Job;
+import io.peregrine.config.JobContext;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -45,7 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>
  * The first run reads the events through a gate that holds its splits at half of them (without ending), so it is
  * still running, whatever the machine's speed, when it has completed a few checkpoints (interval 1 ms) and read a
- * third of the events, and is stopped there; the resumed run reads the same events from the savepoint's offsets. Each test checks that the first run
+ * third of the events, and is stopped there; the resumed run reads the same events from the savepoint's offsets.
+ * Each test checks that the first run
  * stopped before the end and that the second restored from the savepoint and read only what was left.
  * <p>
  * <b>q12</b> counts bids in windows of processing time: its rows depend on the wall clock (where the window
@@ -271,7 +272,8 @@ class NexmarkSavepointTest
     {
         final List<String> expected = uninterrupted(query, overflowing(0), () -> NexmarkRunner.context(SHARDS));
         assertTrue(expected.size() >= KEYS, query + ": " + expected);
-        assertEquals(expected, interrupted(query, new CheckpointedJob.GatedSource(overflowing(0), () -> OVERFLOW_EVENTS / 2), overflowing(0),
+        assertEquals(expected, interrupted(query,
+            new CheckpointedJob.GatedSource(overflowing(0), () -> OVERFLOW_EVENTS / 2), overflowing(0),
             OVERFLOW_EVENTS,
             () -> NexmarkRunner.context(SHARDS)), query);
     }

@@ -1,0 +1,128 @@
+package io.peregrine.pipeline;
+
+import io.peregrine.api.Field;
+import io.peregrine.api.FilterFunction;
+import io.peregrine.api.FlatMapFunction;
+import io.peregrine.api.KeySelector;
+import io.peregrine.api.MapFunction;
+import io.peregrine.api.PipelineException;
+import io.peregrine.api.Schema;
+import io.peregrine.api.Sink;
+import io.peregrine.api.Windows;
+import io.peregrine.plan.Node;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A stream of rows of one schema. Stateless operators chain onto it; {@link #keyBy} partitions it
+ * for keyed state.
+ */
+public class DataStream
+{
+    final Pipeline pipeline;
+    final Node node;
+
+    DataStream(final Pipeline pipeline, final Node node)
+    {
+        this.pipeline = pipeline;
+        this.node = node;
+    }
+
+    public Schema schema()
+    {
+        return node.schema;
+    }
+
+    public String name()
+    {
+        return node.name;
+    }
+
+    public DataStream map(final String name, final Schema outSchema, final MapFunction fn)
+    {
+        return new DataStream(pipeline, pipeline.add(Node.builder(Node.Kind.MAP, name, List.of(node), outSchema).map(fn)));
+    }
+
+    public DataStream filter(final String name, final FilterFunction fn)
+    {
+        return new DataStream(pipeline, pipeline.add(Node.builder(Node.Kind.FILTER, name, List.of(node), node.schema).filter(fn)));
+    }
+
+    public DataStream flatMap(final String name, final Schema outSchema, final FlatMapFunction fn)
+    {
+        return new DataStream(pipeline, pipeline.add(
+            Node.builder(Node.Kind.FLAT_MAP, name, List.of(node), outSchema).flatMap(fn)));
+    }
+
+    /**
+     * @param name   of the union.
+     * @param others streams of the same schema.
+     * @return their records merged; the watermark is the minimum over the inputs.
+     */
+    public DataStream union(final String name, final DataStream... others)
+    {
+        final List<Node> inputs = new ArrayList<>();
+        inputs.add(node);
+        for (final DataStream other : others)
+        {
+            if (other.pipeline != pipeline)
+            {
+                throw new PipelineException("union '" + name + "': stream '" + other.name() + "' is of another pipeline");
+            }
+            if (other.node.schema != node.schema)
+            {
+                throw new PipelineException("union '" + name + "': stream '" + other.name() + "' has schema '" +
+                    other.node.schema.name() + "', not '" + node.schema.name() + "'");
+            }
+            inputs.add(other.node);
+        }
+        return new DataStream(pipeline, pipeline.add(Node.builder(Node.Kind.UNION, name, inputs, node.schema)));
+    }
+
+    /**
+     * Partition by a key: equal keys meet on one shard, where keyed operators keep their state.
+     *
+     * @param name of the exchange.
+     * @param key  extracts the key.
+     * @return the keyed stream.
+     */
+    public KeyedStream keyBy(final String name, final KeySelector key)
+    {
+        return new KeyedStream(pipeline, pipeline.add(Node.builder(Node.Kind.KEY_BY, name, List.of(node), node.schema).key(key)));
+    }
+
+    public KeyedStream keyBy(final String name, final Field.Int64 field)
+    {
+        node.schema.checkOwns(field, "keyBy '" + name + "'");
+        return keyBy(name, row -> row.getLong(field));
+    }
+
+    public KeyedStream keyBy(final String name, final Field.Int32 field)
+    {
+        node.schema.checkOwns(field, "keyBy '" + name + "'");
+        return keyBy(name, row -> row.getInt(field));
+    }
+
+    /**
+     * Key by a fixed-length ASCII field through its 64-bit hash.
+     */
+    public KeyedStream keyBy(final String name, final Field.Ascii field)
+    {
+        node.schema.checkOwns(field, "keyBy '" + name + "'");
+        return keyBy(name, row -> row.asciiHash(field));
+    }
+
+    /**
+     * All records to one shard, for global windows (top-N over all keys): key 0.
+     */
+    public WindowedStream windowAll(final String name, final Windows windows)
+    {
+        return keyBy(name, row -> 0L).window(windows);
+    }
+
+    public void sink(final String name, final Sink sink)
+    {
+        pipeline.add(Node.builder(Node.Kind.SINK, name, List.of(node), node.schema).sink(sink));
+    }
+}
