@@ -6,6 +6,14 @@ import org.agrona.MutableDirectBuffer;
 /**
  * Built-in aggregates: count, sum, min, max, avg, first and last (by event time), and keep (a
  * field's value from the first row, to carry descriptive columns such as a symbol).
+ * <p>
+ * <b>Exact.</b> Counts and integer sums never wrap: a count or an {@code INT64} sum that would pass
+ * {@code Long.MAX_VALUE} fails the record with an {@link ArithmeticException} naming the aggregate and its field
+ * (Flink's {@code SUM} over {@code BIGINT} wraps silently); sum a {@link FieldType#DECIMAL} field instead for
+ * totals beyond 9.2 * 10^18. The sum of a {@code DECIMAL(p, s)} is a {@code DECIMAL(38, s)} (as Flink's), kept in 128
+ * bits, and a sum of more than 38 digits fails the same way (Flink's gives {@code NULL}). min, max, first, last and
+ * keep take decimals of precision up to 18 and give the field's own type; avg takes none (its division would round:
+ * sum and count instead, and divide where the rounding is chosen).
  */
 public final class Aggregations
 {
@@ -25,16 +33,21 @@ public final class Aggregations
 
     public static Aggregation min(final String name, final Field field)
     {
-        return new MinMax(name, numeric(field, "min"), true);
+        return new MinMax(name, compact(numeric(field, "min"), "min"), true);
     }
 
     public static Aggregation max(final String name, final Field field)
     {
-        return new MinMax(name, numeric(field, "max"), false);
+        return new MinMax(name, compact(numeric(field, "max"), "max"), false);
     }
 
     public static Aggregation avg(final String name, final Field field)
     {
+        if (field.type() == FieldType.DECIMAL)
+        {
+            throw new PipelineException("avg('" + field.name() + "'): an average of a DECIMAL would have to round; " +
+                "aggregate sum and count instead and divide where the rounding is chosen");
+        }
         return new Avg(name, numeric(field, "avg"));
     }
 
@@ -43,7 +56,7 @@ public final class Aggregations
      */
     public static Aggregation first(final String name, final Field field)
     {
-        return new FirstLast(name, numeric(field, "first"), true);
+        return new FirstLast(name, compact(numeric(field, "first"), "first"), true);
     }
 
     /**
@@ -51,7 +64,7 @@ public final class Aggregations
      */
     public static Aggregation last(final String name, final Field field)
     {
-        return new FirstLast(name, numeric(field, "last"), false);
+        return new FirstLast(name, compact(numeric(field, "last"), "last"), false);
     }
 
     /**
@@ -75,11 +88,30 @@ public final class Aggregations
             case INT64:
             case FLOAT64:
             case TIMESTAMP:
+            case DECIMAL:
                 return field;
             default:
                 throw new PipelineException(what + "('" + field.name() + "'): field is " + field.type() +
-                    "; " + what + " needs INT32, INT64, FLOAT64 or TIMESTAMP");
+                    "; " + what + " needs INT32, INT64, FLOAT64, TIMESTAMP or DECIMAL");
         }
+    }
+
+    private static Field compact(final Field field, final String what)
+    {
+        if (field instanceof Field.Decimal && !((Field.Decimal)field).isCompact())
+        {
+            throw new PipelineException(what + "('" + field.name() + "'): " + field.typeName() + " is wider than " +
+                "a long; " + what + " takes a DECIMAL of precision up to " + Decimals.MAX_COMPACT_PRECISION);
+        }
+        return field;
+    }
+
+    /**
+     * @return the failure of a count or sum that would leave its type, naming the aggregate and the field.
+     */
+    static ArithmeticException overflow(final String aggregate, final String what, final String remedy)
+    {
+        return new ArithmeticException("aggregate '" + aggregate + "' overflows: " + what + "; " + remedy);
     }
 
     static boolean isFloating(final Field field)
@@ -93,6 +125,7 @@ public final class Aggregations
         {
             case INT32: return row.getInt((Field.Int32)field);
             case INT64: return row.getLong((Field.Int64)field);
+            case DECIMAL: return row.getDecimalUnscaled((Field.Decimal)field);
             default: return row.getTimestamp((Field.Timestamp)field);
         }
     }
@@ -104,12 +137,13 @@ public final class Aggregations
 
     /**
      * An aggregate over one numeric field whose output has the field's kind: FLOAT64 for a FLOAT64
-     * input, INT64 otherwise.
+     * input, the same DECIMAL for a DECIMAL, INT64 otherwise.
      */
     private abstract static class OnField extends Aggregation
     {
         final Field field;
         final boolean floating;
+        final boolean decimal;
         Field outField;
 
         OnField(final String name, final Field field)
@@ -117,6 +151,7 @@ public final class Aggregations
             super(name);
             this.field = field;
             this.floating = isFloating(field);
+            this.decimal = field.type() == FieldType.DECIMAL;
         }
 
         public void bindInput(final Schema input, final String where)
@@ -130,6 +165,10 @@ public final class Aggregations
             {
                 builder.float64(outputName);
             }
+            else if (decimal)
+            {
+                builder.like(outputName, field);
+            }
             else
             {
                 builder.int64(outputName);
@@ -138,7 +177,20 @@ public final class Aggregations
 
         public void bindOutput(final Schema schema)
         {
-            outField = floating ? schema.float64(outputName) : schema.int64(outputName);
+            outField = schema.field(outputName);
+        }
+
+        /** Write a long result: an INT64, or the unscaled value of a compact DECIMAL. */
+        final void putLong(final RowWriter writer, final long value)
+        {
+            if (decimal)
+            {
+                writer.putDecimal((Field.Decimal)outField, value);
+            }
+            else
+            {
+                writer.putLong((Field.Int64)outField, value);
+            }
         }
     }
 
@@ -168,12 +220,25 @@ public final class Aggregations
 
         public void add(final MutableDirectBuffer acc, final int offset, final Row row)
         {
-            acc.putLong(offset, acc.getLong(offset) + 1);
+            final long count = acc.getLong(offset);
+            if (count == Long.MAX_VALUE)
+            {
+                throw overflow(outputName, "count(*) passes " + Long.MAX_VALUE, "split the key or the window");
+            }
+            acc.putLong(offset, count + 1);
         }
 
         public void merge(final MutableDirectBuffer acc, final int offset, final DirectBuffer other, final int otherOffset)
         {
-            acc.putLong(offset, acc.getLong(offset) + other.getLong(otherOffset));
+            final long a = acc.getLong(offset);
+            final long b = other.getLong(otherOffset);
+            final long sum = a + b;
+            if (((a ^ sum) & (b ^ sum)) < 0)
+            {
+                throw overflow(outputName, "count(*) passes " + Long.MAX_VALUE + " (" + a + " + " + b + ")",
+                    "split the key or the window");
+            }
+            acc.putLong(offset, sum);
         }
 
         public void result(final DirectBuffer acc, final int offset, final RowWriter writer)
@@ -182,6 +247,9 @@ public final class Aggregations
         }
     }
 
+    /**
+     * Accumulator: the sum as a long or double (8 bytes), or for a DECIMAL as 128 bits (low word, high word).
+     */
     static final class Sum extends OnField
     {
         Sum(final String name, final Field field)
@@ -191,7 +259,19 @@ public final class Aggregations
 
         public int accumulatorLength()
         {
-            return 8;
+            return decimal ? 16 : 8;
+        }
+
+        public void declare(final Schema.Builder builder)
+        {
+            if (decimal)
+            {
+                builder.decimal(outputName, Decimals.MAX_PRECISION, ((Field.Decimal)field).scale());
+            }
+            else
+            {
+                super.declare(builder);
+            }
         }
 
         public void add(final MutableDirectBuffer acc, final int offset, final Row row)
@@ -200,10 +280,44 @@ public final class Aggregations
             {
                 acc.putDouble(offset, acc.getDouble(offset) + row.getDouble((Field.Float64)field));
             }
+            else if (decimal)
+            {
+                final Field.Decimal d = (Field.Decimal)field;
+                addWide(acc, offset, row.getDecimalHigh(d), row.getDecimalLow(d));
+            }
             else
             {
-                acc.putLong(offset, acc.getLong(offset) + readLong(row, field));
+                addLong(acc, offset, readLong(row, field));
             }
+        }
+
+        private void addLong(final MutableDirectBuffer acc, final int offset, final long value)
+        {
+            final long a = acc.getLong(offset);
+            final long sum = a + value;
+            if (((a ^ sum) & (value ^ sum)) < 0)
+            {
+                throw overflow(outputName, "sum of '" + field.name() + "' leaves INT64 (" + a + " + " + value + ")",
+                    "sum a DECIMAL copy of the field (up to 38 digits, e.g. DECIMAL(38, 0)) instead");
+            }
+            acc.putLong(offset, sum);
+        }
+
+        private void addWide(final MutableDirectBuffer acc, final int offset, final long high, final long low)
+        {
+            final long accLow = acc.getLong(offset);
+            final long accHigh = acc.getLong(offset + 8);
+            final long sumHigh = Decimals.addHigh(accHigh, accLow, high, low);
+            final long sumLow = accLow + low;
+            if (!Decimals.fits(sumHigh, sumLow, Decimals.MAX_PRECISION))
+            {
+                final int scale = ((Field.Decimal)field).scale();
+                throw overflow(outputName, "sum of '" + field.name() + "' has more than " + Decimals.MAX_PRECISION +
+                    " digits (" + Decimals.toString(accHigh, accLow, scale) + " + " +
+                    Decimals.toString(high, low, scale) + ")", "declare the field with a smaller scale");
+            }
+            acc.putLong(offset, sumLow);
+            acc.putLong(offset + 8, sumHigh);
         }
 
         public void merge(final MutableDirectBuffer acc, final int offset, final DirectBuffer other, final int otherOffset)
@@ -212,9 +326,13 @@ public final class Aggregations
             {
                 acc.putDouble(offset, acc.getDouble(offset) + other.getDouble(otherOffset));
             }
+            else if (decimal)
+            {
+                addWide(acc, offset, other.getLong(otherOffset + 8), other.getLong(otherOffset));
+            }
             else
             {
-                acc.putLong(offset, acc.getLong(offset) + other.getLong(otherOffset));
+                addLong(acc, offset, other.getLong(otherOffset));
             }
         }
 
@@ -223,6 +341,10 @@ public final class Aggregations
             if (floating)
             {
                 writer.putDouble((Field.Float64)outField, acc.getDouble(offset));
+            }
+            else if (decimal)
+            {
+                writer.putDecimal((Field.Decimal)outField, acc.getLong(offset + 8), acc.getLong(offset));
             }
             else
             {
@@ -307,7 +429,7 @@ public final class Aggregations
             }
             else
             {
-                writer.putLong((Field.Int64)outField, acc.getLong(offset));
+                putLong(writer, acc.getLong(offset));
             }
         }
     }
@@ -343,13 +465,13 @@ public final class Aggregations
         {
             final double value = floating ? row.getDouble((Field.Float64)field) : readLong(row, field);
             acc.putDouble(offset, acc.getDouble(offset) + value);
-            acc.putLong(offset + 8, acc.getLong(offset + 8) + 1);
+            acc.putLong(offset + 8, Math.incrementExact(acc.getLong(offset + 8)));
         }
 
         public void merge(final MutableDirectBuffer acc, final int offset, final DirectBuffer other, final int otherOffset)
         {
             acc.putDouble(offset, acc.getDouble(offset) + other.getDouble(otherOffset));
-            acc.putLong(offset + 8, acc.getLong(offset + 8) + other.getLong(otherOffset + 8));
+            acc.putLong(offset + 8, Math.addExact(acc.getLong(offset + 8), other.getLong(otherOffset + 8)));
         }
 
         public void result(final DirectBuffer acc, final int offset, final RowWriter writer)
@@ -428,7 +550,7 @@ public final class Aggregations
             }
             else
             {
-                writer.putLong((Field.Int64)outField, value);
+                putLong(writer, value);
             }
         }
     }

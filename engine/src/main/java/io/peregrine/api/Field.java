@@ -65,6 +65,14 @@ public abstract class Field
         return name + ":" + type + (type == FieldType.ASCII ? "(" + width + ")" : "");
     }
 
+    /**
+     * @return the SQL-ish name of the type, e.g. {@code INT64} or {@code DECIMAL(23, 3)}, for messages.
+     */
+    public String typeName()
+    {
+        return type.name();
+    }
+
     public static final class Int32 extends Field
     {
         Int32(final Schema s, final String n, final int i, final int o)
@@ -115,6 +123,58 @@ public abstract class Field
         VarString(final Schema s, final String n, final int i, final int o)
         {
             super(s, n, FieldType.VAR_STRING, i, o, 8);
+        }
+    }
+
+    /**
+     * An exact {@code DECIMAL(precision, scale)}: read with {@link Row#getDecimalUnscaled(Field.Decimal)} (or the
+     * high and low words of a wide one), written with {@link RowWriter#putDecimal(Field.Decimal, long)} and its
+     * siblings, which refuse a value of more digits than the precision rather than wrap it.
+     */
+    public static final class Decimal extends Field
+    {
+        final int precision;
+        final int scale;
+
+        Decimal(final Schema s, final String n, final int i, final int o, final int precision, final int scale)
+        {
+            super(s, n, FieldType.DECIMAL, i, o, precision <= Decimals.MAX_COMPACT_PRECISION ? 8 : 16);
+            this.precision = precision;
+            this.scale = scale;
+        }
+
+        /**
+         * @return most digits of the unscaled value, 1 to 38.
+         */
+        public int precision()
+        {
+            return precision;
+        }
+
+        /**
+         * @return digits after the point.
+         */
+        public int scale()
+        {
+            return scale;
+        }
+
+        /**
+         * @return true if the value is one long (precision up to 18), false if two (128 bits).
+         */
+        public boolean isCompact()
+        {
+            return width == 8;
+        }
+
+        public String typeName()
+        {
+            return "DECIMAL(" + precision + ", " + scale + ")";
+        }
+
+        public String toString()
+        {
+            return name + ":" + typeName();
         }
     }
 

@@ -16,7 +16,13 @@ public enum FieldType
     /** Variable-length ASCII string. */
     VAR_STRING(8),
     /** Variable-length bytes. */
-    VAR_BYTES(8);
+    VAR_BYTES(8),
+    /**
+     * Exact decimal {@code DECIMAL(precision, scale)} (as SQL's and Flink's): an unscaled integer of at most
+     * {@code precision} digits (1 to 38) times 10^-scale, stored as one long (8 bytes) up to precision 18 and as a
+     * 128-bit two's complement integer (16 bytes, low word first) above. See {@link Decimals}.
+     */
+    DECIMAL(-1);
 
     final int fixedWidth;
 

@@ -44,9 +44,24 @@ public final class MutableRow extends Row
      */
     public MutableRow meta(final long eventTime, final int sourceSplit, final long sourcePosition)
     {
+        return meta(eventTime, sourceSplit, sourcePosition, Long.MIN_VALUE);
+    }
+
+    /**
+     * Set the record's metadata.
+     *
+     * @param eventTime       event time, or {@link #NO_TIMESTAMP}.
+     * @param sourceSplit     split the record was read from, -1 for none.
+     * @param sourcePosition  position in that split, -1 for none.
+     * @param recordWatermark the split's watermark just before the record ({@link #recordWatermark()}).
+     * @return this.
+     */
+    public MutableRow meta(final long eventTime, final int sourceSplit, final long sourcePosition, final long recordWatermark)
+    {
         this.eventTime = eventTime;
         this.sourceSplit = sourceSplit;
         this.sourcePosition = sourcePosition;
+        this.recordWatermark = recordWatermark;
         return this;
     }
 }

@@ -30,6 +30,8 @@ public abstract sealed class Row permits MutableRow
     long eventTime = NO_TIMESTAMP;
     int sourceSplit;
     long sourcePosition;
+    long recordWatermark = Long.MIN_VALUE;
+    private final long[] decimalScratch = new long[2];
 
     Row()
     {
@@ -79,6 +81,23 @@ public abstract sealed class Row permits MutableRow
         return sourcePosition;
     }
 
+    /**
+     * The watermark this record is judged late against: its source split's watermark as it stood just before the
+     * record was read (from the largest timestamp of the split's earlier records, by the source's
+     * {@link WatermarkStrategy}), whatever batches the split was read in and however many shards run the job. Kept by
+     * every record derived from it (map, filter, flatMap, keyBy, the output of a process function's
+     * {@code processElement}); {@code Long.MIN_VALUE} for rows made by a timer or a window firing, and from a source
+     * without timestamps. Windows treat a record as late when every window it belongs to closed at or before
+     * {@code max(recordWatermark, operator watermark)}; a {@link KeyedProcessFunction} that drops late records should
+     * compare with {@code max(recordWatermark(), ctx.currentWatermark())} for results that do not depend on timing.
+     *
+     * @return the record's watermark, epoch ms.
+     */
+    public final long recordWatermark()
+    {
+        return recordWatermark;
+    }
+
     public final int getInt(final Field.Int32 field)
     {
         return UnsafeApi.getInt(array, at(field));
@@ -97,6 +116,52 @@ public abstract sealed class Row permits MutableRow
     public final long getTimestamp(final Field.Timestamp field)
     {
         return UnsafeApi.getLong(array, at(field));
+    }
+
+    /**
+     * @param field a decimal of this row's schema.
+     * @return its unscaled value (the value times 10^scale).
+     * @throws ArithmeticException naming the field if a wide (128-bit) value does not fit a long: read it with
+     * {@link #getDecimalHigh} and {@link #getDecimalLow}.
+     */
+    public long getDecimalUnscaled(final Field.Decimal field)
+    {
+        final long at = at(field);
+        final long low = UnsafeApi.getLong(array, at);
+        if (field.width == 16 && UnsafeApi.getLong(array, at + 8) != (low >> 63))
+        {
+            throw new ArithmeticException("decimal field '" + field.name + "' " + field.typeName() + " holds " +
+                toText(field) + ", beyond a long: read it with getDecimalHigh and getDecimalLow");
+        }
+        return low;
+    }
+
+    /**
+     * @param field a decimal of this row's schema.
+     * @return the high word of its 128-bit unscaled value (the sign extension of a compact one).
+     */
+    public long getDecimalHigh(final Field.Decimal field)
+    {
+        final long at = at(field);
+        return field.width == 16 ? UnsafeApi.getLong(array, at + 8) : UnsafeApi.getLong(array, at) >> 63;
+    }
+
+    /**
+     * @param field a decimal of this row's schema.
+     * @return the low word of its 128-bit unscaled value (a compact one's value).
+     */
+    public long getDecimalLow(final Field.Decimal field)
+    {
+        return UnsafeApi.getLong(array, at(field));
+    }
+
+    /**
+     * @param field a decimal of this row's schema.
+     * @return its value (allocates: for tests, conversions and messages).
+     */
+    public java.math.BigDecimal getDecimal(final Field.Decimal field)
+    {
+        return Decimals.toBigDecimal(getDecimalHigh(field), getDecimalLow(field), field.scale);
     }
 
     private long at(final Field field)
@@ -341,6 +406,7 @@ public abstract sealed class Row permits MutableRow
             case INT64: return Long.toString(getLong((Field.Int64)field));
             case FLOAT64: return Double.toString(getDouble((Field.Float64)field));
             case TIMESTAMP: return Long.toString(getTimestamp((Field.Timestamp)field));
+            case DECIMAL: return appendDecimal((Field.Decimal)field, new StringBuilder()).toString();
             case ASCII: return getAscii((Field.Ascii)field, new StringBuilder()).toString();
             case VAR_STRING: return getVarString((Field.VarString)field, new StringBuilder()).toString();
             case VAR_BYTES:
@@ -374,12 +440,26 @@ public abstract sealed class Row permits MutableRow
                 case INT64: dst.append(getLong((Field.Int64)field)); break;
                 case FLOAT64: dst.append(getDouble((Field.Float64)field)); break;
                 case TIMESTAMP: dst.append(getTimestamp((Field.Timestamp)field)); break;
+                case DECIMAL: appendDecimal((Field.Decimal)field, dst); break;
                 case ASCII: getAscii((Field.Ascii)field, dst); break;
                 case VAR_STRING: getVarString((Field.VarString)field, dst); break;
                 default: dst.append(toText(field));
             }
         }
         return dst;
+    }
+
+    /**
+     * Append a decimal's value, e.g. {@code -12.340} for a {@code DECIMAL(_, 3)}, allocation-free for a reused
+     * {@link StringBuilder}.
+     *
+     * @param field a decimal of this row's schema.
+     * @param dst   appended to.
+     * @return dst.
+     */
+    public StringBuilder appendDecimal(final Field.Decimal field, final StringBuilder dst)
+    {
+        return Decimals.append(dst, getDecimalHigh(field), getDecimalLow(field), field.scale, decimalScratch);
     }
 
     public String toString()

@@ -176,6 +176,103 @@ public final class RowWriter
     }
 
     /**
+     * @param field    a decimal of this row's schema.
+     * @param unscaled the value times 10^scale of the field.
+     * @return this.
+     * @throws ArithmeticException naming the field if the value has more digits than its precision.
+     */
+    public RowWriter putDecimal(final Field.Decimal field, final long unscaled)
+    {
+        return putDecimal(field, unscaled >> 63, unscaled);
+    }
+
+    /**
+     * Set a decimal from a 128-bit unscaled value at the field's scale; an exact product of two longs is
+     * {@code (Math.multiplyHigh(a, b), a * b)}, an exact sum {@code (Decimals.addHigh(...), aLow + bLow)}.
+     *
+     * @param field a decimal of this row's schema.
+     * @param high  high word of the value times 10^scale.
+     * @param low   low word.
+     * @return this.
+     * @throws ArithmeticException naming the field if the value has more digits than its precision: never wrapped.
+     */
+    public RowWriter putDecimal(final Field.Decimal field, final long high, final long low)
+    {
+        final long at = address + at(field);
+        if (!Decimals.fits(high, low, field.precision))
+        {
+            throw overflow(field, high, low, field.scale);
+        }
+        UnsafeApi.putLong(array, at, low);
+        if (field.width == 16)
+        {
+            UnsafeApi.putLong(array, at + 8, high);
+        }
+        return this;
+    }
+
+    /**
+     * Set a decimal from a 128-bit unscaled value of another scale: scaled up exactly, or down rounding half away
+     * from zero ({@code HALF_UP}, as Flink's casts to a {@code DECIMAL} of smaller scale do).
+     *
+     * @param field a decimal of this row's schema.
+     * @param high  high word of the value times 10^scale.
+     * @param low   low word.
+     * @param scale of the value given.
+     * @return this.
+     * @throws ArithmeticException naming the field if the value has more digits than its precision.
+     */
+    public RowWriter putDecimal(final Field.Decimal field, final long high, final long low, final int scale)
+    {
+        if (scale == field.scale)
+        {
+            return putDecimal(field, high, low);
+        }
+        final long[] value = wide;
+        value[0] = high;
+        value[1] = low;
+        try
+        {
+            Decimals.rescale(value, scale, field.scale);
+        }
+        catch (final ArithmeticException e)
+        {
+            throw overflow(field, high, low, scale);
+        }
+        return putDecimal(field, value[0], value[1]);
+    }
+
+    /**
+     * Set a decimal from a BigDecimal, rounded {@code HALF_UP} to the field's scale (allocates: for conversions and
+     * tests).
+     *
+     * @throws ArithmeticException naming the field if the value has more digits than its precision.
+     */
+    public RowWriter putDecimal(final Field.Decimal field, final java.math.BigDecimal value)
+    {
+        final java.math.BigInteger unscaled = value.setScale(field.scale, java.math.RoundingMode.HALF_UP).unscaledValue();
+        if (unscaled.bitLength() > 127)
+        {
+            throw new ArithmeticException(overflowMessage(field, value.toPlainString()));
+        }
+        return putDecimal(field, unscaled.shiftRight(64).longValue(), unscaled.longValue());
+    }
+
+    private final long[] wide = new long[2];
+
+    private static ArithmeticException overflow(final Field.Decimal field, final long high, final long low, final int scale)
+    {
+        return new ArithmeticException(overflowMessage(field, Decimals.toString(high, low, scale)));
+    }
+
+    private static String overflowMessage(final Field.Decimal field, final String value)
+    {
+        return "decimal overflow: " + value + " does not fit field '" + field.name + "' " + field.typeName() +
+            " (at most " + (field.precision - field.scale) + " digits before the point): declare the field with a " +
+            "larger precision (up to " + Decimals.MAX_PRECISION + ")";
+    }
+
+    /**
      * @param field fixed-length ASCII field.
      * @param value ASCII characters, at most the field's length; a char beyond ASCII is written as {@code '?'}.
      * @return this.

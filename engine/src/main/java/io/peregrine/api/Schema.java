@@ -46,6 +46,7 @@ public final class Schema
                 case ASCII: field = new Field.Ascii(this, spec.name, i, offset, spec.length); break;
                 case VAR_STRING: field = new Field.VarString(this, spec.name, i, offset); hasVar = true; break;
                 case VAR_BYTES: field = new Field.VarBytes(this, spec.name, i, offset); hasVar = true; break;
+                case DECIMAL: field = new Field.Decimal(this, spec.name, i, offset, spec.length, spec.scale); break;
                 default: throw new IllegalStateException("unknown type " + spec.type);
             }
             if (byName.put(spec.name, field) != null)
@@ -147,6 +148,11 @@ public final class Schema
     public Field.VarBytes varBytes(final String name)
     {
         return typed(name, FieldType.VAR_BYTES, Field.VarBytes.class);
+    }
+
+    public Field.Decimal decimal(final String name)
+    {
+        return typed(name, FieldType.DECIMAL, Field.Decimal.class);
     }
 
     private <T extends Field> T typed(final String name, final FieldType type, final Class<T> clazz)
@@ -259,6 +265,25 @@ public final class Schema
         }
 
         /**
+         * An exact decimal, {@code DECIMAL(precision, scale)} in SQL: 8 bytes up to precision 18, 16 above.
+         *
+         * @param name      of the field.
+         * @param precision most digits, 1 to 38.
+         * @param scale     digits after the point, 0 to precision.
+         * @return this.
+         */
+        public Builder decimal(final String name, final int precision, final int scale)
+        {
+            if (precision < 1 || precision > Decimals.MAX_PRECISION || scale < 0 || scale > precision)
+            {
+                throw new IllegalArgumentException("decimal field '" + name + "': DECIMAL(" + precision + ", " + scale +
+                    ") is invalid: precision must be 1 to " + Decimals.MAX_PRECISION + " and scale 0 to the precision");
+            }
+            specs.add(new Spec(name, FieldType.DECIMAL, precision, scale));
+            return this;
+        }
+
+        /**
          * Add a copy of a field of another schema, same name and type.
          *
          * @param field to copy.
@@ -266,7 +291,7 @@ public final class Schema
          */
         public Builder like(final Field field)
         {
-            return add(field.name, field.type, field.width);
+            return like(field.name, field);
         }
 
         /**
@@ -274,6 +299,10 @@ public final class Schema
          */
         public Builder like(final String name, final Field field)
         {
+            if (field instanceof Field.Decimal)
+            {
+                return decimal(name, ((Field.Decimal)field).precision, ((Field.Decimal)field).scale);
+            }
             return add(name, field.type, field.width);
         }
 
@@ -313,12 +342,20 @@ public final class Schema
         final String name;
         final FieldType type;
         final int length;
+        final int scale;
 
         Spec(final String name, final FieldType type, final int length)
+        {
+            this(name, type, length, 0);
+        }
+
+        /** A decimal's length is its precision. */
+        Spec(final String name, final FieldType type, final int length, final int scale)
         {
             this.name = name;
             this.type = type;
             this.length = length;
+            this.scale = scale;
         }
     }
 }

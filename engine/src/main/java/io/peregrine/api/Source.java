@@ -103,5 +103,15 @@ public interface Source
          * @param raw      the input as read.
          */
         void deadLetter(long position, String reason, CharSequence raw);
+
+        /**
+         * Count the fields of the next record emitted that the source's {@link InputPolicy} read leniently.
+         *
+         * @param defaulted missing fields read as their type's zero.
+         * @param converted fields of another form converted exactly.
+         */
+        default void lenientFields(final int defaulted, final int converted)
+        {
+        }
     }
 }

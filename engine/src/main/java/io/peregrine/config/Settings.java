@@ -76,7 +76,8 @@ public final class Settings
             .defaultValue(1L)
             .atLeast(0L)
             .description("least processing time in ms between two watermarks of a shard's sources; 0 emits one " +
-                "after every poll batch"));
+                "after every poll batch (which records are late does not depend on it: each is judged against its " +
+                "split's watermark just before it)"));
 
     public static final ConfigOption<Integer> EXCHANGE_POLL_LIMIT = declare(
         ConfigOption.intOption("exchangePollLimit", "peregrine.exchange.poll.limit")
@@ -118,8 +119,7 @@ public final class Settings
                 "on the shard that read each record into one accumulator per key and pane (a tumbling window of the " +
                 "slide), and one partial per key and pane crosses to the key's shard instead of every record (Jet's " +
                 "two-stage aggregation); with more than one shard, and for sliding windows on one shard too; results " +
-                "are the same, except that a record beyond the out-of-orderness bound is judged late against its own " +
-                "shard's watermark"));
+                "are the same, late records included (each is judged against its own watermark in either plan)"));
 
     public static final ConfigOption<Integer> SESSION_CAPACITY = declare(
         ConfigOption.intOption("sessionCapacity", "peregrine.window.session.capacity")

@@ -10,8 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Rows from memory, given as arrays of values in field order (Integer, Long, Double, String).
- * Bounded; split s of k reads elements s, s + k, ...; the position is the element's index.
+ * Rows from memory, given as arrays of values in field order (Integer, Long, Double, String; a BigDecimal, a String
+ * or an integer for a DECIMAL).
+ * Bounded; one split, read in list order on one shard (follow with {@code keyBy} to spread the rows): a list is one
+ * ordered sequence, and lateness follows a split's order, so the same list gives the same late records, and the same
+ * results, on any shard count. The position is the element's index.
  * For tests and examples: it converts values per row and is not meant for speed.
  */
 public final class CollectionSource implements Source
@@ -50,7 +53,7 @@ public final class CollectionSource implements Source
 
     public int splitCount(final int shards)
     {
-        return shards;
+        return 1;
     }
 
     public SplitReader createReader(final int split, final int splitCount, final SourceContext context)
@@ -107,6 +110,10 @@ public final class CollectionSource implements Source
                 case TIMESTAMP: writer.putTimestamp((Field.Timestamp)field, ((Number)value).longValue()); break;
                 case ASCII: writer.putAscii((Field.Ascii)field, (CharSequence)value); break;
                 case VAR_STRING: writer.putVarString((Field.VarString)field, (CharSequence)value); break;
+                case DECIMAL:
+                    writer.putDecimal((Field.Decimal)field, value instanceof java.math.BigDecimal ?
+                        (java.math.BigDecimal)value : new java.math.BigDecimal(value.toString()));
+                    break;
                 default:
                 {
                     final byte[] bytes = (byte[])value;

@@ -1,6 +1,8 @@
 package io.peregrine.connector;
 
 import io.peregrine.api.Field;
+import io.peregrine.api.FieldType;
+import io.peregrine.api.InputPolicy;
 import io.peregrine.api.RowWriter;
 import io.peregrine.api.Schema;
 import io.peregrine.api.Source;
@@ -23,6 +25,12 @@ import java.util.List;
  * A line that does not fit the schema (wrong field count, a number that does not parse or overflows,
  * a string longer than its field, non-ASCII text) is counted and dead-lettered with its line number
  * and the reason; reading goes on. The replay position of a record is its line number (from 1).
+ * <p>
+ * Missing and mistyped fields follow the source's {@link InputPolicy} ({@link #inputPolicy(InputPolicy)}), by default
+ * {@link InputPolicy#REJECT} as Flink's CSV format, which fails on a row of the wrong length or a number that does not
+ * parse. With {@link InputPolicy#LENIENT}, missing trailing fields and empty unquoted numbers are read as zero (a
+ * missing timestamp still rejects the line), and an integer written as a decimal ({@code 5.0}, {@code 5e2}) is
+ * converted; each such field is counted.
  */
 public final class CsvFileSource implements Source
 {
@@ -32,6 +40,7 @@ public final class CsvFileSource implements Source
     private final Schema schema;
     private final List<Path> files;
     private final boolean header;
+    private InputPolicy policy = InputPolicy.REJECT;
 
     /**
      * @param schema of each line.
@@ -47,6 +56,21 @@ public final class CsvFileSource implements Source
         this.schema = schema;
         this.files = List.copyOf(files);
         this.header = header;
+    }
+
+    /**
+     * @param policy for missing and mistyped fields; default {@link InputPolicy#REJECT}.
+     * @return this.
+     */
+    public CsvFileSource inputPolicy(final InputPolicy policy)
+    {
+        this.policy = java.util.Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    public InputPolicy inputPolicy()
+    {
+        return policy;
     }
 
     public Schema schema()
@@ -96,6 +120,8 @@ public final class CsvFileSource implements Source
         private boolean eof;
         private boolean skippingLongLine;
         private String reason;
+        private int defaulted;
+        private int converted;
 
         Reader(final Path file)
         {
@@ -169,6 +195,10 @@ public final class CsvFileSource implements Source
                 }
                 if (parse(start, end, out.next()))
                 {
+                    if (defaulted + converted > 0)
+                    {
+                        out.lenientFields(defaulted, converted);
+                    }
                     out.emit(lineNumber);
                     emitted++;
                 }
@@ -220,14 +250,27 @@ public final class CsvFileSource implements Source
             {
                 return false;
             }
-            if (n != schema.fieldCount())
+            final int fields = schema.fieldCount();
+            if (n > fields || (n < fields && policy == InputPolicy.REJECT))
             {
-                reason = "expected " + schema.fieldCount() + " fields, found " + n;
+                reason = "expected " + fields + " fields, found " + n;
                 return false;
             }
-            for (int i = 0; i < n; i++)
+            defaulted = 0;
+            converted = 0;
+            for (int i = 0; i < fields; i++)
             {
                 final Field field = schema.field(i);
+                if (policy == InputPolicy.LENIENT && isMissing(i, n, field))
+                {
+                    if (field.type() == FieldType.TIMESTAMP)
+                    {
+                        reason = "field '" + field.name() + "': missing, and a time is never read as zero";
+                        return false;
+                    }
+                    defaulted++; // the fixed part starts zeroed; an unset variable-length field reads as empty
+                    continue;
+                }
                 final int fs = fieldStart[i];
                 final int fe = fieldEnd[i];
                 switch (field.type())
@@ -275,6 +318,12 @@ public final class CsvFileSource implements Source
                         writer.putDouble((Field.Float64)field, v);
                         break;
                     }
+                    case DECIMAL:
+                        if (!parseDecimal(fs, fe, (Field.Decimal)field, writer))
+                        {
+                            return false;
+                        }
+                        break;
                     case ASCII:
                     {
                         if (!ascii(fs, fe, field))
@@ -303,6 +352,17 @@ public final class CsvFileSource implements Source
                 }
             }
             return true;
+        }
+
+        private boolean isMissing(final int i, final int n, final Field field)
+        {
+            if (i >= n)
+            {
+                return true;
+            }
+            final FieldType type = field.type();
+            return fieldStart[i] == fieldEnd[i] && !quoted[i] &&
+                type != FieldType.ASCII && type != FieldType.VAR_STRING && type != FieldType.VAR_BYTES;
         }
 
         private UnsafeBuffer source(final int i)
@@ -418,9 +478,7 @@ public final class CsvFileSource implements Source
                 final int d = src.getByte(i) - '0';
                 if (d < 0 || d > 9)
                 {
-                    reason = "field '" + field.name() + "': '" + src.getStringWithoutLengthAscii(fs, fe - fs) +
-                        "' is not an integer";
-                    return 0;
+                    return notAnInteger(src, fs, fe, field);
                 }
                 if (value > (Long.MAX_VALUE - d) / 10)
                 {
@@ -431,6 +489,64 @@ public final class CsvFileSource implements Source
                 value = value * 10 + d;
             }
             return negative ? -value : value;
+        }
+
+        private final long[] wide = new long[2];
+
+        /**
+         * A decimal, exactly ({@link io.peregrine.api.Decimals#parseUnscaled}), rounded half up to the field's scale
+         * (as Flink's {@code DecimalData.fromBigDecimal}); more digits than the field's precision is an error, not a
+         * wrapped or rounded value.
+         */
+        private boolean parseDecimal(final int fs, final int fe, final Field.Decimal field, final RowWriter writer)
+        {
+            final UnsafeBuffer src = quoted[field.index()] ? unquoted : buffer;
+            final long[] value = wide;
+            try
+            {
+                final int scale = io.peregrine.api.Decimals.parseUnscaled(src, fs, fe, value);
+                if (scale == io.peregrine.api.Decimals.NOT_A_NUMBER)
+                {
+                    return notADecimal(src, fs, fe, field);
+                }
+                writer.putDecimal(field, value[0], value[1], scale);
+                return true;
+            }
+            catch (final ArithmeticException e)
+            {
+                return decimalOverflow(src, fs, fe, field);
+            }
+        }
+
+        private boolean notADecimal(final UnsafeBuffer src, final int fs, final int fe, final Field.Decimal field)
+        {
+            reason = "field '" + field.name() + "': '" + src.getStringWithoutLengthAscii(fs, fe - fs) + "' is not a " +
+                field.typeName();
+            return false;
+        }
+
+        private boolean decimalOverflow(final UnsafeBuffer src, final int fs, final int fe, final Field.Decimal field)
+        {
+            reason = "field '" + field.name() + "': '" + src.getStringWithoutLengthAscii(fs, fe - fs) + "' has more " +
+                "digits than " + field.typeName() + " holds";
+            return false;
+        }
+
+        /** An integer in another form ({@code 5.0}) is converted under a lenient policy, else the line rejected. */
+        private long notAnInteger(final UnsafeBuffer src, final int fs, final int fe, final Field field)
+        {
+            if (policy == InputPolicy.LENIENT)
+            {
+                final long v = io.peregrine.api.Decimals.parseIntegral(src, fs, fe, wide);
+                if (v != io.peregrine.api.Decimals.NOT_INTEGRAL)
+                {
+                    converted++;
+                    return v;
+                }
+            }
+            reason = "field '" + field.name() + "': '" + src.getStringWithoutLengthAscii(fs, fe - fs) +
+                "' is not an integer";
+            return 0;
         }
 
         private static final double[] POW10 = {

@@ -5,10 +5,12 @@ package io.peregrine.exchange;
  * length; the payload of each type is:
  * <pre>
  *   RECORD (type 1)
- *   0                   8                   16        20        24
- *   +-------------------+-------------------+---------+---------+-----------------+
- *   |  event time (ms)  |  source position  |  split  | version |  row bytes ...  |
- *   +-------------------+-------------------+---------+---------+-----------------+
+ *   0                   8                   16                   24        28        32
+ *   +-------------------+-------------------+--------------------+---------+---------+-----------------+
+ *   |  event time (ms)  |  source position  |  record watermark  |  split  | version |  row bytes ...  |
+ *   +-------------------+-------------------+--------------------+---------+---------+-----------------+
+ *   record watermark: the source split's watermark just before the record (Row.recordWatermark()), which
+ *   decides whether it is late wherever it is consumed.
  *   WATERMARK (type 2): watermark (long) at 0; Long.MAX_VALUE is the final one.
  *   IDLE (type 3): version (int) at 0.
  *   BARRIER (type 5): checkpoint id (long) at 0.
@@ -22,7 +24,8 @@ package io.peregrine.exchange;
  */
 public final class ExchangeFrame
 {
-    public static final int VERSION = 1;
+    /** Version 2 added the record watermark. */
+    public static final int VERSION = 2;
 
     public static final int RECORD = 1;
     public static final int WATERMARK = 2;
@@ -35,9 +38,10 @@ public final class ExchangeFrame
 
     public static final int EVENT_TIME_OFFSET = 0;
     public static final int POSITION_OFFSET = 8;
-    public static final int SPLIT_OFFSET = 16;
-    public static final int VERSION_OFFSET = 20;
-    public static final int RECORD_HEADER_LENGTH = 24;
+    public static final int RECORD_WATERMARK_OFFSET = 16;
+    public static final int SPLIT_OFFSET = 24;
+    public static final int VERSION_OFFSET = 28;
+    public static final int RECORD_HEADER_LENGTH = 32;
 
     public static final int WATERMARK_LENGTH = 8;
     public static final int IDLE_LENGTH = 4;

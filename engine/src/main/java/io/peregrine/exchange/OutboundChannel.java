@@ -91,6 +91,7 @@ public final class OutboundChannel
     {
         buffer.putLong(index + ExchangeFrame.EVENT_TIME_OFFSET, row.eventTime());
         buffer.putLong(index + ExchangeFrame.POSITION_OFFSET, row.sourcePosition());
+        buffer.putLong(index + ExchangeFrame.RECORD_WATERMARK_OFFSET, row.recordWatermark());
         buffer.putInt(index + ExchangeFrame.SPLIT_OFFSET, row.sourceSplit());
         buffer.putInt(index + ExchangeFrame.VERSION_OFFSET, ExchangeFrame.VERSION);
         buffer.putBytes(index + ExchangeFrame.RECORD_HEADER_LENGTH, row.buffer(), row.offset(), row.length());

@@ -313,4 +313,16 @@ public final class JobCounters implements AutoCloseable
             IN_USE.remove(directory);
         }
     }
+
+    /**
+     * @return what became of the input that was not taken as it came, for a job's summary: {@code late records 0,
+     * malformed inputs 0, fields read as zero 0, fields converted 0} (the last two by the sources'
+     * {@link io.peregrine.api.InputPolicy}).
+     */
+    public String inputSummary()
+    {
+        return String.format("late records %,d, malformed inputs %,d, fields read as zero %,d, fields converted %,d",
+            total(Metric.LATE_RECORDS), total(Metric.MALFORMED_RECORDS), total(Metric.DEFAULTED_FIELDS),
+            total(Metric.CONVERTED_FIELDS));
+    }
 }

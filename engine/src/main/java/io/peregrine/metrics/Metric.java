@@ -48,7 +48,11 @@ public enum Metric
     MAX_CYCLE_NS(18, Scope.SHARD, Type.GAUGE, "longest duty cycle (ns)", "peregrine_shard_max_cycle_seconds", 1e9,
         "The longest single duty cycle of the shard."),
     ERRORS(19, Scope.SHARD, Type.COUNTER, "errors", "peregrine_shard_errors", 1,
-        "Errors the shard's agent runner handled.");
+        "Errors the shard's agent runner handled."),
+    DEFAULTED_FIELDS(20, Scope.OPERATOR, Type.COUNTER, "fields defaulted", "peregrine_defaulted_fields", 1,
+        "Missing input fields a source read as their type's zero (input policy LENIENT)."),
+    CONVERTED_FIELDS(21, Scope.OPERATOR, Type.COUNTER, "fields converted", "peregrine_converted_fields", 1,
+        "Input fields of another form a source converted exactly (input policy LENIENT).");
 
     /**
      * Whether a counter belongs to an operator on a shard or to the shard itself.

@@ -24,7 +24,7 @@ public final class Sources
     /**
      * @param schema of the rows.
      * @param rows   values in field order.
-     * @return a bounded source over the rows.
+     * @return a bounded source over the rows, one split read in list order.
      */
     public static Source collection(final Schema schema, final List<Object[]> rows)
     {
@@ -54,9 +54,10 @@ public final class Sources
     /**
      * @param header true if each file starts with a header line to skip.
      * @param files  one split each.
-     * @return a bounded source of CSV lines.
+     * @return a bounded source of CSV lines; {@link CsvFileSource#inputPolicy(InputPolicy)} sets what it does with
+     * missing and mistyped fields (default: reject the line).
      */
-    public static Source csv(final Schema schema, final boolean header, final Path... files)
+    public static CsvFileSource csv(final Schema schema, final boolean header, final Path... files)
     {
         return new CsvFileSource(schema, Arrays.asList(files), header);
     }

@@ -219,7 +219,8 @@ final class ExchangeInput implements Checkpointed
                     row.meta(
                         buffer.getLong(index + ExchangeFrame.EVENT_TIME_OFFSET),
                         buffer.getInt(index + ExchangeFrame.SPLIT_OFFSET),
-                        buffer.getLong(index + ExchangeFrame.POSITION_OFFSET));
+                        buffer.getLong(index + ExchangeFrame.POSITION_OFFSET),
+                        buffer.getLong(index + ExchangeFrame.RECORD_WATERMARK_OFFSET));
                     downstream.onRecord(row);
                     budget--;
                     break;
@@ -238,7 +239,8 @@ final class ExchangeInput implements Checkpointed
                         row.meta(
                             buffer.getLong(record + ExchangeFrame.EVENT_TIME_OFFSET),
                             buffer.getInt(record + ExchangeFrame.SPLIT_OFFSET),
-                            buffer.getLong(record + ExchangeFrame.POSITION_OFFSET));
+                            buffer.getLong(record + ExchangeFrame.POSITION_OFFSET),
+                            buffer.getLong(record + ExchangeFrame.RECORD_WATERMARK_OFFSET));
                         downstream.onRecord(row);
                         budget--;
                         at = record + ((recordLength + 7) & ~7);

@@ -55,7 +55,8 @@ final class ReduceOperator extends CollectingOperator implements Checkpointed
             downstream.onRecord(row);
             return;
         }
-        accumulated.wrap(schema, slot, 0, length).meta(row.eventTime(), row.sourceSplit(), row.sourcePosition());
+        accumulated.wrap(schema, slot, 0, length).meta(row.eventTime(), row.sourceSplit(), row.sourcePosition(),
+            row.recordWatermark());
         final RowWriter writer = out.next();
         try
         {

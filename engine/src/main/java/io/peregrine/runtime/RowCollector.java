@@ -50,7 +50,7 @@ final class RowCollector implements Collector
         out.wrap(schema, scratch, 0, writer.length());
         if (in != null)
         {
-            out.meta(eventTime, in.sourceSplit(), in.sourcePosition());
+            out.meta(eventTime, in.sourceSplit(), in.sourcePosition(), in.recordWatermark());
         }
         else
         {

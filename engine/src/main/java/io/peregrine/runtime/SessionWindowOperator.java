@@ -19,9 +19,16 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
- * Session windows: a record at t opens [t, t + gap); sessions of a key that overlap merge. The
+ * Session windows: a record at t opens [t, t + gap); sessions of a key that intersect merge, touching ones included
+ * (Flink's {@code TimeWindow.intersects}: {@code [0, 10)} and {@code [10, 20)} become {@code [0, 20)}). The
  * open sessions of a key live together in its state slot; an event-time timer per key fires them
  * when the watermark passes their end and frees them after the allowed lateness.
+ * <p>
+ * Lateness is judged per record, against {@code max(operator watermark, the record's watermark)}
+ * ({@link Row#recordWatermark()}): a session whose {@code end - 1 + allowedLateness} is at or below it is closed for
+ * the record (in Flink it would have fired and been purged before the record arrived, had the watermark advanced after
+ * every record), so the record does not merge into it even if the operator has not fired it yet; a record that merges
+ * with no open session and whose own {@code [t, t + gap)} is closed is late (Flink's rule: the merged window is late).
  * <pre>
  *   slot: | count (long) | next timer (long) | timer set (long) | session 0 | ... | session capacity-1 |
  *   session: | start (long) | end (long) | fired (long) | accumulator |
@@ -51,7 +58,6 @@ final class SessionWindowOperator extends CollectingOperator implements Checkpoi
     private final UnsafeBuffer merged;
     private long watermark = Long.MIN_VALUE;
     private Operator lateOutput;
-    private long late;
 
     SessionWindowOperator(
         final String name,
@@ -87,6 +93,7 @@ final class SessionWindowOperator extends CollectingOperator implements Checkpoi
     {
         final long timestamp = row.eventTime();
         final long k = keyOf(key, row);
+        final long lateBefore = Math.max(watermark, row.recordWatermark());
         long start = timestamp;
         long end = timestamp + gap;
         final boolean exists = state.find(k);
@@ -97,18 +104,16 @@ final class SessionWindowOperator extends CollectingOperator implements Checkpoi
             final MutableDirectBuffer slot = state.value();
             for (int i = 0; i < count; i++)
             {
-                final int at = HEADER + i * sessionLength;
-                if (slot.getLong(at + START) < end && start < slot.getLong(at + END))
+                if (mergeable(slot, HEADER + i * sessionLength, start, end, lateBefore))
                 {
                     overlaps = true;
                     break;
                 }
             }
         }
-        if (!overlaps && end - 1 + allowedLateness <= watermark)
+        if (!overlaps && end - 1 + allowedLateness <= lateBefore)
         {
-            late++;
-            lateCounter.setOrdered(late);
+            lateCounter.incrementRelease();
             if (lateOutput != null)
             {
                 lateOutput.onRecord(row);
@@ -126,10 +131,10 @@ final class SessionWindowOperator extends CollectingOperator implements Checkpoi
         while (i < count)
         {
             final int at = HEADER + i * sessionLength;
-            final long s = slot.getLong(at + START);
-            final long e = slot.getLong(at + END);
-            if (s < end && start < e)
+            if (mergeable(slot, at, start, end, lateBefore))
             {
+                final long s = slot.getLong(at + START);
+                final long e = slot.getLong(at + END);
                 start = Math.min(start, s);
                 end = Math.max(end, e);
                 wasFired |= slot.getLong(at + FIRED);
@@ -183,6 +188,16 @@ final class SessionWindowOperator extends CollectingOperator implements Checkpoi
             slot.putLong(TIMER, due);
             timers.register(due, k);
         }
+    }
+
+    /**
+     * @return whether the session at {@code at} intersects {@code [start, end)} (touching counts) and is still open
+     * for a record whose windows close at or below {@code lateBefore}.
+     */
+    private boolean mergeable(final DirectBuffer slot, final int at, final long start, final long end, final long lateBefore)
+    {
+        final long e = slot.getLong(at + END);
+        return slot.getLong(at + START) <= end && start <= e && e - 1 + allowedLateness > lateBefore;
     }
 
     private final UnsafeBuffer emitView = new UnsafeBuffer(0, 0);
@@ -294,7 +309,7 @@ final class SessionWindowOperator extends CollectingOperator implements Checkpoi
     {
         writer.table(op, 0, state);
         scratch.putLong(0, watermark);
-        scratch.putLong(8, late);
+        scratch.putLong(8, 0); // was the late count: a metric of the run, not state
         writer.blob(op, scratch, 0, 16);
     }
 

@@ -22,6 +22,11 @@ import java.nio.file.Path;
  * The splits of one source owned by one shard. Polls each split up to a batch limit, stamps event
  * time from the timestamp field, and emits the minimum watermark over the splits that are not idle.
  * At a checkpoint it journals each split's replay offset, and a restored job seeks every split there.
+ * <p>
+ * Watermarks are defined per record: each record carries its split's watermark as it stood just before it
+ * ({@link Row#recordWatermark()}, from the largest timestamp of the split's earlier records), which decides whether it
+ * is late; the watermark itself goes downstream after a batch, at most once per watermark interval. The largest
+ * timestamp per split is in every checkpoint, so a restored split judges its next record as the first run would.
  */
 final class SourceRunner implements Source.SourceOutput, Checkpointed
 {
@@ -36,7 +41,7 @@ final class SourceRunner implements Source.SourceOutput, Checkpointed
     private final boolean[] ended;
     private final DeadLetterFile[] deadLetters;
     private final Field.Timestamp timestampField;
-    private final long bound;
+    private final WatermarkStrategy strategy;
     private final long idleTimeoutMs;
     private final boolean bounded;
     private final long watermarkIntervalMs;
@@ -49,6 +54,8 @@ final class SourceRunner implements Source.SourceOutput, Checkpointed
     private final AtomicCounter recordsCounter;
     private final AtomicCounter malformedCounter;
     private final AtomicCounter watermarkCounter;
+    private final AtomicCounter defaultedCounter;
+    private final AtomicCounter convertedCounter;
     private Operator downstream;
     private int current;
     private long records;
@@ -68,6 +75,8 @@ final class SourceRunner implements Source.SourceOutput, Checkpointed
         final AtomicCounter recordsCounter,
         final AtomicCounter malformedCounter,
         final AtomicCounter watermarkCounter,
+        final AtomicCounter defaultedCounter,
+        final AtomicCounter convertedCounter,
         final long watermarkIntervalMs)
     {
         this.watermarkIntervalMs = watermarkIntervalMs;
@@ -87,13 +96,15 @@ final class SourceRunner implements Source.SourceOutput, Checkpointed
             deadLetters[i] = new DeadLetterFile(deadLetterPaths[i]);
         }
         this.timestampField = strategy.timestampField();
-        this.bound = strategy.maxOutOfOrdernessMs();
+        this.strategy = strategy;
         this.idleTimeoutMs = strategy.idleTimeoutMs();
         this.scratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned((maxRowLength + 63) & ~63, 64));
         this.writer.wrap(schema, scratch, 0, scratch.capacity());
         this.recordsCounter = recordsCounter;
         this.malformedCounter = malformedCounter;
         this.watermarkCounter = watermarkCounter;
+        this.defaultedCounter = defaultedCounter;
+        this.convertedCounter = convertedCounter;
     }
 
     String name()
@@ -185,7 +196,7 @@ final class SourceRunner implements Source.SourceOutput, Checkpointed
                 lastActiveMs[i] = nowMs;
                 if (timestampField != null && maxTimestamp[i] != Long.MIN_VALUE)
                 {
-                    advance(i, maxTimestamp[i] - bound - 1);
+                    advance(i, strategy.watermarkFor(maxTimestamp[i]));
                 }
                 else if (tracker.isIdle(i))
                 {
@@ -368,10 +379,13 @@ final class SourceRunner implements Source.SourceOutput, Checkpointed
     {
         row.wrap(schema, scratch, 0, writer.length());
         final long timestamp;
+        final long recordWatermark;
         if (timestampField != null)
         {
             timestamp = row.getTimestamp(timestampField);
-            if (timestamp > maxTimestamp[current])
+            final long max = maxTimestamp[current];
+            recordWatermark = strategy.watermarkFor(max);
+            if (timestamp > max)
             {
                 maxTimestamp[current] = timestamp;
             }
@@ -379,10 +393,18 @@ final class SourceRunner implements Source.SourceOutput, Checkpointed
         else
         {
             timestamp = Row.NO_TIMESTAMP;
+            recordWatermark = Long.MIN_VALUE;
         }
-        row.meta(timestamp, splitIds[current], position);
+        row.meta(timestamp, splitIds[current], position, recordWatermark);
         records++;
         downstream.onRecord(row);
+    }
+
+    public void lenientFields(final int defaulted, final int converted)
+    {
+        // Shared by the shard's sources: added to, not set.
+        defaultedCounter.getAndAddRelease(defaulted);
+        convertedCounter.getAndAddRelease(converted);
     }
 
     public void deadLetter(final long position, final String reason, final CharSequence raw)

@@ -79,6 +79,7 @@ final class SourceTranslator implements NodeTranslator
         return new SourceRunner(node.name, node.source, node.watermarks, readers, ids, deadLetters,
             context.maxRowLength(), counters.get(Metric.SOURCE_RECORDS),
             counters.get(Metric.MALFORMED_RECORDS), counters.get(Metric.SOURCE_WATERMARK),
+            counters.get(Metric.DEFAULTED_FIELDS), counters.get(Metric.CONVERTED_FIELDS),
             context.watermarkIntervalMs());
     }
 }

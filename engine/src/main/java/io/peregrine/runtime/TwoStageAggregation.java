@@ -23,6 +23,12 @@ import org.agrona.MutableDirectBuffer;
  * No partial is late: it is emitted before the local stage forwards the watermark that closed its pane, so it reaches
  * the key's shard ahead of that watermark on its channel, and the global stage's watermark (the minimum over its
  * channels) is still below the pane's last instant, hence below the end of every window holding it.
+ * <p>
+ * Lateness is the one-stage window's: the local stage judges each record against its record watermark
+ * ({@link Row#recordWatermark()}), drops and counts one whose every window has closed, and sends a record whose pane
+ * has closed for it while later windows holding the pane have not (a sliding window's record behind the watermark) as
+ * a partial of its own that carries the record's watermark and source position; the global stage merges that partial
+ * only into the windows still open for the record, those a one-stage window would have counted it in.
  */
 final class TwoStageAggregation
 {

@@ -23,7 +23,16 @@ import org.agrona.concurrent.status.AtomicCounter;
  * <p>
  * Lateness follows Flink: a window's cleanup time is {@code end - 1 + allowedLateness}; a record
  * whose every window is past cleanup is late (counted, and sent to the late output if any); a record
- * for a fired window still within its lateness updates it and re-emits its result.
+ * for a fired window still within its lateness updates it and re-emits its result. Unlike Flink, a window is past
+ * cleanup for a record when its cleanup time is at or below the record's own watermark
+ * ({@link Row#recordWatermark()}) as well as when it is at or below the operator's: so which records are late, and
+ * which windows a record of a sliding window counts in, depend only on the input and the watermark strategy, not on
+ * batching, shard count or two-stage aggregation.
+ * <p>
+ * As the local stage of a two-stage aggregation ({@link #localStageOf(long)}) the windows are the panes, and a record
+ * whose pane some but not all of the real windows holding it are past cleanup for (a sliding window's record behind
+ * the watermark) is sent at once as a partial of its own carrying its record watermark, which the global stage then
+ * merges only into the windows still open for it: the windows a one-stage window would have put it in.
  */
 final class WindowOperator extends CollectingOperator implements Checkpointed
 {
@@ -53,7 +62,8 @@ final class WindowOperator extends CollectingOperator implements Checkpointed
     private long emitStart;
     private SlotTable emitPane;
     private Operator lateOutput;
-    private long late;
+    private long localWindowSize;
+    private org.agrona.concurrent.UnsafeBuffer lateAccumulator;
 
     WindowOperator(
         final String name,
@@ -100,11 +110,22 @@ final class WindowOperator extends CollectingOperator implements Checkpointed
         this.lateOutput = lateOutput;
     }
 
+    /**
+     * Make this the local stage of a two-stage aggregation whose windows are {@code windowSize} long (this operator's
+     * windows are their panes).
+     */
+    void localStageOf(final long windowSize)
+    {
+        this.localWindowSize = windowSize;
+        this.lateAccumulator = new org.agrona.concurrent.UnsafeBuffer(new byte[Math.max(8, fn.accumulatorLength())]);
+    }
+
     public void onRecord(final Row row)
     {
         recordsSinceFire++;
         final long timestamp = row.eventTime();
         final long k = keyOf(key, row);
+        final long lateBefore = Math.max(watermark, row.recordWatermark());
         // The latest window start for timestamps in [rangeStart, rangeEnd) is rangeStart: saves a
         // division per record while records stay within one slide.
         if (timestamp < rangeStart || timestamp >= rangeEnd)
@@ -112,11 +133,25 @@ final class WindowOperator extends CollectingOperator implements Checkpointed
             rangeStart = windows.lastStart(timestamp);
             rangeEnd = rangeStart + slide;
         }
+        if (localWindowSize > 0 && rangeStart + slide - 1 <= lateBefore)
+        {
+            // A local stage's pane closed for this record: the windows holding the pane that end after the record's
+            // watermark still take it, as a partial of its own.
+            if (rangeStart + localWindowSize - 1 > lateBefore)
+            {
+                sendAlone(rangeStart, k, row);
+            }
+            else
+            {
+                late(row);
+            }
+            return;
+        }
         boolean assigned = false;
         for (long start = rangeStart; start > timestamp - size; start -= slide)
         {
             final long end = start + size;
-            if (end - 1 + allowedLateness <= watermark)
+            if (end - 1 + allowedLateness <= lateBefore)
             {
                 continue;
             }
@@ -125,13 +160,39 @@ final class WindowOperator extends CollectingOperator implements Checkpointed
         }
         if (!assigned)
         {
-            late++;
-            lateCounter.setOrdered(late);
-            if (lateOutput != null)
-            {
-                lateOutput.onRecord(row);
-            }
+            late(row);
         }
+    }
+
+    private void late(final Row row)
+    {
+        lateCounter.incrementRelease();
+        if (lateOutput != null)
+        {
+            lateOutput.onRecord(row);
+        }
+    }
+
+    /**
+     * Emit a partial of the one record now, with the record's source position and watermark, so the global stage
+     * skips the windows closed for it.
+     */
+    private void sendAlone(final long paneStart, final long k, final Row row)
+    {
+        final org.agrona.concurrent.UnsafeBuffer acc = lateAccumulator;
+        acc.setMemory(0, fn.accumulatorLength(), (byte)0);
+        fn.init(acc);
+        try
+        {
+            fn.add(acc, row);
+        }
+        catch (final Throwable t)
+        {
+            throw OperatorException.wrap(name, row, t);
+        }
+        out.current = row;
+        fn.emit(k, paneStart, paneStart + size, acc, out);
+        out.current = null;
     }
 
     private void assign(final long start, final long k, final Row row)
@@ -350,7 +411,7 @@ final class WindowOperator extends CollectingOperator implements Checkpointed
             writer.table(op, starts[i], panes.window(starts[i]));
         }
         scratch.putLong(0, watermark);
-        scratch.putLong(8, late);
+        scratch.putLong(8, 0); // was the late count: a metric of the run, not state
         scratch.putInt(16, liveWindows);
         int at = 20;
         for (int i = 0; i < liveWindows; i++)

@@ -1,5 +1,6 @@
 package io.peregrine.runtime;
 
+import io.peregrine.config.StateBackend;
 import io.peregrine.api.Job;
 import io.peregrine.config.IdleStrategyKind;
 import io.peregrine.config.JobContext;
@@ -174,8 +175,39 @@ class AllocationTest
         return events.keyBy("by-key", KEY).process("totals", REPORT, TOTALS, Totals::new);
     }
 
+    static final Schema MONEY = Schema.builder("money").int64("key").timestamp("ts").decimal("notional", 38, 6).build();
+    static final Field.Int64 M_KEY = MONEY.int64("key");
+    static final Field.Timestamp M_TS = MONEY.timestamp("ts");
+    static final Field.Decimal M_NOTIONAL = MONEY.decimal("notional");
+
+    /**
+     * Exact decimal arithmetic on the hot path: an exact 128-bit product per record and a DECIMAL(38, 6) sum per key
+     * and window (in two stages).
+     */
+    @org.junit.jupiter.api.Test
+    void shouldAllocateNoBytesPerRecordMultiplyingAndSummingDecimals()
+    {
+        // Keyed state in direct memory: a window table made when the pool reaches a new high-water mark (a shard
+        // falling behind on a loaded machine) then costs a few objects, not a file.
+        measure(2, null, events -> events
+            .map("price", MONEY, (in, out) -> out.putLong(M_KEY, in.getLong(KEY) % 256)
+                .putTimestamp(M_TS, in.getTimestamp(TS))
+                .putDecimal(M_NOTIONAL, Math.multiplyHigh(in.getLong(VALUE), 999_999_999_989L),
+                    in.getLong(VALUE) * 999_999_999_989L))
+            .keyBy("by-key", M_KEY)
+            .window(Windows.tumbling(100))
+            .aggregate("sum", Aggregations.sum("total", M_NOTIONAL)), StateBackend.DIRECT);
+    }
+
     private static Job measure(
         final int shards, final java.nio.file.Path checkpoints, final java.util.function.UnaryOperator<DataStream> operators)
+    {
+        return measure(shards, checkpoints, operators, StateBackend.MAPPED);
+    }
+
+    private static Job measure(
+        final int shards, final java.nio.file.Path checkpoints, final java.util.function.UnaryOperator<DataStream> operators,
+        final StateBackend stateBackend)
     {
         final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         final Sink counting = (shard, count, schema) -> new Sink.SinkWriter()
@@ -192,7 +224,8 @@ class AllocationTest
                 (i, w) -> w.putLong(KEY, i % 4096).putTimestamp(TS, i / 4).putLong(VALUE, i)),
                 WatermarkStrategy.boundedOutOfOrderness(TS, 10)))
             .sink("out", counting);
-        final JobContext context = new JobContext().shards(shards).idleStrategy(IdleStrategyKind.YIELD);
+        final JobContext context = new JobContext().shards(shards).idleStrategy(IdleStrategyKind.YIELD)
+            .stateBackend(stateBackend);
         if (checkpoints != null)
         {
             context.checkpointDir(checkpoints).checkpointIntervalMs(10);

@@ -55,6 +55,44 @@ class BadInputTest
         assertTrue(lines.get(4).startsWith("7\tfield 'qty': 99999999999 out of int32 range"), lines.get(4));
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = { 1, 2, 4 })
+    void shouldReadMissingFieldsAsZeroAndConvertIntegersUnderTheLenientPolicy(final int shards, @TempDir final Path dir)
+        throws Exception
+    {
+        final Path csv = dir.resolve("trades.csv");
+        Files.writeString(csv, String.join("\n",
+            "symbol,ts,price,qty,venue",
+            "ABC,1000,10.5,100,XNAS",
+            "ABC,1001,10.5",                // 3 qty and venue missing: 0 and empty
+            "ABC,1002,,5.0,XNAS",           // 4 price empty: 0.0; qty 5.0: 5
+            "ABC,1003,1.5,5.5,XNAS",        // 5 qty not an integer
+            "ABC,,1.5,1,XNAS",              // 6 no time
+            "ABC,1e3,2.5,2e1,X",            // 7 ts 1000, qty 20
+            "ABC,1005,1,2,X,more",          // 8 a field too many
+            ""));
+        final CollectSink sink = Sinks.collect();
+        final Pipeline p = Pipeline.create("lenient");
+        p.source("trades-file", Sources.csv(TRADES, true, csv).inputPolicy(io.peregrine.api.InputPolicy.LENIENT))
+            .sink("out", sink);
+        final Path deadLetters = dir.resolve("dead");
+        final Job job = p.execute(new JobContext().shards(shards).deadLetterDir(deadLetters));
+        job.join();
+
+        assertEquals(List.of("ABC,1000,10.5,100,XNAS", "ABC,1001,10.5,0,", "ABC,1002,0.0,5,XNAS", "ABC,1000,2.5,20,X"),
+            sink.rows());
+        assertEquals(3, job.counters().total(Metric.MALFORMED_RECORDS));
+        assertEquals(3, job.counters().total(Metric.DEFAULTED_FIELDS));
+        assertEquals(3, job.counters().total(Metric.CONVERTED_FIELDS));
+        assertEquals("late records 0, malformed inputs 3, fields read as zero 3, fields converted 3",
+            job.counters().inputSummary());
+        final List<String> lines = Files.readAllLines(deadLetters.resolve("lenient-trades-file-split-0.tsv"));
+        assertEquals(4, lines.size(), lines.toString());
+        assertTrue(lines.get(1).startsWith("5\tfield 'qty': '5.5' is not an integer"), lines.get(1));
+        assertTrue(lines.get(2).startsWith("6\tfield 'ts': missing, and a time is never read as zero"), lines.get(2));
+        assertTrue(lines.get(3).startsWith("8\texpected 5 fields, found 6"), lines.get(3));
+    }
+
     @Test
     void shouldParseNumbersExactlyLikeTheJdk(@TempDir final Path dir) throws Exception
     {

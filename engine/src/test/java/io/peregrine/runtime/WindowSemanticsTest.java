@@ -72,12 +72,13 @@ class WindowSemanticsTest
     }
 
     @ParameterizedTest
-    @ValueSource(ints = { 1, 2 })
+    @ValueSource(ints = { 1, 2, 4 })
     void shouldMergeSessionsThatOverlap(final int shards)
     {
         // gap 100: [0,100) and [150,250) are apart; 90 bridges? no: [90,190) overlaps both -> one session [0,250).
+        // (4, 5) comes before (3, 1000): after it the watermark is 1000 - 200 - 1 = 799 and [5, 105) would be late.
         final List<Object[]> events = new ArrayList<>(List.of(
-            event(3, 0, 1), event(3, 150, 2), event(3, 90, 4), event(3, 1000, 8), event(4, 5, 16)));
+            event(3, 0, 1), event(3, 150, 2), event(3, 90, 4), event(4, 5, 16), event(3, 1000, 8)));
         assertEquals(List.of("3,0,250,3,7", "3,1000,1100,1,8", "4,5,105,1,16"),
             run(events, Windows.session(100), 200, shards));
     }

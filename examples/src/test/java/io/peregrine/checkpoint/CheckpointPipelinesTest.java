@@ -383,11 +383,18 @@ class CheckpointPipelinesTest
     private static Pipeline lateness(final LongSupplier gate, final Path out)
     {
         final Pipeline p = Pipeline.create("lateness");
-        final var windowed = p.source("gen", gated(LATE_EVENTS, LATE, gate),
-                WatermarkStrategy.boundedOutOfOrderness(TS, 100).withIdleTimeout(0))
+        return windowsWithLateOutput(p, p.source("gen", gated(LATE_EVENTS, LATE, gate),
+            WatermarkStrategy.boundedOutOfOrderness(TS, 100).withIdleTimeout(0)), 5000, out);
+    }
+
+    /** Counts and sums in 1 s tumbling windows to the sink {@code windows}, late records to {@code late}. */
+    private static Pipeline windowsWithLateOutput(
+        final Pipeline p, final DataStream events, final long allowedLateness, final Path out)
+    {
+        final var windowed = events
             .keyBy("by-key", KEY)
             .window(Windows.tumbling(1000))
-            .allowedLateness(5000);
+            .allowedLateness(allowedLateness);
         windowed.aggregate("late-windows", Aggregations.count("n"), Aggregations.sum("sum", VALUE))
             .sink("windows-out", Sinks.csv(out.resolve("windows")));
         windowed.lateOutput().sink("late-out", Sinks.csv(out.resolve("late")));
@@ -409,6 +416,35 @@ class CheckpointPipelinesTest
         assertEquals(late, expected.get(1).size(), "late records");
         assertResumes(expected, "lateness-1", CheckpointPipelinesTest::lateness, new int[]{1, 1, 1, 1},
             new long[]{LATE_EVENTS / 4, LATE_EVENTS / 2, 3 * LATE_EVENTS / 4}, 3, tune, sinks);
+    }
+
+    /** A record late only against its split's watermark, which the restored run must rebuild from the checkpoint. */
+    private static final List<Object[]> LATE_AFTER_RESTORE = List.of(
+        new Object[]{ 1L, 100L, 1L }, new Object[]{ 1L, 1_500L, 2L },   // the gate is here: max 1500, watermark 1499
+        new Object[]{ 1L, 900L, 4L },                                   // [0, 1000) closed for it: late
+        new Object[]{ 1L, 2_500L, 8L });
+
+    private static Pipeline lateAfterRestore(final LongSupplier gate, final Path out)
+    {
+        final Pipeline p = Pipeline.create("late-after-restore");
+        return windowsWithLateOutput(p, p.source("events",
+            new CheckpointedJob.GatedSource(Sources.collection(EVENT, LATE_AFTER_RESTORE), gate),
+            WatermarkStrategy.boundedOutOfOrderness(TS, 0).withIdleTimeout(0)), 0, out);
+    }
+
+    @Test
+    void shouldJudgeTheFirstRecordAfterARestoreAgainstTheCheckpointedSplitWatermark() throws Exception
+    {
+        final String[] sinks = {"windows", "late"};
+        // One record per poll, a watermark interval of ten minutes: only the first watermark (99) leaves the source
+        // before the savepoint, and only the split's largest timestamp, restored from the checkpoint, makes the
+        // record at 900 late.
+        final UnaryOperator<JobContext> tune = c -> c.sourceBatch(1).watermarkIntervalMs(600_000);
+        final List<List<String>> expected = List.of(
+            List.of("1,0,1000,1,1", "1,1000,2000,1,2", "1,2000,3000,1,8"), List.of("1,900,4"));
+        assertEquals(expected, reference("late-after-restore", CheckpointPipelinesTest::lateAfterRestore, 2, tune, sinks));
+        assertResumes(expected, "late-after-restore-2", CheckpointPipelinesTest::lateAfterRestore, new int[]{2, 1},
+            new long[]{2}, 3, tune, sinks);
     }
 
     private static Pipeline topN(final LongSupplier gate, final Path out)

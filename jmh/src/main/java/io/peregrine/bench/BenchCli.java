@@ -352,9 +352,10 @@ public final class BenchCli implements Runnable
             {
                 throw new CommandLine.ParameterException(spec.commandLine(), "cannot read --events-file " + eventsFile);
             }
+            final String[] summary = new String[1];
             final long rows = NexmarkRunner.runToCsv(query, eventsFile, new io.peregrine.bench.nexmark.NexmarkConfig(),
-                events, shards, output);
-            System.out.printf("%s: %,d rows written to %s%n", query, rows, output);
+                events, shards, output, (s) -> summary[0] = s);
+            System.out.printf("%s: %,d rows written to %s%n  %s%n", query, rows, output, summary[0]);
             return 0;
         }
     }

@@ -12,6 +12,7 @@ public final class CsvRow
     private final ResultSink sink;
     private final boolean text;
     private final StringBuilder scratch = new StringBuilder(32);
+    private final long[] decimalScratch = new long[2];
     private boolean first = true;
     private long cachedSecond = Long.MIN_VALUE;
     private String cachedPrefix = "";
@@ -40,34 +41,20 @@ public final class CsvRow
     }
 
     /**
-     * Add a decimal column with three fraction digits, e.g. {@code DECIMAL(23, 3)}.
+     * Add a decimal column, e.g. a {@code DECIMAL(23, 3)}: {@code 90800000000000000.000}.
      *
-     * @param thousandths value times 1000.
+     * @param high  high word of the 128-bit unscaled value (the value times 10^scale).
+     * @param low   low word.
+     * @param scale digits after the point.
      * @return this for a fluent API.
      */
-    public CsvRow addDecimal3(final long thousandths)
+    public CsvRow addDecimal(final long high, final long low, final int scale)
     {
         if (!this.text)
         {
             return this;
         }
-        separator();
-        if (thousandths < 0)
-        {
-            sb.append('-');
-        }
-        final long abs = Math.abs(thousandths);
-        sb.append(abs / 1000).append('.');
-        final long fraction = abs % 1000;
-        if (fraction < 100)
-        {
-            sb.append('0');
-        }
-        if (fraction < 10)
-        {
-            sb.append('0');
-        }
-        sb.append(fraction);
+        io.peregrine.api.Decimals.append(separator(), high, low, scale, decimalScratch);
         return this;
     }
 

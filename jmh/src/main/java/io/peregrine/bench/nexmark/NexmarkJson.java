@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import io.peregrine.api.InputPolicy;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -291,11 +292,19 @@ public final class NexmarkJson
     /**
      * Reads JSON lines into a reused {@link NexmarkEvent} with Jackson's streaming {@link JsonParser}.
      * <p>
-     * A malformed line (bad JSON, a missing field, a wrong type, an unknown {@code event_type}) is counted and
-     * written to the dead-letter stream as {@code lineNumber<TAB>reason<TAB>line}; reading goes on with the next
+     * A malformed line (bad JSON, an unknown {@code event_type}, a field the {@link InputPolicy} rejects) is counted
+     * and written to the dead-letter stream as {@code lineNumber<TAB>reason<TAB>line}; reading goes on with the next
      * line. Blank lines are skipped. Lines are numbered from 1. Fields may come in any order; unknown fields are
-     * skipped; the object named by {@code event_type} must be present with every field, the others may be
-     * {@code null} or absent. Numbers must be JSON integers and timestamps strings.
+     * skipped; the object named by {@code event_type} must be present, the others may be {@code null} or absent.
+     * <p>
+     * Missing and mistyped fields follow the policy, by default {@link InputPolicy#LENIENT} as Flink's JSON format
+     * ({@code json.fail-on-missing-field = false}): a field absent or {@code null} reads as zero or empty text (Flink:
+     * {@code null}); a number in quotes ({@code "5"}) or an integer written as a decimal ({@code 5.0}) is converted,
+     * as Flink's {@code JsonToRowDataConverters} do, and a number or boolean where text is expected is read as its
+     * text. Unlike Flink, a number with a fraction for an integer field ({@code 5.5}, which Flink truncates to 5)
+     * rejects the line, and so does a missing {@code dateTime} or {@code expires} (a time is never read as zero). Each
+     * lenient field is counted ({@link #lastDefaulted()}, {@link #lastConverted()}). With {@link InputPolicy#REJECT},
+     * every field of the object must be present in its own form: numbers JSON integers, timestamps strings.
      * <p>
      * Per line the only allocation is Jackson's parser object (its buffers are recycled); text is copied from the
      * parser's char buffer into the event's {@link Utf8Text} fields and timestamps are parsed in place.
@@ -340,7 +349,19 @@ public final class NexmarkJson
         private static final String[] BID_FIELDS =
             { "auction", "bidder", "price", "channel", "url", "dateTime", "extra" };
 
+        private static final int PERSON_TIMES = P_TIME;
+        private static final int AUCTION_TIMES = A_TIME | A_EXPIRES;
+        private static final int BID_TIMES = B_TIME;
+
         private final JsonFactory factory = new JsonFactory();
+        private final InputPolicy policy;
+        private final org.agrona.concurrent.UnsafeBuffer numberText = new org.agrona.concurrent.UnsafeBuffer(new byte[64]);
+        private final long[] numberScratch = new long[2];
+        private long number;
+        private int lineDefaulted;
+        private int lineConverted;
+        private long defaultedCount;
+        private long convertedCount;
         private final InputStream in;
         private final OutputStream deadLetter;
         private final Utf8Text deadLetterLine = new Utf8Text(1024);
@@ -362,13 +383,26 @@ public final class NexmarkJson
         private long bidTime;
 
         /**
+         * A reader with the {@link InputPolicy#LENIENT} policy of Flink's JSON format.
+         *
          * @param in         JSON lines; closed by {@link #close()}.
          * @param deadLetter receives malformed lines; closed by {@link #close()}.
          */
         public Reader(final InputStream in, final OutputStream deadLetter)
         {
+            this(in, deadLetter, InputPolicy.LENIENT);
+        }
+
+        /**
+         * @param in         JSON lines; closed by {@link #close()}.
+         * @param deadLetter receives malformed lines; closed by {@link #close()}.
+         * @param policy     for missing and mistyped fields.
+         */
+        public Reader(final InputStream in, final OutputStream deadLetter, final InputPolicy policy)
+        {
             this.in = in;
             this.deadLetter = deadLetter;
+            this.policy = java.util.Objects.requireNonNull(policy, "policy");
         }
 
         /**
@@ -392,6 +426,8 @@ public final class NexmarkJson
                     parserStart = position;
                 }
                 reason = null;
+                lineDefaulted = 0;
+                lineConverted = 0;
                 boolean parsed = false;
                 try
                 {
@@ -429,6 +465,8 @@ public final class NexmarkJson
                     else
                     {
                         eventCount++;
+                        defaultedCount += lineDefaulted;
+                        convertedCount += lineConverted;
                         return true;
                     }
                 }
@@ -493,6 +531,38 @@ public final class NexmarkJson
         }
 
         /**
+         * @return fields of the last event returned that were missing and read as zero or empty.
+         */
+        public int lastDefaulted()
+        {
+            return lineDefaulted;
+        }
+
+        /**
+         * @return fields of the last event returned that were converted from another form.
+         */
+        public int lastConverted()
+        {
+            return lineConverted;
+        }
+
+        /**
+         * @return missing fields read as zero or empty, over the events returned.
+         */
+        public long defaultedCount()
+        {
+            return defaultedCount;
+        }
+
+        /**
+         * @return fields converted from another form, over the events returned.
+         */
+        public long convertedCount()
+        {
+            return convertedCount;
+        }
+
+        /**
          * {@inheritDoc}
          */
         public void close() throws IOException
@@ -529,12 +599,12 @@ public final class NexmarkJson
                     switch (name)
                     {
                         case "event_type":
-                            if (value != JsonToken.VALUE_NUMBER_INT)
+                            if (!readLong(parser, value))
                             {
                                 reason = "wrong type for event_type: expected integer";
                                 return false;
                             }
-                            final long t = parser.getLongValue();
+                            final long t = number;
                             if (t < NexmarkEvent.PERSON || t > NexmarkEvent.BID)
                             {
                                 reason = "unknown event_type " + t;
@@ -568,12 +638,13 @@ public final class NexmarkJson
                 switch (type)
                 {
                     case NexmarkEvent.PERSON:
-                        return complete(event, type, personFields, PERSON_ALL, "person", PERSON_FIELDS, personTime);
+                        return complete(event, type, personFields, PERSON_ALL, PERSON_TIMES, "person", PERSON_FIELDS,
+                            personTime);
                     case NexmarkEvent.AUCTION:
-                        return complete(event, type, auctionFields, AUCTION_ALL, "auction", AUCTION_FIELDS,
-                            auctionTime);
+                        return complete(event, type, auctionFields, AUCTION_ALL, AUCTION_TIMES, "auction",
+                            AUCTION_FIELDS, auctionTime);
                     case NexmarkEvent.BID:
-                        return complete(event, type, bidFields, BID_ALL, "bid", BID_FIELDS, bidTime);
+                        return complete(event, type, bidFields, BID_ALL, BID_TIMES, "bid", BID_FIELDS, bidTime);
                     default:
                         reason = "missing field event_type";
                         return false;
@@ -586,6 +657,7 @@ public final class NexmarkJson
             final int type,
             final int present,
             final int all,
+            final int times,
             final String object,
             final String[] fields,
             final long dateTime)
@@ -595,13 +667,117 @@ public final class NexmarkJson
                 reason = "event_type " + type + " without a " + object + " object";
                 return false;
             }
-            if (present != all)
+            final int missing = all & ~present;
+            if (missing != 0)
             {
-                final int missing = Integer.numberOfTrailingZeros(all & ~present);
-                reason = "missing field " + object + "." + fields[missing];
-                return false;
+                final int refused = policy == InputPolicy.REJECT ? missing : missing & times;
+                if (refused != 0)
+                {
+                    reason = "missing field " + object + "." + fields[Integer.numberOfTrailingZeros(refused)] +
+                        (policy == InputPolicy.LENIENT ? " (a time is never read as zero)" : "");
+                    return false;
+                }
+                // The event is reused: a field the line does not have must not keep the last line's value.
+                switch (type)
+                {
+                    case NexmarkEvent.PERSON: clearPerson(event.person(), missing); break;
+                    case NexmarkEvent.AUCTION: clearAuction(event.auction(), missing); break;
+                    default: clearBid(event.bid(), missing); break;
+                }
+                lineDefaulted += Integer.bitCount(missing);
             }
             event.type(type).eventNumber(-1).dateTime(dateTime);
+            return true;
+        }
+
+        private static void clearPerson(final NexmarkEvent.Person p, final int missing)
+        {
+            if ((missing & P_ID) != 0)
+            {
+                p.id(0);
+            }
+            clearIf(missing, P_NAME, p.name());
+            clearIf(missing, P_EMAIL, p.emailAddress());
+            clearIf(missing, P_CARD, p.creditCard());
+            clearIf(missing, P_CITY, p.city());
+            clearIf(missing, P_STATE, p.state());
+            clearIf(missing, P_EXTRA, p.extra());
+        }
+
+        private static void clearAuction(final NexmarkEvent.Auction a, final int missing)
+        {
+            a.id((missing & A_ID) != 0 ? 0 : a.id())
+                .initialBid((missing & A_INITIAL) != 0 ? 0 : a.initialBid())
+                .reserve((missing & A_RESERVE) != 0 ? 0 : a.reserve())
+                .seller((missing & A_SELLER) != 0 ? 0 : a.seller())
+                .category((missing & A_CATEGORY) != 0 ? 0 : a.category());
+            clearIf(missing, A_NAME, a.itemName());
+            clearIf(missing, A_DESC, a.description());
+            clearIf(missing, A_EXTRA, a.extra());
+        }
+
+        private static void clearBid(final NexmarkEvent.Bid b, final int missing)
+        {
+            b.auction((missing & B_AUCTION) != 0 ? 0 : b.auction())
+                .bidder((missing & B_BIDDER) != 0 ? 0 : b.bidder())
+                .price((missing & B_PRICE) != 0 ? 0 : b.price());
+            clearIf(missing, B_CHANNEL, b.channel());
+            clearIf(missing, B_URL, b.url());
+            clearIf(missing, B_EXTRA, b.extra());
+        }
+
+        private static void clearIf(final int missing, final int bit, final Utf8Text text)
+        {
+            if ((missing & bit) != 0)
+            {
+                text.clear();
+            }
+        }
+
+        /**
+         * Read an integer into {@link #number}: a JSON integer, or under a lenient policy a decimal or a string that
+         * is one exactly (counted as converted).
+         *
+         * @return false if the value is not an integer.
+         */
+        private boolean readLong(final JsonParser parser, final JsonToken token) throws IOException
+        {
+            if (token == JsonToken.VALUE_NUMBER_INT)
+            {
+                number = parser.getLongValue();
+                return true;
+            }
+            if (policy != InputPolicy.LENIENT ||
+                (token != JsonToken.VALUE_NUMBER_FLOAT && token != JsonToken.VALUE_STRING))
+            {
+                return false;
+            }
+            final char[] chars = parser.getTextCharacters();
+            int from = parser.getTextOffset();
+            int to = from + parser.getTextLength();
+            while (from < to && chars[from] == ' ')
+            {
+                from++;
+            }
+            while (to > from && chars[to - 1] == ' ')
+            {
+                to--;
+            }
+            if (to - from > numberText.capacity())
+            {
+                return false;
+            }
+            for (int i = from; i < to; i++)
+            {
+                numberText.putByte(i - from, (byte)Math.min(chars[i], 0x7F));
+            }
+            final long v = io.peregrine.api.Decimals.parseIntegral(numberText, 0, to - from, numberScratch);
+            if (v == io.peregrine.api.Decimals.NOT_INTEGRAL)
+            {
+                return false;
+            }
+            number = v;
+            lineConverted++;
             return true;
         }
 
@@ -662,11 +838,15 @@ public final class NexmarkJson
             switch (name)
             {
                 case "id":
-                    if (token != JsonToken.VALUE_NUMBER_INT)
+                    if (token == JsonToken.VALUE_NULL)
+                    {
+                        return 0;
+                    }
+                    if (!readLong(parser, token))
                     {
                         return WRONG_NUMBER;
                     }
-                    p.id(parser.getLongValue());
+                    p.id(number);
                     return P_ID;
                 case "name":
                     return text(parser, token, p.name(), P_NAME);
@@ -679,6 +859,10 @@ public final class NexmarkJson
                 case "state":
                     return text(parser, token, p.state(), P_STATE);
                 case "dateTime":
+                    if (token == JsonToken.VALUE_NULL)
+                    {
+                        return 0;
+                    }
                     personTime = time(parser, token);
                     return personTime == Long.MIN_VALUE ? WRONG_TIME : P_TIME;
                 case "extra":
@@ -696,34 +880,54 @@ public final class NexmarkJson
             switch (name)
             {
                 case "id":
-                    if (token != JsonToken.VALUE_NUMBER_INT)
+                    if (token == JsonToken.VALUE_NULL)
+                    {
+                        return 0;
+                    }
+                    if (!readLong(parser, token))
                     {
                         return WRONG_NUMBER;
                     }
-                    a.id(parser.getLongValue());
+                    a.id(number);
                     return A_ID;
                 case "itemName":
                     return text(parser, token, a.itemName(), A_NAME);
                 case "description":
                     return text(parser, token, a.description(), A_DESC);
                 case "initialBid":
-                    if (token != JsonToken.VALUE_NUMBER_INT)
+                    if (token == JsonToken.VALUE_NULL)
+                    {
+                        return 0;
+                    }
+                    if (!readLong(parser, token))
                     {
                         return WRONG_NUMBER;
                     }
-                    a.initialBid(parser.getLongValue());
+                    a.initialBid(number);
                     return A_INITIAL;
                 case "reserve":
-                    if (token != JsonToken.VALUE_NUMBER_INT)
+                    if (token == JsonToken.VALUE_NULL)
+                    {
+                        return 0;
+                    }
+                    if (!readLong(parser, token))
                     {
                         return WRONG_NUMBER;
                     }
-                    a.reserve(parser.getLongValue());
+                    a.reserve(number);
                     return A_RESERVE;
                 case "dateTime":
+                    if (token == JsonToken.VALUE_NULL)
+                    {
+                        return 0;
+                    }
                     auctionTime = time(parser, token);
                     return auctionTime == Long.MIN_VALUE ? WRONG_TIME : A_TIME;
                 case "expires":
+                    if (token == JsonToken.VALUE_NULL)
+                    {
+                        return 0;
+                    }
                     final long expires = time(parser, token);
                     if (expires == Long.MIN_VALUE)
                     {
@@ -732,18 +936,26 @@ public final class NexmarkJson
                     a.expires(expires);
                     return A_EXPIRES;
                 case "seller":
-                    if (token != JsonToken.VALUE_NUMBER_INT)
+                    if (token == JsonToken.VALUE_NULL)
+                    {
+                        return 0;
+                    }
+                    if (!readLong(parser, token))
                     {
                         return WRONG_NUMBER;
                     }
-                    a.seller(parser.getLongValue());
+                    a.seller(number);
                     return A_SELLER;
                 case "category":
-                    if (token != JsonToken.VALUE_NUMBER_INT)
+                    if (token == JsonToken.VALUE_NULL)
+                    {
+                        return 0;
+                    }
+                    if (!readLong(parser, token))
                     {
                         return WRONG_NUMBER;
                     }
-                    a.category(parser.getLongValue());
+                    a.category(number);
                     return A_CATEGORY;
                 case "extra":
                     return text(parser, token, a.extra(), A_EXTRA);
@@ -760,31 +972,47 @@ public final class NexmarkJson
             switch (name)
             {
                 case "auction":
-                    if (token != JsonToken.VALUE_NUMBER_INT)
+                    if (token == JsonToken.VALUE_NULL)
+                    {
+                        return 0;
+                    }
+                    if (!readLong(parser, token))
                     {
                         return WRONG_NUMBER;
                     }
-                    b.auction(parser.getLongValue());
+                    b.auction(number);
                     return B_AUCTION;
                 case "bidder":
-                    if (token != JsonToken.VALUE_NUMBER_INT)
+                    if (token == JsonToken.VALUE_NULL)
+                    {
+                        return 0;
+                    }
+                    if (!readLong(parser, token))
                     {
                         return WRONG_NUMBER;
                     }
-                    b.bidder(parser.getLongValue());
+                    b.bidder(number);
                     return B_BIDDER;
                 case "price":
-                    if (token != JsonToken.VALUE_NUMBER_INT)
+                    if (token == JsonToken.VALUE_NULL)
+                    {
+                        return 0;
+                    }
+                    if (!readLong(parser, token))
                     {
                         return WRONG_NUMBER;
                     }
-                    b.price(parser.getLongValue());
+                    b.price(number);
                     return B_PRICE;
                 case "channel":
                     return text(parser, token, b.channel(), B_CHANNEL);
                 case "url":
                     return text(parser, token, b.url(), B_URL);
                 case "dateTime":
+                    if (token == JsonToken.VALUE_NULL)
+                    {
+                        return 0;
+                    }
                     bidTime = time(parser, token);
                     return bidTime == Long.MIN_VALUE ? WRONG_TIME : B_TIME;
                 case "extra":
@@ -795,12 +1023,21 @@ public final class NexmarkJson
             }
         }
 
-        private static int text(final JsonParser parser, final JsonToken token, final Utf8Text text, final int bit)
+        private int text(final JsonParser parser, final JsonToken token, final Utf8Text text, final int bit)
             throws IOException
         {
+            if (token == JsonToken.VALUE_NULL)
+            {
+                return 0;
+            }
             if (token != JsonToken.VALUE_STRING)
             {
-                return WRONG_STRING;
+                if (policy != InputPolicy.LENIENT || !token.isScalarValue())
+                {
+                    return WRONG_STRING;
+                }
+                // A number or boolean where text is expected: its JSON text, as Flink's asText().
+                lineConverted++;
             }
             text.clear().append(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
             return bit;

@@ -42,7 +42,8 @@ public final class Q1CurrencyConversion implements NexmarkBaseline
         if (event.type() == NexmarkEvent.BID)
         {
             final NexmarkEvent.Bid bid = event.bid();
-            row.add(bid.auction()).add(bid.bidder()).addDecimal3(bid.price() * 908)
+            // price * 0.908 exactly: the 128-bit product price * 908, at scale 3.
+            row.add(bid.auction()).add(bid.bidder()).addDecimal(Math.multiplyHigh(bid.price(), 908), bid.price() * 908, 3)
                 .addTimestamp(event.dateTime()).add(bid.extra());
             row.emit();
         }

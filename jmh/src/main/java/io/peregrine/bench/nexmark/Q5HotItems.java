@@ -117,9 +117,16 @@ public final class Q5HotItems implements NexmarkBaseline
         while (!panes.isEmpty())
         {
             final long firstPane = panes.firstKey();
-            if (nextWindowEnd < firstPane + SLIDE_MS)
+            // Skip the empty windows before the first pane, but only those the watermark has passed: a bid still
+            // to come may open a pane in a later one.
+            long skipTo = firstPane + SLIDE_MS;
+            if (upTo != Long.MAX_VALUE)
             {
-                nextWindowEnd = firstPane + SLIDE_MS;
+                skipTo = Math.min(skipTo, Math.floorDiv(upTo + 1, SLIDE_MS) * SLIDE_MS + SLIDE_MS);
+            }
+            if (nextWindowEnd < skipTo)
+            {
+                nextWindowEnd = skipTo;
             }
             if (nextWindowEnd - 1 > upTo)
             {

@@ -1,5 +1,6 @@
 package io.peregrine.bench.nexmark;
 
+import io.peregrine.api.InputPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,7 +92,7 @@ class NexmarkJsonTest
             good.replace("\"price\":7", "\"price\":8")) + "\n";                // 10
         final ByteArrayOutputStream deadLetter = new ByteArrayOutputStream();
         final NexmarkEvent event = new NexmarkEvent();
-        try (NexmarkJson.Reader reader = new NexmarkJson.Reader(stream(input), deadLetter))
+        try (NexmarkJson.Reader reader = new NexmarkJson.Reader(stream(input), deadLetter, InputPolicy.REJECT))
         {
             assertTrue(reader.next(event));
             assertEquals(7, event.bid().price());
@@ -113,6 +114,44 @@ class NexmarkJsonTest
         assertTrue(dead.get(5).startsWith("8\twrong type for bid.dateTime: expected timestamp string\t"),
             dead.get(5));
         assertTrue(dead.get(6).startsWith("9\tmissing field event_type\t"), dead.get(6));
+    }
+
+    @Test
+    void shouldReadMissingFieldsAsZeroAndConvertExactNumbersUnderTheLenientPolicy() throws IOException
+    {
+        final String good = "{\"event_type\":2,\"bid\":{\"auction\":1000,\"bidder\":2001,\"price\":7,\"channel\":\"c\"," +
+            "\"url\":\"u\",\"dateTime\":\"2026-01-01 00:00:01\",\"extra\":\"e\"}}";
+        final String input = String.join("\n",
+            good.replace(",\"extra\":\"e\"", ""),                              // 1 no extra: empty
+            good.replace("\"price\":7", "\"price\":\" 5 \""),                    // 2 a number in quotes
+            good.replace("\"price\":7", "\"price\":5.0"),                      // 3 an integer written as a decimal
+            good.replace("\"price\":7", "\"price\":5.5"),                      // 4 not an integer: rejected
+            good.replace("\"price\":7", "\"price\":null"),                     // 5 null: zero
+            good.replace("\"channel\":\"c\"", "\"channel\":42"),                // 6 a number as text
+            good.replace(",\"dateTime\":\"2026-01-01 00:00:01\"", ""),          // 7 no time: rejected
+            good.replace("\"event_type\":2", "\"event_type\":\"2\""),            // 8 event_type in quotes
+            good.replace("\"price\":7", "\"price\":5e2")) + "\n";             // 9 500
+        final ByteArrayOutputStream deadLetter = new ByteArrayOutputStream();
+        final NexmarkEvent event = new NexmarkEvent();
+        final List<String> read = new java.util.ArrayList<>();
+        try (NexmarkJson.Reader reader = new NexmarkJson.Reader(stream(input), deadLetter))
+        {
+            while (reader.next(event))
+            {
+                read.add(reader.lineNumber() + ":" + event.bid().price() + "," + event.bid().channel() + "," +
+                    event.bid().extra() + "," + reader.lastDefaulted() + "," + reader.lastConverted());
+            }
+            assertEquals(7, reader.eventCount());
+            assertEquals(2, reader.malformedCount());
+            assertEquals(2, reader.defaultedCount());
+            assertEquals(5, reader.convertedCount());
+        }
+        assertEquals(List.of("1:7,c,,1,0", "2:5,c,e,0,1", "3:5,c,e,0,1", "5:0,c,e,1,0", "6:7,42,e,0,1", "8:7,c,e,0,1",
+            "9:500,c,e,0,1"), read);
+        final List<String> dead = List.of(deadLetter.toString(StandardCharsets.UTF_8).split("\n"));
+        assertTrue(dead.get(0).startsWith("4\twrong type for bid.price: expected integer\t"), dead.get(0));
+        assertTrue(dead.get(1).startsWith("7\tmissing field bid.dateTime (a time is never read as zero)\t"),
+            dead.get(1));
     }
 
     @Test

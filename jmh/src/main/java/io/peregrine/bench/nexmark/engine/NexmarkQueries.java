@@ -55,12 +55,14 @@ import static io.peregrine.bench.nexmark.engine.NexmarkRows.P_STATE;
  * <p>
  * <b>Input.</b> One source of {@link NexmarkRows#EVENT} rows ({@link NexmarkSource}) with
  * {@link #watermarks()}: event time {@code dateTime}, out-of-orderness bound {@value #WATERMARK_BOUND_MS} ms. The
- * engine's split watermark is {@code max - bound - 1} = {@code max - 4 s}, the baselines' (Flink DDL's)
- * {@code dateTime - INTERVAL '4' SECOND}; windows and timers fire at {@code watermark >= end - 1} in both. The engine
- * advances its watermark once per poll batch rather than after every event, so it never drops more as late than
- * the baseline; for in-order input (the generator) nothing is late in either, and the results are equal for any
- * shard count. Idle-split detection is off: every split of a Nexmark source is always busy, and under
- * back-pressure a split must not be mistaken for an idle one.
+ * strategy is Flink SQL's convention ({@link WatermarkStrategy#sqlDelay}), the DDL's
+ * {@code dateTime - INTERVAL '4' SECOND}: {@code max - 4 s}, as the baselines'; windows and timers fire at
+ * {@code watermark >= end - 1} in both. The engine sends its watermark once per poll batch rather than after every
+ * event, but judges each event late or not against the watermark its split had just before it
+ * ({@link Row#recordWatermark()}), as the baselines do: the results are equal for any input order, batch size and
+ * shard count (of one split: a file; the generator's events are in order and nothing is late). Idle-split detection
+ * is off: every split of a Nexmark source is always busy, and under back-pressure a split must not be mistaken for an
+ * idle one.
  * <p>
  * <b>Output.</b> Each {@code qN(DataStream)} returns the result stream; {@link #columns(String)} names its fields in
  * the reference select-list order and {@link #resultSink(String, IntFunction)} makes the sink that writes them as the
@@ -79,7 +81,10 @@ import static io.peregrine.bench.nexmark.engine.NexmarkRows.P_STATE;
  */
 public final class NexmarkQueries
 {
-    /** Out-of-orderness bound: the engine's watermark {@code max - bound - 1} is the reference's {@code max - 4 s}. */
+    /**
+     * Out-of-orderness bound in the DataStream convention ({@code max - bound - 1}) of the reference's watermark
+     * {@code max - 4 s}, which {@link #watermarks()} declares in the SQL convention.
+     */
     public static final long WATERMARK_BOUND_MS = NexmarkBaseline.WATERMARK_DELAY_MS - 1;
 
     /** Queries built here, in suite order (the same as {@link NexmarkBaselines#QUERIES}). */
@@ -109,12 +114,12 @@ public final class NexmarkQueries
     }
 
     /**
-     * @return the watermark strategy of a Nexmark source: {@code dateTime}, bound {@value #WATERMARK_BOUND_MS} ms,
-     * no idle timeout.
+     * @return the watermark strategy of a Nexmark source: {@code dateTime - INTERVAL '4' SECOND} (SQL convention:
+     * {@code max - 4 s}), no idle timeout.
      */
     public static WatermarkStrategy watermarks()
     {
-        return WatermarkStrategy.boundedOutOfOrderness(DATE_TIME, WATERMARK_BOUND_MS).withIdleTimeout(0);
+        return WatermarkStrategy.sqlDelay(DATE_TIME, NexmarkBaseline.WATERMARK_DELAY_MS).withIdleTimeout(0);
     }
 
     /**
@@ -212,14 +217,15 @@ public final class NexmarkQueries
 
     // ---------------------------------------------------------------------------------------------------------- q1
 
-    /** Result of q1: the price in euros as thousandths ({@code DECIMAL(23, 3)}). */
+    /** Result of q1: the price in euros, {@code DECIMAL(23, 3)} as Flink types {@code 0.908 * price}. */
     public static final Schema Q1_OUT = Schema.builder("q1")
-        .int64("auction").int64("bidder").int64("price" + NexmarkResultSink.DECIMAL3_SUFFIX).timestamp("dateTime")
+        .int64("auction").int64("bidder").decimal("price", 23, 3).timestamp("dateTime")
         .varString("extra").build();
 
     /**
      * q1, currency conversion ({@code Q1CurrencyConversion}): {@code SELECT auction, bidder, 0.908 * price as price,
-     * dateTime, extra FROM bid}, the price exact as {@code price * 908} thousandths.
+     * dateTime, extra FROM bid}, the price exact as {@code price * 908} thousandths: a 128-bit product, so a price of
+     * 10^17 gives {@code 90800000000000000.000} as Flink does, never a wrapped long.
      *
      * @param events Nexmark events.
      * @return rows of {@link #Q1_OUT}.
@@ -228,14 +234,14 @@ public final class NexmarkQueries
     {
         final Field.Int64 auction = Q1_OUT.int64("auction");
         final Field.Int64 bidder = Q1_OUT.int64("bidder");
-        final Field.Int64 price = Q1_OUT.int64("price" + NexmarkResultSink.DECIMAL3_SUFFIX);
+        final Field.Decimal price = Q1_OUT.decimal("price");
         final Field.Timestamp dateTime = Q1_OUT.timestamp("dateTime");
         final Field.VarString extra = Q1_OUT.varString("extra");
         return events.filter("q1-bids", NexmarkQueries::isBid)
             .map("q1-euros", Q1_OUT, (in, out) -> out
                 .putLong(auction, in.getLong(B_AUCTION))
                 .putLong(bidder, in.getLong(B_BIDDER))
-                .putLong(price, in.getLong(B_PRICE) * 908)
+                .putDecimal(price, Math.multiplyHigh(in.getLong(B_PRICE), 908), in.getLong(B_PRICE) * 908)
                 .putTimestamp(dateTime, in.getTimestamp(DATE_TIME))
                 .putVarString(extra, in.buffer(), in.varOffset(B_EXTRA), in.varLength(B_EXTRA)));
     }
@@ -915,7 +921,9 @@ public final class NexmarkQueries
         {
             final long end = ctx.key() + Q7HighestBid.SIZE_MS;
             final boolean isBoundary = in.getInt(boundary) != 0;
-            final long watermark = ctx.currentWatermark();
+            // Judged against the bid's own watermark, not only the operator's: whether it is late does not depend on
+            // batching or on the shard count.
+            final long watermark = Math.max(ctx.currentWatermark(), in.recordWatermark());
             if (isBoundary ? end <= watermark : end - 1 <= watermark)
             {
                 return;
@@ -1167,10 +1175,10 @@ public final class NexmarkQueries
 
     /**
      * q11, user sessions ({@code Q11UserSessions}): bids per bidder in session windows of gap
-     * {@value Q11UserSessions#GAP_MS} ms, a session being {@code [first bid, last bid + gap)}. The reference (and the
-     * baseline) merge sessions that touch; the engine's session windows merge only overlapping ones, so the query
-     * runs them with a gap one millisecond longer (touching becomes overlapping) and reports {@code end - 1}. A session
-     * therefore fires 1 ms of watermark later than the baseline's, which matters only for records beyond the bound.
+     * {@value Q11UserSessions#GAP_MS} ms, a session being {@code [first bid, last bid + gap)}; sessions that touch
+     * merge, in the reference, the baseline and the engine's session windows alike. A session fires when the watermark
+     * reaches {@code end - 1}, and a bid that merges with no open session and whose own session would end at or before
+     * its watermark is late, as in Flink.
      *
      * @param events Nexmark events.
      * @return rows of {@link #Q11_OUT}.
@@ -1183,7 +1191,7 @@ public final class NexmarkQueries
             .map("q11-narrow", Q11_IN, (in, out) -> out
                 .putLong(bidder, in.getLong(B_BIDDER)).putTimestamp(dateTime, in.getTimestamp(DATE_TIME)))
             .keyBy("q11-by-bidder", bidder)
-            .window(Windows.session(Q11UserSessions.GAP_MS + 1))
+            .window(Windows.session(Q11UserSessions.GAP_MS))
             .aggregate("q11-count", Aggregations.count("bid_count"));
         final Field.Int64 key = sessions.schema().int64("key");
         final Field.Int64 count = sessions.schema().int64("bid_count");
@@ -1197,7 +1205,7 @@ public final class NexmarkQueries
             .putLong(outBidder, in.getLong(key))
             .putLong(outCount, in.getLong(count))
             .putTimestamp(outStart, in.getTimestamp(windowStart))
-            .putTimestamp(outEnd, in.getTimestamp(windowEnd) - 1));
+            .putTimestamp(outEnd, in.getTimestamp(windowEnd)));
     }
 
     // --------------------------------------------------------------------------------------------------------- q12

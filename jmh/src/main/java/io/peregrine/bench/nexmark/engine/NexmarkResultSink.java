@@ -18,16 +18,12 @@ import java.util.function.IntFunction;
  * {@code yyyy-MM-dd HH:mm:ss.SSS} UTC, text quoted only when it holds a comma, quote or line break) to one
  * {@link ResultSink} per shard, so engine and baseline results compare line for line.
  * <p>
- * The columns are the given fields of the row's schema, in order (all fields if none is named). An {@code int64}
- * field whose name ends with {@value #DECIMAL3_SUFFIX} holds thousandths and is written as a {@code DECIMAL(_, 3)}
- * ({@link CsvRow#addDecimal3(long)}). Formatting allocates nothing per row (text goes through a reused
- * {@link Utf8Text}); what the {@link ResultSink} does with the line is its own business.
+ * The columns are the given fields of the row's schema, in order (all fields if none is named); a {@code DECIMAL} is
+ * written with its scale's digits ({@link CsvRow#addDecimal(long, long, int)}). Formatting allocates nothing per row
+ * (text goes through a reused {@link Utf8Text}); what the {@link ResultSink} does with the line is its own business.
  */
 public final class NexmarkResultSink implements Sink
 {
-    /** Suffix of an {@code int64} column holding a decimal with three fraction digits, as thousandths. */
-    public static final String DECIMAL3_SUFFIX = "_x1000";
-
     private final String[] columns;
     private final IntFunction<ResultSink> perShard;
     private final List<ResultSink> sinks = new ArrayList<>();
@@ -161,7 +157,7 @@ public final class NexmarkResultSink implements Sink
         private static final int TIMESTAMP = 2;
         private static final int TEXT = 3;
         private static final int ASCII = 4;
-        private static final int DECIMAL3 = 5;
+        private static final int DECIMAL = 5;
         private static final int DOUBLE = 6;
 
         private final Field[] fields;
@@ -185,7 +181,8 @@ public final class NexmarkResultSink implements Sink
         {
             switch (field.type())
             {
-                case INT64: return field.name().endsWith(DECIMAL3_SUFFIX) ? DECIMAL3 : LONG;
+                case INT64: return LONG;
+                case DECIMAL: return DECIMAL;
                 case INT32: return INT;
                 case TIMESTAMP: return TIMESTAMP;
                 case VAR_STRING: return TEXT;
@@ -206,9 +203,12 @@ public final class NexmarkResultSink implements Sink
                     case LONG:
                         csv.add(row.getLong((Field.Int64)field));
                         break;
-                    case DECIMAL3:
-                        csv.addDecimal3(row.getLong((Field.Int64)field));
+                    case DECIMAL:
+                    {
+                        final Field.Decimal decimal = (Field.Decimal)field;
+                        csv.addDecimal(row.getDecimalHigh(decimal), row.getDecimalLow(decimal), decimal.scale());
                         break;
+                    }
                     case INT:
                         csv.add(row.getInt((Field.Int32)field));
                         break;

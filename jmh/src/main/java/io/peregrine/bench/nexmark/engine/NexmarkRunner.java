@@ -57,6 +57,21 @@ public final class NexmarkRunner
      */
     public static List<String> run(final String query, final Source source, final JobContext context)
     {
+        return run(query, source, context, (summary) -> { });
+    }
+
+    /**
+     * Run a query on any bounded source of {@link NexmarkRows#EVENT} rows, and report what became of the input.
+     *
+     * @param query   one of {@link NexmarkQueries#QUERIES}.
+     * @param source  bounded source.
+     * @param context job settings, e.g. {@link #context(int)}.
+     * @param summary receives {@link io.peregrine.metrics.JobCounters#inputSummary()} once the job has ended.
+     * @return the result rows in canonical order.
+     */
+    public static List<String> run(final String query, final Source source, final JobContext context,
+        final java.util.function.Consumer<String> summary)
+    {
         if (!source.isBounded())
         {
             throw new IllegalArgumentException("NexmarkRunner runs bounded sources only: " + source);
@@ -65,6 +80,7 @@ public final class NexmarkRunner
         final Pipeline pipeline = NexmarkQueries.build(query, source, sink);
         final Job job = pipeline.execute(context);
         job.join();
+        summary.accept(job.counters().inputSummary());
         return NexmarkBaselines.canonical(sink.rows());
     }
 
@@ -164,8 +180,20 @@ public final class NexmarkRunner
     public static long runToCsv(final String query, final Path eventsFile, final NexmarkConfig cfg, final long events,
         final int shards, final Path csv) throws IOException
     {
+        return runToCsv(query, eventsFile, cfg, events, shards, csv, (summary) -> { });
+    }
+
+    /**
+     * {@link #runToCsv(String, Path, NexmarkConfig, long, int, Path)}, reporting what became of the input (late
+     * records, malformed lines, fields read leniently).
+     *
+     * @param summary receives the job's {@link io.peregrine.metrics.JobCounters#inputSummary()}.
+     */
+    public static long runToCsv(final String query, final Path eventsFile, final NexmarkConfig cfg, final long events,
+        final int shards, final Path csv, final java.util.function.Consumer<String> summary) throws IOException
+    {
         final Source source = eventsFile != null ? NexmarkSource.jsonFile(eventsFile) : NexmarkSource.generator(cfg, events, 0);
-        final List<String> rows = run(query, source, context(shards));
+        final List<String> rows = run(query, source, context(shards), summary);
         NexmarkBaselines.writeCanonicalCsv(csv, NexmarkQueries.header(query), rows);
         return rows.size();
     }

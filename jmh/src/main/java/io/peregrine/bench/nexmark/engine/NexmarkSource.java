@@ -1,5 +1,6 @@
 package io.peregrine.bench.nexmark.engine;
 
+import io.peregrine.api.InputPolicy;
 import io.peregrine.api.Schema;
 import io.peregrine.api.Source;
 import io.peregrine.api.SourceContext;
@@ -33,7 +34,9 @@ import java.nio.file.Path;
  *     (no coordinated omission). The clock is read once per poll; no allocation per event.</li>
  *     <li>{@link #jsonFile(Path)}: one split over an events file in the JSON-lines form of
  *     {@link NexmarkJson}; the position is the line number; malformed lines go to the job's dead letters through
- *     {@link Source.SourceOutput#deadLetter(long, String, CharSequence)} (line number, reason, line).</li>
+ *     {@link Source.SourceOutput#deadLetter(long, String, CharSequence)} (line number, reason, line). Missing and
+ *     mistyped fields follow an {@link InputPolicy}, by default {@link InputPolicy#LENIENT} as Flink's JSON format
+ *     ({@link #jsonFile(Path, InputPolicy)}); each field read leniently is counted in the job's counters.</li>
  * </ul>
  * Every form is replayable ({@link #isReplayable()}), so a job reading it can take checkpoints: a generator split
  * resumes at its next event number (a paced one with its schedule moved so that event is due at once, as
@@ -49,6 +52,7 @@ public final class NexmarkSource implements Source
     private final long events;
     private final int splits;
     private final Path file;
+    private final InputPolicy policy;
     private final double eventsPerSecond;
     private final double nsPerEvent;
     private volatile long startNs;
@@ -58,6 +62,13 @@ public final class NexmarkSource implements Source
     private NexmarkSource(
         final NexmarkConfig config, final long events, final int splits, final Path file, final double eventsPerSecond)
     {
+        this(config, events, splits, file, eventsPerSecond, InputPolicy.LENIENT);
+    }
+
+    private NexmarkSource(final NexmarkConfig config, final long events, final int splits, final Path file,
+        final double eventsPerSecond, final InputPolicy policy)
+    {
+        this.policy = java.util.Objects.requireNonNull(policy, "policy");
         this.config = config;
         this.events = events;
         this.splits = splits;
@@ -112,7 +123,17 @@ public final class NexmarkSource implements Source
      */
     public static NexmarkSource jsonFile(final Path file)
     {
-        return new NexmarkSource(null, 0, 1, file, 0);
+        return jsonFile(file, InputPolicy.LENIENT);
+    }
+
+    /**
+     * @param file   events as JSON lines ({@link NexmarkJson}).
+     * @param policy for missing and mistyped fields (see {@link NexmarkJson.Reader}).
+     * @return a bounded source of one split.
+     */
+    public static NexmarkSource jsonFile(final Path file, final InputPolicy policy)
+    {
+        return new NexmarkSource(null, 0, 1, file, 0, policy);
     }
 
     /**
@@ -157,7 +178,7 @@ public final class NexmarkSource implements Source
     {
         if (file != null)
         {
-            return new JsonReader(file);
+            return new JsonReader(file, policy);
         }
         final long end = events == UNBOUNDED ? Long.MAX_VALUE : events;
         if (nsPerEvent > 0)
@@ -336,12 +357,12 @@ public final class NexmarkSource implements Source
         private final NexmarkJson.Reader reader;
         private boolean ended;
 
-        JsonReader(final Path file)
+        JsonReader(final Path file, final InputPolicy policy)
         {
             try
             {
                 in = Files.newInputStream(file);
-                reader = new NexmarkJson.Reader(in, deadLetters);
+                reader = new NexmarkJson.Reader(in, deadLetters, policy);
             }
             catch (final IOException e)
             {
@@ -365,6 +386,10 @@ public final class NexmarkSource implements Source
                     break;
                 }
                 NexmarkRows.write(event, out.next());
+                if (reader.lastDefaulted() + reader.lastConverted() > 0)
+                {
+                    out.lenientFields(reader.lastDefaulted(), reader.lastConverted());
+                }
                 out.emit(reader.lineNumber());
                 count++;
             }
