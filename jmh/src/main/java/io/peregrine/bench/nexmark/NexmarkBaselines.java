@@ -89,7 +89,7 @@ public final class NexmarkBaselines
      * @return number of events fed.
      * @throws IOException from the reader.
      */
-    public static long run(final NexmarkJson.Reader reader, final NexmarkBaseline baseline, final NexmarkEvent event)
+    public static long run(final NexmarkJsonReader reader, final NexmarkBaseline baseline, final NexmarkEvent event)
         throws IOException
     {
         long count = 0;

@@ -224,7 +224,7 @@ class NexmarkBaselinesTest
             final NexmarkBaselines.CollectingSink fromFile = new NexmarkBaselines.CollectingSink();
             final NexmarkBaseline baseline = NexmarkBaselines.create(query, fromGenerator, clock());
             NexmarkBaselines.run(new NexmarkGenerator(config), baseline, event);
-            try (NexmarkJson.Reader reader = new NexmarkJson.Reader(Files.newInputStream(file),
+            try (NexmarkJsonReader reader = new NexmarkJsonReader(Files.newInputStream(file),
                 new ByteArrayOutputStream()))
             {
                 NexmarkBaselines.run(reader, NexmarkBaselines.create(query, fromFile, clock()), event);

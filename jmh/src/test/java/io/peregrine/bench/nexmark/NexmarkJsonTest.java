@@ -45,7 +45,7 @@ class NexmarkJsonTest
         final NexmarkGenerator expected = new NexmarkGenerator(new NexmarkConfig().maxEvents(20_000));
         final NexmarkEvent expectedEvent = new NexmarkEvent();
         final Path deadLetter = dir.resolve("dead.txt");
-        try (NexmarkJson.Reader reader = new NexmarkJson.Reader(Files.newInputStream(file),
+        try (NexmarkJsonReader reader = new NexmarkJsonReader(Files.newInputStream(file),
             Files.newOutputStream(deadLetter)))
         {
             while (reader.next(event))
@@ -92,7 +92,7 @@ class NexmarkJsonTest
             good.replace("\"price\":7", "\"price\":8")) + "\n";                // 10
         final ByteArrayOutputStream deadLetter = new ByteArrayOutputStream();
         final NexmarkEvent event = new NexmarkEvent();
-        try (NexmarkJson.Reader reader = new NexmarkJson.Reader(stream(input), deadLetter, InputPolicy.REJECT))
+        try (NexmarkJsonReader reader = new NexmarkJsonReader(stream(input), deadLetter, InputPolicy.REJECT))
         {
             assertTrue(reader.next(event));
             assertEquals(7, event.bid().price());
@@ -134,7 +134,7 @@ class NexmarkJsonTest
         final ByteArrayOutputStream deadLetter = new ByteArrayOutputStream();
         final NexmarkEvent event = new NexmarkEvent();
         final List<String> read = new java.util.ArrayList<>();
-        try (NexmarkJson.Reader reader = new NexmarkJson.Reader(stream(input), deadLetter))
+        try (NexmarkJsonReader reader = new NexmarkJsonReader(stream(input), deadLetter))
         {
             while (reader.next(event))
             {
@@ -168,7 +168,7 @@ class NexmarkJsonTest
             good;                                                          // 7 no final newline
         final ByteArrayOutputStream deadLetter = new ByteArrayOutputStream();
         final NexmarkEvent event = new NexmarkEvent();
-        try (NexmarkJson.Reader reader = new NexmarkJson.Reader(stream(input), deadLetter))
+        try (NexmarkJsonReader reader = new NexmarkJsonReader(stream(input), deadLetter))
         {
             assertTrue(reader.next(event));
             assertEquals(6, reader.lineNumber());
@@ -230,7 +230,7 @@ class NexmarkJsonTest
             }
         };
         final ByteArrayOutputStream deadLetter = new ByteArrayOutputStream();
-        try (NexmarkJson.Reader reader = new NexmarkJson.Reader(trickle, deadLetter))
+        try (NexmarkJsonReader reader = new NexmarkJsonReader(trickle, deadLetter))
         {
             int i = 0;
             while (reader.next(event))
@@ -260,7 +260,7 @@ class NexmarkJsonTest
         long allocated = 0;
         for (int round = 0; round < 3; round++)
         {
-            final NexmarkJson.Reader reader = new NexmarkJson.Reader(new ByteArrayInputStream(data),
+            final NexmarkJsonReader reader = new NexmarkJsonReader(new ByteArrayInputStream(data),
                 new ByteArrayOutputStream());
             while (reader.next(event))
             {
@@ -283,7 +283,7 @@ class NexmarkJsonTest
             "\"expires\":\"2026-01-01T00:00:10.5Z\",\"dateTime\":\"2026-01-01 00:00:00.000\",\"reserve\":5," +
             "\"initialBid\":3,\"description\":\"caf\u00e9 \\u00e9\",\"itemName\":\"x\",\"id\":1000},\"event_type\":1}";
         final NexmarkEvent event = new NexmarkEvent();
-        try (NexmarkJson.Reader reader = new NexmarkJson.Reader(stream(line), new ByteArrayOutputStream()))
+        try (NexmarkJsonReader reader = new NexmarkJsonReader(stream(line), new ByteArrayOutputStream()))
         {
             assertTrue(reader.next(event));
             assertEquals(NexmarkEvent.AUCTION, event.type());

@@ -8,6 +8,7 @@ import io.peregrine.bench.nexmark.NexmarkConfig;
 import io.peregrine.bench.nexmark.NexmarkEvent;
 import io.peregrine.bench.nexmark.NexmarkGenerator;
 import io.peregrine.bench.nexmark.NexmarkJson;
+import io.peregrine.bench.nexmark.NexmarkJsonReader;
 import io.peregrine.api.Job;
 import io.peregrine.config.JobContext;
 import io.peregrine.config.StateBackend;
@@ -247,7 +248,7 @@ public final class NexmarkRunner
     {
         final NexmarkBaselines.CollectingSink sink = new NexmarkBaselines.CollectingSink();
         final NexmarkBaseline baseline = NexmarkBaselines.create(query, sink, processingClock);
-        try (NexmarkJson.Reader reader = new NexmarkJson.Reader(Files.newInputStream(eventsFile), OutputStream.nullOutputStream()))
+        try (NexmarkJsonReader reader = new NexmarkJsonReader(Files.newInputStream(eventsFile), OutputStream.nullOutputStream()))
         {
             NexmarkBaselines.run(reader, baseline, new NexmarkEvent());
         }

@@ -8,6 +8,7 @@ import io.peregrine.bench.nexmark.NexmarkConfig;
 import io.peregrine.bench.nexmark.NexmarkEvent;
 import io.peregrine.bench.nexmark.NexmarkGenerator;
 import io.peregrine.bench.nexmark.NexmarkJson;
+import io.peregrine.bench.nexmark.NexmarkJsonReader;
 import org.agrona.concurrent.NanoClock;
 
 import java.io.IOException;
@@ -128,7 +129,7 @@ public final class NexmarkSource implements Source
 
     /**
      * @param file   events as JSON lines ({@link NexmarkJson}).
-     * @param policy for missing and mistyped fields (see {@link NexmarkJson.Reader}).
+     * @param policy for missing and mistyped fields (see {@link NexmarkJsonReader}).
      * @return a bounded source of one split.
      */
     public static NexmarkSource jsonFile(final Path file, final InputPolicy policy)
@@ -354,7 +355,7 @@ public final class NexmarkSource implements Source
         private final NexmarkEvent event = new NexmarkEvent();
         private final DeadLetters deadLetters = new DeadLetters();
         private final InputStream in;
-        private final NexmarkJson.Reader reader;
+        private final NexmarkJsonReader reader;
         private boolean ended;
 
         JsonReader(final Path file, final InputPolicy policy)
@@ -362,7 +363,7 @@ public final class NexmarkSource implements Source
             try
             {
                 in = Files.newInputStream(file);
-                reader = new NexmarkJson.Reader(in, deadLetters, policy);
+                reader = new NexmarkJsonReader(in, deadLetters, policy);
             }
             catch (final IOException e)
             {
