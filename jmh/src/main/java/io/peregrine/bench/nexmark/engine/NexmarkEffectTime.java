@@ -20,7 +20,7 @@ import io.peregrine.bench.nexmark.NexmarkSequence;
  *     position) and the auction's own event number (computed from the auction id in the {@code id} column).</li>
  *     <li><b>Event-time results</b> (q4, q5, q7, q8, q11): a row fires when the watermark reaches its time T, which
  *     the engine carries as the row's event time ({@link Row#eventTime()}): {@code window_end - 1} for the windows
- *     of q5, q8 and q11 ({@code stime + 10 s - 1} of q8, {@code endtime} of q11), the window end {@code e} for q7
+ *     of q5, q8 and q11 ({@code stime + 10 s - 1} of q8, {@code endtime - 1} of q11), the window end {@code e} for q7
  *     (it settles when the watermark reaches {@code e}), {@code Long.MAX_VALUE} for q4, whose averages are emitted
  *     once at the end of the input. A split's watermark is {@code max dateTime - bound - 1}
  *     ({@link NexmarkQueries#WATERMARK_BOUND_MS}), so it reaches T once the split has sent an event of time
