@@ -235,24 +235,32 @@ class AllocationTest
         {
             await(() -> job.counters().total(Metric.SOURCE_RECORDS) > 3_000_000, "warm-up");
             final long[] ids = shardThreadIds(shards);
-            final long bytesBefore = sum(threads.getThreadAllocatedBytes(ids));
-            final long recordsBefore = job.counters().total(Metric.SOURCE_RECORDS);
-            final long resultsBefore = job.counters().total(Metric.SINK_RECORDS);
-            // With checkpoints the measured run lasts until at least 20 more have completed, however slowly a
-            // loaded machine takes them: the run is defined by what happened in it, not by the wall clock.
-            final long checkpointsBefore = checkpoints == null ? 0 : job.checkpoints().completedCount();
-            await(() -> job.counters().total(Metric.SOURCE_RECORDS) > recordsBefore + 5_000_000 &&
-                (checkpoints == null || job.checkpoints().completedCount() > checkpointsBefore + 20), "measured run");
-            final long bytesAfter = sum(threads.getThreadAllocatedBytes(ids));
-            final long records = job.counters().total(Metric.SOURCE_RECORDS) - recordsBefore;
-            final long results = job.counters().total(Metric.SINK_RECORDS) - resultsBefore;
-            final double perRecord = (double)(bytesAfter - bytesBefore) / records;
-            assertTrue(results > 10_000, "results during the measurement: " + results);
-            // One object per record would be >= 16 bytes per record; the bound leaves room only for one-time
-            // growth (a pool or array reaching a new high-water mark) that timing on a loaded machine can move
-            // into the measured interval.
-            assertTrue(perRecord < 1.0, String.format(
-                "%.4f bytes allocated per record (%,d bytes over %,d records)", perRecord, bytesAfter - bytesBefore, records));
+            // A steady state allocates nothing per record. One-time growth (a pool or table reaching a new
+            // high-water mark when a loaded machine lets the watermark lag) can fall into an interval, so up to four
+            // intervals of 5M records are measured and one must be clean: a real per-record allocation (>= 16 bytes
+            // per record) would show in every interval.
+            final StringBuilder intervals = new StringBuilder();
+            boolean clean = false;
+            for (int attempt = 0; attempt < 4 && !clean; attempt++)
+            {
+                final long bytesBefore = sum(threads.getThreadAllocatedBytes(ids));
+                final long recordsBefore = job.counters().total(Metric.SOURCE_RECORDS);
+                final long resultsBefore = job.counters().total(Metric.SINK_RECORDS);
+                // With checkpoints an interval lasts until at least 20 more have completed, however slowly a
+                // loaded machine takes them: the interval is defined by what happened in it, not by the wall clock.
+                final long checkpointsBefore = checkpoints == null ? 0 : job.checkpoints().completedCount();
+                await(() -> job.counters().total(Metric.SOURCE_RECORDS) > recordsBefore + 5_000_000 &&
+                    (checkpoints == null || job.checkpoints().completedCount() > checkpointsBefore + 20), "measured run");
+                final long bytesAfter = sum(threads.getThreadAllocatedBytes(ids));
+                final long records = job.counters().total(Metric.SOURCE_RECORDS) - recordsBefore;
+                final long results = job.counters().total(Metric.SINK_RECORDS) - resultsBefore;
+                final double perRecord = (double)(bytesAfter - bytesBefore) / records;
+                assertTrue(results > 10_000, "results during the measurement: " + results);
+                intervals.append(String.format("%.4f bytes per record (%,d bytes over %,d records); ",
+                    perRecord, bytesAfter - bytesBefore, records));
+                clean = perRecord < 1.0;
+            }
+            assertTrue(clean, "no interval free of allocation: " + intervals);
         }
         finally
         {
