@@ -178,6 +178,128 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
     }
 
     /**
+     * Visit the entries of a key's list in order with a writable flyweight, to change fixed-size parts of entries in
+     * place (a counter, a time): the key is marked changed, so the change is in the next incremental checkpoint.
+     * An entry's length cannot change.
+     *
+     * @param key     top-level key.
+     * @param visitor called with each entry; may write within the entry, must not otherwise change the state.
+     * @return entries visited.
+     */
+    public int update(final long key, final EntryUpdater visitor)
+    {
+        if (!index.find(key))
+        {
+            return 0;
+        }
+        markChanged(key);
+        final long address = arena.address(slot.getLong(BLOCK_OFFSET));
+        final int used = slot.getInt(USED_OFFSET);
+        final UnsafeBuffer entry = this.entry;
+        int count = 0;
+        for (int position = 0; position < used; count++)
+        {
+            final int length = UnsafeApi.getInt(address + position);
+            entry.wrap(address + position + LENGTH_PREFIX, length);
+            visitor.accept(entry);
+            position += LENGTH_PREFIX + length;
+        }
+        return count;
+    }
+
+    /**
+     * Changes entries of a list in place.
+     */
+    @FunctionalInterface
+    public interface EntryUpdater
+    {
+        /**
+         * @param entry writable flyweight over the entry's bytes at offset 0 ({@code capacity()} is its length).
+         */
+        void accept(MutableDirectBuffer entry);
+    }
+
+    /**
+     * @return a new cursor over this state's lists, for an operator to make once and reuse.
+     */
+    public Cursor cursor()
+    {
+        return new Cursor();
+    }
+
+    /**
+     * Reads one key's list entry by entry, in order, when a visitor will not do: two lists walked side by side (a
+     * merge), or one list walked by two cursors at once. Each cursor has its own flyweight and position, so several
+     * may be open over the same list. A cursor is valid until the state is next changed: {@link #reset} it after
+     * any add, trim or removal.
+     */
+    public final class Cursor
+    {
+        private final UnsafeBuffer entry = new UnsafeBuffer(0, 0);
+        private long address;
+        private int used;
+        private int position;
+        private int ordinal;
+
+        private Cursor()
+        {
+        }
+
+        /**
+         * Position before the first entry of a key's list.
+         *
+         * @param key top-level key.
+         * @return false if the key has no list (the cursor is then at its end).
+         */
+        public boolean reset(final long key)
+        {
+            position = 0;
+            ordinal = -1;
+            if (!index.find(key))
+            {
+                used = 0;
+                return false;
+            }
+            address = arena.address(slot.getLong(BLOCK_OFFSET));
+            used = slot.getInt(USED_OFFSET);
+            return true;
+        }
+
+        /**
+         * @return true if it moved to the next entry, false at the end of the list.
+         */
+        public boolean next()
+        {
+            if (position >= used)
+            {
+                return false;
+            }
+            final int length = UnsafeApi.getInt(address + position);
+            entry.wrap(address + position + LENGTH_PREFIX, length);
+            position += LENGTH_PREFIX + length;
+            ordinal++;
+            return true;
+        }
+
+        /**
+         * @return flyweight over the current entry at offset 0 ({@code capacity()} is its length), valid until the
+         * next move of this cursor.
+         */
+        public DirectBuffer entry()
+        {
+            return entry;
+        }
+
+        /**
+         * @return the current entry's position in the list, from 0.
+         */
+        public int index()
+        {
+            return ordinal;
+        }
+    }
+
+    /**
      * Remove the whole list of a key.
      *
      * @param key top-level key.

@@ -293,6 +293,58 @@ class ListStateTest
         assertTrue(sum[0] != 0);
     }
 
+    @Test
+    void shouldWalkOneListWithTwoCursorsAtOnce()
+    {
+        final UnsafeBuffer src = new UnsafeBuffer(new byte[8]);
+        try (ListState state = new ListState())
+        {
+            for (long v = 1; v <= 4; v++)
+            {
+                src.putLong(0, v * 10);
+                state.add(7, src, 0, 8);
+            }
+            final ListState.Cursor outer = state.cursor();
+            final ListState.Cursor inner = state.cursor();
+            final List<String> pairs = new ArrayList<>();
+            assertTrue(outer.reset(7));
+            while (outer.next())
+            {
+                final long a = outer.entry().getLong(0);
+                inner.reset(7);
+                while (inner.next() && inner.index() < outer.index())
+                {
+                    pairs.add(a + ">" + inner.entry().getLong(0));
+                }
+                assertEquals(a, outer.entry().getLong(0), "the inner cursor leaves the outer one's entry alone");
+            }
+            assertEquals(List.of("20>10", "30>10", "30>20", "40>10", "40>20", "40>30"), pairs);
+            assertFalse(outer.reset(8));
+            assertFalse(outer.next());
+        }
+    }
+
+    @Test
+    void shouldChangeEntriesInPlaceAndMarkTheKeyChanged()
+    {
+        final UnsafeBuffer src = new UnsafeBuffer(new byte[12]);
+        try (ListState state = new ListState())
+        {
+            src.putLong(0, 5);
+            state.add(3, src, 0, 12);
+            state.add(3, src, 0, 8);
+            state.resetMark();
+            assertEquals(2, state.update(3, (e) -> e.putLong(0, e.getLong(0) + e.capacity())));
+            assertEquals(0, state.update(4, (e) -> e.putLong(0, 0)));
+            final List<Long> values = new ArrayList<>();
+            state.forEach(3, (e) -> values.add(e.getLong(0)));
+            assertEquals(List.of(17L, 13L), values);
+            final List<Long> changed = new ArrayList<>();
+            state.forEachChangedKeySinceMark(changed::add);
+            assertEquals(List.of(3L), changed);
+        }
+    }
+
     private static void assertAll(final Map<Long, List<byte[]>> model, final ListState state)
     {
         assertEquals(model.size(), state.keyCount());
