@@ -40,7 +40,17 @@ public final class Node
         TOP_N,
         PROCESS,
         LATE_OUTPUT,
-        SINK
+        SINK,
+        /** Two keyed streams joined per key in event-time windows (inputs: left keyBy, right keyBy). */
+        WINDOW_JOIN,
+        /** Two keyed streams joined per key within a time interval of each other (inputs: left, right keyBy). */
+        INTERVAL_JOIN,
+        /** Two keyed streams joined per key without time bounds (inputs: left, right keyBy). */
+        REGULAR_JOIN,
+        /** A keyed stream joined with the version of a keyed table stream valid at its time (inputs: probe, table). */
+        TEMPORAL_JOIN,
+        /** A stream joined with reference data read when the job starts (input: the stream). */
+        LOOKUP_JOIN
     }
 
     public final int id;
@@ -68,6 +78,8 @@ public final class Node
     public final Supplier<? extends KeyedProcessFunction> processFactory;
     public final int stateLength;
     public final Sink sink;
+    /** What a join node joins and how; null for other kinds. */
+    public final JoinSpec join;
 
     /**
      * @return a fresh copy of the aggregations, as the operators take them.
@@ -101,6 +113,7 @@ public final class Node
         this.processFactory = b.processFactory;
         this.stateLength = b.stateLength;
         this.sink = b.sink;
+        this.join = b.join;
         for (final Node input : inputs)
         {
             input.consumerList.add(this);
@@ -146,6 +159,7 @@ public final class Node
         private Supplier<? extends KeyedProcessFunction> processFactory;
         private int stateLength;
         private Sink sink;
+        private JoinSpec join;
 
         private Builder(final Kind kind, final String name, final List<Node> inputs, final Schema schema)
         {
@@ -229,6 +243,12 @@ public final class Node
             return this;
         }
 
+        public Builder join(final JoinSpec join)
+        {
+            this.join = join;
+            return this;
+        }
+
         Node build(final int id)
         {
             return new Node(id, this);
@@ -268,6 +288,10 @@ public final class Node
             case WINDOW:
             case TOP_N:
             case PROCESS:
+            case WINDOW_JOIN:
+            case INTERVAL_JOIN:
+            case REGULAR_JOIN:
+            case TEMPORAL_JOIN:
                 return true;
             default:
                 return false;
