@@ -38,7 +38,18 @@ class AllocationTest
     @ValueSource(ints = { 1, 2 })
     void shouldAllocateNoBytesPerRecordInTheSteadyState(final int shards)
     {
-        measure(shards, null);
+        measure(shards, null, AllocationTest::windowed);
+    }
+
+    /**
+     * An as-of join of trades with quotes (a quarter of the records are trades): keeping versions, holding trades
+     * until the watermark, releasing them with their quotes and pruning allocate nothing per record.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = { 1, 2 })
+    void shouldAllocateNoBytesPerRecordInAnAsOfJoin(final int shards)
+    {
+        measure(shards, null, AllocationTest::asOfJoin);
     }
 
     /**
@@ -48,15 +59,16 @@ class AllocationTest
     @org.junit.jupiter.api.Test
     void shouldAllocateNoBytesPerRecordWhileTakingCheckpoints(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
     {
-        final Job job = measure(2, dir);
+        final Job job = measure(2, dir, AllocationTest::windowed);
         assertTrue(job.checkpoints().completedCount() > 20, "checkpoints: " + job.checkpoints().completedCount());
         assertTrue(job.restoredFrom() == null, "a fresh directory has nothing to restore");
     }
 
-    private static Job measure(final int shards, final java.nio.file.Path checkpoints)
+    private static final io.peregrine.api.Field.Int64 OUT_N = Schema.builder("n").int64("n").build().int64("n");
+
+    private static Sink counting()
     {
-        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-        final Sink counting = (shard, count, schema) -> new Sink.SinkWriter()
+        return (shard, count, schema) -> new Sink.SinkWriter()
         {
             final io.peregrine.api.Field.Int64 n = schema.int64("n");
             long seen;
@@ -66,7 +78,10 @@ class AllocationTest
                 seen += row.getLong(n);
             }
         };
-        final Pipeline p = Pipeline.create("alloc");
+    }
+
+    private static void windowed(final Pipeline p)
+    {
         p.source("gen", Sources.generator(EVENT, Long.MAX_VALUE,
                 (i, w) -> w.putLong(KEY, i % 4096).putTimestamp(TS, i / 4).putLong(VALUE, i)),
                 WatermarkStrategy.boundedOutOfOrderness(TS, 10))
@@ -76,7 +91,29 @@ class AllocationTest
             .keyBy("by-key", SCALED.int64("key"))
             .window(Windows.tumbling(100))
             .aggregate("count", Aggregations.count("n"), Aggregations.sum("total", SCALED.int64("value")))
-            .sink("count-out", counting);
+            .sink("count-out", counting());
+    }
+
+    private static void asOfJoin(final Pipeline p)
+    {
+        final io.peregrine.pipeline.DataStream events = p.source("gen", Sources.generator(EVENT, Long.MAX_VALUE,
+                (i, w) -> w.putLong(KEY, ((i >> 2) * 7919) % 4096).putTimestamp(TS, i / 4).putLong(VALUE, i)),
+            WatermarkStrategy.boundedOutOfOrderness(TS, 10));
+        final io.peregrine.pipeline.KeyedStream trades = events.filter("trades", row -> (row.getLong(VALUE) & 3) == 0)
+            .keyBy("trades-by-key", KEY);
+        final io.peregrine.pipeline.KeyedStream quotes = events.filter("quotes", row -> (row.getLong(VALUE) & 3) != 0)
+            .keyBy("quotes-by-key", KEY);
+        trades.temporalJoin(quotes)
+            .apply("as-of", OUT_N.schema(), (trade, quote, out) -> out.putLong(OUT_N, quote.getLong(VALUE) - trade.getLong(VALUE)))
+            .sink("count-out", counting());
+    }
+
+    private static Job measure(
+        final int shards, final java.nio.file.Path checkpoints, final java.util.function.Consumer<Pipeline> build)
+    {
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final Pipeline p = Pipeline.create("alloc");
+        build.accept(p);
         final JobContext context = new JobContext().shards(shards).idleStrategyName("yield");
         if (checkpoints != null)
         {
@@ -99,7 +136,7 @@ class AllocationTest
             final long records = job.counters().total(Metric.SOURCE_RECORDS) - recordsBefore;
             final long windowResults = job.counters().total(Metric.SINK_RECORDS) - windowsBefore;
             final double perRecord = (double)(bytesAfter - bytesBefore) / records;
-            assertTrue(windowResults > 10_000, "windows fired during the measurement: " + windowResults);
+            assertTrue(windowResults > 10_000, "results during the measurement: " + windowResults);
             // One object per record would be >= 16 bytes per record; the bound leaves room only for one-time
             // growth (a pool or array reaching a new high-water mark) that timing on a loaded machine can move
             // into the measured interval.
