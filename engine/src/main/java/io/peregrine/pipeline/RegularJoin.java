@@ -1,5 +1,6 @@
 package io.peregrine.pipeline;
 
+import io.peregrine.api.JoinCondition;
 import io.peregrine.api.JoinFunction;
 import io.peregrine.api.PipelineException;
 import io.peregrine.api.RowKind;
@@ -30,6 +31,7 @@ public final class RegularJoin
     private final KeyedStream right;
     private JoinSpec.Type type = JoinSpec.Type.INNER;
     private long stateTtlMs;
+    private JoinCondition condition;
 
     RegularJoin(final KeyedStream left, final KeyedStream right)
     {
@@ -43,6 +45,17 @@ public final class RegularJoin
     public RegularJoin leftOuter()
     {
         type = JoinSpec.Type.LEFT_OUTER;
+        return this;
+    }
+
+    /**
+     * @param condition what a pair with equal keys must also satisfy to join (the rest of an SQL {@code ON} clause);
+     *                  in a left outer join a left row is matched only by right rows for which it holds.
+     * @return this.
+     */
+    public RegularJoin where(final JoinCondition condition)
+    {
+        this.condition = condition;
         return this;
     }
 
@@ -72,6 +85,6 @@ public final class RegularJoin
         final String what = (type == JoinSpec.Type.LEFT_OUTER ? "left outer join '" : "join '") + name + "'";
         Joins.checkRowKind(what, outSchema, type == JoinSpec.Type.LEFT_OUTER);
         return Joins.add(what, left, right, false, Node.Kind.REGULAR_JOIN, name, outSchema,
-            JoinSpec.regular(type, fn, stateTtlMs));
+            JoinSpec.regular(type, fn, condition, stateTtlMs));
     }
 }

@@ -1,5 +1,6 @@
 package io.peregrine.plan;
 
+import io.peregrine.api.JoinCondition;
 import io.peregrine.api.JoinFunction;
 import io.peregrine.api.KeySelector;
 import io.peregrine.api.Source;
@@ -33,6 +34,8 @@ public final class JoinSpec
     /** Interval joins: the right row's time minus the left row's is in {@code [lowerMs, upperMs]}, both inclusive. */
     public final long lowerMs;
     public final long upperMs;
+    /** Regular joins: what a pair with equal keys must also satisfy; null for none. */
+    public final JoinCondition condition;
     /** Regular joins: milliseconds of processing time a row is kept after its last write; 0 keeps rows for ever. */
     public final long stateTtlMs;
     /** Lookup joins: the reference data, read whole when the job starts. */
@@ -44,8 +47,8 @@ public final class JoinSpec
 
     private JoinSpec(
         final Type type, final JoinFunction function, final WindowJoinFunction windowFunction, final Windows windows,
-        final boolean distinct, final long lowerMs, final long upperMs, final long stateTtlMs, final Source reference,
-        final KeySelector referenceKey, final KeySelector streamKey)
+        final boolean distinct, final long lowerMs, final long upperMs, final JoinCondition condition,
+        final long stateTtlMs, final Source reference, final KeySelector referenceKey, final KeySelector streamKey)
     {
         this.type = type;
         this.function = function;
@@ -54,6 +57,7 @@ public final class JoinSpec
         this.distinct = distinct;
         this.lowerMs = lowerMs;
         this.upperMs = upperMs;
+        this.condition = condition;
         this.stateTtlMs = stateTtlMs;
         this.reference = reference;
         this.referenceKey = referenceKey;
@@ -65,7 +69,7 @@ public final class JoinSpec
      */
     public static JoinSpec window(final WindowJoinFunction function, final Windows windows, final boolean distinct)
     {
-        return new JoinSpec(Type.INNER, null, function, windows, distinct, 0, 0, 0, null, null, null);
+        return new JoinSpec(Type.INNER, null, function, windows, distinct, 0, 0, null, 0, null, null, null);
     }
 
     /**
@@ -73,15 +77,17 @@ public final class JoinSpec
      */
     public static JoinSpec interval(final JoinFunction function, final long lowerMs, final long upperMs)
     {
-        return new JoinSpec(Type.INNER, function, null, null, false, lowerMs, upperMs, 0, null, null, null);
+        return new JoinSpec(Type.INNER, function, null, null, false, lowerMs, upperMs, null, 0, null, null, null);
     }
 
     /**
-     * @return a regular join keeping rows {@code stateTtlMs} of processing time after their last write (0: for ever).
+     * @return a regular join of pairs with equal keys for which {@code condition} (if not null) holds, keeping rows
+     * {@code stateTtlMs} of processing time after their last write (0: for ever).
      */
-    public static JoinSpec regular(final Type type, final JoinFunction function, final long stateTtlMs)
+    public static JoinSpec regular(
+        final Type type, final JoinFunction function, final JoinCondition condition, final long stateTtlMs)
     {
-        return new JoinSpec(type, function, null, null, false, 0, 0, stateTtlMs, null, null, null);
+        return new JoinSpec(type, function, null, null, false, 0, 0, condition, stateTtlMs, null, null, null);
     }
 
     /**
@@ -89,7 +95,7 @@ public final class JoinSpec
      */
     public static JoinSpec temporal(final Type type, final JoinFunction function)
     {
-        return new JoinSpec(type, function, null, null, false, 0, 0, 0, null, null, null);
+        return new JoinSpec(type, function, null, null, false, 0, 0, null, 0, null, null, null);
     }
 
     /**
@@ -99,6 +105,6 @@ public final class JoinSpec
         final Type type, final JoinFunction function, final Source reference, final KeySelector referenceKey,
         final KeySelector streamKey)
     {
-        return new JoinSpec(type, function, null, null, false, 0, 0, 0, reference, referenceKey, streamKey);
+        return new JoinSpec(type, function, null, null, false, 0, 0, null, 0, reference, referenceKey, streamKey);
     }
 }

@@ -1,5 +1,6 @@
 package io.peregrine.runtime;
 
+import io.peregrine.api.JoinCondition;
 import io.peregrine.api.JoinFunction;
 import io.peregrine.api.KeySelector;
 import io.peregrine.api.Row;
@@ -19,33 +20,35 @@ import org.agrona.concurrent.status.AtomicCounter;
 /**
  * A regular (unbounded) join of two keyed streams, inner or left outer, with the semantics of Flink's
  * {@code StreamingJoinOperator} over append-only inputs: each row is joined with every row of the other side kept for
- * its key, then kept itself; an inner join emits {@code +I} per match; a left outer join emits a left row without a
- * match padded with nulls ({@code +I}) and, when a right row brings its first match, retracts that row ({@code -D},
- * every such retraction of the right row's matches first) before the joined rows ({@code +I}). Output event time: the
- * later of the two rows'.
+ * its key for which the join's condition (if any) holds, then kept itself; an inner join emits {@code +I} per match;
+ * a left outer join emits a left row without a match padded with nulls ({@code +I}) and, when a right row brings its
+ * first match, retracts that row ({@code -D}, the retractions of every left row the right row matches first) before
+ * the joined rows ({@code +I}). Output event time: the later of the two rows'.
  * <p>
- * Each side's rows are in a {@link ListState} per key, in arrival order, each entry
+ * Each side's rows are in a {@link ListState} per key, in arrival order, each entry a header and the row's bytes:
  * <pre>
- *   0                   8                   16        20
- *   +-------------------+-------------------+---------+------------------------+
- *   | written (long)    | event time (long) | matches |  row bytes ...         |
- *   +-------------------+-------------------+---------+------------------------+
- *   written: processing time of the last write (arrival; for a left row of an outer join, each new match)
- *   matches: right rows the left row has joined (outer join: 0 while it stands padded)
+ *   0                   8                   8 + 4 (outer)
+ *   +-------------------+---------+-------------------+------------------------+
+ *   | event time (long) | matches | written (long)    |  row bytes ...         |
+ *   +-------------------+---------+-------------------+------------------------+
+ *   matches: right rows a left row has joined (outer joins only; 0 while it stands padded)
+ *   written: processing time of the row's last write, its arrival or, for a left row of an outer join, its last new
+ *   match (with a state time-to-live only)
  * </pre>
  * With a state time-to-live a row whose {@code written + ttl} has passed on the job's clock is never joined again and
  * is removed by a processing-time timer per key (one pending at a time, at the earliest expiry it knows of).
  */
 final class RegularJoinOperator extends JoinOperator
 {
-    static final int WRITTEN = 0;
-    static final int TIME = 8;
-    static final int MATCHES = 16;
-    static final int HEADER = 20;
+    static final int TIME = 0;
 
     private final JoinFunction fn;
+    private final JoinCondition condition;
     private final boolean outer;
     private final long ttl;
+    private final int matchesAt;
+    private final int writtenAt;
+    private final int header;
     private final ListState left = new ListState();
     private final ListState right = new ListState();
     private final ListState.Cursor cursor;
@@ -61,14 +64,18 @@ final class RegularJoinOperator extends JoinOperator
 
     RegularJoinOperator(
         final String name, final KeySelector leftKey, final KeySelector rightKey, final Schema leftSchema,
-        final Schema rightSchema, final Schema outSchema, final JoinFunction fn, final boolean outer, final long ttl,
-        final int maxRowLength, final AtomicCounter lateCounter, final long nowMs)
+        final Schema rightSchema, final Schema outSchema, final JoinFunction fn, final JoinCondition condition,
+        final boolean outer, final long ttl, final int maxRowLength, final AtomicCounter lateCounter, final long nowMs)
     {
         super(name, leftKey, rightKey, leftSchema, rightSchema, outSchema, maxRowLength, lateCounter);
         this.fn = fn;
+        this.condition = condition;
         this.outer = outer;
         this.ttl = ttl;
         this.nowMs = nowMs;
+        this.matchesAt = 8;
+        this.writtenAt = outer ? 12 : 8;
+        this.header = writtenAt + (ttl > 0 ? 8 : 0);
         this.cursor = right.cursor();
         this.leftCursor = left.cursor();
     }
@@ -80,7 +87,19 @@ final class RegularJoinOperator extends JoinOperator
 
     private boolean expired(final DirectBuffer entry)
     {
-        return ttl > 0 && entry.getLong(WRITTEN) + ttl <= nowMs;
+        return ttl > 0 && entry.getLong(writtenAt) + ttl <= nowMs;
+    }
+
+    private boolean holds(final Row left, final Row right, final Row cause)
+    {
+        try
+        {
+            return condition == null || condition.test(left, right);
+        }
+        catch (final Throwable t)
+        {
+            throw OperatorException.wrap(name, cause, t);
+        }
     }
 
     void onLeft(final Row row)
@@ -97,9 +116,12 @@ final class RegularJoinOperator extends JoinOperator
                 if (!expired(entry))
                 {
                     final long rightTime = entry.getLong(TIME);
-                    emit(row, wrap(rightRow, rightSchema, entry, HEADER, rightTime), Math.max(ts, rightTime),
-                        RowKind.INSERT, row);
-                    matches++;
+                    final Row r = wrap(rightRow, rightSchema, entry, header, rightTime);
+                    if (holds(row, r, row))
+                    {
+                        emit(row, r, Math.max(ts, rightTime), RowKind.INSERT, row);
+                        matches++;
+                    }
                 }
             }
         }
@@ -121,7 +143,7 @@ final class RegularJoinOperator extends JoinOperator
         final boolean first = ttl > 0 && left.size(k) == 0 && right.size(k) == 0;
         if (outer)
         {
-            // First every left row that stood padded is retracted, and each left row counts the new match.
+            // First every left row the new row matches that stood padded is retracted; each counts the new match.
             arriving = row;
             left.update(k, retract);
             arriving = null;
@@ -134,8 +156,11 @@ final class RegularJoinOperator extends JoinOperator
                 if (!expired(entry))
                 {
                     final long leftTime = entry.getLong(TIME);
-                    emit(wrap(leftRow, leftSchema, entry, HEADER, leftTime), row, Math.max(ts, leftTime),
-                        RowKind.INSERT, row);
+                    final Row l = wrap(leftRow, leftSchema, entry, header, leftTime);
+                    if (holds(l, row, row))
+                    {
+                        emit(l, row, Math.max(ts, leftTime), RowKind.INSERT, row);
+                    }
                 }
             }
         }
@@ -152,23 +177,37 @@ final class RegularJoinOperator extends JoinOperator
         {
             return;
         }
-        final int matches = entry.getInt(MATCHES);
+        final long leftTime = entry.getLong(TIME);
+        final Row l = wrap(leftRow, leftSchema, entry, header, leftTime);
+        if (!holds(l, arriving, arriving))
+        {
+            return;
+        }
+        final int matches = entry.getInt(matchesAt);
         if (matches == 0)
         {
-            final long leftTime = entry.getLong(TIME);
-            emit(wrap(leftRow, leftSchema, entry, HEADER, leftTime), null, leftTime, RowKind.DELETE, arriving);
+            emit(l, null, leftTime, RowKind.DELETE, arriving);
         }
-        entry.putInt(MATCHES, matches + 1);
-        entry.putLong(WRITTEN, nowMs);
+        entry.putInt(matchesAt, matches + 1);
+        if (ttl > 0)
+        {
+            entry.putLong(writtenAt, nowMs);
+        }
     }
 
     private void keep(final ListState list, final long k, final Row row, final int matches)
     {
-        final UnsafeBuffer entry = stage(row, HEADER);
-        entry.putLong(WRITTEN, nowMs);
+        final UnsafeBuffer entry = stage(row, header);
         entry.putLong(TIME, row.eventTime());
-        entry.putInt(MATCHES, matches);
-        list.add(k, entry, 0, entryLength(row, HEADER));
+        if (outer)
+        {
+            entry.putInt(matchesAt, matches);
+        }
+        if (ttl > 0)
+        {
+            entry.putLong(writtenAt, nowMs);
+        }
+        list.add(k, entry, 0, entryLength(row, header));
     }
 
     public int onProcessingTime(final long nowMs)
@@ -187,7 +226,7 @@ final class RegularJoinOperator extends JoinOperator
         right.retainIf(k, live);
         if (earliestKept != Long.MAX_VALUE)
         {
-            expiries.register(Math.max(nowMs, earliestKept + ttl), k);
+            expiries.register(earliestKept + ttl, k);
         }
     }
 
@@ -197,7 +236,7 @@ final class RegularJoinOperator extends JoinOperator
         {
             return false;
         }
-        earliestKept = Math.min(earliestKept, entry.getLong(WRITTEN));
+        earliestKept = Math.min(earliestKept, entry.getLong(writtenAt));
         return true;
     }
 

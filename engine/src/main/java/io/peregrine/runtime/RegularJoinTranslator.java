@@ -11,7 +11,8 @@ final class RegularJoinTranslator extends JoinTranslator
     JoinOperator create(final Node node, final ShardPlan plan)
     {
         return new RegularJoinOperator(node.name, left(node).key, right(node).key, left(node).schema,
-            right(node).schema, node.schema, node.join.function, node.join.type == JoinSpec.Type.LEFT_OUTER,
+            right(node).schema, node.schema, node.join.function, node.join.condition,
+            node.join.type == JoinSpec.Type.LEFT_OUTER,
             node.join.stateTtlMs, maxRowLength(plan), lateCounter(plan), plan.planner().context().epochClock().time());
     }
 }

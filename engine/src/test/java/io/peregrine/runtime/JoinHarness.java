@@ -99,9 +99,15 @@ final class JoinHarness
 
     static JoinHarness regular(final boolean outer, final long ttl, final long now)
     {
+        return regular(outer, ttl, now, null);
+    }
+
+    static JoinHarness regular(
+        final boolean outer, final long ttl, final long now, final io.peregrine.api.JoinCondition condition)
+    {
         final JobCounters c = new JobCounters(1);
         return new JoinHarness(new RegularJoinOperator("regular", r -> r.getLong(L_KEY), r -> r.getLong(R_KEY), LEFT,
-            RIGHT, OUT, PAIR, outer, ttl, 1024, c.counter(0, Metric.LATE_RECORDS), now), c);
+            RIGHT, OUT, PAIR, condition, outer, ttl, 1024, c.counter(0, Metric.LATE_RECORDS), now), c);
     }
 
     static JoinHarness temporal(final boolean outer)

@@ -387,24 +387,36 @@ class JoinPropertiesTest
 
     // ----------------------------------------------------------------------------------------------- regular joins
 
+    /**
+     * With a condition or not: {@code right.ts >= left.ts - 5}.
+     */
     @Property(tries = 300)
     void regularJoinsEqualTheReference(
         @ForAll("scripts") final List<Step> script, @ForAll final boolean outer,
-        @ForAll @LongRange(min = 0, max = 40) final long ttl)
+        @ForAll @LongRange(min = 0, max = 40) final long ttl, @ForAll final boolean conditioned)
     {
-        check(script, JoinHarness.regular(outer, ttl, 1_000), new RegularReference(outer, ttl));
+        check(script, JoinHarness.regular(outer, ttl, 1_000, conditioned ?
+                (l, r) -> r.getTimestamp(JoinSemanticsTest.R_TS) >= l.getTimestamp(JoinSemanticsTest.L_TS) - 5 : null),
+            new RegularReference(outer, ttl, conditioned));
     }
 
     static final class RegularReference extends Reference
     {
         private final boolean outer;
         private final long ttl;
+        private final boolean conditioned;
         private final List<Rec> records = new ArrayList<>();
 
-        RegularReference(final boolean outer, final long ttl)
+        RegularReference(final boolean outer, final long ttl, final boolean conditioned)
         {
             this.outer = outer;
             this.ttl = ttl;
+            this.conditioned = conditioned;
+        }
+
+        private boolean holds(final Rec l, final Rec r)
+        {
+            return !conditioned || r.ts() >= l.ts() - 5;
         }
 
         private boolean alive(final Rec r)
@@ -421,7 +433,7 @@ class JoinPropertiesTest
             {
                 for (final Rec r : records)
                 {
-                    if (r.side() == 1 && r.key() == x.key() && alive(r))
+                    if (r.side() == 1 && r.key() == x.key() && alive(r) && holds(x, r))
                     {
                         out.add(line("+I", x.key(), x.text(), r.text(), Math.max(x.ts(), r.ts())));
                         x.matches()[0]++;
@@ -437,7 +449,7 @@ class JoinPropertiesTest
                 final List<Rec> matched = new ArrayList<>();
                 for (final Rec l : records)
                 {
-                    if (l.side() == 0 && l.key() == x.key() && alive(l))
+                    if (l.side() == 0 && l.key() == x.key() && alive(l) && holds(l, x))
                     {
                         matched.add(l);
                     }
