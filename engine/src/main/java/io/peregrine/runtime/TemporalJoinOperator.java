@@ -186,16 +186,13 @@ final class TemporalJoinOperator extends JoinOperator
      */
     private void fire(final long time, final long k)
     {
-        if (!keys.find(k))
-        {
-            return;
-        }
-        final MutableDirectBuffer slot = keys.value();
-        int flags = slot.getInt(FLAGS);
-        if ((flags & HAS_TIMER) == 0 || slot.getLong(TIMER) != time)
+        if (!keys.find(k) || (keys.value().getInt(FLAGS) & HAS_TIMER) == 0 || keys.value().getLong(TIMER) != time)
         {
             return; // superseded by an earlier probe row's timer, which has done this key's work
         }
+        keys.findOrInsert(k); // the slot changes: a find's flyweight is for reading (dirty tracking, copy on write)
+        final MutableDirectBuffer slot = keys.value();
+        int flags = slot.getInt(FLAGS);
         final int released = release(k, flags);
         if ((flags & PROBES_UNORDERED) == 0)
         {

@@ -168,11 +168,9 @@ final class WindowJoinOperator extends JoinOperator
         {
             return false;
         }
-        if (!present)
-        {
-            sessions.findOrInsert(k);
-            slot = sessions.value();
-        }
+        // Written from here on: a find's flyweight is for reading only (dirty tracking, copy on write).
+        sessions.findOrInsert(k);
+        slot = sessions.value();
         int kept = 0;
         for (int i = 0; i < count; i++)
         {
@@ -225,13 +223,14 @@ final class WindowJoinOperator extends JoinOperator
         int i = 0;
         while (sessions.find(k) && i < (int)sessions.value().getLong(COUNT))
         {
-            final MutableDirectBuffer slot = sessions.value();
             final int at = SESSIONS + 16 * i;
-            if (slot.getLong(at + 8) - 1 > watermark)
+            if (sessions.value().getLong(at + 8) - 1 > watermark)
             {
                 i++;
                 continue;
             }
+            sessions.findOrInsert(k);
+            final MutableDirectBuffer slot = sessions.value();
             windowStart = slot.getLong(at);
             windowEnd = slot.getLong(at + 8);
             final int count = (int)slot.getLong(COUNT);
