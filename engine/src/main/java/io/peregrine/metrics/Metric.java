@@ -13,7 +13,9 @@ public enum Metric
     EXCHANGE_RECORDS(6, "records sent to another shard"),
     WATERMARK(7, "last watermark reaching the sinks (ms)"),
     SOURCE_WATERMARK(8, "watermark of the shard's sources (ms)"),
-    CHECKPOINT_PAUSE_NS(9, "how long the shard paused to journal its last checkpoint (ns)");
+    CHECKPOINT_PAUSE_NS(9, "how long the shard paused to journal its last checkpoint (ns)"),
+    JOIN_STATE_BYTES(10, "bytes of rows and per-key slots the shard's joins hold (at their last watermark)"),
+    JOIN_STATE_KEYS(11, "keys the shard's joins hold state for (at their last watermark)");
 
     private final int typeId;
     private final String label;

@@ -13,7 +13,7 @@ import io.peregrine.state.TimerQueue;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.status.AtomicCounter;
+import io.peregrine.metrics.JobCounters;
 
 /**
  * An interval join of two keyed streams with the semantics of Flink's {@code IntervalJoinOperator}: a left row
@@ -49,9 +49,9 @@ final class IntervalJoinOperator extends JoinOperator
     IntervalJoinOperator(
         final String name, final KeySelector leftKey, final KeySelector rightKey, final Schema leftSchema,
         final Schema rightSchema, final Schema outSchema, final JoinFunction fn, final long lower, final long upper,
-        final int maxRowLength, final AtomicCounter lateCounter)
+        final int maxRowLength, final JobCounters counters, final int shard)
     {
-        super(name, leftKey, rightKey, leftSchema, rightSchema, outSchema, maxRowLength, lateCounter);
+        super(name, leftKey, rightKey, leftSchema, rightSchema, outSchema, maxRowLength, counters, shard);
         this.fn = fn;
         this.lower = lower;
         this.upper = upper;
@@ -186,8 +186,19 @@ final class IntervalJoinOperator extends JoinOperator
         return super.restoreKeyedState(tag, reset);
     }
 
+    long stateBytes()
+    {
+        return left.heldBytes() + right.heldBytes();
+    }
+
+    long stateKeys()
+    {
+        return Math.max(left.keyCount(), right.keyCount());
+    }
+
     public void close()
     {
+        super.close();
         left.close();
         right.close();
         leftCleanup.close();

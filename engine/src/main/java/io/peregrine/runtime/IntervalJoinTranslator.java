@@ -11,6 +11,6 @@ final class IntervalJoinTranslator extends JoinTranslator
     {
         return new IntervalJoinOperator(node.name, left(node).key, right(node).key, left(node).schema,
             right(node).schema, node.schema, node.join.function, node.join.lowerMs, node.join.upperMs,
-            maxRowLength(plan), lateCounter(plan));
+            maxRowLength(plan), counters(plan), plan.shard());
     }
 }

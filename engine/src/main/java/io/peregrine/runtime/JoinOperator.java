@@ -9,6 +9,8 @@ import io.peregrine.api.RowWriter;
 import io.peregrine.api.Schema;
 import io.peregrine.checkpoint.Checkpointed;
 import io.peregrine.checkpoint.SnapshotWriter;
+import io.peregrine.metrics.JobCounters;
+import io.peregrine.metrics.Metric;
 import io.peregrine.state.KeyChangeTracking;
 import io.peregrine.state.ListState;
 import org.agrona.BufferUtil;
@@ -43,6 +45,10 @@ abstract class JoinOperator extends CollectingOperator implements Checkpointed, 
     protected final Row rightRow = new Row();
     private final Field.Int32 rowKind;
     private final AtomicCounter lateCounter;
+    private final AtomicCounter stateBytesCounter;
+    private final AtomicCounter stateKeysCounter;
+    private long reportedBytes;
+    private long reportedKeys;
     private final UnsafeBuffer entry;
     private final ExpandableDirectByteBuffer blob = new ExpandableDirectByteBuffer(256);
     private int restoredBlobs;
@@ -51,14 +57,17 @@ abstract class JoinOperator extends CollectingOperator implements Checkpointed, 
 
     JoinOperator(
         final String name, final KeySelector leftKey, final KeySelector rightKey, final Schema leftSchema,
-        final Schema rightSchema, final Schema outSchema, final int maxRowLength, final AtomicCounter lateCounter)
+        final Schema rightSchema, final Schema outSchema, final int maxRowLength, final JobCounters counters,
+        final int shard)
     {
         super(name, outSchema, maxRowLength);
         this.leftKey = leftKey;
         this.rightKey = rightKey;
         this.leftSchema = leftSchema;
         this.rightSchema = rightSchema;
-        this.lateCounter = lateCounter;
+        this.lateCounter = counters.counter(shard, Metric.LATE_RECORDS);
+        this.stateBytesCounter = counters.counter(shard, Metric.JOIN_STATE_BYTES);
+        this.stateKeysCounter = counters.counter(shard, Metric.JOIN_STATE_KEYS);
         this.rowKind = rowKindField(outSchema);
         this.entry = new UnsafeBuffer(BufferUtil.allocateDirectAligned(((maxRowLength + 64) + 63) & ~63, 64));
         this.alignment = new InputAlignment(name, 2, this);
@@ -131,8 +140,33 @@ abstract class JoinOperator extends CollectingOperator implements Checkpointed, 
     {
         this.watermark = watermark;
         onEventTime(watermark);
+        reportState();
         downstream.onWatermark(watermark);
     }
+
+    /**
+     * Add this join's change in held state since its last report to the shard's gauges (several joins of a shard add
+     * to the same ones).
+     */
+    private void reportState()
+    {
+        final long bytes = stateBytes();
+        final long keys = stateKeys();
+        stateBytesCounter.getAndAddRelease(bytes - reportedBytes);
+        stateKeysCounter.getAndAddRelease(keys - reportedKeys);
+        reportedBytes = bytes;
+        reportedKeys = keys;
+    }
+
+    /**
+     * @return bytes of the rows (with their headers) and per-key slots and index entries the join holds.
+     */
+    abstract long stateBytes();
+
+    /**
+     * @return keys the join holds state for (the most of any of its tables and lists).
+     */
+    abstract long stateKeys();
 
     /**
      * Fire the event-time work due at the new watermark, before it goes downstream.
@@ -291,5 +325,13 @@ abstract class JoinOperator extends CollectingOperator implements Checkpointed, 
     public String toString()
     {
         return getClass().getSimpleName() + "('" + name + "')";
+    }
+
+    public void close()
+    {
+        stateBytesCounter.getAndAddRelease(-reportedBytes);
+        stateKeysCounter.getAndAddRelease(-reportedKeys);
+        reportedBytes = 0;
+        reportedKeys = 0;
     }
 }

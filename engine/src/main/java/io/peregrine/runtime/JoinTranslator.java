@@ -1,9 +1,8 @@
 package io.peregrine.runtime;
 
 import io.peregrine.exchange.KeyGroupRouter;
-import io.peregrine.metrics.Metric;
+import io.peregrine.metrics.JobCounters;
 import io.peregrine.plan.Node;
-import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * What the translations of the two-input join nodes share: the node's inputs are two keyBys (left, right), whose
@@ -45,9 +44,9 @@ abstract class JoinTranslator implements NodeTranslator
         return node.inputs.get(JoinOperator.RIGHT);
     }
 
-    static AtomicCounter lateCounter(final ShardPlan plan)
+    static JobCounters counters(final ShardPlan plan)
     {
-        return plan.planner().counters().counter(plan.shard(), Metric.LATE_RECORDS);
+        return plan.planner().counters();
     }
 
     static int maxRowLength(final ShardPlan plan)

@@ -15,7 +15,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.status.AtomicCounter;
+import io.peregrine.metrics.JobCounters;
 
 /**
  * A regular (unbounded) join of two keyed streams, inner or left outer, with the semantics of Flink's
@@ -65,9 +65,9 @@ final class RegularJoinOperator extends JoinOperator
     RegularJoinOperator(
         final String name, final KeySelector leftKey, final KeySelector rightKey, final Schema leftSchema,
         final Schema rightSchema, final Schema outSchema, final JoinFunction fn, final JoinCondition condition,
-        final boolean outer, final long ttl, final int maxRowLength, final AtomicCounter lateCounter, final long nowMs)
+        final boolean outer, final long ttl, final int maxRowLength, final JobCounters counters, final int shard, final long nowMs)
     {
-        super(name, leftKey, rightKey, leftSchema, rightSchema, outSchema, maxRowLength, lateCounter);
+        super(name, leftKey, rightKey, leftSchema, rightSchema, outSchema, maxRowLength, counters, shard);
         this.fn = fn;
         this.condition = condition;
         this.outer = outer;
@@ -268,8 +268,19 @@ final class RegularJoinOperator extends JoinOperator
         return super.restoreKeyedState(tag, reset);
     }
 
+    long stateBytes()
+    {
+        return left.heldBytes() + right.heldBytes();
+    }
+
+    long stateKeys()
+    {
+        return Math.max(left.keyCount(), right.keyCount());
+    }
+
     public void close()
     {
+        super.close();
         left.close();
         right.close();
         expiries.close();

@@ -13,6 +13,7 @@ final class RegularJoinTranslator extends JoinTranslator
         return new RegularJoinOperator(node.name, left(node).key, right(node).key, left(node).schema,
             right(node).schema, node.schema, node.join.function, node.join.condition,
             node.join.type == JoinSpec.Type.LEFT_OUTER,
-            node.join.stateTtlMs, maxRowLength(plan), lateCounter(plan), plan.planner().context().epochClock().time());
+            node.join.stateTtlMs, maxRowLength(plan), counters(plan), plan.shard(),
+            plan.planner().context().epochClock().time());
     }
 }

@@ -17,7 +17,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.status.AtomicCounter;
+import io.peregrine.metrics.JobCounters;
 
 /**
  * An event-time temporal (as-of) join with the semantics of Flink's {@code TemporalRowTimeJoinOperator}
@@ -84,9 +84,9 @@ final class TemporalJoinOperator extends JoinOperator
     TemporalJoinOperator(
         final String name, final KeySelector probeKey, final KeySelector versionKey, final Schema probeSchema,
         final Schema versionSchema, final Schema outSchema, final JoinFunction fn, final boolean outer,
-        final StateFactory stateFactory, final int shard, final int maxRowLength, final AtomicCounter lateCounter)
+        final StateFactory stateFactory, final int shard, final int maxRowLength, final JobCounters counters)
     {
-        super(name, probeKey, versionKey, probeSchema, versionSchema, outSchema, maxRowLength, lateCounter);
+        super(name, probeKey, versionKey, probeSchema, versionSchema, outSchema, maxRowLength, counters, shard);
         this.fn = fn;
         this.outer = outer;
         this.keys = stateFactory.create(name + "-keys", shard, SLOT_LENGTH);
@@ -413,8 +413,19 @@ final class TemporalJoinOperator extends JoinOperator
         return super.restoreKeyedState(tag, reset);
     }
 
+    long stateBytes()
+    {
+        return keys.size() * (SLOT_LENGTH + 16) + probes.heldBytes() + versions.heldBytes();
+    }
+
+    long stateKeys()
+    {
+        return keys.size();
+    }
+
     public void close()
     {
+        super.close();
         keys.close();
         probes.close();
         versions.close();

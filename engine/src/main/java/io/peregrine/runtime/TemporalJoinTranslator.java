@@ -13,6 +13,6 @@ final class TemporalJoinTranslator extends JoinTranslator
     {
         return new TemporalJoinOperator(node.name, left(node).key, right(node).key, left(node).schema,
             right(node).schema, node.schema, node.join.function, node.join.type == JoinSpec.Type.LEFT_OUTER,
-            plan.planner().stateFactory(), plan.shard(), maxRowLength(plan), lateCounter(plan));
+            plan.planner().stateFactory(), plan.shard(), maxRowLength(plan), counters(plan));
     }
 }

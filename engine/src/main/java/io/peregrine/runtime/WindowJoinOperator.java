@@ -19,7 +19,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.status.AtomicCounter;
+import io.peregrine.metrics.JobCounters;
 
 /**
  * A window join of two keyed streams with the semantics of Flink's {@code JoinedStreams} (a co-group of the two
@@ -72,9 +72,9 @@ final class WindowJoinOperator extends JoinOperator
         final String name, final KeySelector leftKey, final KeySelector rightKey, final Schema leftSchema,
         final Schema rightSchema, final Schema outSchema, final WindowJoinFunction fn, final Windows windows,
         final boolean distinct, final StateFactory stateFactory, final int shard, final int sessionCapacity,
-        final int maxRowLength, final AtomicCounter lateCounter)
+        final int maxRowLength, final JobCounters counters)
     {
-        super(name, leftKey, rightKey, leftSchema, rightSchema, outSchema, maxRowLength, lateCounter);
+        super(name, leftKey, rightKey, leftSchema, rightSchema, outSchema, maxRowLength, counters, shard);
         this.fn = fn;
         this.session = windows.kind() == Windows.Kind.SESSION;
         this.distinct = distinct;
@@ -369,8 +369,19 @@ final class WindowJoinOperator extends JoinOperator
         return super.restoreKeyedState(tag, reset);
     }
 
+    long stateBytes()
+    {
+        return (sessions == null ? 0 : sessions.size() * (sessions.valueLength() + 16)) + left.heldBytes() + right.heldBytes();
+    }
+
+    long stateKeys()
+    {
+        return Math.max(left.keyCount(), right.keyCount());
+    }
+
     public void close()
     {
+        super.close();
         left.close();
         right.close();
         timers.close();

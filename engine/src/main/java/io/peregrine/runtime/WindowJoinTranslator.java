@@ -12,6 +12,6 @@ final class WindowJoinTranslator extends JoinTranslator
         return new WindowJoinOperator(node.name, left(node).key, right(node).key, left(node).schema,
             right(node).schema, node.schema, node.join.windowFunction, node.join.windows, node.join.distinct,
             plan.planner().stateFactory(), plan.shard(), plan.planner().context().sessionCapacity(), maxRowLength(plan),
-            lateCounter(plan));
+            counters(plan));
     }
 }

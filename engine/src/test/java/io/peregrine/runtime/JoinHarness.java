@@ -87,14 +87,14 @@ final class JoinHarness
         final JobCounters c = new JobCounters(1);
         final WindowJoinFunction fn = (left, right, start, end, w) -> JoinSemanticsTest.pair(OUT, left, right, w);
         return new JoinHarness(new WindowJoinOperator("window", r -> r.getLong(L_KEY), r -> r.getLong(R_KEY), LEFT,
-            RIGHT, OUT, fn, windows, distinct, direct(), 0, 64, 1024, c.counter(0, Metric.LATE_RECORDS)), c);
+            RIGHT, OUT, fn, windows, distinct, direct(), 0, 64, 1024, c), c);
     }
 
     static JoinHarness interval(final long lower, final long upper)
     {
         final JobCounters c = new JobCounters(1);
         return new JoinHarness(new IntervalJoinOperator("interval", r -> r.getLong(L_KEY), r -> r.getLong(R_KEY), LEFT,
-            RIGHT, OUT, PAIR, lower, upper, 1024, c.counter(0, Metric.LATE_RECORDS)), c);
+            RIGHT, OUT, PAIR, lower, upper, 1024, c, 0), c);
     }
 
     static JoinHarness regular(final boolean outer, final long ttl, final long now)
@@ -107,14 +107,14 @@ final class JoinHarness
     {
         final JobCounters c = new JobCounters(1);
         return new JoinHarness(new RegularJoinOperator("regular", r -> r.getLong(L_KEY), r -> r.getLong(R_KEY), LEFT,
-            RIGHT, OUT, PAIR, condition, outer, ttl, 1024, c.counter(0, Metric.LATE_RECORDS), now), c);
+            RIGHT, OUT, PAIR, condition, outer, ttl, 1024, c, 0, now), c);
     }
 
     static JoinHarness temporal(final boolean outer)
     {
         final JobCounters c = new JobCounters(1);
         return new JoinHarness(new TemporalJoinOperator("temporal", r -> r.getLong(L_KEY), r -> r.getLong(R_KEY), LEFT,
-            RIGHT, OUT, PAIR, outer, direct(), 0, 1024, c.counter(0, Metric.LATE_RECORDS)), c);
+            RIGHT, OUT, PAIR, outer, direct(), 0, 1024, c), c);
     }
 
     static JoinHarness lookup(final boolean outer, final List<Object[]> reference)
@@ -131,6 +131,22 @@ final class JoinHarness
     long late()
     {
         return counters.total(Metric.LATE_RECORDS);
+    }
+
+    /**
+     * @return the shard's gauge of bytes its joins hold.
+     */
+    long stateBytes()
+    {
+        return counters.total(Metric.JOIN_STATE_BYTES);
+    }
+
+    /**
+     * @return the shard's gauge of keys its joins hold state for.
+     */
+    long stateKeys()
+    {
+        return counters.total(Metric.JOIN_STATE_KEYS);
     }
 
     JoinHarness left(final long key, final long ts, final long value)

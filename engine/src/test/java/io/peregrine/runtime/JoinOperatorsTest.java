@@ -180,6 +180,22 @@ class JoinOperatorsTest
         h.close();
     }
 
+    @Test
+    void shouldReportTheStateItHoldsAtEachWatermarkAndNoneOnceClosed()
+    {
+        final JoinHarness h = JoinHarness.temporal(false);
+        h.right(1, 100, "a").right(2, 100, "b").left(1, 150, 1);
+        assertEquals(0, h.stateKeys(), "not before a watermark");
+        h.watermark(120);
+        assertEquals(2, h.stateKeys());
+        // Key slots 2 x (32 + 16); the waiting probe: time 8 + row 24 + length 4 + index slot 40 = 76; two versions:
+        // time 8 + row 25 (a 1-byte tag) + length 4 + index slot 40 = 77 each.
+        assertEquals(2 * 48 + 76 + 2 * 77, h.stateBytes());
+        h.close();
+        assertEquals(0, h.stateKeys());
+        assertEquals(0, h.stateBytes());
+    }
+
     private static List<String> sorted(final List<String> lines)
     {
         lines.sort(null);

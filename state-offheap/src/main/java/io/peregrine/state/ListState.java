@@ -471,6 +471,15 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
     }
 
     /**
+     * @return bytes held for the keys' contents: {@link #bytesUsed()} and an index slot (key, state, value) per key;
+     * what a list of this state costs beyond the free space of its block and of the index.
+     */
+    public long heldBytes()
+    {
+        return bytesUsed + index.size() * (DirectSlotTable.VALUE_OFFSET + INDEX_VALUE_LENGTH);
+    }
+
+    /**
      * @return bytes of direct memory reserved for entry blocks.
      */
     public long arenaCapacity()
