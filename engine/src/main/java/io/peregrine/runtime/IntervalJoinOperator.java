@@ -12,7 +12,6 @@ import io.peregrine.state.ListState;
 import io.peregrine.state.TimerQueue;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import io.peregrine.metrics.JobCounters;
 
 /**
@@ -137,9 +136,8 @@ final class IntervalJoinOperator extends JoinOperator
 
     private void keep(final ListState list, final long k, final Row row)
     {
-        final UnsafeBuffer entry = stage(row, HEADER);
-        entry.putLong(TIME, row.eventTime());
-        list.add(k, entry, 0, entryLength(row, HEADER));
+        header.putLong(TIME, row.eventTime());
+        keep(list, k, HEADER, row.buffer(), row.offset(), row.length());
     }
 
     void onEventTime(final long watermark)

@@ -49,7 +49,8 @@ abstract class JoinOperator extends CollectingOperator implements Checkpointed, 
     private final AtomicCounter stateKeysCounter;
     private long reportedBytes;
     private long reportedKeys;
-    private final UnsafeBuffer entry;
+    /** Where a join writes the header of an entry it keeps ({@link #keep}). */
+    protected final UnsafeBuffer header = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64));
     private final ExpandableDirectByteBuffer blob = new ExpandableDirectByteBuffer(256);
     private int restoredBlobs;
     protected long watermark = Long.MIN_VALUE;
@@ -69,7 +70,6 @@ abstract class JoinOperator extends CollectingOperator implements Checkpointed, 
         this.stateBytesCounter = counters.counter(shard, Metric.JOIN_STATE_BYTES);
         this.stateKeysCounter = counters.counter(shard, Metric.JOIN_STATE_KEYS);
         this.rowKind = rowKindField(outSchema);
-        this.entry = new UnsafeBuffer(BufferUtil.allocateDirectAligned(((maxRowLength + 64) + 63) & ~63, 64));
         this.alignment = new InputAlignment(name, 2, this);
         alignment.input(LEFT).downstream(new Operator(name + "-left")
         {
@@ -189,23 +189,13 @@ abstract class JoinOperator extends CollectingOperator implements Checkpointed, 
     }
 
     /**
-     * Write the entry {@code | header (headerLength bytes, written by the caller after this call) | row bytes |} into
-     * the staging buffer.
-     *
-     * @return the staging buffer, the row copied after the header.
+     * Keep a row in a list after the header written into {@link #header}: each copied once into the list.
      */
-    protected final UnsafeBuffer stage(final Row row, final int headerLength)
+    protected final void keep(
+        final ListState list, final long k, final int headerLength, final DirectBuffer row, final int offset,
+        final int length)
     {
-        entry.putBytes(headerLength, row.buffer(), row.offset(), row.length());
-        return entry;
-    }
-
-    /**
-     * @return the entry's length for a row staged after a header of {@code headerLength}.
-     */
-    protected static int entryLength(final Row row, final int headerLength)
-    {
-        return headerLength + row.length();
+        list.add(k, header, 0, headerLength, row, offset, length);
     }
 
     /**

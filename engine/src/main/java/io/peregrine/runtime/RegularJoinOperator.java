@@ -14,7 +14,6 @@ import io.peregrine.state.TimerQueue;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import io.peregrine.metrics.JobCounters;
 
 /**
@@ -48,7 +47,7 @@ final class RegularJoinOperator extends JoinOperator
     private final long ttl;
     private final int matchesAt;
     private final int writtenAt;
-    private final int header;
+    private final int headerLength;
     private final ListState left = new ListState();
     private final ListState right = new ListState();
     private final ListState.Cursor cursor;
@@ -65,7 +64,8 @@ final class RegularJoinOperator extends JoinOperator
     RegularJoinOperator(
         final String name, final KeySelector leftKey, final KeySelector rightKey, final Schema leftSchema,
         final Schema rightSchema, final Schema outSchema, final JoinFunction fn, final JoinCondition condition,
-        final boolean outer, final long ttl, final int maxRowLength, final JobCounters counters, final int shard, final long nowMs)
+        final boolean outer, final long ttl, final int maxRowLength, final JobCounters counters, final int shard,
+        final long nowMs)
     {
         super(name, leftKey, rightKey, leftSchema, rightSchema, outSchema, maxRowLength, counters, shard);
         this.fn = fn;
@@ -75,7 +75,7 @@ final class RegularJoinOperator extends JoinOperator
         this.nowMs = nowMs;
         this.matchesAt = 8;
         this.writtenAt = outer ? 12 : 8;
-        this.header = writtenAt + (ttl > 0 ? 8 : 0);
+        this.headerLength = writtenAt + (ttl > 0 ? 8 : 0);
         this.cursor = right.cursor();
         this.leftCursor = left.cursor();
     }
@@ -116,7 +116,7 @@ final class RegularJoinOperator extends JoinOperator
                 if (!expired(entry))
                 {
                     final long rightTime = entry.getLong(TIME);
-                    final Row r = wrap(rightRow, rightSchema, entry, header, rightTime);
+                    final Row r = wrap(rightRow, rightSchema, entry, headerLength, rightTime);
                     if (holds(row, r, row))
                     {
                         emit(row, r, Math.max(ts, rightTime), RowKind.INSERT, row);
@@ -156,7 +156,7 @@ final class RegularJoinOperator extends JoinOperator
                 if (!expired(entry))
                 {
                     final long leftTime = entry.getLong(TIME);
-                    final Row l = wrap(leftRow, leftSchema, entry, header, leftTime);
+                    final Row l = wrap(leftRow, leftSchema, entry, headerLength, leftTime);
                     if (holds(l, row, row))
                     {
                         emit(l, row, Math.max(ts, leftTime), RowKind.INSERT, row);
@@ -178,7 +178,7 @@ final class RegularJoinOperator extends JoinOperator
             return;
         }
         final long leftTime = entry.getLong(TIME);
-        final Row l = wrap(leftRow, leftSchema, entry, header, leftTime);
+        final Row l = wrap(leftRow, leftSchema, entry, headerLength, leftTime);
         if (!holds(l, arriving, arriving))
         {
             return;
@@ -197,17 +197,16 @@ final class RegularJoinOperator extends JoinOperator
 
     private void keep(final ListState list, final long k, final Row row, final int matches)
     {
-        final UnsafeBuffer entry = stage(row, header);
-        entry.putLong(TIME, row.eventTime());
+        header.putLong(TIME, row.eventTime());
         if (outer)
         {
-            entry.putInt(matchesAt, matches);
+            header.putInt(matchesAt, matches);
         }
         if (ttl > 0)
         {
-            entry.putLong(writtenAt, nowMs);
+            header.putLong(writtenAt, nowMs);
         }
-        list.add(k, entry, 0, entryLength(row, header));
+        keep(list, k, headerLength, row.buffer(), row.offset(), row.length());
     }
 
     public int onProcessingTime(final long nowMs)

@@ -16,6 +16,7 @@ import io.peregrine.state.TimerQueue;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.UnsafeBuffer;
 import io.peregrine.metrics.JobCounters;
 
@@ -63,6 +64,7 @@ final class TemporalJoinOperator extends JoinOperator
     private static final int HAS_VERSIONS = 8;
     private static final int HAS_PROBES = 16;
     private static final int MIN_PRUNE = 8;
+    private static final int QUEUES = 4;
 
     private final JoinFunction fn;
     private final boolean outer;
@@ -77,6 +79,11 @@ final class TemporalJoinOperator extends JoinOperator
     private final ListState.EntryPredicate waiting = this::waiting;
     private final ListState.EntryPredicate current = this::current;
     private final TimerCodec timerCodec = new TimerCodec();
+    /** Probe rows that arrived in time order, released from the head as the watermark passes (a few queues, so that
+     * the interleaved in-order streams of several producer shards each fit one). */
+    private final RowQueue[] queues = new RowQueue[QUEUES];
+    private final LongHashSet released = new LongHashSet();
+    private final java.util.function.LongConsumer pruneReleased = this::pruneReleased;
     private long versionTime;
     private int versionIndex;
     private int visited;
@@ -92,6 +99,10 @@ final class TemporalJoinOperator extends JoinOperator
         this.keys = stateFactory.create(name + "-keys", shard, SLOT_LENGTH);
         this.probeCursor = probes.cursor();
         this.versionCursor = versions.cursor();
+        for (int i = 0; i < QUEUES; i++)
+        {
+            queues[i] = new RowQueue(16 * 1024);
+        }
     }
 
     void join(final Row left, final Row right, final RowWriter out) throws Exception
@@ -116,6 +127,29 @@ final class TemporalJoinOperator extends JoinOperator
             }
             return;
         }
+        RowQueue queue = null;
+        for (final RowQueue q : queues)
+        {
+            if (q.lastTime() <= ts && (queue == null || q.lastTime() > queue.lastTime()))
+            {
+                queue = q;
+            }
+        }
+        if (queue != null)
+        {
+            queue.add(ts, k, row.buffer(), row.offset(), row.length());
+        }
+        else
+        {
+            hold(k, ts, row.buffer(), row.offset(), row.length());
+        }
+    }
+
+    /**
+     * Keep a probe row in its key's list, with a timer at the earliest waiting time of the key.
+     */
+    private void hold(final long k, final long ts, final DirectBuffer src, final int offset, final int length)
+    {
         keys.findOrInsert(k);
         final MutableDirectBuffer slot = keys.value();
         int flags = slot.getInt(FLAGS);
@@ -135,9 +169,8 @@ final class TemporalJoinOperator extends JoinOperator
             flags |= HAS_TIMER;
         }
         slot.putInt(FLAGS, flags);
-        final UnsafeBuffer entry = stage(row, HEADER);
-        entry.putLong(TIME, ts);
-        probes.add(k, entry, 0, entryLength(row, HEADER));
+        header.putLong(TIME, ts);
+        keep(probes, k, HEADER, src, offset, length);
     }
 
     void onRight(final Row row)
@@ -161,9 +194,8 @@ final class TemporalJoinOperator extends JoinOperator
             slot.putLong(LAST_VERSION, ts);
         }
         slot.putInt(FLAGS, flags | HAS_VERSIONS);
-        final UnsafeBuffer entry = stage(row, HEADER);
-        entry.putLong(TIME, ts);
-        versions.add(k, entry, 0, entryLength(row, HEADER));
+        header.putLong(TIME, ts);
+        keep(versions, k, HEADER, row.buffer(), row.offset(), row.length());
         final int pruneIn = slot.getInt(PRUNE_IN) - 1;
         if (pruneIn <= 0)
         {
@@ -175,9 +207,86 @@ final class TemporalJoinOperator extends JoinOperator
         }
     }
 
+    /**
+     * Release the queued probe rows the watermark has reached, then the keys' timers; then prune the versions of the
+     * keys the queues released (not before: a key's held probe rows of this watermark may need them).
+     */
     void onEventTime(final long watermark)
     {
+        for (final RowQueue queue : queues)
+        {
+            while (queue.size() > 0 && queue.headTime() <= watermark)
+            {
+                releaseQueued(queue);
+                queue.poll();
+            }
+        }
         timers.pollDue(watermark, fire, Integer.MAX_VALUE);
+        if (!released.isEmpty())
+        {
+            released.forEachLong(pruneReleased);
+            released.clear();
+        }
+    }
+
+    private void releaseQueued(final RowQueue queue)
+    {
+        final long k = queue.headKey();
+        final long probeTime = queue.headTime();
+        boolean found = false;
+        if (keys.find(k) && versionCursor.reset(k))
+        {
+            if ((keys.value().getInt(FLAGS) & VERSIONS_UNORDERED) != 0)
+            {
+                found = floor(k, VERSIONS_UNORDERED, probeTime);
+                released.add(k);
+            }
+            else
+            {
+                // In time order: the last version at or before the probe's time; and the key is worth pruning once
+                // the watermark's step is over if two versions are at or before the watermark.
+                int atOrBeforeWatermark = 0;
+                while (versionCursor.next())
+                {
+                    final long t = versionCursor.entry().getLong(TIME);
+                    if (t > watermark)
+                    {
+                        break;
+                    }
+                    atOrBeforeWatermark++;
+                    if (t <= probeTime)
+                    {
+                        version.wrap(versionCursor.entry());
+                        versionTime = t;
+                        found = true;
+                    }
+                }
+                if (atOrBeforeWatermark > 1)
+                {
+                    released.add(k);
+                }
+            }
+        }
+        final DirectBuffer row = queue.headRow();
+        leftRow.wrap(leftSchema, row, 0, row.capacity());
+        leftRow.meta(probeTime, -1, -1);
+        if (found)
+        {
+            emit(leftRow, wrap(rightRow, rightSchema, version, HEADER, versionTime), probeTime, RowKind.INSERT, null);
+        }
+        else if (outer)
+        {
+            emit(leftRow, null, probeTime, RowKind.INSERT, null);
+        }
+    }
+
+    private void pruneReleased(final long k)
+    {
+        if (keys.find(k))
+        {
+            keys.findOrInsert(k);
+            prune(k, keys.value());
+        }
     }
 
     /**
@@ -375,8 +484,21 @@ final class TemporalJoinOperator extends JoinOperator
         return entry.getLong(TIME) > watermark;
     }
 
+    /**
+     * The queued probe rows are moved into their keys' lists first (with timers): a checkpoint holds only keyed state,
+     * which a restore on another shard count spreads by key.
+     */
     void snapshotState(final int op, final SnapshotWriter writer)
     {
+        for (final RowQueue queue : queues)
+        {
+            while (queue.size() > 0)
+            {
+                final DirectBuffer row = queue.headRow();
+                hold(queue.headKey(), queue.headTime(), row, 0, row.capacity());
+                queue.poll();
+            }
+        }
         writer.table(op, KEYS_TAG, keys);
         writer.keyedState(op, LEFT_TAG, probes);
         writer.keyedState(op, RIGHT_TAG, versions);
@@ -415,7 +537,17 @@ final class TemporalJoinOperator extends JoinOperator
 
     long stateBytes()
     {
-        return keys.size() * (SLOT_LENGTH + 16) + probes.heldBytes() + versions.heldBytes();
+        return keys.size() * (SLOT_LENGTH + 16) + probes.heldBytes() + versions.heldBytes() + queuedBytes();
+    }
+
+    private long queuedBytes()
+    {
+        long bytes = 0;
+        for (final RowQueue queue : queues)
+        {
+            bytes += queue.bytes();
+        }
+        return bytes;
     }
 
     long stateKeys()

@@ -18,7 +18,6 @@ import io.peregrine.state.TimerQueue;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import io.peregrine.metrics.JobCounters;
 
 /**
@@ -111,9 +110,8 @@ final class WindowJoinOperator extends JoinOperator
             late();
             return;
         }
-        final UnsafeBuffer entry = stage(row, HEADER);
-        entry.putLong(TIME, ts);
-        list.add(k, entry, 0, entryLength(row, HEADER));
+        header.putLong(TIME, ts);
+        keep(list, k, HEADER, row.buffer(), row.offset(), row.length());
     }
 
     /**

@@ -105,10 +105,31 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
      */
     public void add(final long key, final DirectBuffer src, final int offset, final int length)
     {
-        if (length < 0)
+        add(key, src, offset, 0, src, offset, length);
+    }
+
+    /**
+     * Append an entry made of two parts, a header and a body, each copied once into the list: an operator's fixed
+     * header (a time, a counter) before a row it keeps as it came.
+     *
+     * @param key          top-level key.
+     * @param header       buffer holding the first part.
+     * @param headerOffset of the first part.
+     * @param headerLength of the first part, 0 or more.
+     * @param body         buffer holding the second part.
+     * @param bodyOffset   of the second part.
+     * @param bodyLength   of the second part, 0 or more.
+     * @throws IllegalStateException if the list would exceed 1 GiB (nothing is changed).
+     */
+    public void add(
+        final long key, final DirectBuffer header, final int headerOffset, final int headerLength,
+        final DirectBuffer body, final int bodyOffset, final int bodyLength)
+    {
+        if (headerLength < 0 || bodyLength < 0)
         {
-            throw new IllegalArgumentException("length must be >= 0: " + length);
+            throw new IllegalArgumentException("lengths must be >= 0: " + headerLength + ", " + bodyLength);
         }
+        final int length = headerLength + bodyLength;
         final boolean inserted = index.findOrInsert(key);
         final int used = slot.getInt(USED_OFFSET);
         if ((long)used + LENGTH_PREFIX + length > BlockArena.MAX_BLOCK_LENGTH)
@@ -134,7 +155,11 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
         final long address = arena.address(slot.getLong(BLOCK_OFFSET)) + used;
         UnsafeApi.putInt(address, length);
         block.wrap(address + LENGTH_PREFIX, length);
-        block.putBytes(0, src, offset, length);
+        if (headerLength > 0)
+        {
+            block.putBytes(0, header, headerOffset, headerLength);
+        }
+        block.putBytes(headerLength, body, bodyOffset, bodyLength);
         slot.putInt(USED_OFFSET, used + need);
         slot.putInt(COUNT_OFFSET, slot.getInt(COUNT_OFFSET) + 1);
         bytesUsed += need;
