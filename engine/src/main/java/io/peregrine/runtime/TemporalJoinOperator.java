@@ -9,6 +9,7 @@ import io.peregrine.api.Schema;
 import io.peregrine.checkpoint.Checkpointed;
 import io.peregrine.checkpoint.SnapshotWriter;
 import io.peregrine.config.StateFactory;
+import io.peregrine.metrics.JobCounters;
 import io.peregrine.state.KeyChangeTracking;
 import io.peregrine.state.ListState;
 import io.peregrine.state.SlotTable;
@@ -18,7 +19,8 @@ import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.UnsafeBuffer;
-import io.peregrine.metrics.JobCounters;
+
+import java.util.function.LongConsumer;
 
 /**
  * An event-time temporal (as-of) join with the semantics of Flink's {@code TemporalRowTimeJoinOperator}
@@ -26,42 +28,45 @@ import io.peregrine.metrics.JobCounters;
  * key, valid from its event time; a probe (left) row waits until the operator's watermark reaches its time and is
  * then joined with the latest version at or before its time (of equal times, the one that arrived last), or dropped
  * (inner) or padded with a null version (left outer) if there is none; the output has the probe's event time. After
- * the probe rows a watermark releases, a key keeps only the versions newer than the watermark and the latest at or
- * before it. A probe row at or behind the watermark on arrival is joined at once with the versions still held (the
- * latest at or before the watermark, if not newer than the probe, else none); a version behind the latest one at or
- * before the watermark is late: dropped and counted.
+ * a watermark's releases, a key keeps only the versions newer than the watermark and the latest at or before it. A
+ * probe row at or behind the watermark on arrival is joined at once with the versions still held (the latest at or
+ * before the watermark, if not newer than the probe, else none); a version behind the latest one at or before the
+ * watermark is late: dropped and counted.
  * <p>
- * State per key: a slot (below), the waiting probe rows and the versions, each in a {@link ListState} of entries
- * {@code | event time (long) | row bytes |} in arrival order, and at most one event-time timer, at the earliest
- * waiting probe's time. While both lists are in time order (the usual case) a release is one merge walk of the two
- * lists and the rows it releases and the versions it drops are a prefix of each; out of order, each probe row is
- * matched by a walk of the versions.
- * <pre>
- *   key slot, 32 bytes:
- *   0               8                   16                  24        28
- *   +---------------+-------------------+-------------------+---------+-----------------+
- *   | timer (long)  | last version time | last probe time   |  flags  | prune in        |
- *   +---------------+-------------------+-------------------+---------+-----------------+
- *   flags: 1 timer set, 2 versions out of time order, 4 probes out of time order, 8 has versions, 16 has probes
- *   prune in: versions to add before the key's versions are pruned again (besides a release): as many as the last
- *   pruning left, at least 8, so pruning costs a constant per version even for a key no probe row releases
- * </pre>
+ * <b>Versions</b> are a {@link ListState} per key of entries {@code | event time (long) | row bytes |} in arrival
+ * order, with a per-key header {@code | last version time (long) | flags (int) | prune in (int) |} in the list's
+ * index slot (one probe of one table per version): flag 1 says the list is out of time order; "prune in" counts the
+ * versions to add before the list is pruned again (as many as the last pruning left, at least 8: a constant per
+ * version even for a key no probe row releases).
+ * <p>
+ * <b>Waiting probe rows</b> that arrive in time order go to one of a few first-in first-out {@link RowQueue}s (so
+ * that the interleaved in-order streams of several producer shards each fit one) and are released from the heads as
+ * the watermark passes: no per-key state or timer. One that fits no queue waits in its key's list of probe rows (same
+ * entries as versions) with an event-time timer at the key's earliest waiting time, its slot
+ * {@code | timer (long) | last probe time (long) | flags (int) | pad |} (flags: 1 timer set, 4 probes out of time
+ * order, 16 has probes). While a key's lists are in time order a release is a merge walk of the two; out of order,
+ * each probe row is matched by a walk of the versions. Pruning waits until every row the watermark releases has been
+ * emitted. Before a checkpoint the queued rows move into their keys' lists: a checkpoint holds only keyed state, which
+ * a restore on another shard count spreads by key.
  */
 final class TemporalJoinOperator extends JoinOperator
 {
     static final int TIME = 0;
     static final int HEADER = 8;
     static final long KEYS_TAG = 0;
-    static final int SLOT_LENGTH = 32;
+    static final int SLOT_LENGTH = 24;
+    /** Version list header. */
+    private static final int LAST_VERSION = 0;
+    private static final int VERSION_FLAGS = 8;
+    private static final int PRUNE_IN = 12;
+    private static final int VERSION_HEADER_LENGTH = 16;
+    private static final int VERSIONS_UNORDERED = 1;
+    /** Key slot of waiting probe rows. */
     private static final int TIMER = 0;
-    private static final int LAST_VERSION = 8;
-    private static final int LAST_PROBE = 16;
-    private static final int FLAGS = 24;
-    private static final int PRUNE_IN = 28;
+    private static final int LAST_PROBE = 8;
+    private static final int FLAGS = 16;
     private static final int HAS_TIMER = 1;
-    private static final int VERSIONS_UNORDERED = 2;
     private static final int PROBES_UNORDERED = 4;
-    private static final int HAS_VERSIONS = 8;
     private static final int HAS_PROBES = 16;
     private static final int MIN_PRUNE = 8;
     private static final int QUEUES = 4;
@@ -70,20 +75,18 @@ final class TemporalJoinOperator extends JoinOperator
     private final boolean outer;
     private final SlotTable keys;
     private final ListState probes = new ListState();
-    private final ListState versions = new ListState();
+    private final ListState versions = new ListState(1024, 64 * 1024, VERSION_HEADER_LENGTH);
     private final ListState.Cursor probeCursor;
     private final ListState.Cursor versionCursor;
     private final UnsafeBuffer version = new UnsafeBuffer(0, 0);
+    private final RowQueue[] queues = new RowQueue[QUEUES];
     private final TimerQueue timers = new TimerQueue();
     private final TimerQueue.TimerConsumer fire = this::fire;
+    private final LongHashSet released = new LongHashSet();
+    private final LongConsumer prune = this::prune;
     private final ListState.EntryPredicate waiting = this::waiting;
     private final ListState.EntryPredicate current = this::current;
     private final TimerCodec timerCodec = new TimerCodec();
-    /** Probe rows that arrived in time order, released from the head as the watermark passes (a few queues, so that
-     * the interleaved in-order streams of several producer shards each fit one). */
-    private final RowQueue[] queues = new RowQueue[QUEUES];
-    private final LongHashSet released = new LongHashSet();
-    private final java.util.function.LongConsumer pruneReleased = this::pruneReleased;
     private long versionTime;
     private int versionIndex;
     private int visited;
@@ -116,8 +119,7 @@ final class TemporalJoinOperator extends JoinOperator
         final long ts = row.eventTime();
         if (ts <= watermark)
         {
-            final boolean found = keys.find(k) && floor(k, keys.value().getInt(FLAGS), watermark);
-            if (found && versionTime <= ts)
+            if (floor(k, watermark) && versionTime <= ts)
             {
                 emit(row, wrap(rightRow, rightSchema, version, HEADER, versionTime), ts, RowKind.INSERT, row);
             }
@@ -177,39 +179,36 @@ final class TemporalJoinOperator extends JoinOperator
     {
         final long k = key(rightKey, row);
         final long ts = row.eventTime();
-        keys.findOrInsert(k);
-        final MutableDirectBuffer slot = keys.value();
-        int flags = slot.getInt(FLAGS);
-        if (ts <= watermark && floor(k, flags, watermark) && ts < versionTime)
+        if (ts <= watermark && floor(k, watermark) && ts < versionTime)
         {
             late();
             return;
         }
-        if ((flags & HAS_VERSIONS) != 0 && ts < slot.getLong(LAST_VERSION))
+        header.putLong(TIME, ts);
+        final int count = versions.add(k, header, 0, HEADER, row.buffer(), row.offset(), row.length());
+        final MutableDirectBuffer h = versions.header();
+        if (count > 1 && ts < h.getLong(LAST_VERSION))
         {
-            flags |= VERSIONS_UNORDERED;
+            h.putInt(VERSION_FLAGS, h.getInt(VERSION_FLAGS) | VERSIONS_UNORDERED);
         }
         else
         {
-            slot.putLong(LAST_VERSION, ts);
+            h.putLong(LAST_VERSION, ts);
         }
-        slot.putInt(FLAGS, flags | HAS_VERSIONS);
-        header.putLong(TIME, ts);
-        keep(versions, k, HEADER, row.buffer(), row.offset(), row.length());
-        final int pruneIn = slot.getInt(PRUNE_IN) - 1;
+        final int pruneIn = h.getInt(PRUNE_IN) - 1;
         if (pruneIn <= 0)
         {
-            prune(k, slot);
+            prune(k);
         }
         else
         {
-            slot.putInt(PRUNE_IN, pruneIn);
+            h.putInt(PRUNE_IN, pruneIn);
         }
     }
 
     /**
      * Release the queued probe rows the watermark has reached, then the keys' timers; then prune the versions of the
-     * keys the queues released (not before: a key's held probe rows of this watermark may need them).
+     * keys released (not before: another of a key's rows released at this watermark may need them).
      */
     void onEventTime(final long watermark)
     {
@@ -224,7 +223,7 @@ final class TemporalJoinOperator extends JoinOperator
         timers.pollDue(watermark, fire, Integer.MAX_VALUE);
         if (!released.isEmpty())
         {
-            released.forEachLong(pruneReleased);
+            released.forEachLong(prune);
             released.clear();
         }
     }
@@ -234,17 +233,17 @@ final class TemporalJoinOperator extends JoinOperator
         final long k = queue.headKey();
         final long probeTime = queue.headTime();
         boolean found = false;
-        if (keys.find(k) && versionCursor.reset(k))
+        if (versionCursor.reset(k))
         {
-            if ((keys.value().getInt(FLAGS) & VERSIONS_UNORDERED) != 0)
+            if ((versions.header().getInt(VERSION_FLAGS) & VERSIONS_UNORDERED) != 0)
             {
-                found = floor(k, VERSIONS_UNORDERED, probeTime);
+                found = floor(k, probeTime);
                 released.add(k);
             }
             else
             {
-                // In time order: the last version at or before the probe's time; and the key is worth pruning once
-                // the watermark's step is over if two versions are at or before the watermark.
+                // In time order: the last version at or before the probe's time; the key is worth pruning once this
+                // watermark's rows are out if two of its versions are at or before the watermark.
                 int atOrBeforeWatermark = 0;
                 while (versionCursor.next())
                 {
@@ -270,6 +269,11 @@ final class TemporalJoinOperator extends JoinOperator
         final DirectBuffer row = queue.headRow();
         leftRow.wrap(leftSchema, row, 0, row.capacity());
         leftRow.meta(probeTime, -1, -1);
+        emitProbe(probeTime, found);
+    }
+
+    private void emitProbe(final long probeTime, final boolean found)
+    {
         if (found)
         {
             emit(leftRow, wrap(rightRow, rightSchema, version, HEADER, versionTime), probeTime, RowKind.INSERT, null);
@@ -280,18 +284,8 @@ final class TemporalJoinOperator extends JoinOperator
         }
     }
 
-    private void pruneReleased(final long k)
-    {
-        if (keys.find(k))
-        {
-            keys.findOrInsert(k);
-            prune(k, keys.value());
-        }
-    }
-
     /**
-     * The timer of a key's earliest waiting probe row: release the rows the watermark has reached, prune the versions,
-     * wait for the next row.
+     * The timer of a key's earliest held probe row: release the rows the watermark has reached, wait for the next.
      */
     private void fire(final long time, final long k)
     {
@@ -300,18 +294,17 @@ final class TemporalJoinOperator extends JoinOperator
             return; // superseded by an earlier probe row's timer, which has done this key's work
         }
         keys.findOrInsert(k); // the slot changes: a find's flyweight is for reading (dirty tracking, copy on write)
-        final MutableDirectBuffer slot = keys.value();
-        int flags = slot.getInt(FLAGS);
-        final int released = release(k, flags);
+        int flags = keys.value().getInt(FLAGS);
+        final int releasedRows = release(k, flags);
         if ((flags & PROBES_UNORDERED) == 0)
         {
-            probes.removeFirst(k, released);
+            probes.removeFirst(k, releasedRows);
         }
         else
         {
             probes.retainIf(k, waiting);
         }
-        flags &= ~HAS_TIMER;
+        released.add(k);
         if (probeCursor.reset(k))
         {
             long next = Long.MAX_VALUE;
@@ -324,34 +317,31 @@ final class TemporalJoinOperator extends JoinOperator
                 }
             }
             timers.register(next, k);
-            slot.putLong(TIMER, next);
-            flags |= HAS_TIMER;
+            keys.findOrInsert(k);
+            keys.value().putLong(TIMER, next);
+            keys.value().putInt(FLAGS, flags);
         }
         else
         {
-            flags &= ~(HAS_PROBES | PROBES_UNORDERED);
+            keys.remove(k);
         }
-        slot.putInt(FLAGS, flags);
-        prune(k, slot);
     }
 
     /**
-     * Emit every waiting probe row of the key at or before the watermark with its version.
+     * Emit every held probe row of the key at or before the watermark with its version.
      *
      * @return rows released: with probe rows in time order, the first ones of the list.
      */
     private int release(final long k, final int flags)
     {
-        if (!probeCursor.reset(k))
+        int releasedRows = 0;
+        if ((flags & PROBES_UNORDERED) == 0 && versionCursor.reset(k) &&
+            (versions.header().getInt(VERSION_FLAGS) & VERSIONS_UNORDERED) == 0)
         {
-            return 0;
-        }
-        int released = 0;
-        if ((flags & (PROBES_UNORDERED | VERSIONS_UNORDERED)) == 0)
-        {
-            boolean more = versionCursor.reset(k) && versionCursor.next();
+            // Both in time order: one merge walk.
+            boolean more = versionCursor.next();
             boolean found = false;
-            long foundTime = 0;
+            probeCursor.reset(k);
             while (probeCursor.next())
             {
                 final DirectBuffer probe = probeCursor.entry();
@@ -363,39 +353,30 @@ final class TemporalJoinOperator extends JoinOperator
                 while (more && versionCursor.entry().getLong(TIME) <= probeTime)
                 {
                     version.wrap(versionCursor.entry());
-                    foundTime = version.getLong(TIME);
+                    versionTime = version.getLong(TIME);
                     found = true;
                     more = versionCursor.next();
                 }
-                emitProbe(probe, probeTime, found, foundTime);
-                released++;
+                wrap(leftRow, leftSchema, probe, HEADER, probeTime);
+                emitProbe(probeTime, found);
+                releasedRows++;
             }
-            return released;
+            return releasedRows;
         }
+        probeCursor.reset(k);
         while (probeCursor.next())
         {
             final DirectBuffer probe = probeCursor.entry();
             final long probeTime = probe.getLong(TIME);
             if (probeTime <= watermark)
             {
-                emitProbe(probe, probeTime, floor(k, VERSIONS_UNORDERED, probeTime), versionTime);
-                released++;
+                final boolean found = floor(k, probeTime);
+                wrap(leftRow, leftSchema, probe, HEADER, probeTime);
+                emitProbe(probeTime, found);
+                releasedRows++;
             }
         }
-        return released;
-    }
-
-    private void emitProbe(final DirectBuffer probe, final long probeTime, final boolean found, final long foundTime)
-    {
-        wrap(leftRow, leftSchema, probe, HEADER, probeTime);
-        if (found)
-        {
-            emit(leftRow, wrap(rightRow, rightSchema, version, HEADER, foundTime), probeTime, RowKind.INSERT, null);
-        }
-        else if (outer)
-        {
-            emit(leftRow, null, probeTime, RowKind.INSERT, null);
-        }
+        return releasedRows;
     }
 
     /**
@@ -404,13 +385,13 @@ final class TemporalJoinOperator extends JoinOperator
      *
      * @return false if it has none.
      */
-    private boolean floor(final long k, final int flags, final long time)
+    private boolean floor(final long k, final long time)
     {
         if (!versionCursor.reset(k))
         {
             return false;
         }
-        final boolean ordered = (flags & VERSIONS_UNORDERED) == 0;
+        final boolean ordered = (versions.header().getInt(VERSION_FLAGS) & VERSIONS_UNORDERED) == 0;
         boolean found = false;
         while (versionCursor.next())
         {
@@ -434,40 +415,30 @@ final class TemporalJoinOperator extends JoinOperator
     }
 
     /**
-     * Drop the key's versions older than its latest at or before the watermark; remove the key if nothing is left.
+     * Drop the key's versions older than its latest at or before the watermark.
      */
-    private void prune(final long k, final MutableDirectBuffer slot)
+    private void prune(final long k)
     {
-        int flags = slot.getInt(FLAGS);
-        if (floor(k, flags, watermark))
+        if (!floor(k, watermark))
         {
-            if ((flags & VERSIONS_UNORDERED) == 0)
-            {
-                versions.removeFirst(k, versionIndex);
-            }
-            else
-            {
-                visited = 0;
-                versions.retainIf(k, current);
-                if (versions.size(k) <= 1)
-                {
-                    flags &= ~VERSIONS_UNORDERED;
-                }
-            }
+            return;
         }
-        final int left = versions.size(k);
-        slot.putInt(PRUNE_IN, Math.max(MIN_PRUNE, left));
-        if (left == 0)
+        final boolean unordered = (versions.header().getInt(VERSION_FLAGS) & VERSIONS_UNORDERED) != 0;
+        if (unordered)
         {
-            flags &= ~(HAS_VERSIONS | VERSIONS_UNORDERED);
-        }
-        if ((flags & (HAS_VERSIONS | HAS_PROBES)) == 0)
-        {
-            keys.remove(k);
+            visited = 0;
+            versions.retainIf(k, current);
         }
         else
         {
-            slot.putInt(FLAGS, flags);
+            versions.removeFirst(k, versionIndex);
+        }
+        final MutableDirectBuffer h = versions.headerOf(k);
+        final int left = versions.size(k);
+        h.putInt(PRUNE_IN, Math.max(MIN_PRUNE, left));
+        if (unordered && left <= 1)
+        {
+            h.putInt(VERSION_FLAGS, h.getInt(VERSION_FLAGS) & ~VERSIONS_UNORDERED);
         }
     }
 
@@ -485,8 +456,7 @@ final class TemporalJoinOperator extends JoinOperator
     }
 
     /**
-     * The queued probe rows are moved into their keys' lists first (with timers): a checkpoint holds only keyed state,
-     * which a restore on another shard count spreads by key.
+     * The queued probe rows are moved into their keys' lists first (with timers): a checkpoint holds only keyed state.
      */
     void snapshotState(final int op, final SnapshotWriter writer)
     {
@@ -537,22 +507,17 @@ final class TemporalJoinOperator extends JoinOperator
 
     long stateBytes()
     {
-        return keys.size() * (SLOT_LENGTH + 16) + probes.heldBytes() + versions.heldBytes() + queuedBytes();
-    }
-
-    private long queuedBytes()
-    {
-        long bytes = 0;
+        long queued = 0;
         for (final RowQueue queue : queues)
         {
-            bytes += queue.bytes();
+            queued += queue.bytes();
         }
-        return bytes;
+        return keys.size() * (SLOT_LENGTH + 16) + probes.heldBytes() + versions.heldBytes() + queued;
     }
 
     long stateKeys()
     {
-        return keys.size();
+        return Math.max(versions.keyCount(), keys.size());
     }
 
     public void close()

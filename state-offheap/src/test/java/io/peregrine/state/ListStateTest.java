@@ -345,6 +345,41 @@ class ListStateTest
         }
     }
 
+    @Test
+    void shouldKeepAHeaderPerKeyWithItsListAndJournalIt()
+    {
+        final UnsafeBuffer src = new UnsafeBuffer(new byte[16]);
+        final ExpandableArrayBuffer journal = new ExpandableArrayBuffer(256);
+        try (ListState state = new ListState(16, 4096, 12); ListState replica = new ListState(16, 4096, 12))
+        {
+            src.putLong(0, 42);
+            assertEquals(1, state.add(9, src, 0, 8));
+            assertEquals(0, state.header().getLong(0), "a new key's header is zeroed");
+            state.header().putLong(0, 1000);
+            state.header().putInt(8, 7);
+            assertEquals(2, state.add(9, src, 0, 8));
+            assertEquals(1000, state.header().getLong(0));
+            state.add(3, src, 0, 4);
+            assertEquals(7, state.headerOf(9).getInt(8));
+            assertTrue(state.headerOf(4) == null);
+            final int length = state.writeKey(9, journal, 0);
+            assertEquals(12 + 2 * (4 + 8), length);
+            assertEquals(length, state.encodedLength(9));
+            replica.restoreKey(9, journal, 0, length);
+            assertEquals(2, replica.size(9));
+            assertEquals(1000, replica.headerOf(9).getLong(0));
+            assertEquals(7, replica.headerOf(9).getInt(8));
+            final List<Long> values = new ArrayList<>();
+            replica.forEach(9, (e) -> values.add(e.getLong(0)));
+            assertEquals(List.of(42L, 42L), values);
+            assertThrows(IllegalArgumentException.class, () -> replica.restoreKey(5, journal, 0, 12));
+            state.removeFirst(9, 2);
+            assertTrue(state.headerOf(9) == null, "the header goes with the list");
+            state.add(9, src, 0, 8);
+            assertEquals(0, state.header().getLong(0));
+        }
+    }
+
     private static void assertAll(final Map<Long, List<byte[]>> model, final ListState state)
     {
         assertEquals(model.size(), state.keyCount());
