@@ -52,7 +52,11 @@ public enum Metric
     DEFAULTED_FIELDS(20, Scope.OPERATOR, Type.COUNTER, "fields defaulted", "peregrine_defaulted_fields", 1,
         "Missing input fields a source read as their type's zero (input policy LENIENT)."),
     CONVERTED_FIELDS(21, Scope.OPERATOR, Type.COUNTER, "fields converted", "peregrine_converted_fields", 1,
-        "Input fields of another form a source converted exactly (input policy LENIENT).");
+        "Input fields of another form a source converted exactly (input policy LENIENT)."),
+    JOIN_STATE_BYTES(22, Scope.SHARD, Type.GAUGE, "join state bytes", "peregrine_shard_join_state_bytes", 1,
+        "Bytes of rows and per-key slots the shard's joins hold (at their last watermark)."),
+    JOIN_STATE_KEYS(23, Scope.SHARD, Type.GAUGE, "join state keys", "peregrine_shard_join_state_keys", 1,
+        "Keys the shard's joins hold state for (at their last watermark).");
 
     /**
      * Whether a counter belongs to an operator on a shard or to the shard itself.

@@ -8,6 +8,7 @@ import io.peregrine.api.MapFunction;
 import io.peregrine.api.PipelineException;
 import io.peregrine.api.Schema;
 import io.peregrine.api.Sink;
+import io.peregrine.api.Source;
 import io.peregrine.api.Windows;
 import io.peregrine.plan.Node;
 
@@ -187,6 +188,20 @@ public class DataStream
     public WindowedStream windowAll(final String name, final Windows windows)
     {
         return keyBy(name, row -> 0L).window(windows);
+    }
+
+    /**
+     * A lookup join with reference data read when the job starts: each row with the reference rows of its key; see
+     * {@link LookupJoin}.
+     *
+     * @param reference    a bounded source of the reference rows (a CSV file, a collection).
+     * @param referenceKey the key of a reference row.
+     * @param key          the key of a row of this stream.
+     * @return the join, to finish with {@link LookupJoin#apply}.
+     */
+    public LookupJoin lookupJoin(final Source reference, final KeySelector referenceKey, final KeySelector key)
+    {
+        return new LookupJoin(this, reference, referenceKey, key);
     }
 
     /**

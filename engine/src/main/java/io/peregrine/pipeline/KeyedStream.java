@@ -253,6 +253,57 @@ public final class KeyedStream
         return new PatternStream(pipeline, keyBy, name, compiled);
     }
 
+    /**
+     * A window join with another keyed stream: pairs of rows with the same key in the same window; see
+     * {@link WindowJoin}.
+     *
+     * @param right   the other stream, keyed by the same key.
+     * @param windows tumbling, sliding or session windows.
+     * @return the join, to finish with {@link WindowJoin#apply}.
+     */
+    public WindowJoin windowJoin(final KeyedStream right, final Windows windows)
+    {
+        return new WindowJoin(this, right, windows);
+    }
+
+    /**
+     * An interval join with another keyed stream: pairs with {@code this.ts + lowerMs <= right.ts <= this.ts + upperMs};
+     * see {@link IntervalJoin}.
+     *
+     * @param right   the other stream, keyed by the same key.
+     * @param lowerMs lower bound of the right row's time relative to the left row's.
+     * @param upperMs upper bound of the right row's time relative to the left row's.
+     * @return the join, to finish with {@link IntervalJoin#apply}.
+     */
+    public IntervalJoin intervalJoin(final KeyedStream right, final long lowerMs, final long upperMs)
+    {
+        return new IntervalJoin(this, right, lowerMs, upperMs);
+    }
+
+    /**
+     * A regular (unbounded) join with another keyed stream, inner or left outer, with an optional state time-to-live;
+     * see {@link RegularJoin}.
+     *
+     * @param right the other stream, keyed by the same key.
+     * @return the join, to finish with {@link RegularJoin#apply}.
+     */
+    public RegularJoin join(final KeyedStream right)
+    {
+        return new RegularJoin(this, right);
+    }
+
+    /**
+     * An event-time temporal (as-of) join: each row of this stream with the version of its key in {@code table} valid
+     * at its event time; see {@link TemporalJoin}.
+     *
+     * @param table the versions, keyed by the same key.
+     * @return the join, to finish with {@link TemporalJoin#apply}.
+     */
+    public TemporalJoin temporalJoin(final KeyedStream table)
+    {
+        return new TemporalJoin(this, table);
+    }
+
     Schema outputSchema(final String name, final boolean windowed, final Aggregation[] aggregations)
     {
         if (aggregations.length == 0)

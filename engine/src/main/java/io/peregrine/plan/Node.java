@@ -46,7 +46,17 @@ public final class Node
         SINK,
         PATTERN,
         PATTERN_TIMEOUT,
-        PATTERN_LATE
+        PATTERN_LATE,
+        /** Two keyed streams joined per key in event-time windows (inputs: left keyBy, right keyBy). */
+        WINDOW_JOIN,
+        /** Two keyed streams joined per key within a time interval of each other (inputs: left, right keyBy). */
+        INTERVAL_JOIN,
+        /** Two keyed streams joined per key without time bounds (inputs: left, right keyBy). */
+        REGULAR_JOIN,
+        /** A keyed stream joined with the version of a keyed table stream valid at its time (inputs: probe, table). */
+        TEMPORAL_JOIN,
+        /** A stream joined with reference data read when the job starts (input: the stream). */
+        LOOKUP_JOIN
     }
 
     public final int id;
@@ -79,6 +89,8 @@ public final class Node
     public final CompiledPattern pattern;
     public final PatternSelectFunction patternSelect;
     public final PatternTimeoutFunction patternTimeout;
+    /** What a join node joins and how; null for other kinds. */
+    public final JoinSpec join;
 
     /**
      * @return a fresh copy of the aggregations, as the operators take them.
@@ -116,6 +128,7 @@ public final class Node
         this.pattern = b.pattern;
         this.patternSelect = b.patternSelect;
         this.patternTimeout = b.patternTimeout;
+        this.join = b.join;
         for (final Node input : inputs)
         {
             input.consumerList.add(this);
@@ -165,6 +178,7 @@ public final class Node
         private CompiledPattern pattern;
         private PatternSelectFunction patternSelect;
         private PatternTimeoutFunction patternTimeout;
+        private JoinSpec join;
 
         private Builder(final Kind kind, final String name, final List<Node> inputs, final Schema schema)
         {
@@ -270,6 +284,12 @@ public final class Node
             return this;
         }
 
+        public Builder join(final JoinSpec join)
+        {
+            this.join = join;
+            return this;
+        }
+
         Node build(final int id)
         {
             return new Node(id, this);
@@ -310,6 +330,10 @@ public final class Node
             case TOP_N:
             case PROCESS:
             case PATTERN:
+            case WINDOW_JOIN:
+            case INTERVAL_JOIN:
+            case REGULAR_JOIN:
+            case TEMPORAL_JOIN:
                 return true;
             default:
                 return false;

@@ -71,6 +71,11 @@ final class Planner
         TRANSLATORS.put(Node.Kind.PATTERN, new PatternTranslator());
         TRANSLATORS.put(Node.Kind.PATTERN_TIMEOUT, new PatternTranslator());
         TRANSLATORS.put(Node.Kind.PATTERN_LATE, new PatternTranslator());
+        TRANSLATORS.put(Node.Kind.WINDOW_JOIN, new WindowJoinTranslator());
+        TRANSLATORS.put(Node.Kind.INTERVAL_JOIN, new IntervalJoinTranslator());
+        TRANSLATORS.put(Node.Kind.REGULAR_JOIN, new RegularJoinTranslator());
+        TRANSLATORS.put(Node.Kind.TEMPORAL_JOIN, new TemporalJoinTranslator());
+        TRANSLATORS.put(Node.Kind.LOOKUP_JOIN, new LookupJoinTranslator());
     }
 
     private final List<Node> nodes;
@@ -186,10 +191,13 @@ final class Planner
             {
                 hasSink = true;
             }
-            if (node.isKeyed() && node.inputs.get(0).kind != Node.Kind.KEY_BY)
+            for (final Node input : node.inputs)
             {
-                throw new PipelineException("operator '" + node.name + "' keeps keyed state but its input '" +
-                    node.inputs.get(0).name + "' is not keyed: call keyBy(...) before it");
+                if (node.isKeyed() && input.kind != Node.Kind.KEY_BY)
+                {
+                    throw new PipelineException("operator '" + node.name + "' keeps keyed state but its input '" +
+                        input.name + "' is not keyed: call keyBy(...) before it");
+                }
             }
             if (node.kind == Node.Kind.TOP_N && node.windows.kind() == Windows.Kind.SESSION)
             {

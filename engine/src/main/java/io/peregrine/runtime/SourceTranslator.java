@@ -28,21 +28,13 @@ final class SourceTranslator implements NodeTranslator
         plan.exit(node, runner::downstream);
     }
 
-    private static SourceRunner sourceRunner(final Node node, final ShardPlan plan)
+    /**
+     * @param context the job's settings.
+     * @return what a source's readers see of the job.
+     */
+    static SourceContext sourceContext(final JobContext context)
     {
-        final Planner planner = plan.planner();
-        final int s = plan.shard();
-        final JobContext context = planner.context();
-        final int count = planner.splitCount(node);
-        final List<Integer> owned = new ArrayList<>();
-        for (int i = s; i < count; i += planner.shards())
-        {
-            owned.add(i);
-        }
-        final Source.SplitReader[] readers = new Source.SplitReader[owned.size()];
-        final int[] ids = new int[owned.size()];
-        final Path[] deadLetters = new Path[owned.size()];
-        final SourceContext sourceContext = new SourceContext()
+        return new SourceContext()
         {
             public EpochClock epochClock()
             {
@@ -59,6 +51,23 @@ final class SourceTranslator implements NodeTranslator
                 return context.maxRowLength();
             }
         };
+    }
+
+    private static SourceRunner sourceRunner(final Node node, final ShardPlan plan)
+    {
+        final Planner planner = plan.planner();
+        final int s = plan.shard();
+        final JobContext context = planner.context();
+        final int count = planner.splitCount(node);
+        final List<Integer> owned = new ArrayList<>();
+        for (int i = s; i < count; i += planner.shards())
+        {
+            owned.add(i);
+        }
+        final Source.SplitReader[] readers = new Source.SplitReader[owned.size()];
+        final int[] ids = new int[owned.size()];
+        final Path[] deadLetters = new Path[owned.size()];
+        final SourceContext sourceContext = sourceContext(context);
         for (int i = 0; i < readers.length; i++)
         {
             final int split = owned.get(i);

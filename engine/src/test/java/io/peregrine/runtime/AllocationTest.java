@@ -121,6 +121,31 @@ class AllocationTest
         measure(shards, null, AllocationTest::pattern);
     }
 
+    static final Schema AS_OF_OUT = Schema.builder("n").int64("n").build();
+    static final Field.Int64 AS_OF_N = AS_OF_OUT.int64("n");
+
+    /**
+     * An as-of join of trades with quotes (a quarter of the records are trades): keeping versions, holding trades
+     * until the watermark, releasing them with their quotes and pruning allocate nothing per record.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = { 1, 2 })
+    void shouldAllocateNoBytesPerRecordInAnAsOfJoin(final int shards)
+    {
+        measure(shards, null, AllocationTest::asOfJoin);
+    }
+
+    private static DataStream asOfJoin(final DataStream events)
+    {
+        final io.peregrine.api.KeySelector instrument = row -> ((row.getLong(VALUE) >> 2) * 7919) % 4096;
+        final io.peregrine.pipeline.KeyedStream trades = events.filter("trades", row -> (row.getLong(VALUE) & 3) == 0)
+            .keyBy("trades-by-key", instrument);
+        final io.peregrine.pipeline.KeyedStream quotes = events.filter("quotes", row -> (row.getLong(VALUE) & 3) != 0)
+            .keyBy("quotes-by-key", instrument);
+        return trades.temporalJoin(quotes)
+            .apply("as-of", AS_OF_OUT, (trade, quote, out) -> out.putLong(AS_OF_N, quote.getLong(VALUE) - trade.getLong(VALUE)));
+    }
+
     private static DataStream windowedCount(final DataStream events)
     {
         return events

@@ -2,10 +2,12 @@ package io.peregrine.checkpoint;
 
 import io.peregrine.api.Aggregations;
 import io.peregrine.pipeline.DataStream;
+import io.peregrine.pipeline.KeyedStream;
 import io.peregrine.api.Field;
 import io.peregrine.api.KeyedProcessFunction;
 import io.peregrine.pipeline.Pipeline;
 import io.peregrine.api.Row;
+import io.peregrine.api.RowKind;
 import io.peregrine.api.Schema;
 import io.peregrine.pipeline.Sinks;
 import io.peregrine.api.Source;
@@ -535,6 +537,107 @@ class CheckpointPipelinesTest
         }
         assertResumes(expected, "five-2", builder, new int[]{2, 2, 2, 2, 2, 2}, gates, 2, c -> c,
             CheckpointedJob.SINKS);
+    }
+
+    private static final long JOIN_EVENTS = 90_000;
+    private static final Schema JOINED = Schema.builder("joined").int32(RowKind.FIELD).int64("key")
+        .timestamp("l_ts").int64("l_value").timestamp("r_ts").int64("r_value").build();
+
+    private static void pair(final Row left, final Row right, final io.peregrine.api.RowWriter out, final boolean rightValue)
+    {
+        out.putLong(JOINED.int64("key"), left.getLong(KEY)).putTimestamp(JOINED.timestamp("l_ts"), left.getTimestamp(TS))
+            .putLong(JOINED.int64("l_value"), left.getLong(VALUE));
+        if (right != null)
+        {
+            out.putTimestamp(JOINED.timestamp("r_ts"), right.getTimestamp(TS))
+                .putLong(JOINED.int64("r_value"), rightValue ? right.getLong(VALUE) : 0);
+        }
+    }
+
+    /**
+     * A regular inner join and a left outer one of sparse rows of two sources, an interval join and a session window
+     * join of the same rows, and an as-of join of the first's rows with every row of the second as versions (the
+     * version's time, not its value, in the output: which of two versions of one key and time arrived last depends on
+     * how the splits interleave).
+     */
+    private static Pipeline joins(final LongSupplier gate, final Path out)
+    {
+        final Pipeline p = Pipeline.create("joins");
+        final DataStream a = p.source("a", gated(JOIN_EVENTS, EVENTS, gate), watermarks());
+        final DataStream b = p.source("b", gated(JOIN_EVENTS, OTHER_EVENTS, gate), watermarks());
+        final KeyedStream left = a.filter("a-sparse", row -> row.getLong(VALUE) % 53 == 0).keyBy("a-by-key", KEY);
+        final KeyedStream right = b.filter("b-sparse", row -> row.getLong(VALUE) % 47 == 0).keyBy("b-by-key", KEY);
+        left.join(right).apply("inner", JOINED, (l, r, w) -> pair(l, r, w, true))
+            .sink("inner-out", Sinks.csv(out.resolve("inner")));
+        left.join(right).leftOuter().apply("outer", JOINED, (l, r, w) -> pair(l, r, w, true))
+            .sink("outer-out", Sinks.csv(out.resolve("outer")));
+        left.temporalJoin(b.keyBy("b-all-by-key", KEY)).leftOuter()
+            .apply("as-of", JOINED, (l, r, w) -> pair(l, r, w, false))
+            .sink("as-of-out", Sinks.csv(out.resolve("as-of")));
+        left.intervalJoin(right, -20, 20).apply("interval", JOINED, (l, r, w) -> pair(l, r, w, true))
+            .sink("interval-out", Sinks.csv(out.resolve("interval")));
+        left.windowJoin(right, Windows.session(40)).apply("sessions", JOINED,
+            (l, r, start, end, w) -> pair(l, r, w, true))
+            .sink("sessions-out", Sinks.csv(out.resolve("sessions")));
+        return p;
+    }
+
+    private static String difference(final List<String> expected, final List<String> actual)
+    {
+        final List<String> missing = new ArrayList<>(expected);
+        actual.forEach(missing::remove);
+        final List<String> extra = new ArrayList<>(actual);
+        expected.forEach(extra::remove);
+        return "missing " + missing.subList(0, Math.min(20, missing.size())) + " (" + missing.size() + "), extra " +
+            extra.subList(0, Math.min(20, extra.size())) + " (" + extra.size() + ")";
+    }
+
+    /**
+     * A changelog of {@code kind,columns} rows applied: {@code +I} adds a row, {@code -D} takes one back.
+     *
+     * @return the rows left, sorted.
+     */
+    private static List<String> applied(final List<String> changes)
+    {
+        final java.util.Map<String, Integer> count = new java.util.TreeMap<>();
+        for (final String change : changes)
+        {
+            final String row = change.substring(change.indexOf(',') + 1);
+            count.merge(row, change.startsWith(RowKind.DELETE.code() + ",") ? -1 : 1, Integer::sum);
+        }
+        final List<String> rows = new ArrayList<>();
+        count.forEach((row, n) ->
+        {
+            assertTrue(n >= 0, "more retractions than rows: " + row);
+            rows.addAll(java.util.Collections.nCopies(n, row));
+        });
+        return rows;
+    }
+
+    /**
+     * Regular (inner and left outer), as-of, interval and session window joins stopped each way and resumed, on 2,
+     * then 3, then 1 shard: the rows are the uninterrupted run's, and the outer join's changes, applied, leave its rows (which of
+     * its rows stood padded for a while depends on how the two sources interleave).
+     */
+    @Test
+    void shouldResumeRegularAndAsOfJoinsOnOtherShardCounts() throws Exception
+    {
+        final String[] sinks = {"inner", "outer", "as-of", "interval", "sessions"};
+        final List<List<String>> expected = reference("joins", CheckpointPipelinesTest::joins, 1, c -> c, sinks);
+        for (final List<String> rows : expected)
+        {
+            assertTrue(rows.size() > 100, "rows: " + rows.size());
+        }
+        for (final Stop stop : Stop.values())
+        {
+            final List<List<String>> actual = interrupted("joins-231", CheckpointPipelinesTest::joins,
+                new int[]{2, 3, 1}, new long[]{JOIN_EVENTS / 3, 2 * JOIN_EVENTS / 3}, 3, c -> c, stop, sinks);
+            assertEquals(expected.get(0), actual.get(0), stop + ": inner");
+            assertEquals(applied(expected.get(1)), applied(actual.get(1)), stop + ": outer, applied");
+            assertEquals(expected.get(2), actual.get(2), stop + ": as-of " + difference(expected.get(2), actual.get(2)));
+            assertEquals(expected.get(3), actual.get(3), stop + ": interval");
+            assertEquals(expected.get(4), actual.get(4), stop + ": sessions");
+        }
     }
 
     @Test

@@ -31,7 +31,8 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     description = "Peregrine's benchmark suite; reports go to perf-reports/.",
     subcommands = { BenchCli.Suite.class, BenchCli.Chain.class, BenchCli.Trading.class, BenchCli.Nexmark.class,
-        BenchCli.NexmarkQuery.class, BenchCli.Recovery.class, BenchCli.Checkpoint.class, BenchCli.Jmh.class, BenchCli.Cep.class,
+        BenchCli.NexmarkQuery.class, BenchCli.Recovery.class, BenchCli.Checkpoint.class, BenchCli.Joins.class,
+        BenchCli.Jmh.class, BenchCli.Cep.class,
         CommandLine.HelpCommand.class })
 public final class BenchCli implements Runnable
 {
@@ -534,6 +535,83 @@ public final class BenchCli implements Runnable
                 .setting("trading shards", report.shards).setting("checkpoint interval (trading), ms", intervalMs)
                 .writeEnvironment();
             final Path readme = result.write(folder, report.commandLine());
+            System.out.println("Report: " + readme);
+            return 0;
+        }
+    }
+
+    @CommandLine.Command(name = "joins", mixinStandardHelpOptions = true,
+        description = "The join operators: Nexmark q3, q4, q8 on them against the hand-written versions they replaced " +
+            "and the baselines, results checked equal; the as-of join of trades with quotes at --instruments " +
+            "instruments: events/s per shard, bytes allocated per event, state bytes per key; interleaved rounds.")
+    static final class Joins implements Callable<Integer>
+    {
+        @CommandLine.Option(names = "--events", description = "Events per Nexmark run (default: ${DEFAULT-VALUE}).")
+        long events = 10_000_000;
+
+        @CommandLine.Option(names = "--as-of-events", description = "Events per as-of run (default: ${DEFAULT-VALUE}).")
+        long asOfEvents = 20_000_000;
+
+        @CommandLine.Option(names = "--instruments", description = "Instruments of the as-of run (default: ${DEFAULT-VALUE}).")
+        int instruments = 10_000;
+
+        @CommandLine.Option(names = "--rounds", description = "Interleaved rounds (default: ${DEFAULT-VALUE}).")
+        int rounds = 3;
+
+        @CommandLine.Option(names = "--queries", split = ",", description = "Nexmark queries, of q3, q4, q8 " +
+            "(default: ${DEFAULT-VALUE}); none with --no-nexmark.")
+        List<String> queries = List.of("q3", "q4", "q8");
+
+        @CommandLine.Option(names = "--no-nexmark", description = "Only the as-of join.")
+        boolean noNexmark;
+
+        @CommandLine.Option(names = "--no-as-of", description = "Only the Nexmark queries.")
+        boolean noAsOf;
+
+        @CommandLine.Option(names = "--quick", description = "About a minute: 1M Nexmark events, 3M as-of events, one round.")
+        boolean quick;
+
+        @CommandLine.Mixin
+        ReportOptions report;
+
+        public Integer call() throws Exception
+        {
+            final io.peregrine.bench.join.JoinBench.Settings settings = new io.peregrine.bench.join.JoinBench.Settings();
+            for (final String q : queries)
+            {
+                if (!List.of("q3", "q4", "q8").contains(q))
+                {
+                    throw new CommandLine.ParameterException(report.spec.commandLine(), "--queries: " + q +
+                        " is not one of q3, q4, q8");
+                }
+            }
+            settings.queries = noNexmark ? List.of() : queries;
+            settings.nexmarkEvents = quick ? 1_000_000 : events;
+            settings.asOfEvents = quick ? 3_000_000 : asOfEvents;
+            settings.instruments = instruments;
+            settings.rounds = quick ? 1 : rounds;
+            settings.maxShards = report.shards;
+            if (settings.nexmarkEvents < 1 || settings.asOfEvents < 1 || settings.rounds < 1 || settings.maxShards < 1 ||
+                settings.instruments < 1)
+            {
+                throw new CommandLine.ParameterException(report.spec.commandLine(),
+                    "--events, --as-of-events, --instruments, --rounds and --shards must be >= 1");
+            }
+            System.out.println("Join benchmark" + (quick ? " (quick)" : ""));
+            final io.peregrine.bench.join.JoinBench bench = new io.peregrine.bench.join.JoinBench(settings, System.out);
+            final List<io.peregrine.bench.join.JoinBench.QueryResult> nexmark = bench.nexmark();
+            final List<io.peregrine.bench.join.JoinBench.AsOfResult> asOf = noAsOf ? List.of() : bench.asOf();
+            final Path folder = report.folder(quick ? "joins-quick" : "joins");
+            new ReportWriter(folder).title("Joins").command(report.commandLine())
+                .setting("Nexmark queries", settings.queries).setting("Nexmark events per run", settings.nexmarkEvents)
+                .setting("as-of events per run", settings.asOfEvents).setting("as-of instruments", settings.instruments)
+                .setting("as-of event-time rate, events/s", settings.eventsPerEventSecond)
+                .setting("as-of out-of-orderness bound, ms", settings.boundMs)
+                .setting("rounds (after one warm-up round)", settings.rounds).setting("shards", "1.." + settings.maxShards)
+                .setting("Nexmark job settings", "state backend direct, idle strategy backoff (as bench nexmark)")
+                .setting("as-of job settings", "defaults (mapped state, idle strategy backoff)")
+                .writeEnvironment();
+            final Path readme = io.peregrine.bench.join.JoinReport.write(folder, report.commandLine(), settings, nexmark, asOf);
             System.out.println("Report: " + readme);
             return 0;
         }

@@ -15,12 +15,16 @@ import org.agrona.concurrent.UnsafeBuffer;
  * block of the next fitting power of two (amortised constant time); a trim that leaves the block at
  * most a quarter used moves it into a smaller one. The packed entries are also the encoded format of
  * {@link #writeKey}, so journaling a key is one copy.
+ * <p>
+ * A state may give each key a small fixed-size <i>header</i> of its user's own (a time, flags, a counter kept with
+ * the list rather than in a table of its own, so that an append touches one index slot, not two): it lives in the
+ * key's index slot, comes and goes with the list, and is journaled with it.
  * <pre>
- *   index slot value (key -> list), 24 bytes:
+ *   index slot value (key -> list), 24 bytes and the header (rounded up to 8):
  *   0                   8         12        16        20        24
- *   +-------------------+---------+---------+---------+---------+
- *   |  block offset     |  used   |  count  |  class  |  epoch  |
- *   +-------------------+---------+---------+---------+---------+
+ *   +-------------------+---------+---------+---------+---------+------------------+
+ *   |  block offset     |  used   |  count  |  class  |  epoch  |  header ...      |
+ *   +-------------------+---------+---------+---------+---------+------------------+
  *   used: bytes of the block holding entries; count: entries; class: the block is 2^class bytes
  *   epoch: the mark epoch in which the key last changed (dirty tracking)
  *
@@ -29,7 +33,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   +---------+-------------------+---------+-------------------+---  ---+---------------+
  *   |  len0   |  entry 0 bytes    |  len1   |  entry 1 bytes    |  ...    |  (unused)     |
  *   +---------+-------------------+---------+-------------------+---  ---+---------------+
- *   len: int, native byte order; the encoded format is the first 'used' bytes
+ *   len: int, native byte order; the encoded format is the header, then the first 'used' bytes
  * </pre>
  * One key's list holds at most 1 GiB. Single writer; no method is thread safe. Visitors must not
  * change the state, and the flyweights they are given are valid only during the call.
@@ -42,6 +46,7 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
     static final int CLASS_OFFSET = 16;
     static final int EPOCH_OFFSET = 20;
     static final int INDEX_VALUE_LENGTH = 24;
+    static final int HEADER_OFFSET = INDEX_VALUE_LENGTH;
     static final int LENGTH_PREFIX = 4;
 
     private final DirectSlotTable index;
@@ -50,6 +55,8 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
     private final MutableDirectBuffer slot;
     private final UnsafeBuffer entry = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer block = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer header = new UnsafeBuffer(0, 0);
+    private final int headerLength;
     private long bytesUsed;
 
     /**
@@ -83,10 +90,50 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
      */
     public ListState(final int initialKeys, final long initialArenaBytes)
     {
-        index = new DirectSlotTable(INDEX_VALUE_LENGTH, (int)Math.min(1 << 30, initialKeys / 0.7f + 1), 0.7f);
+        this(initialKeys, initialArenaBytes, 0);
+    }
+
+    /**
+     * @param initialKeys       keys to size the index for without growing.
+     * @param initialArenaBytes bytes of entry blocks to start with.
+     * @param headerLength      bytes of each key's header (0 for none), zeroed when the key's list is created.
+     */
+    public ListState(final int initialKeys, final long initialArenaBytes, final int headerLength)
+    {
+        if (headerLength < 0 || headerLength > 1024)
+        {
+            throw new IllegalArgumentException("headerLength must be in 0..1024: " + headerLength);
+        }
+        this.headerLength = headerLength;
+        index = new DirectSlotTable(INDEX_VALUE_LENGTH + ((headerLength + 7) & ~7),
+            (int)Math.min(1 << 30, initialKeys / 0.7f + 1), 0.7f);
         changed = new ChangedKeys(0.7f);
         arena = new BlockArena(initialArenaBytes);
         slot = index.value();
+    }
+
+    /**
+     * @return the header of the key that the last {@link #add} (or {@link #headerOf}) positioned this state on,
+     * valid until the state next changes; writable only after an add or {@link #headerOf}, which mark the key changed.
+     */
+    public MutableDirectBuffer header()
+    {
+        header.wrap(slot, HEADER_OFFSET, headerLength);
+        return header;
+    }
+
+    /**
+     * @param key top-level key.
+     * @return the key's header, to read or write (the key is marked changed), or null if the key has no list.
+     */
+    public MutableDirectBuffer headerOf(final long key)
+    {
+        if (!index.find(key))
+        {
+            return null;
+        }
+        markChanged(key);
+        return header();
     }
 
     public ListState()
@@ -101,14 +148,37 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
      * @param src    buffer holding the entry.
      * @param offset of the entry in {@code src}.
      * @param length of the entry, 0 or more.
+     * @return entries in the key's list now; {@link #header()} is then the key's.
      * @throws IllegalStateException if the list would exceed 1 GiB (nothing is changed).
      */
-    public void add(final long key, final DirectBuffer src, final int offset, final int length)
+    public int add(final long key, final DirectBuffer src, final int offset, final int length)
     {
-        if (length < 0)
+        return add(key, src, offset, 0, src, offset, length);
+    }
+
+    /**
+     * Append an entry made of two parts, a header and a body, each copied once into the list: an operator's fixed
+     * header (a time, a counter) before a row it keeps as it came.
+     *
+     * @param key          top-level key.
+     * @param header       buffer holding the first part.
+     * @param headerOffset of the first part.
+     * @param headerLength of the first part, 0 or more.
+     * @param body         buffer holding the second part.
+     * @param bodyOffset   of the second part.
+     * @param bodyLength   of the second part, 0 or more.
+     * @return entries in the key's list now; {@link #header()} is then the key's.
+     * @throws IllegalStateException if the list would exceed 1 GiB (nothing is changed).
+     */
+    public int add(
+        final long key, final DirectBuffer header, final int headerOffset, final int headerLength,
+        final DirectBuffer body, final int bodyOffset, final int bodyLength)
+    {
+        if (headerLength < 0 || bodyLength < 0)
         {
-            throw new IllegalArgumentException("length must be >= 0: " + length);
+            throw new IllegalArgumentException("lengths must be >= 0: " + headerLength + ", " + bodyLength);
         }
+        final int length = headerLength + bodyLength;
         final boolean inserted = index.findOrInsert(key);
         final int used = slot.getInt(USED_OFFSET);
         if ((long)used + LENGTH_PREFIX + length > BlockArena.MAX_BLOCK_LENGTH)
@@ -134,11 +204,17 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
         final long address = arena.address(slot.getLong(BLOCK_OFFSET)) + used;
         UnsafeApi.putInt(address, length);
         block.wrap(address + LENGTH_PREFIX, length);
-        block.putBytes(0, src, offset, length);
+        if (headerLength > 0)
+        {
+            block.putBytes(0, header, headerOffset, headerLength);
+        }
+        block.putBytes(headerLength, body, bodyOffset, bodyLength);
+        final int count = slot.getInt(COUNT_OFFSET) + 1;
         slot.putInt(USED_OFFSET, used + need);
-        slot.putInt(COUNT_OFFSET, slot.getInt(COUNT_OFFSET) + 1);
+        slot.putInt(COUNT_OFFSET, count);
         bytesUsed += need;
         markChanged(key);
+        return count;
     }
 
     /**
@@ -175,6 +251,128 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
             position += LENGTH_PREFIX + length;
         }
         return count;
+    }
+
+    /**
+     * Visit the entries of a key's list in order with a writable flyweight, to change fixed-size parts of entries in
+     * place (a counter, a time): the key is marked changed, so the change is in the next incremental checkpoint.
+     * An entry's length cannot change.
+     *
+     * @param key     top-level key.
+     * @param visitor called with each entry; may write within the entry, must not otherwise change the state.
+     * @return entries visited.
+     */
+    public int update(final long key, final EntryUpdater visitor)
+    {
+        if (!index.find(key))
+        {
+            return 0;
+        }
+        markChanged(key);
+        final long address = arena.address(slot.getLong(BLOCK_OFFSET));
+        final int used = slot.getInt(USED_OFFSET);
+        final UnsafeBuffer entry = this.entry;
+        int count = 0;
+        for (int position = 0; position < used; count++)
+        {
+            final int length = UnsafeApi.getInt(address + position);
+            entry.wrap(address + position + LENGTH_PREFIX, length);
+            visitor.accept(entry);
+            position += LENGTH_PREFIX + length;
+        }
+        return count;
+    }
+
+    /**
+     * Changes entries of a list in place.
+     */
+    @FunctionalInterface
+    public interface EntryUpdater
+    {
+        /**
+         * @param entry writable flyweight over the entry's bytes at offset 0 ({@code capacity()} is its length).
+         */
+        void accept(MutableDirectBuffer entry);
+    }
+
+    /**
+     * @return a new cursor over this state's lists, for an operator to make once and reuse.
+     */
+    public Cursor cursor()
+    {
+        return new Cursor();
+    }
+
+    /**
+     * Reads one key's list entry by entry, in order, when a visitor will not do: two lists walked side by side (a
+     * merge), or one list walked by two cursors at once. Each cursor has its own flyweight and position, so several
+     * may be open over the same list. A cursor is valid until the state is next changed: {@link #reset} it after
+     * any add, trim or removal.
+     */
+    public final class Cursor
+    {
+        private final UnsafeBuffer entry = new UnsafeBuffer(0, 0);
+        private long address;
+        private int used;
+        private int position;
+        private int ordinal;
+
+        private Cursor()
+        {
+        }
+
+        /**
+         * Position before the first entry of a key's list.
+         *
+         * @param key top-level key.
+         * @return false if the key has no list (the cursor is then at its end).
+         */
+        public boolean reset(final long key)
+        {
+            position = 0;
+            ordinal = -1;
+            if (!index.find(key))
+            {
+                used = 0;
+                return false;
+            }
+            address = arena.address(slot.getLong(BLOCK_OFFSET));
+            used = slot.getInt(USED_OFFSET);
+            return true;
+        }
+
+        /**
+         * @return true if it moved to the next entry, false at the end of the list.
+         */
+        public boolean next()
+        {
+            if (position >= used)
+            {
+                return false;
+            }
+            final int length = UnsafeApi.getInt(address + position);
+            entry.wrap(address + position + LENGTH_PREFIX, length);
+            position += LENGTH_PREFIX + length;
+            ordinal++;
+            return true;
+        }
+
+        /**
+         * @return flyweight over the current entry at offset 0 ({@code capacity()} is its length), valid until the
+         * next move of this cursor.
+         */
+        public DirectBuffer entry()
+        {
+            return entry;
+        }
+
+        /**
+         * @return the current entry's position in the list, from 0.
+         */
+        public int index()
+        {
+            return ordinal;
+        }
     }
 
     /**
@@ -341,11 +539,21 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
     }
 
     /**
-     * @return bytes of entries and their length prefixes held, the sum of every key's {@link #encodedLength}.
+     * @return bytes of entries and their length prefixes held (the sum of every key's {@link #encodedLength} less its
+     * header).
      */
     public long bytesUsed()
     {
         return bytesUsed;
+    }
+
+    /**
+     * @return bytes held for the keys' contents: {@link #bytesUsed()} and an index slot (key, state, value) per key;
+     * what a list of this state costs beyond the free space of its block and of the index.
+     */
+    public long heldBytes()
+    {
+        return bytesUsed + index.size() * (DirectSlotTable.VALUE_OFFSET + INDEX_VALUE_LENGTH + ((headerLength + 7) & ~7));
     }
 
     /**
@@ -373,11 +581,12 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
 
     public int encodedLength(final long key)
     {
-        return index.find(key) ? slot.getInt(USED_OFFSET) : 0;
+        return index.find(key) ? headerLength + slot.getInt(USED_OFFSET) : 0;
     }
 
     /**
-     * {@inheritDoc} The format is the block layout above: {@code (int length, bytes)} per entry, in order.
+     * {@inheritDoc} The format is the key's header (if the state has headers), then the block layout above:
+     * {@code (int length, bytes)} per entry, in order.
      */
     public int writeKey(final long key, final MutableDirectBuffer dst, final int offset)
     {
@@ -385,20 +594,31 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
         {
             return 0;
         }
+        if (headerLength > 0)
+        {
+            dst.putBytes(offset, slot, HEADER_OFFSET, headerLength);
+        }
         final int used = slot.getInt(USED_OFFSET);
         block.wrap(arena.address(slot.getLong(BLOCK_OFFSET)), used);
-        dst.putBytes(offset, block, 0, used);
-        return used;
+        dst.putBytes(offset + headerLength, block, 0, used);
+        return headerLength + used;
     }
 
-    public void restoreKey(final long key, final DirectBuffer src, final int offset, final int length)
+    public void restoreKey(final long key, final DirectBuffer src, final int encodedOffset, final int encodedLength)
     {
-        final int count = countEntries(src, offset, length);
-        if (length == 0)
+        if (encodedLength == 0)
         {
             remove(key);
             return;
         }
+        if (encodedLength <= headerLength)
+        {
+            throw new IllegalArgumentException("encoded list of " + encodedLength + " bytes has no entries after its " +
+                headerLength + "-byte header");
+        }
+        final int offset = encodedOffset + headerLength;
+        final int length = encodedLength - headerLength;
+        final int count = countEntries(src, offset, length);
         final int sizeClass = BlockArena.classFor(length);
         if (index.findOrInsert(key))
         {
@@ -417,6 +637,10 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
         }
         block.wrap(arena.address(slot.getLong(BLOCK_OFFSET)), length);
         block.putBytes(0, src, offset, length);
+        if (headerLength > 0)
+        {
+            slot.putBytes(HEADER_OFFSET, src, encodedOffset, headerLength);
+        }
         slot.putInt(USED_OFFSET, length);
         slot.putInt(COUNT_OFFSET, count);
         bytesUsed += length;

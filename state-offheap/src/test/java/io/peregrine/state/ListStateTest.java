@@ -293,6 +293,93 @@ class ListStateTest
         assertTrue(sum[0] != 0);
     }
 
+    @Test
+    void shouldWalkOneListWithTwoCursorsAtOnce()
+    {
+        final UnsafeBuffer src = new UnsafeBuffer(new byte[8]);
+        try (ListState state = new ListState())
+        {
+            for (long v = 1; v <= 4; v++)
+            {
+                src.putLong(0, v * 10);
+                state.add(7, src, 0, 8);
+            }
+            final ListState.Cursor outer = state.cursor();
+            final ListState.Cursor inner = state.cursor();
+            final List<String> pairs = new ArrayList<>();
+            assertTrue(outer.reset(7));
+            while (outer.next())
+            {
+                final long a = outer.entry().getLong(0);
+                inner.reset(7);
+                while (inner.next() && inner.index() < outer.index())
+                {
+                    pairs.add(a + ">" + inner.entry().getLong(0));
+                }
+                assertEquals(a, outer.entry().getLong(0), "the inner cursor leaves the outer one's entry alone");
+            }
+            assertEquals(List.of("20>10", "30>10", "30>20", "40>10", "40>20", "40>30"), pairs);
+            assertFalse(outer.reset(8));
+            assertFalse(outer.next());
+        }
+    }
+
+    @Test
+    void shouldChangeEntriesInPlaceAndMarkTheKeyChanged()
+    {
+        final UnsafeBuffer src = new UnsafeBuffer(new byte[12]);
+        try (ListState state = new ListState())
+        {
+            src.putLong(0, 5);
+            state.add(3, src, 0, 12);
+            state.add(3, src, 0, 8);
+            state.resetMark();
+            assertEquals(2, state.update(3, (e) -> e.putLong(0, e.getLong(0) + e.capacity())));
+            assertEquals(0, state.update(4, (e) -> e.putLong(0, 0)));
+            final List<Long> values = new ArrayList<>();
+            state.forEach(3, (e) -> values.add(e.getLong(0)));
+            assertEquals(List.of(17L, 13L), values);
+            final List<Long> changed = new ArrayList<>();
+            state.forEachChangedKeySinceMark(changed::add);
+            assertEquals(List.of(3L), changed);
+        }
+    }
+
+    @Test
+    void shouldKeepAHeaderPerKeyWithItsListAndJournalIt()
+    {
+        final UnsafeBuffer src = new UnsafeBuffer(new byte[16]);
+        final ExpandableArrayBuffer journal = new ExpandableArrayBuffer(256);
+        try (ListState state = new ListState(16, 4096, 12); ListState replica = new ListState(16, 4096, 12))
+        {
+            src.putLong(0, 42);
+            assertEquals(1, state.add(9, src, 0, 8));
+            assertEquals(0, state.header().getLong(0), "a new key's header is zeroed");
+            state.header().putLong(0, 1000);
+            state.header().putInt(8, 7);
+            assertEquals(2, state.add(9, src, 0, 8));
+            assertEquals(1000, state.header().getLong(0));
+            state.add(3, src, 0, 4);
+            assertEquals(7, state.headerOf(9).getInt(8));
+            assertTrue(state.headerOf(4) == null);
+            final int length = state.writeKey(9, journal, 0);
+            assertEquals(12 + 2 * (4 + 8), length);
+            assertEquals(length, state.encodedLength(9));
+            replica.restoreKey(9, journal, 0, length);
+            assertEquals(2, replica.size(9));
+            assertEquals(1000, replica.headerOf(9).getLong(0));
+            assertEquals(7, replica.headerOf(9).getInt(8));
+            final List<Long> values = new ArrayList<>();
+            replica.forEach(9, (e) -> values.add(e.getLong(0)));
+            assertEquals(List.of(42L, 42L), values);
+            assertThrows(IllegalArgumentException.class, () -> replica.restoreKey(5, journal, 0, 12));
+            state.removeFirst(9, 2);
+            assertTrue(state.headerOf(9) == null, "the header goes with the list");
+            state.add(9, src, 0, 8);
+            assertEquals(0, state.header().getLong(0));
+        }
+    }
+
     private static void assertAll(final Map<Long, List<byte[]>> model, final ListState state)
     {
         assertEquals(model.size(), state.keyCount());

@@ -2,7 +2,9 @@ package io.peregrine.bench.nexmark;
 
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
-import org.agrona.collections.LongHashSet;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Baseline of Nexmark q3, local item suggestion ({@code queries/q3.sql}):
@@ -12,19 +14,18 @@ import org.agrona.collections.LongHashSet;
  * WHERE A.category = 10 and (P.state = 'OR' OR P.state = 'ID' OR P.state = 'CA')
  * </pre>
  * A regular (unwindowed) inner join of two append-only inputs: one row per matching (auction, person) pair, emitted
- * as soon as both sides have arrived, whichever comes first. Like the reference's join state, the people of
- * OR/ID/CA are kept for ever; auctions of category 10 wait for a seller not seen yet; people of other states are
- * remembered by id only, so their auctions are dropped at once. Person ids are taken as unique (true of the
- * generator); a repeated person id would be joined with the auctions that arrive after it only.
+ * as soon as both sides have arrived, whichever comes first. As in the reference's join state, the people of
+ * OR/ID/CA and the auctions of category 10 (the filters apply before the join) are kept for ever, each row of either
+ * side: a person id seen twice is two people (a seller who moved from CA to NY still joins as the CA row; two CA rows
+ * join twice), and any later row of a seller joins the auctions before it.
  */
 public final class Q3LocalItemSuggestion implements NexmarkBaseline
 {
     private static final long CATEGORY = 10;
 
     private final CsvRow row;
-    private final Long2ObjectHashMap<String[]> people = new Long2ObjectHashMap<>();
-    private final LongHashSet otherPeople = new LongHashSet();
-    private final Long2ObjectHashMap<LongArrayList> pendingAuctions = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<List<String[]>> people = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<LongArrayList> auctions = new Long2ObjectHashMap<>();
 
     /**
      * @param sink receives the rows.
@@ -62,33 +63,28 @@ public final class Q3LocalItemSuggestion implements NexmarkBaseline
             if (isWantedState(state))
             {
                 final String[] columns = { person.name().toString(), person.city().toString(), state.toString() };
-                people.put(person.id(), columns);
-                final LongArrayList waiting = pendingAuctions.remove(person.id());
-                if (waiting != null)
+                people.computeIfAbsent(person.id(), (id) -> new ArrayList<>(1)).add(columns);
+                final LongArrayList sold = auctions.get(person.id());
+                if (sold != null)
                 {
-                    for (int i = 0; i < waiting.size(); i++)
+                    for (int i = 0; i < sold.size(); i++)
                     {
-                        emit(columns, waiting.getLong(i));
+                        emit(columns, sold.getLong(i));
                     }
                 }
-            }
-            else
-            {
-                otherPeople.add(person.id());
-                pendingAuctions.remove(person.id());
             }
         }
         else if (event.type() == NexmarkEvent.AUCTION && event.auction().category() == CATEGORY)
         {
             final long seller = event.auction().seller();
-            final String[] columns = people.get(seller);
-            if (columns != null)
+            auctions.computeIfAbsent(seller, (s) -> new LongArrayList()).addLong(event.auction().id());
+            final List<String[]> sellers = people.get(seller);
+            if (sellers != null)
             {
-                emit(columns, event.auction().id());
-            }
-            else if (!otherPeople.contains(seller))
-            {
-                pendingAuctions.computeIfAbsent(seller, (s) -> new LongArrayList()).addLong(event.auction().id());
+                for (int i = 0; i < sellers.size(); i++)
+                {
+                    emit(sellers.get(i), event.auction().id());
+                }
             }
         }
     }

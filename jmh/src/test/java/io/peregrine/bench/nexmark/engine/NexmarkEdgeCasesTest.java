@@ -92,13 +92,72 @@ class NexmarkEdgeCasesTest
 
     private void assertRows(final String query, final List<String> expected) throws IOException
     {
-        final Path file = events();
+        assertRows(query, events(), expected);
+    }
+
+    private void assertRows(final String query, final Path file, final List<String> expected) throws IOException
+    {
         assertEquals(expected, NexmarkRunner.baseline(query, file, () -> 0L), query + " baseline");
-        for (final int shards : new int[] { 1, 2 })
+        for (final int shards : new int[] { 1, 2, 4 })
         {
             assertEquals(expected, NexmarkRunner.run(query, NexmarkSource.jsonFile(file),
                 NexmarkRunner.context(shards).deadLetterDir(dir.resolve("dead"))), query + " on " + shards + " shard(s)");
         }
+    }
+
+    /**
+     * Ids that repeat, as in the issue that brought joins: Flink's q3 keeps every person row (a seller who moved from
+     * CA to NY still joins as the CA row, two CA rows join twice, a NY row later followed by a CA row joins the
+     * auctions before it); q4 groups by (auction id, category), so an auction id reused in another category is a
+     * second group with the bids within its own time; q8 joins distinct (id, name) rows per window.
+     */
+    private Path repeatedIds() throws IOException
+    {
+        final Path file = dir.resolve("repeated.json");
+        final NexmarkEvent e = new NexmarkEvent();
+        try (NexmarkJson.Writer w = new NexmarkJson.Writer(Files.newOutputStream(file)))
+        {
+            w.write(person(e, 1, 2001, "Dee Moss", "Fresno", "CA"));
+            w.write(person(e, 2, 2001, "Dee Moss", "Albany", "NY"));
+            w.write(auction(e, 3, 3001, 2001, 10, 5_000));
+            w.write(person(e, 4, 2002, "Eve Roe", "Chico", "CA"));
+            w.write(person(e, 5, 2002, "Eve Roe", "Davis", "CA"));
+            w.write(auction(e, 6, 3002, 2002, 10, 5_000));
+            w.write(person(e, 7, 2003, "Fay Lu", "Buffalo", "NY"));
+            w.write(auction(e, 8, 3003, 2003, 10, 5_000));
+            w.write(person(e, 9, 2003, "Fay Lu", "Napa", "CA"));
+            w.write(auction(e, 10, 4001, 2009, 20, 1_000));
+            w.write(bid(e, 20, 4001, 1, 50));
+            w.write(auction(e, 30, 4001, 2009, 21, 2_000));    // auction id reused in another category
+            w.write(bid(e, 40, 4001, 2, 70));                  // within both auctions
+            w.write(bid(e, 1_500, 4001, 3, 90));               // within the second only
+            w.write(auction(e, 1_600, 4002, 2002, 20, 1_700));
+            w.write(auction(e, 1_600, 4002, 2002, 20, 1_700)); // the same auction twice: one group
+            w.write(bid(e, 1_650, 4002, 4, 10));
+        }
+        return file;
+    }
+
+    @Test
+    void shouldJoinEveryRowOfARepeatedPersonIdInQ3() throws IOException
+    {
+        assertRows("q3", repeatedIds(), List.of("Dee Moss,Fresno,CA,3001", "Eve Roe,Chico,CA,3002",
+            "Eve Roe,Davis,CA,3002", "Fay Lu,Napa,CA,3003"));
+    }
+
+    @Test
+    void shouldGroupAReusedAuctionIdByCategoryInQ4() throws IOException
+    {
+        // (4001, 20): max(50, 70) = 70; (4001, 21): max(70, 90) = 90; (4002, 20): 10. Category 20: (70 + 10) / 2.
+        assertRows("q4", repeatedIds(), List.of("20,40", "21,90"));
+    }
+
+    @Test
+    void shouldJoinDistinctPeopleAndSellersOfAWindowInQ8() throws IOException
+    {
+        // Window [0, 10 s): 2001 (one name, two cities), 2002 (two rows, one name), 2003, 2009 (a seller only).
+        assertRows("q8", repeatedIds(), List.of("2001,Dee Moss,2026-01-01 00:00:00.000",
+            "2002,Eve Roe,2026-01-01 00:00:00.000", "2003,Fay Lu,2026-01-01 00:00:00.000"));
     }
 
     @Test
