@@ -17,6 +17,7 @@ import io.peregrine.state.TimerQueue;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -70,6 +71,9 @@ final class TemporalJoinOperator extends JoinOperator
     private static final int HAS_PROBES = 16;
     private static final int MIN_PRUNE = 8;
     private static final int QUEUES = 4;
+    private static final long NOT_WALKED = -1;
+    /** Versions at or before the watermark ahead of the latest of them that make a released key worth pruning. */
+    private static final int PRUNE_STALE = 4;
 
     private final JoinFunction fn;
     private final boolean outer;
@@ -83,6 +87,8 @@ final class TemporalJoinOperator extends JoinOperator
     private final TimerQueue timers = new TimerQueue();
     private final TimerQueue.TimerConsumer fire = this::fire;
     private final LongHashSet released = new LongHashSet();
+    /** Per key, where the queues' releases of this watermark last found a version: entry position, index. */
+    private final Long2LongHashMap walked = new Long2LongHashMap(NOT_WALKED);
     private final LongConsumer prune = this::prune;
     private final ListState.EntryPredicate waiting = this::waiting;
     private final ListState.EntryPredicate current = this::current;
@@ -220,6 +226,7 @@ final class TemporalJoinOperator extends JoinOperator
                 queue.poll();
             }
         }
+        walked.clear();
         timers.pollDue(watermark, fire, Integer.MAX_VALUE);
         if (!released.isEmpty())
         {
@@ -242,9 +249,26 @@ final class TemporalJoinOperator extends JoinOperator
             }
             else
             {
-                // In time order: the last version at or before the probe's time; the key is worth pruning once this
-                // watermark's rows are out if two of its versions are at or before the watermark.
-                int atOrBeforeWatermark = 0;
+                // In time order: a row's version is at or after that of any earlier row of the key released at this
+                // watermark, so the walk goes on from the version found last, unless this row is earlier than it (the
+                // queues are each in time order, not together); nothing changes the lists until the releases are done.
+                final long memo = walked.get(k);
+                if (memo != NOT_WALKED)
+                {
+                    versionCursor.reset(k, (int)(memo >>> 32), (int)memo);
+                    versionCursor.next();
+                    if (versionCursor.entry().getLong(TIME) > probeTime)
+                    {
+                        versionCursor.reset(k);
+                    }
+                    else
+                    {
+                        versionCursor.reset(k, (int)(memo >>> 32), (int)memo);
+                    }
+                }
+                int lastAtOrBeforeWatermark = -1;
+                int position = -1;
+                int index = -1;
                 while (versionCursor.next())
                 {
                     final long t = versionCursor.entry().getLong(TIME);
@@ -252,17 +276,24 @@ final class TemporalJoinOperator extends JoinOperator
                     {
                         break;
                     }
-                    atOrBeforeWatermark++;
-                    if (t <= probeTime)
+                    lastAtOrBeforeWatermark = versionCursor.index();
+                    if (t > probeTime)
                     {
-                        version.wrap(versionCursor.entry());
-                        versionTime = t;
-                        found = true;
+                        break;
                     }
+                    version.wrap(versionCursor.entry());
+                    versionTime = t;
+                    found = true;
+                    position = versionCursor.entryPosition();
+                    index = versionCursor.index();
                 }
-                if (atOrBeforeWatermark > 1)
+                if (found)
                 {
-                    released.add(k);
+                    walked.put(k, (long)position << 32 | index);
+                }
+                if (lastAtOrBeforeWatermark >= PRUNE_STALE)
+                {
+                    released.add(k); // versions to prune once this watermark's rows are out
                 }
             }
         }

@@ -315,6 +315,7 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
         private long address;
         private int used;
         private int position;
+        private int entryPosition;
         private int ordinal;
 
         private Cursor()
@@ -342,6 +343,26 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
         }
 
         /**
+         * Position before an entry of a key's list that an earlier walk reached ({@link #entryPosition()} and
+         * {@link #index()} of that entry), to go on from there; valid only while the list has not changed since.
+         *
+         * @param key      top-level key.
+         * @param position of the entry, as {@link #entryPosition()} gave it.
+         * @param index    of the entry, as {@link #index()} gave it.
+         * @return false if the key has no list.
+         */
+        public boolean reset(final long key, final int position, final int index)
+        {
+            if (!reset(key))
+            {
+                return false;
+            }
+            this.position = position;
+            this.ordinal = index - 1;
+            return true;
+        }
+
+        /**
          * @return true if it moved to the next entry, false at the end of the list.
          */
         public boolean next()
@@ -351,6 +372,7 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
                 return false;
             }
             final int length = UnsafeApi.getInt(address + position);
+            entryPosition = position;
             entry.wrap(address + position + LENGTH_PREFIX, length);
             position += LENGTH_PREFIX + length;
             ordinal++;
@@ -364,6 +386,14 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
         public DirectBuffer entry()
         {
             return entry;
+        }
+
+        /**
+         * @return where the current entry starts in the key's block, for {@link #reset(long, int, int)}.
+         */
+        public int entryPosition()
+        {
+            return entryPosition;
         }
 
         /**

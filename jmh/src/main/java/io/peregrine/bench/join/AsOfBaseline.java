@@ -15,7 +15,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class AsOfBaseline
 {
-    private final MarketData data;
+    private final AsOfMarketData data;
     private final double[] bid;
     private final double[] ask;
     private final long[] quoteTs;
@@ -28,7 +28,7 @@ final class AsOfBaseline
     final AsOfDigest exact = new AsOfDigest();
     final AsOfDigest trades = new AsOfDigest();
 
-    AsOfBaseline(final MarketData data)
+    AsOfBaseline(final AsOfMarketData data)
     {
         this.data = data;
         bid = new double[data.instruments()];

@@ -252,8 +252,7 @@ public final class JoinBench
      */
     public List<AsOfResult> asOf() throws InterruptedException
     {
-        final MarketData data = new MarketData(settings.instruments, settings.eventsPerEventSecond,
-            MarketData.IngestStamp.NONE);
+        final AsOfMarketData data = new AsOfMarketData(settings.instruments, settings.eventsPerEventSecond);
         final long events = settings.asOfEvents;
         final AsOfBaseline check = new AsOfBaseline(data).run(events);
         final List<AsOfResult> results = new ArrayList<>();

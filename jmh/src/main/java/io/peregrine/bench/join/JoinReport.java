@@ -64,8 +64,10 @@ public final class JoinReport
         if (!asOf.isEmpty())
         {
             sb.append("## The as-of join\n\n");
-            sb.append(String.format(Locale.ROOT, "`EffectiveSpreadJob`: the demo's market data (%,d instruments, skewed; a " +
-                "quarter trades, the rest quotes; %,d events per second of event time; out-of-orderness bound %d ms), " +
+            sb.append(String.format(Locale.ROOT, "`EffectiveSpreadJob`: market data in the demo's schema (`AsOfMarketData`: " +
+                "%,d instruments, skewed as the demo's; a quarter trades, the rest quotes; prices from a table, not the " +
+                "demo's waves, so that making an event is cheap; %,d events per second of event time; out-of-orderness " +
+                "bound %d ms), " +
                 "trades as-of joined with quotes by instrument, the effective spread per trade, into a sink that folds a " +
                 "digest; %,d events per run. Baseline: one thread over the same events computing the same rows " +
                 "(`AsOfBaseline`). Results checked: on one shard the same rows as the baseline exactly; on more, the same " +
