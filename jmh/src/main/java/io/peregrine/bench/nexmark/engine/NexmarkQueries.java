@@ -5,9 +5,7 @@ import io.peregrine.api.Collector;
 import io.peregrine.pipeline.DataStream;
 import io.peregrine.pipeline.KeyedStream;
 import io.peregrine.api.Field;
-import io.peregrine.api.KeyedMapState;
 import io.peregrine.api.KeyedProcessFunction;
-import io.peregrine.api.KeyedRowList;
 import io.peregrine.pipeline.Pipeline;
 import io.peregrine.api.Row;
 import io.peregrine.api.RowWriter;
@@ -15,7 +13,6 @@ import io.peregrine.api.Schema;
 import io.peregrine.api.Sink;
 import io.peregrine.api.Source;
 import io.peregrine.api.TimeDomain;
-import io.peregrine.api.ValueState;
 import io.peregrine.api.WatermarkStrategy;
 import io.peregrine.api.Windows;
 import io.peregrine.bench.nexmark.NexmarkBaseline;
@@ -27,9 +24,7 @@ import io.peregrine.bench.nexmark.Q5HotItems;
 import io.peregrine.bench.nexmark.Q7HighestBid;
 import io.peregrine.bench.nexmark.Q8MonitorNewUsers;
 import io.peregrine.bench.nexmark.ResultSink;
-import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.List;
 import java.util.function.IntFunction;
@@ -432,80 +427,6 @@ public final class NexmarkQueries
             });
     }
 
-    /**
-     * The highest bid per {@code (A.id, A.category)}, keyed by auction id: a slot of
-     * {@code | seen (long) | category (long) | max (long) |} for the first category of the id, the map
-     * {@code other-categories} (category -> max) for any other; each new maximum is sent as a change to its
-     * category's sum (and a count of 1 for a group's first).
-     */
-    static final class Q4Max implements KeyedProcessFunction
-    {
-        static final int SEEN = 0;
-        static final int CATEGORY = 8;
-        static final int MAX = 16;
-        static final int STATE_LENGTH = 24;
-
-        private final Field.Int64 category;
-        private final Field.Int64 price;
-        private final Field.Int64 deltaCategory = Q4_DELTA.int64("category");
-        private final Field.Int64 sumDelta = Q4_DELTA.int64("sum_delta");
-        private final Field.Int64 countDelta = Q4_DELTA.int64("count_delta");
-        private final UnsafeBuffer categoryKey = new UnsafeBuffer(new byte[8]);
-        private final UnsafeBuffer maxValue = new UnsafeBuffer(new byte[8]);
-        private KeyedMapState others;
-
-        Q4Max(final Field.Int64 category, final Field.Int64 price)
-        {
-            this.category = category;
-            this.price = price;
-        }
-
-        public void open(final OpenContext ctx)
-        {
-            others = ctx.mapState("other-categories");
-        }
-
-        public void processElement(final Row in, final Context ctx, final Collector out)
-        {
-            final long c = in.getLong(category);
-            final long p = in.getLong(price);
-            final MutableDirectBuffer slot = ctx.state();
-            if (slot.getLong(SEEN) == 0)
-            {
-                slot.putLong(SEEN, 1);
-                slot.putLong(CATEGORY, c);
-                slot.putLong(MAX, p);
-                change(out, c, p, 1);
-            }
-            else if (slot.getLong(CATEGORY) == c)
-            {
-                final long max = slot.getLong(MAX);
-                if (p > max)
-                {
-                    slot.putLong(MAX, p);
-                    change(out, c, p - max, 0);
-                }
-            }
-            else
-            {
-                categoryKey.putLong(0, c);
-                final DirectBuffer max = others.get(categoryKey, 0, 8);
-                if (max == null || p > max.getLong(0))
-                {
-                    change(out, c, max == null ? p : p - max.getLong(0), max == null ? 1 : 0);
-                    maxValue.putLong(0, p);
-                    others.put(categoryKey, 0, 8, maxValue, 0, 8);
-                }
-            }
-        }
-
-        private void change(final Collector out, final long c, final long sum, final long count)
-        {
-            out.next().putLong(deltaCategory, c).putLong(sumDelta, sum).putLong(countDelta, count);
-            out.emit();
-        }
-    }
-
     // ---------------------------------------------------------------------------------------------------------- q5
 
     static final Schema Q5_IN = Schema.builder("q5-in").int64("auction").timestamp("dateTime").build();
@@ -542,79 +463,6 @@ public final class NexmarkQueries
         return counts
             .keyBy("q5-by-window", (row) -> row.getTimestamp(windowEnd))
             .process("q5-max", Q5_OUT, Q5_STATE, () -> new Q5Max(countKey, num));
-    }
-
-    /**
-     * Per window end: a {@link #Q5_STATE} value (timer set, max count) and the list {@code ties} of the auctions tied
-     * at the max count, in arrival order, emptied whenever the max grows.
-     */
-    static final class Q5Max implements KeyedProcessFunction
-    {
-        private static final Field.Int32 TIMER_SET = Q5_STATE.int32("timer_set");
-        private static final Field.Int64 MAX = Q5_STATE.int64("max");
-        private static final Field.Int64 TIE_AUCTION = Q5_TIE.int64("auction");
-        private static final Field.Int64 OUT_AUCTION = Q5_OUT.int64("auction");
-        private static final Field.Int64 OUT_NUM = Q5_OUT.int64("num");
-
-        private final Field.Int64 countKey;
-        private final Field.Int64 num;
-        private final KeyedRowList.RowVisitor emitTie = this::emitTie;
-        private KeyedRowList ties;
-        /** Maximum, timestamp and collector of the {@link #emitTie} visit under way (scratch, not state). */
-        private long visitMax;
-        private long visitTimestamp;
-        private Collector visitOut;
-
-        Q5Max(final Field.Int64 countKey, final Field.Int64 num)
-        {
-            this.countKey = countKey;
-            this.num = num;
-        }
-
-        public void open(final OpenContext ctx)
-        {
-            ties = ctx.listState("ties", Q5_TIE);
-        }
-
-        public void processElement(final Row in, final Context ctx, final Collector out)
-        {
-            final ValueState window = ctx.value();
-            if (window.getInt(TIMER_SET) == 0)
-            {
-                window.putInt(TIMER_SET, 1);
-                ctx.registerEventTimeTimer(ctx.key() - 1);
-            }
-            final long count = in.getLong(num);
-            final long max = window.getLong(MAX);
-            if (count < max)
-            {
-                return;
-            }
-            if (count > max)
-            {
-                window.putLong(MAX, count);
-                ties.clear();
-            }
-            ties.next().putLong(TIE_AUCTION, in.getLong(countKey));
-            ties.add();
-        }
-
-        public void onTimer(final long timestamp, final TimeDomain domain, final Context ctx, final Collector out)
-        {
-            visitMax = ctx.value().getLong(MAX);
-            visitTimestamp = timestamp;
-            visitOut = out;
-            ties.forEach(emitTie);
-            visitOut = null;
-            ties.clear();
-            ctx.clearState();
-        }
-
-        private void emitTie(final Row tie)
-        {
-            visitOut.next().putLong(OUT_AUCTION, tie.getLong(TIE_AUCTION)).putLong(OUT_NUM, visitMax);
-            visitOut.emit(visitTimestamp);
-        }
     }
 
     // ---------------------------------------------------------------------------------------------------------- q7
@@ -678,134 +526,6 @@ public final class NexmarkQueries
             .putLong(auction, in.getLong(B_AUCTION)).putLong(bidder, in.getLong(B_BIDDER))
             .putLong(price, in.getLong(B_PRICE)).putTimestamp(dateTime, in.getTimestamp(DATE_TIME))
             .putVarString(extra, in.buffer(), in.varOffset(B_EXTRA), in.varLength(B_EXTRA));
-    }
-
-    /**
-     * Per window start: a {@link #Q7_STATE} value and the list {@code candidates} of the bids (their {@link #Q7_IN}
-     * rows, as they came) at or above the running maximum, pruned whenever it grows.
-     */
-    static final class Q7Highest implements KeyedProcessFunction
-    {
-        static final int HAS_MAX = 1;
-        static final int TIMER_SET = 2;
-        private static final Field.Int32 FLAGS = Q7_STATE.int32("flags");
-        private static final Field.Int64 MAX = Q7_STATE.int64("max");
-        private static final Field.Int64 OUT_AUCTION = Q7_OUT.int64("auction");
-        private static final Field.Int64 OUT_BIDDER = Q7_OUT.int64("bidder");
-        private static final Field.Int64 OUT_PRICE = Q7_OUT.int64("price");
-        private static final Field.Timestamp OUT_TIME = Q7_OUT.timestamp("dateTime");
-        private static final Field.VarString OUT_EXTRA = Q7_OUT.varString("extra");
-
-        private final Field.Int32 boundary;
-        private final Field.Int64 auction;
-        private final Field.Int64 bidder;
-        private final Field.Int64 price;
-        private final Field.Timestamp dateTime;
-        private final Field.VarString extra;
-        private final KeyedRowList.RowPredicate atLeastMax = this::atLeastMax;
-        private final KeyedRowList.RowVisitor emitAtMax = this::emitAtMax;
-        private KeyedRowList candidates;
-        /** Maximum, timestamp and collector of the visit under way (scratch, not state). */
-        private long visitMax;
-        private long visitTimestamp;
-        private Collector visitOut;
-
-        Q7Highest(final Field.Int32 boundary, final Field.Int64 auction, final Field.Int64 bidder, final Field.Int64 price,
-            final Field.Timestamp dateTime, final Field.VarString extra)
-        {
-            this.boundary = boundary;
-            this.auction = auction;
-            this.bidder = bidder;
-            this.price = price;
-            this.dateTime = dateTime;
-            this.extra = extra;
-        }
-
-        public void open(final OpenContext ctx)
-        {
-            candidates = ctx.listState("candidates", Q7_IN);
-        }
-
-        public void processElement(final Row in, final Context ctx, final Collector out)
-        {
-            final long end = ctx.key() + Q7HighestBid.SIZE_MS;
-            final boolean isBoundary = in.getInt(boundary) != 0;
-            // Judged against the bid's own watermark, not only the operator's: whether it is late does not depend on
-            // batching or on the shard count.
-            final long watermark = Math.max(ctx.currentWatermark(), in.recordWatermark());
-            if (isBoundary ? end <= watermark : end - 1 <= watermark)
-            {
-                return;
-            }
-            final ValueState window = ctx.value();
-            final int seen = window.getInt(FLAGS);
-            int flags = seen;
-            if ((flags & TIMER_SET) == 0)
-            {
-                flags |= TIMER_SET;
-                ctx.registerEventTimeTimer(end);
-            }
-            final long p = in.getLong(price);
-            final boolean hasMax = (flags & HAS_MAX) != 0;
-            final long max = window.getLong(MAX);
-            if (isBoundary)
-            {
-                if (hasMax ? p >= max : end - 1 > watermark)
-                {
-                    candidates.add(in);
-                }
-            }
-            else if (!hasMax || p > max)
-            {
-                flags |= HAS_MAX;
-                window.putLong(MAX, p);
-                visitMax = p;
-                candidates.retainIf(atLeastMax);
-                candidates.add(in);
-            }
-            else if (p == max)
-            {
-                candidates.add(in);
-            }
-            if (flags != seen)
-            {
-                window.putInt(FLAGS, flags); // most bids only read the value: one lookup, no write
-            }
-        }
-
-        public void onTimer(final long timestamp, final TimeDomain domain, final Context ctx, final Collector out)
-        {
-            final ValueState window = ctx.value();
-            if ((window.getInt(FLAGS) & HAS_MAX) != 0)
-            {
-                visitMax = window.getLong(MAX);
-                visitTimestamp = timestamp;
-                visitOut = out;
-                candidates.forEach(emitAtMax);
-                visitOut = null;
-            }
-            candidates.clear();
-            ctx.clearState();
-        }
-
-        private boolean atLeastMax(final Row candidate)
-        {
-            return candidate.getLong(price) >= visitMax;
-        }
-
-        private void emitAtMax(final Row candidate)
-        {
-            if (candidate.getLong(price) == visitMax)
-            {
-                visitOut.next()
-                    .putLong(OUT_AUCTION, candidate.getLong(auction))
-                    .putLong(OUT_BIDDER, candidate.getLong(bidder))
-                    .putLong(OUT_PRICE, visitMax)
-                    .putTimestamp(OUT_TIME, candidate.getTimestamp(dateTime))
-                    .putVarString(OUT_EXTRA, candidate.buffer(), candidate.varOffset(extra), candidate.varLength(extra));
-                visitOut.emit(visitTimestamp);
-            }
-        }
     }
 
     // ---------------------------------------------------------------------------------------------------------- q8
@@ -923,63 +643,4 @@ public final class NexmarkQueries
             .process("q12-count", Q12_OUT, Q12_STATE, new Q12Count());
     }
 
-    /**
-     * Counts a bidder's bids in its open processing-time window; keeps no fields, so one instance serves every shard.
-     */
-    static final class Q12Count implements KeyedProcessFunction
-    {
-        private static final long SIZE = Q12ProcessingTimeWindows.SIZE_MS;
-        private static final Field.Int32 END_TIMER_SET = Q12_STATE.int32("end_timer_set");
-        private static final Field.Int64 COUNT = Q12_STATE.int64("count");
-        private static final Field.Timestamp START = Q12_STATE.timestamp("start");
-        private static final Field.Int64 OUT_BIDDER = Q12_OUT.int64("bidder");
-        private static final Field.Int64 OUT_COUNT = Q12_OUT.int64("bid_count");
-        private static final Field.Timestamp OUT_START = Q12_OUT.timestamp("starttime");
-        private static final Field.Timestamp OUT_END = Q12_OUT.timestamp("endtime");
-
-        public void processElement(final Row in, final Context ctx, final Collector out)
-        {
-            final ValueState window = ctx.value();
-            if (window.getInt(END_TIMER_SET) == 0)
-            {
-                window.putInt(END_TIMER_SET, 1);
-                ctx.registerEventTimeTimer(Long.MAX_VALUE);
-            }
-            final long now = ctx.currentProcessingTime();
-            long count = window.getLong(COUNT);
-            if (count > 0 && now >= window.getTimestamp(START) + SIZE)
-            {
-                emit(window, ctx, out);
-                count = 0;
-            }
-            if (count == 0)
-            {
-                final long start = Math.floorDiv(now, SIZE) * SIZE;
-                window.putTimestamp(START, start);
-                ctx.registerProcessingTimeTimer(start + SIZE);
-            }
-            window.putLong(COUNT, count + 1);
-        }
-
-        public void onTimer(final long timestamp, final TimeDomain domain, final Context ctx, final Collector out)
-        {
-            final ValueState window = ctx.value();
-            if (window.getLong(COUNT) > 0 && (domain == TimeDomain.EVENT_TIME || timestamp >= window.getTimestamp(START) + SIZE))
-            {
-                emit(window, ctx, out);
-                window.putLong(COUNT, 0);
-            }
-        }
-
-        private static void emit(final ValueState window, final Context ctx, final Collector out)
-        {
-            final long start = window.getTimestamp(START);
-            out.next()
-                .putLong(OUT_BIDDER, ctx.key())
-                .putLong(OUT_COUNT, window.getLong(COUNT))
-                .putTimestamp(OUT_START, start)
-                .putTimestamp(OUT_END, start + SIZE);
-            out.emit(start + SIZE - 1);
-        }
-    }
 }
