@@ -542,15 +542,20 @@ class CheckpointPipelinesTest
     private static final long JOIN_EVENTS = 90_000;
     private static final Schema JOINED = Schema.builder("joined").int32(RowKind.FIELD).int64("key")
         .timestamp("l_ts").int64("l_value").timestamp("r_ts").int64("r_value").build();
+    private static final io.peregrine.api.Field.Int64 J_KEY = JOINED.int64("key");
+    private static final io.peregrine.api.Field.Timestamp J_L_TS = JOINED.timestamp("l_ts");
+    private static final io.peregrine.api.Field.Int64 J_L_VALUE = JOINED.int64("l_value");
+    private static final io.peregrine.api.Field.Timestamp J_R_TS = JOINED.timestamp("r_ts");
+    private static final io.peregrine.api.Field.Int64 J_R_VALUE = JOINED.int64("r_value");
 
     private static void pair(final Row left, final Row right, final io.peregrine.api.RowWriter out, final boolean rightValue)
     {
-        out.putLong(JOINED.int64("key"), left.getLong(KEY)).putTimestamp(JOINED.timestamp("l_ts"), left.getTimestamp(TS))
-            .putLong(JOINED.int64("l_value"), left.getLong(VALUE));
+        out.putLong(J_KEY, left.getLong(KEY)).putTimestamp(J_L_TS, left.getTimestamp(TS))
+            .putLong(J_L_VALUE, left.getLong(VALUE));
         if (right != null)
         {
-            out.putTimestamp(JOINED.timestamp("r_ts"), right.getTimestamp(TS))
-                .putLong(JOINED.int64("r_value"), rightValue ? right.getLong(VALUE) : 0);
+            out.putTimestamp(J_R_TS, right.getTimestamp(TS))
+                .putLong(J_R_VALUE, rightValue ? right.getLong(VALUE) : 0);
         }
     }
 
