@@ -73,8 +73,9 @@ class StatCommandTest extends ConsoleCapture
         assertTrue(lines.get(4).startsWith("0 ") && lines.get(5).startsWith("1 "), lines.get(4) + "\n" + lines.get(5));
         assertTrue(lines.get(7).matches("operator +shard +records in +records out +malformed +back-pressure +exchanged " +
             "+state entries +state bytes +watermark"), lines.get(7));
-        assertTrue(lines.get(8).matches("events +0 +500 +0 .* end of input"), lines.get(8));
-        assertTrue(lines.get(9).matches("events +1 +500 +0 .* end of input"), lines.get(9));
+        // A collection source is one split, read on shard 0; shard 1's source has nothing to read.
+        assertTrue(lines.get(8).matches("events +0 +1,000 +0 .* end of input"), lines.get(8));
+        assertTrue(lines.get(9).matches("events +1 +0 +0 .*"), lines.get(9));
         assertEquals(8 + 12, lines.size(), "6 operators on 2 shards:\n" + String.join("\n", lines));
 
         assertEquals("1,000", sum(cells, "events", "records out"), "a source's records read are its records out");
