@@ -70,6 +70,10 @@ public final class DemoCommand implements Callable<Integer>
         paramLabel = "<ms>")
     String checkpointIntervalMs;
 
+    @CommandLine.Option(names = "--patterns", description = "Also detect momentum ignition and quote fade with " +
+        "pattern detection (slow: the pattern operator runs at a fraction of the other operators' speed, see issue 12).")
+    boolean patterns;
+
     @CommandLine.Option(names = "--metrics-port", descriptionKey = "peregrine.metrics.port", paramLabel = "<port>")
     String metricsPort;
 
@@ -102,7 +106,7 @@ public final class DemoCommand implements Callable<Integer>
         sinks.top = new TopPrinter(out, printEvery);
         sinks.alerts = new AlertPrinter(out, alerts, 5);
         final AtomicLong patternAlerts = new AtomicLong();
-        sinks.patternAlerts = new PatternAlertPrinter(out, patternAlerts, 5);
+        sinks.patternAlerts = patterns ? new PatternAlertPrinter(out, patternAlerts, 5) : null;
         sinks.spreads = (shard, shardCount, schema) -> row -> spreads.incrementAndGet();
         final LatencySink ticks = new LatencySink(TradingJob.K_INGEST, null);
         sinks.ticks = ticks;
@@ -167,7 +171,10 @@ public final class DemoCommand implements Callable<Integer>
         out.printf("  events processed   %,d in %.2f s%n", processed, elapsedNs / 1e9);
         out.printf("  throughput         %,.0f events/s on %d shard(s)%n", processed * 1e9 / elapsedNs, context.shards());
         out.printf("  bars               %,d   alerts %,d   spread rows %,d%n", h.getTotalCount(), alerts.get(), spreads.get());
-        out.printf("  pattern alerts     %,d (momentum ignition, quote fade)%n", patternAlerts.get());
+        if (patterns)
+        {
+            out.printf("  pattern alerts     %,d (momentum ignition, quote fade)%n", patternAlerts.get());
+        }
         out.printf("  tick latency (trade %s -> its instrument's running VWAP at the sink), %,d trades:%n",
             rate > 0 ? "intended send time" : "generated", t.getTotalCount());
         out.printf("    p50 %s   p99 %s   p99.9 %s   p99.99 %s   max %s%n",
