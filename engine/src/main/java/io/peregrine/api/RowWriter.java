@@ -4,6 +4,7 @@ import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.UnsafeApi;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Objects;
 
@@ -26,6 +27,13 @@ public final class RowWriter
     private int capacity;
     private Schema schema;
     private int limit;
+    private int fixedLength;
+    /** True unless the buffer is an {@link UnsafeBuffer}, whose memory stays where it is until it is wrapped again. */
+    private boolean movable;
+    /** Words of 8 bytes zeroed by {@link #reset}, covering the fixed part (and up to 7 bytes after it). */
+    private int zeroWords;
+    /** Bytes after {@link #zeroWords} words still to zero (when the capacity ends within the last word). */
+    private int zeroTail;
 
     /**
      * Start a row.
@@ -52,6 +60,16 @@ public final class RowWriter
         this.buffer = buffer;
         this.offset = offset;
         this.capacity = capacity;
+        final int fixed = schema.fixedLength();
+        this.fixedLength = fixed;
+        this.movable = buffer.getClass() != UnsafeBuffer.class;
+        this.array = buffer.byteArray();
+        this.address = buffer.addressOffset();
+        // Past the fixed part lies the variable area, written after the fixed fields: zeroing it too is harmless,
+        // so the fixed part is zeroed in whole words when the capacity allows.
+        final int rounded = (fixed + 7) & ~7;
+        this.zeroWords = rounded <= capacity ? rounded >>> 3 : fixed >>> 3;
+        this.zeroTail = rounded <= capacity ? 0 : fixed & 7;
         return reset();
     }
 
@@ -80,6 +98,10 @@ public final class RowWriter
         this.array = buffer.byteArray();
         this.address = buffer.addressOffset();
         this.limit = fixed;
+        this.fixedLength = fixed;
+        this.movable = buffer.getClass() != UnsafeBuffer.class;
+        this.zeroWords = fixed >>> 3;
+        this.zeroTail = fixed & 7;
         return this;
     }
 
@@ -90,23 +112,27 @@ public final class RowWriter
      */
     public RowWriter reset()
     {
-        final int fixed = schema.fixedLength();
-        // An expandable buffer may have moved since the last row: take its array and address afresh.
-        final byte[] array = buffer.byteArray();
-        final long start = buffer.addressOffset() + offset;
-        this.array = array;
-        this.address = buffer.addressOffset();
+        final int fixed = fixedLength;
+        if (movable)
+        {
+            // An expandable buffer may have moved since the last row: take its array and address afresh. An
+            // UnsafeBuffer stays put until wrapped again (and wrapping it again means wrapping this writer again).
+            this.array = buffer.byteArray();
+            this.address = buffer.addressOffset();
+        }
+        final byte[] array = this.array;
+        final long start = address + offset;
         this.limit = fixed;
         // Zero the fixed part so unset fields read as 0: word stores for the common rows, setMemory (a call into
         // the VM with a thread-state transition, dearer than 64 stores) only for very wide ones.
         if (fixed <= 512)
         {
-            int i = 0;
-            for (; i + 8 <= fixed; i += 8)
+            final int words = zeroWords;
+            for (int i = 0; i < words; i++)
             {
-                UnsafeApi.putLong(array, start + i, 0L);
+                UnsafeApi.putLong(array, start + ((long)i << 3), 0L);
             }
-            for (; i < fixed; i++)
+            for (int i = words << 3, end = (words << 3) + zeroTail; i < end; i++)
             {
                 UnsafeApi.putByte(array, start + i, (byte)0);
             }

@@ -15,6 +15,13 @@ package io.peregrine.api;
  * only on the split's records and this strategy. Flink judges a record against the operator's current watermark (the
  * minimum over its inputs when the record arrives, which depends on timing); for a source of one split with a
  * watermark after every record the two agree.
+ * <p>
+ * <b>Watermark alignment</b> ({@link #withAlignment(String, long)}, Flink's {@code withWatermarkAlignment}): the
+ * splits of every source in one alignment group pause while their watermark is more than a maximum drift ahead of the
+ * group's smallest, so that a split that reads faster than another (a shard with less work, a file with sparser
+ * times) does not fill the state of every join and window downstream with rows waiting for the slow one. Splits
+ * that are idle, have ended or have no watermark yet do not hold the group back. Which records are late does not
+ * change (it is judged per record); only how far ahead one split reads. Within one process.
  */
 public final class WatermarkStrategy
 {
@@ -22,7 +29,7 @@ public final class WatermarkStrategy
     public static final long DEFAULT_IDLE_TIMEOUT_MS = 1_000;
 
     private static final WatermarkStrategy NONE =
-        new WatermarkStrategy(null, 0, DEFAULT_IDLE_TIMEOUT_MS, Convention.DATASTREAM);
+        new WatermarkStrategy(null, 0, DEFAULT_IDLE_TIMEOUT_MS, Convention.DATASTREAM, null, 0);
 
     /**
      * Where the watermark stands relative to the largest timestamp seen.
@@ -47,14 +54,18 @@ public final class WatermarkStrategy
     private final long maxOutOfOrdernessMs;
     private final long idleTimeoutMs;
     private final Convention convention;
+    private final String alignmentGroup;
+    private final long maxDriftMs;
 
     private WatermarkStrategy(final Field.Timestamp field, final long bound, final long idleTimeoutMs,
-        final Convention convention)
+        final Convention convention, final String alignmentGroup, final long maxDriftMs)
     {
         this.timestampField = field;
         this.maxOutOfOrdernessMs = bound;
         this.idleTimeoutMs = idleTimeoutMs;
         this.convention = convention;
+        this.alignmentGroup = alignmentGroup;
+        this.maxDriftMs = maxDriftMs;
     }
 
     /**
@@ -77,7 +88,7 @@ public final class WatermarkStrategy
             throw new IllegalArgumentException("maxOutOfOrdernessMs must be >= 0 and < Long.MAX_VALUE: " +
                 maxOutOfOrdernessMs);
         }
-        return new WatermarkStrategy(field, maxOutOfOrdernessMs, DEFAULT_IDLE_TIMEOUT_MS, Convention.DATASTREAM);
+        return new WatermarkStrategy(field, maxOutOfOrdernessMs, DEFAULT_IDLE_TIMEOUT_MS, Convention.DATASTREAM, null, 0);
     }
 
     /**
@@ -99,7 +110,8 @@ public final class WatermarkStrategy
      */
     public WatermarkStrategy withIdleTimeout(final long idleTimeoutMs)
     {
-        return new WatermarkStrategy(timestampField, maxOutOfOrdernessMs, idleTimeoutMs, convention);
+        return new WatermarkStrategy(timestampField, maxOutOfOrdernessMs, idleTimeoutMs, convention, alignmentGroup,
+            maxDriftMs);
     }
 
     /**
@@ -109,7 +121,49 @@ public final class WatermarkStrategy
     public WatermarkStrategy withConvention(final Convention convention)
     {
         return new WatermarkStrategy(timestampField, maxOutOfOrdernessMs, idleTimeoutMs,
-            java.util.Objects.requireNonNull(convention, "convention"));
+            java.util.Objects.requireNonNull(convention, "convention"), alignmentGroup, maxDriftMs);
+    }
+
+    /**
+     * Align the watermarks of this source's splits with those of every source of the same group (Flink's
+     * {@code withWatermarkAlignment(group, maxAllowedWatermarkDrift)}): a split whose watermark is more than
+     * {@code maxDriftMs} ahead of the smallest watermark of the group's splits is not read until the others catch
+     * up. Splits that are idle, ended or without a watermark yet are left out of the smallest. The group's smallest
+     * watermark is read by each shard once per poll of its sources (Flink: every update interval, 1 s by default).
+     *
+     * @param group      name of the alignment group (sources of one job with the same name align with each other).
+     * @param maxDriftMs how far ahead of the group's smallest watermark a split may read, in ms of event time, >= 0.
+     * @return a copy with that alignment.
+     */
+    public WatermarkStrategy withAlignment(final String group, final long maxDriftMs)
+    {
+        if (timestampField == null)
+        {
+            throw new IllegalStateException("watermark alignment needs event time: a strategy without a timestamp field " +
+                "has no watermark to align");
+        }
+        if (maxDriftMs < 0)
+        {
+            throw new IllegalArgumentException("maxDriftMs must be >= 0: " + maxDriftMs);
+        }
+        return new WatermarkStrategy(timestampField, maxOutOfOrdernessMs, idleTimeoutMs, convention,
+            java.util.Objects.requireNonNull(group, "group"), maxDriftMs);
+    }
+
+    /**
+     * @return the alignment group, or null if this source's splits read as fast as they can.
+     */
+    public String alignmentGroup()
+    {
+        return alignmentGroup;
+    }
+
+    /**
+     * @return how far ahead of its alignment group's smallest watermark a split may read (ms), if aligned.
+     */
+    public long maxDriftMs()
+    {
+        return maxDriftMs;
     }
 
     public Convention convention()

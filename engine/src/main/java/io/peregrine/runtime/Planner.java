@@ -89,6 +89,7 @@ final class Planner
     private final RingBuffer[][][] rings;
     final List<SplitInfo> splits = new ArrayList<>();
     private final int[] firstSplitId;
+    private final Map<String, WatermarkAlignment> alignments = new java.util.HashMap<>();
 
     private final StateFactory stateFactory;
     private final Map<String, Integer> splitCounts;
@@ -152,6 +153,30 @@ final class Planner
                 }
             }
         }
+        final Map<String, List<Integer>> groups = new java.util.HashMap<>();
+        for (final Node node : nodes)
+        {
+            if (node.kind == Node.Kind.SOURCE && node.watermarks != null && node.watermarks.alignmentGroup() != null)
+            {
+                final List<Integer> ids = groups.computeIfAbsent(node.watermarks.alignmentGroup(), g -> new ArrayList<>());
+                for (int i = 0; i < splitCount(node); i++)
+                {
+                    ids.add(firstSplitId[node.id] + i);
+                }
+            }
+        }
+        groups.forEach((group, ids) -> alignments.put(group,
+            new WatermarkAlignment(group, ids.stream().mapToInt(Integer::intValue).toArray(), splits.size())));
+    }
+
+    /**
+     * @param source a source node.
+     * @return the alignment of its watermarks with those of its group, or null if it has none.
+     */
+    WatermarkAlignment alignment(final Node source)
+    {
+        final String group = source.watermarks == null ? null : source.watermarks.alignmentGroup();
+        return group == null ? null : alignments.get(group);
     }
 
     /**

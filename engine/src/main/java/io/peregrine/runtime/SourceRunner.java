@@ -63,6 +63,8 @@ final class SourceRunner implements Source.SourceOutput, Checkpointed
     private boolean started;
     private boolean finished;
     private boolean idleSent;
+    private final WatermarkAlignment alignment;
+    private final long maxDriftMs;
 
     SourceRunner(
         final String name,
@@ -77,8 +79,11 @@ final class SourceRunner implements Source.SourceOutput, Checkpointed
         final AtomicCounter watermarkCounter,
         final AtomicCounter defaultedCounter,
         final AtomicCounter convertedCounter,
-        final long watermarkIntervalMs)
+        final long watermarkIntervalMs,
+        final WatermarkAlignment alignment)
     {
+        this.alignment = alignment;
+        this.maxDriftMs = strategy.maxDriftMs();
         this.watermarkIntervalMs = watermarkIntervalMs;
         this.name = name;
         this.schema = source.schema();
@@ -160,11 +165,17 @@ final class SourceRunner implements Source.SourceOutput, Checkpointed
         {
             emitWatermark();
         }
+        final long limit = alignment == null ? Long.MAX_VALUE : alignment.limit(maxDriftMs);
         for (int i = 0; i < readers.length; i++)
         {
             if (ended[i])
             {
                 endedCount++;
+                continue;
+            }
+            if (tracker.watermark(i) > limit && !tracker.isIdle(i))
+            {
+                lastActiveMs[i] = nowMs; // held back, not idle
                 continue;
             }
             current = i;
@@ -211,6 +222,15 @@ final class SourceRunner implements Source.SourceOutput, Checkpointed
         if (watermarkPending && nowMs - lastWatermarkMs >= watermarkIntervalMs)
         {
             emitWatermark();
+        }
+        if (alignment != null)
+        {
+            for (int i = 0; i < readers.length; i++)
+            {
+                final long w = tracker.watermark(i);
+                alignment.publish(splitIds[i], ended[i] || tracker.isIdle(i) || w == Long.MIN_VALUE ?
+                    WatermarkAlignment.EXCLUDED : w);
+            }
         }
         recordsCounter.setOrdered(records);
         malformedCounter.setOrdered(malformed);

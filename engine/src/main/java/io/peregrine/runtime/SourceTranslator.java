@@ -89,6 +89,6 @@ final class SourceTranslator implements NodeTranslator
             context.maxRowLength(), counters.get(Metric.SOURCE_RECORDS),
             counters.get(Metric.MALFORMED_RECORDS), counters.get(Metric.SOURCE_WATERMARK),
             counters.get(Metric.DEFAULTED_FIELDS), counters.get(Metric.CONVERTED_FIELDS),
-            context.watermarkIntervalMs());
+            context.watermarkIntervalMs(), planner.alignment(node));
     }
 }

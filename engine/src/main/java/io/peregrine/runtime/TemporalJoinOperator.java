@@ -34,19 +34,22 @@ import java.util.function.LongConsumer;
  * before the watermark, if not newer than the probe, else none); a version behind the latest one at or before the
  * watermark is late: dropped and counted.
  * <p>
- * <b>Versions</b> are a {@link ListState} per key of entries {@code | event time (long) | row bytes |} in arrival
- * order, with a per-key header {@code | last version time (long) | flags (int) | prune in (int) |} in the list's
- * index slot (one probe of one table per version): flag 1 says the list is out of time order; "prune in" counts the
- * versions to add before the list is pruned again (as many as the last pruning left, at least 8: a constant per
- * version even for a key no probe row releases).
+ * <b>Versions</b> are a {@link ListState} per key of entries {@code | event time (long) | row bytes | entry length
+ * (int) |} kept in time order (of equal times, in arrival order), with a per-key header {@code | last version time
+ * (long) | unused (int) | prune in (int) |} in the list's index slot (one probe of one table per version). A version
+ * older than the key's last is appended, then moved back to its place over the trailing lengths (as far as the
+ * producer shards' batches interleave: a few entries), so that a release never walks versions past the probe's time
+ * and pruning drops a prefix. "Prune in" counts the versions to add before the list is pruned again (as many as the
+ * last pruning left, at least 8: a constant per version even for a key no probe row releases).
  * <p>
  * <b>Waiting probe rows</b> that arrive in time order go to one of a few first-in first-out {@link RowQueue}s (so
  * that the interleaved in-order streams of several producer shards each fit one) and are released from the heads as
  * the watermark passes: no per-key state or timer. One that fits no queue waits in its key's list of probe rows (same
  * entries as versions) with an event-time timer at the key's earliest waiting time, its slot
  * {@code | timer (long) | last probe time (long) | flags (int) | pad |} (flags: 1 timer set, 4 probes out of time
- * order, 16 has probes). While a key's lists are in time order a release is a merge walk of the two; out of order,
- * each probe row is matched by a walk of the versions. Pruning waits until every row the watermark releases has been
+ * order, 16 has probes), its entries {@code | event time (long) | row bytes |}. While a key's probe rows are in time
+ * order a release is a merge walk of them and the versions; out of order, each probe row is matched by a walk of the
+ * versions up to its time. Pruning waits until every row the watermark releases has been
  * emitted. Before a checkpoint the queued rows move into their keys' lists: a checkpoint holds only keyed state, which
  * a restore on another shard count spreads by key.
  */
@@ -54,14 +57,14 @@ final class TemporalJoinOperator extends JoinOperator
 {
     static final int TIME = 0;
     static final int HEADER = 8;
+    /** A version entry ends with its own length, so that the list can be walked backwards from its end. */
+    static final int TRAILER = 4;
     static final long KEYS_TAG = 0;
     static final int SLOT_LENGTH = 24;
     /** Version list header. */
     private static final int LAST_VERSION = 0;
-    private static final int VERSION_FLAGS = 8;
     private static final int PRUNE_IN = 12;
     private static final int VERSION_HEADER_LENGTH = 16;
-    private static final int VERSIONS_UNORDERED = 1;
     /** Key slot of waiting probe rows. */
     private static final int TIMER = 0;
     private static final int LAST_PROBE = 8;
@@ -83,6 +86,7 @@ final class TemporalJoinOperator extends JoinOperator
     private final ListState.Cursor probeCursor;
     private final ListState.Cursor versionCursor;
     private final UnsafeBuffer version = new UnsafeBuffer(0, 0);
+    private final ExpandableDirectByteBuffer scratch = new ExpandableDirectByteBuffer(256);
     private final RowQueue[] queues = new RowQueue[QUEUES];
     private final TimerQueue timers = new TimerQueue();
     private final TimerQueue.TimerConsumer fire = this::fire;
@@ -91,11 +95,9 @@ final class TemporalJoinOperator extends JoinOperator
     private final Long2LongHashMap walked = new Long2LongHashMap(NOT_WALKED);
     private final LongConsumer prune = this::prune;
     private final ListState.EntryPredicate waiting = this::waiting;
-    private final ListState.EntryPredicate current = this::current;
     private final TimerCodec timerCodec = new TimerCodec();
     private long versionTime;
     private int versionIndex;
-    private int visited;
 
     TemporalJoinOperator(
         final String name, final KeySelector probeKey, final KeySelector versionKey, final Schema probeSchema,
@@ -190,12 +192,15 @@ final class TemporalJoinOperator extends JoinOperator
             late();
             return;
         }
-        header.putLong(TIME, ts);
-        final int count = versions.add(k, header, 0, HEADER, row.buffer(), row.offset(), row.length());
+        final int length = HEADER + row.length() + TRAILER;
+        final MutableDirectBuffer entry = versions.claim(k, length);
+        entry.putLong(TIME, ts);
+        entry.putBytes(HEADER, row.buffer(), row.offset(), row.length());
+        entry.putInt(length - TRAILER, length);
         final MutableDirectBuffer h = versions.header();
-        if (count > 1 && ts < h.getLong(LAST_VERSION))
+        if (versions.count() > 1 && ts < h.getLong(LAST_VERSION))
         {
-            h.putInt(VERSION_FLAGS, h.getInt(VERSION_FLAGS) | VERSIONS_UNORDERED);
+            moveBack(ts, length);
         }
         else
         {
@@ -210,6 +215,38 @@ final class TemporalJoinOperator extends JoinOperator
         {
             h.putInt(PRUNE_IN, pruneIn);
         }
+    }
+
+    /**
+     * Move the version just appended (its entry {@code length} bytes long) back to where its time belongs in the key's
+     * list: after the last version at or before it, so that the list stays in time order and, of equal times, in
+     * arrival order. The walk goes backwards over the versions' trailers; versions arrive out of order only as far as
+     * the interleaving of the producer shards' batches, so it is short.
+     */
+    private void moveBack(final long ts, final int length)
+    {
+        final MutableDirectBuffer block = versions.block();
+        final int need = ListState.LENGTH_PREFIX + length;
+        final int added = block.capacity() - need;
+        int position = added;
+        while (position > 0)
+        {
+            final int previous = block.getInt(position - TRAILER);
+            if (block.getLong(position - previous + TIME) <= ts)
+            {
+                break;
+            }
+            position -= ListState.LENGTH_PREFIX + previous;
+        }
+        scratch.putBytes(0, block, added, need);
+        block.putBytes(position + need, block, position, added - position);
+        block.putBytes(position, scratch, 0, need);
+    }
+
+    /** Point {@link #version} at a version entry's time and row, without its trailer. */
+    private void takeVersion(final DirectBuffer entry)
+    {
+        version.wrap(entry, 0, entry.capacity() - TRAILER);
     }
 
     /**
@@ -242,59 +279,51 @@ final class TemporalJoinOperator extends JoinOperator
         boolean found = false;
         if (versionCursor.reset(k))
         {
-            if ((versions.header().getInt(VERSION_FLAGS) & VERSIONS_UNORDERED) != 0)
+            // In time order: a row's version is at or after that of any earlier row of the key released at this
+            // watermark, so the walk goes on from the version found last, unless this row is earlier than it (the
+            // queues are each in time order, not together); nothing changes the lists until the releases are done.
+            final long memo = walked.get(k);
+            if (memo != NOT_WALKED)
             {
-                found = floor(k, probeTime);
-                released.add(k);
-            }
-            else
-            {
-                // In time order: a row's version is at or after that of any earlier row of the key released at this
-                // watermark, so the walk goes on from the version found last, unless this row is earlier than it (the
-                // queues are each in time order, not together); nothing changes the lists until the releases are done.
-                final long memo = walked.get(k);
-                if (memo != NOT_WALKED)
+                versionCursor.reset(k, (int)(memo >>> 32), (int)memo);
+                versionCursor.next();
+                if (versionCursor.entry().getLong(TIME) > probeTime)
+                {
+                    versionCursor.reset(k);
+                }
+                else
                 {
                     versionCursor.reset(k, (int)(memo >>> 32), (int)memo);
-                    versionCursor.next();
-                    if (versionCursor.entry().getLong(TIME) > probeTime)
-                    {
-                        versionCursor.reset(k);
-                    }
-                    else
-                    {
-                        versionCursor.reset(k, (int)(memo >>> 32), (int)memo);
-                    }
                 }
-                int lastAtOrBeforeWatermark = -1;
-                int position = -1;
-                int index = -1;
-                while (versionCursor.next())
+            }
+            int lastAtOrBeforeWatermark = -1;
+            int position = -1;
+            int index = -1;
+            while (versionCursor.next())
+            {
+                final long t = versionCursor.entry().getLong(TIME);
+                if (t > watermark)
                 {
-                    final long t = versionCursor.entry().getLong(TIME);
-                    if (t > watermark)
-                    {
-                        break;
-                    }
-                    lastAtOrBeforeWatermark = versionCursor.index();
-                    if (t > probeTime)
-                    {
-                        break;
-                    }
-                    version.wrap(versionCursor.entry());
-                    versionTime = t;
-                    found = true;
-                    position = versionCursor.entryPosition();
-                    index = versionCursor.index();
+                    break;
                 }
-                if (found)
+                lastAtOrBeforeWatermark = versionCursor.index();
+                if (t > probeTime)
                 {
-                    walked.put(k, (long)position << 32 | index);
+                    break;
                 }
-                if (lastAtOrBeforeWatermark >= PRUNE_STALE)
-                {
-                    released.add(k); // versions to prune once this watermark's rows are out
-                }
+                takeVersion(versionCursor.entry());
+                versionTime = t;
+                found = true;
+                position = versionCursor.entryPosition();
+                index = versionCursor.index();
+            }
+            if (found)
+            {
+                walked.put(k, (long)position << 32 | index);
+            }
+            if (lastAtOrBeforeWatermark >= PRUNE_STALE)
+            {
+                released.add(k); // versions to prune once this watermark's rows are out
             }
         }
         final DirectBuffer row = queue.headRow();
@@ -366,8 +395,7 @@ final class TemporalJoinOperator extends JoinOperator
     private int release(final long k, final int flags)
     {
         int releasedRows = 0;
-        if ((flags & PROBES_UNORDERED) == 0 && versionCursor.reset(k) &&
-            (versions.header().getInt(VERSION_FLAGS) & VERSIONS_UNORDERED) == 0)
+        if ((flags & PROBES_UNORDERED) == 0 && versionCursor.reset(k))
         {
             // Both in time order: one merge walk.
             boolean more = versionCursor.next();
@@ -383,7 +411,7 @@ final class TemporalJoinOperator extends JoinOperator
                 }
                 while (more && versionCursor.entry().getLong(TIME) <= probeTime)
                 {
-                    version.wrap(versionCursor.entry());
+                    takeVersion(versionCursor.entry());
                     versionTime = version.getLong(TIME);
                     found = true;
                     more = versionCursor.next();
@@ -422,25 +450,18 @@ final class TemporalJoinOperator extends JoinOperator
         {
             return false;
         }
-        final boolean ordered = (versions.header().getInt(VERSION_FLAGS) & VERSIONS_UNORDERED) == 0;
         boolean found = false;
         while (versionCursor.next())
         {
             final long t = versionCursor.entry().getLong(TIME);
-            if (t <= time)
-            {
-                if (!found || t >= versionTime)
-                {
-                    found = true;
-                    versionTime = t;
-                    versionIndex = versionCursor.index();
-                    version.wrap(versionCursor.entry());
-                }
-            }
-            else if (ordered)
+            if (t > time)
             {
                 break;
             }
+            found = true;
+            versionTime = t;
+            versionIndex = versionCursor.index();
+            takeVersion(versionCursor.entry());
         }
         return found;
     }
@@ -454,30 +475,9 @@ final class TemporalJoinOperator extends JoinOperator
         {
             return;
         }
-        final boolean unordered = (versions.header().getInt(VERSION_FLAGS) & VERSIONS_UNORDERED) != 0;
-        if (unordered)
-        {
-            visited = 0;
-            versions.retainIf(k, current);
-        }
-        else
-        {
-            versions.removeFirst(k, versionIndex);
-        }
+        versions.removeFirst(k, versionIndex);
         final MutableDirectBuffer h = versions.headerOf(k);
-        final int left = versions.size(k);
-        h.putInt(PRUNE_IN, Math.max(MIN_PRUNE, left));
-        if (unordered && left <= 1)
-        {
-            h.putInt(VERSION_FLAGS, h.getInt(VERSION_FLAGS) & ~VERSIONS_UNORDERED);
-        }
-    }
-
-    /** Keeps the versions after the watermark and the latest at or before it ({@link #versionIndex}). */
-    private boolean current(final DirectBuffer entry)
-    {
-        final int index = visited++;
-        return index == versionIndex || entry.getLong(TIME) > watermark;
+        h.putInt(PRUNE_IN, Math.max(MIN_PRUNE, versions.size(k)));
     }
 
     /** Keeps the probe rows after the watermark. */

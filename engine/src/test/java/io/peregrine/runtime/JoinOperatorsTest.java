@@ -188,9 +188,9 @@ class JoinOperatorsTest
         assertEquals(0, h.stateKeys(), "not before a watermark");
         h.watermark(120);
         assertEquals(2, h.stateKeys());
-        // The waiting probe, queued: length, time, key 24 + row 24 = 48; two versions: time 8 + row 25 (a 1-byte tag) +
-        // length 4, and an index slot of 16 + 24 and the key's 16-byte header = 93 each.
-        assertEquals(48 + 2 * 93, h.stateBytes());
+        // The waiting probe, queued: length, time, key 24 + row 24 = 48; two versions: length 4 + time 8 + row 25 (a
+        // 1-byte tag) + trailing length 4, and an index slot of 16 + 24 and the key's 16-byte header = 97 each.
+        assertEquals(48 + 2 * 97, h.stateBytes());
         h.close();
         assertEquals(0, h.stateKeys());
         assertEquals(0, h.stateBytes());

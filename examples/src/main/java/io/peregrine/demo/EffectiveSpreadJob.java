@@ -59,6 +59,9 @@ public final class EffectiveSpreadJob
     public static final Field.Float64 E_SPREAD = SPREAD.float64("effective_spread");
     public static final Field.Float64 E_SPREAD_BPS = SPREAD.float64("effective_spread_bps");
 
+    /** How far ahead of the slowest split of the market data a split may read, in ms of event time. */
+    public static final long ALIGNMENT_DRIFT_MS = 100;
+
     private EffectiveSpreadJob()
     {
     }
@@ -72,7 +75,10 @@ public final class EffectiveSpreadJob
     public static Pipeline build(final Source marketData, final long boundMs, final Sink sink)
     {
         final Pipeline p = Pipeline.create("effective-spread");
-        final DataStream md = p.source("market-data", marketData, WatermarkStrategy.boundedOutOfOrderness(TS, boundMs));
+        // Aligned: a split that reads ahead of the others by more than 100 ms of event time waits, so that the join's
+        // state holds about that much of the market rather than however far the fastest shard got.
+        final DataStream md = p.source("market-data", marketData, WatermarkStrategy.boundedOutOfOrderness(TS, boundMs)
+            .withAlignment("market-data", ALIGNMENT_DRIFT_MS));
         final KeyedStream trades = md.filter("trades", row -> row.getInt(KIND) == MarketData.TRADE)
             .keyBy("trades-by-instrument", INSTRUMENT);
         final KeyedStream quotes = md.filter("quotes", row -> row.getInt(KIND) == MarketData.QUOTE)

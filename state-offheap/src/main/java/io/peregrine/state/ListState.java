@@ -47,7 +47,8 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
     static final int EPOCH_OFFSET = 20;
     static final int INDEX_VALUE_LENGTH = 24;
     static final int HEADER_OFFSET = INDEX_VALUE_LENGTH;
-    static final int LENGTH_PREFIX = 4;
+    /** Bytes of the length before each entry in a list's block (see {@link #block()}). */
+    public static final int LENGTH_PREFIX = 4;
 
     private final DirectSlotTable index;
     private final ChangedKeys changed;
@@ -178,7 +179,31 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
         {
             throw new IllegalArgumentException("lengths must be >= 0: " + headerLength + ", " + bodyLength);
         }
-        final int length = headerLength + bodyLength;
+        final MutableDirectBuffer block = claim(key, headerLength + bodyLength);
+        if (headerLength > 0)
+        {
+            block.putBytes(0, header, headerOffset, headerLength);
+        }
+        block.putBytes(headerLength, body, bodyOffset, bodyLength);
+        return slot.getInt(COUNT_OFFSET);
+    }
+
+    /**
+     * Append an entry of {@code length} bytes to the list of a key and return it to be written in place (as Aeron's
+     * {@code tryClaim}): the caller writes every byte of it before the state next changes.
+     *
+     * @param key    top-level key.
+     * @param length of the entry, 0 or more.
+     * @return flyweight over the new entry at offset 0 ({@code capacity()} is its length), valid until the state next
+     * changes; {@link #header()} and {@link #block()} are then the key's.
+     * @throws IllegalStateException if the list would exceed 1 GiB (nothing is changed).
+     */
+    public MutableDirectBuffer claim(final long key, final int length)
+    {
+        if (length < 0)
+        {
+            throw new IllegalArgumentException("length must be >= 0: " + length);
+        }
         final boolean inserted = index.findOrInsert(key);
         final int used = slot.getInt(USED_OFFSET);
         if ((long)used + LENGTH_PREFIX + length > BlockArena.MAX_BLOCK_LENGTH)
@@ -204,17 +229,35 @@ public final class ListState implements KeyChangeTracking, AutoCloseable
         final long address = arena.address(slot.getLong(BLOCK_OFFSET)) + used;
         UnsafeApi.putInt(address, length);
         block.wrap(address + LENGTH_PREFIX, length);
-        if (headerLength > 0)
-        {
-            block.putBytes(0, header, headerOffset, headerLength);
-        }
-        block.putBytes(headerLength, body, bodyOffset, bodyLength);
-        final int count = slot.getInt(COUNT_OFFSET) + 1;
         slot.putInt(USED_OFFSET, used + need);
-        slot.putInt(COUNT_OFFSET, count);
+        slot.putInt(COUNT_OFFSET, slot.getInt(COUNT_OFFSET) + 1);
         bytesUsed += need;
         markChanged(key);
-        return count;
+        return block;
+    }
+
+    /**
+     * The entries of the key that the last {@link #add}, {@link #claim} or {@link #headerOf} positioned this state on,
+     * in place and in the encoded format ({@code | length (int) | entry bytes |} back to back): to reorder entries
+     * without copying them out, for example to move an entry just added back to where its time belongs. The caller
+     * keeps the format intact (the same entries, each with its own length before it).
+     *
+     * @return flyweight over the list's bytes at offset 0 ({@code capacity()} is the bytes used), valid until the state
+     * next changes.
+     */
+    public MutableDirectBuffer block()
+    {
+        block.wrap(arena.address(slot.getLong(BLOCK_OFFSET)), slot.getInt(USED_OFFSET));
+        return block;
+    }
+
+    /**
+     * @return entries in the list of the key that the last {@link #add}, {@link #claim} or {@link #headerOf} positioned
+     * this state on.
+     */
+    public int count()
+    {
+        return slot.getInt(COUNT_OFFSET);
     }
 
     /**

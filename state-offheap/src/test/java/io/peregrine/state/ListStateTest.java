@@ -143,6 +143,39 @@ class ListStateTest
     }
 
     @Test
+    void shouldAppendClaimedEntriesAndReorderThemInPlace()
+    {
+        try (ListState state = new ListState(4, 64, 8))
+        {
+            for (int i = 0; i < 40; i++) // grows the block several times
+            {
+                final org.agrona.MutableDirectBuffer entry = state.claim(5, 1 + i % 3);
+                for (int b = 0; b < entry.capacity(); b++)
+                {
+                    entry.putByte(b, (byte)i);
+                }
+                assertEquals(i + 1, state.count());
+                assertEquals(i + 1, state.size(5));
+            }
+            final org.agrona.MutableDirectBuffer block = state.block();
+            assertEquals(40 * ListState.LENGTH_PREFIX + 13 * (1 + 2 + 3) + 1, block.capacity());
+            assertEquals(state.bytesUsed(), block.capacity());
+            // Swap the first two entries (lengths 1 and 2) in place, as a caller keeping its list sorted would.
+            final byte[] first = new byte[ListState.LENGTH_PREFIX + 1];
+            block.getBytes(0, first);
+            block.putBytes(0, block, first.length, ListState.LENGTH_PREFIX + 2);
+            block.putBytes(ListState.LENGTH_PREFIX + 2, first);
+            final List<byte[]> seen = new ArrayList<>();
+            state.forEach(5, (e) -> seen.add(copy(e)));
+            assertEquals(40, seen.size());
+            assertArrayEquals(new byte[]{ 1, 1 }, seen.get(0));
+            assertArrayEquals(new byte[]{ 0 }, seen.get(1));
+            assertArrayEquals(new byte[]{ 39 }, seen.get(39));
+            assertThrows(IllegalArgumentException.class, () -> state.claim(5, -1));
+        }
+    }
+
+    @Test
     void shouldRoundTripEncodedKeyAndRefuseMalformedContent()
     {
         final UnsafeBuffer src = new UnsafeBuffer(new byte[64]);
