@@ -47,6 +47,9 @@ public final class DemoCommand implements Callable<Integer>
     @CommandLine.Option(names = "--idle-strategy", descriptionKey = "peregrine.idle.strategy", paramLabel = "<name>")
     String idleStrategy;
 
+    @CommandLine.Option(names = "--cpus", descriptionKey = "peregrine.cpus", paramLabel = "<list>")
+    String cpus;
+
     @CommandLine.Option(names = "--instruments", description = "Instruments in the universe (default: ${DEFAULT-VALUE}).")
     int instruments = 10_000;
 

@@ -92,6 +92,16 @@ public final class ConfigOption<T>
     /**
      * @param name the {@link JobContext} accessors' name.
      * @param key  the system property.
+     * @return a declaration of a CPU list setting ({@link CpuSet}: {@code 2-5}, {@code 0,2,4}, {@code none}).
+     */
+    public static Builder<CpuSet> cpuSetOption(final String name, final String key)
+    {
+        return new Builder<>(name, key, CpuSet.class, CpuSet::parse, "a CPU list such as 2-5 or 0,2,4, or none");
+    }
+
+    /**
+     * @param name the {@link JobContext} accessors' name.
+     * @param key  the system property.
      * @return a declaration of a directory or file setting; blank text is not a path.
      */
     public static Builder<Path> pathOption(final String name, final String key)

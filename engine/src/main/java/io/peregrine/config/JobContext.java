@@ -184,6 +184,16 @@ public final class JobContext
         return ringCapacity() + RingBufferDescriptor.TRAILER_LENGTH;
     }
 
+    public CpuSet cpus()
+    {
+        return get(Settings.CPUS);
+    }
+
+    public JobContext cpus(final CpuSet cpus)
+    {
+        return set(Settings.CPUS, cpus);
+    }
+
     public int sourceBatch()
     {
         return get(Settings.SOURCE_BATCH);

@@ -59,6 +59,13 @@ public final class Settings
             .description("how a shard thread waits when it has no work: `busy-spin` (lowest latency, one core per " +
                 "shard), `yield`, `backoff`, `sleep` (shared machines)"));
 
+    public static final ConfigOption<CpuSet> CPUS = declare(
+        ConfigOption.cpuSetOption("cpus", "peregrine.cpus")
+            .defaultValue(CpuSet.NONE)
+            .description("CPUs to pin the shard threads to, as `taskset -c` takes them (`2-5`, `0,2,4`): shard i on the " +
+                "i-th CPU of the list, round robin; `none` leaves them to the scheduler. Pair with `busy-spin` and CPUs " +
+                "kept free of other work (`isolcpus`, see Tuning for latency in the README)"));
+
     public static final ConfigOption<Integer> RING_CAPACITY = declare(
         ConfigOption.intOption("ringCapacity", "peregrine.exchange.ring.capacity")
             .defaultValue(1024 * 1024)

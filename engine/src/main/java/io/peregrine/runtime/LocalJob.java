@@ -65,6 +65,7 @@ public final class LocalJob implements Job
     {
         this.name = pipeline.name();
         this.context = context.conclude();
+        PinnedAgent.check(this.context.cpus()); // before anything is made
         this.nodes = pipeline.nodes();
         // Room for every node's counters on every shard, and as many again for the parts of a node that count on
         // their own (a window's local stage).
@@ -141,10 +142,11 @@ public final class LocalJob implements Job
                 failure.compareAndSet(null, t);
             }
         };
+        final io.peregrine.config.CpuSet cpus = context.cpus();
         for (int s = 0; s < agents.length; s++)
         {
             runners[s] = new AgentRunner(context.idleStrategy().newIdleStrategy(), errorHandler,
-                counters.counter(s, Metric.ERRORS), agents[s]);
+                counters.counter(s, Metric.ERRORS), cpus.isEmpty() ? agents[s] : new PinnedAgent(agents[s], cpus.cpuOf(s)));
         }
         if (coordinator != null)
         {
