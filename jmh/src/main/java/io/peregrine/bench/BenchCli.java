@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
     description = "Peregrine's benchmark suite; reports go to perf-reports/.",
     subcommands = { BenchCli.Suite.class, BenchCli.Chain.class, BenchCli.Trading.class, BenchCli.Nexmark.class,
         BenchCli.NexmarkQuery.class, BenchCli.Recovery.class, BenchCli.Checkpoint.class, BenchCli.Joins.class,
-        BenchCli.Jmh.class, BenchCli.Cep.class,
+        BenchCli.Latency.class, BenchCli.Jmh.class, BenchCli.Cep.class,
         CommandLine.HelpCommand.class })
 public final class BenchCli implements Runnable
 {
@@ -613,6 +613,103 @@ public final class BenchCli implements Runnable
                 .writeEnvironment();
             final Path readme = io.peregrine.bench.join.JoinReport.write(folder, report.commandLine(), settings, nexmark, asOf);
             System.out.println("Report: " + readme);
+            return 0;
+        }
+    }
+
+    @CommandLine.Command(name = "latency", mixinStandardHelpOptions = true,
+        description = "Tail latency of the trading workload at fixed input rates (coordinated-omission corrected), " +
+            "warm-up reported apart, beside the machine's own jitter measured for as long on the first shard's CPU: " +
+            ".hgrm files, a percentile plot per rate and a p50..max table for tick and bar latency.")
+    static final class Latency implements Callable<Integer>
+    {
+        @CommandLine.Option(names = "--rates", split = ",", description = "Input rates in events/s (default: " +
+            "100000,500000,1000000).")
+        double[] rates = { 100_000, 500_000, 1_000_000 };
+
+        @CommandLine.Option(names = "--seconds", description = "Length of each rate's run, warm-up included " +
+            "(default: ${DEFAULT-VALUE}).")
+        double seconds = 10;
+
+        @CommandLine.Option(names = "--warmup-seconds", description = "Warm-up at the start of each run, reported " +
+            "apart (default: ${DEFAULT-VALUE}).")
+        double warmupSeconds = 3;
+
+        @CommandLine.Option(names = "--shards", description = "Shards (default: ${DEFAULT-VALUE}).")
+        int shards = 2;
+
+        @CommandLine.Option(names = "--idle-strategy", description = "Shard idle strategy (default: ${DEFAULT-VALUE}).")
+        String idleStrategy = "yield";
+
+        @CommandLine.Option(names = "--cpus", description = "CPUs to pin the shards to (and the jitter meter to the " +
+            "first), as taskset -c takes them, e.g. 0-1 (default: not pinned).")
+        String cpus = "none";
+
+        @CommandLine.Option(names = "--quick", description = "About twenty seconds: 100000 and 1000000 events/s, " +
+            "5 s each with 2 s of warm-up.")
+        boolean quick;
+
+        @CommandLine.Option(names = "--out", description = "Report root (default: ${DEFAULT-VALUE}).")
+        Path out = Path.of("perf-reports");
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        public Integer call() throws Exception
+        {
+            final io.peregrine.bench.latency.LatencyBench.Settings settings =
+                new io.peregrine.bench.latency.LatencyBench.Settings();
+            settings.rates = quick ? new double[]{ 100_000, 1_000_000 } : rates;
+            settings.seconds = quick ? 5 : seconds;
+            settings.warmupSeconds = quick ? 2 : warmupSeconds;
+            settings.shards = shards;
+            settings.idleStrategy = idleStrategy(spec, "--idle-strategy", idleStrategy);
+            try
+            {
+                settings.cpus = Settings.CPUS.parse(cpus);
+            }
+            catch (final ConfigException e)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--cpus': " +
+                    e.getMessage());
+            }
+            if (settings.seconds <= settings.warmupSeconds || settings.warmupSeconds < 0 || shards < 1 ||
+                settings.rates.length == 0)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--seconds must exceed --warmup-seconds (>= 0), --shards >= 1, --rates not empty");
+            }
+            for (final double rate : settings.rates)
+            {
+                if (!(rate >= 1 && rate < 1e9))
+                {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--rates: " + rate +
+                        " is not a rate in events/s from 1 to 1e9");
+                }
+            }
+            System.out.println("Latency benchmark" + (quick ? " (quick)" : "") + ": trading workload on " + shards +
+                " shard(s), idle strategy " + settings.idleStrategy + ", CPUs " + settings.cpus);
+            final List<io.peregrine.bench.latency.LatencyBench.RateResult> results =
+                new io.peregrine.bench.latency.LatencyBench(settings, System.out).run();
+            final String command = "./peregrine bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+            final Path folder = new ReportWriter(out.resolve(LocalDateTime.now().format(
+                    DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm")) + "-latency" + (quick ? "-quick" : "")))
+                .title("Tail latency: trading workload at fixed rates beside the machine's jitter")
+                .command(command)
+                .setting("rates, events/s", Arrays.toString(settings.rates))
+                .setting("seconds per rate (warm-up included)", settings.seconds)
+                .setting("warm-up seconds (reported as tick-warm-up)", settings.warmupSeconds)
+                .setting("shards", shards).setting("idle strategy", settings.idleStrategy)
+                .setting("CPUs", settings.cpus)
+                .setting("tick latency", "sink time of a trade's running VWAP - the trade's due time (generator schedule)")
+                .setting("bar latency", "sink time of a 1 s bar - due time of the event that lets the watermark pass " +
+                    "the bar's end")
+                .setting("machine-jitter", "a thread spinning on the clock for as long, alone, on the first shard's " +
+                    "CPU if pinned: each stall counted as the waits of the records due during it")
+                .note("The `throughput` columns are the achieved input rates, not a throughput test.")
+                .write(io.peregrine.bench.latency.LatencyBench.measurements(results, shards));
+            System.out.println("Report: " + folder);
+            System.out.println(io.peregrine.bench.latency.LatencyBench.summary(results));
             return 0;
         }
     }
