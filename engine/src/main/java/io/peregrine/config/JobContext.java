@@ -254,6 +254,16 @@ public final class JobContext
         return set(Settings.DEAD_LETTER_DIR, dir);
     }
 
+    public int windowFireSliceUs()
+    {
+        return get(Settings.WINDOW_FIRE_SLICE_US);
+    }
+
+    public JobContext windowFireSliceUs(final int micros)
+    {
+        return set(Settings.WINDOW_FIRE_SLICE_US, micros);
+    }
+
     public int windowFireBatch()
     {
         return get(Settings.WINDOW_FIRE_BATCH);

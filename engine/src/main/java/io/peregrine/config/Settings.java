@@ -119,6 +119,14 @@ public final class Settings
                 "cycle) when the watermark closes tumbling or sliding windows, so a window of many keys does not " +
                 "hold up the shard; 0 emits each window whole; windows with allowed lateness are emitted whole"));
 
+    public static final ConfigOption<Integer> WINDOW_FIRE_SLICE_US = declare(
+        ConfigOption.intOption("windowFireSliceUs", "peregrine.window.fire.slice.us")
+            .defaultValue(20)
+            .atLeast(0)
+            .description("longest slice of window firing in microseconds (by the job's clock, looked at every 32 " +
+                "results) before the shard reads records again, besides the count of `peregrine.window.fire.batch`; " +
+                "a slice still emits at least one result per record received since the last; 0: by count only"));
+
     public static final ConfigOption<Boolean> WINDOW_TWO_STAGE = declare(
         ConfigOption.booleanOption("windowTwoStage", "peregrine.window.two.stage")
             .defaultValue(true)

@@ -57,6 +57,7 @@ final class KeyByTranslator implements NodeTranslator
                 partial, plan.stateFactory(localName), s, context.maxRowLength(),
                 plan.counters(localName).get(Metric.LATE_RECORDS), context.windowFireBatch());
             local.localStageOf(window.windows.size());
+            local.fireSlice(context.nanoClock(), context.windowFireSliceUs() * 1000L);
             local.downstream(keyBy);
             local.lateOutput(plan.dropped(localName));
             // Not a checkpointed part: it sends what it holds ahead of every barrier, and it exists only on some shard

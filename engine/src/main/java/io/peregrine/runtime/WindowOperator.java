@@ -47,6 +47,12 @@ final class WindowOperator extends CollectingOperator implements Checkpointed
     private final SlotTable.KeyConsumer emitter = this::emitKey;
     private final AtomicCounter lateCounter;
     private final int fireBatch;
+    /** Results emitted between two looks at the clock while firing in slices. */
+    private static final int CLOCK_CHUNK = 32;
+    private org.agrona.concurrent.NanoClock clock;
+    private long sliceNs;
+    private long deadline = Long.MAX_VALUE;
+    private long minimum;
     private long[] starts = new long[16];
     private boolean[] fired = new boolean[16];
     private int liveWindows;
@@ -103,6 +109,20 @@ final class WindowOperator extends CollectingOperator implements Checkpointed
     void flushOnBarrier()
     {
         this.flushOnBarrier = true;
+    }
+
+    /**
+     * Bound each slice of a firing by time as well as by count ({@link io.peregrine.config.JobContext#windowFireSliceUs}):
+     * a slice stops once {@code sliceNs} have passed on the clock (looked at every {@value #CLOCK_CHUNK} results) and
+     * it has emitted at least one result per record received since the last slice.
+     *
+     * @param clock   the job's clock.
+     * @param sliceNs longest slice, 0 for no bound by time.
+     */
+    void fireSlice(final org.agrona.concurrent.NanoClock clock, final long sliceNs)
+    {
+        this.clock = clock;
+        this.sliceNs = sliceNs;
     }
 
     void lateOutput(final Operator lateOutput)
@@ -268,6 +288,9 @@ final class WindowOperator extends CollectingOperator implements Checkpointed
             // window of many keys does not hold up every other record on this shard. The watermark goes
             // downstream once every window it closes has been emitted.
             firing = true;
+            minimum = 1;
+            recordsSinceFire = 0; // this is a slice: the records before it are not owed results
+            startSlice();
             fire(fireBatch);
             return;
         }
@@ -283,8 +306,15 @@ final class WindowOperator extends CollectingOperator implements Checkpointed
         // At least as many results as records arrived since the last slice: a window has no more results
         // than records, so emitting can never fall behind the input and leave windows piling up.
         final int budget = (int)Math.min(Integer.MAX_VALUE, fireBatch + recordsSinceFire);
+        minimum = Math.max(1, recordsSinceFire);
         recordsSinceFire = 0;
+        startSlice();
         return fire(budget);
+    }
+
+    private void startSlice()
+    {
+        deadline = sliceNs > 0 && clock != null ? clock.nanoTime() + sliceNs : Long.MAX_VALUE;
     }
 
     /**
@@ -295,6 +325,7 @@ final class WindowOperator extends CollectingOperator implements Checkpointed
      */
     private int fire(final int budget)
     {
+        final long until = budget == Integer.MAX_VALUE ? Long.MAX_VALUE : deadline; // whole windows: no slices
         int emitted = 0;
         for (int i = 0; i < liveWindows; i++)
         {
@@ -306,12 +337,20 @@ final class WindowOperator extends CollectingOperator implements Checkpointed
             final SlotTable pane = panes.window(start);
             emitStart = start;
             emitPane = pane;
-            final long before = emitCount;
-            cursor = pane.forEach(emitter, cursor, budget - emitted);
-            emitted += (int)(emitCount - before);
-            if (cursor >= 0)
+            while (true)
             {
-                return Math.max(1, emitted);
+                final long before = emitCount;
+                final int limit = until == Long.MAX_VALUE ? budget - emitted : Math.min(CLOCK_CHUNK, budget - emitted);
+                cursor = pane.forEach(emitter, cursor, limit);
+                emitted += (int)(emitCount - before);
+                if (cursor < 0)
+                {
+                    break;
+                }
+                if (emitted >= budget || emitted >= minimum && clock.nanoTime() >= until)
+                {
+                    return Math.max(1, emitted);
+                }
             }
             cursor = 0;
             fired[i] = true;

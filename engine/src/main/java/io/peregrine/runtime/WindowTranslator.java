@@ -30,6 +30,7 @@ final class WindowTranslator implements NodeTranslator
                 0, new TwoStageAggregation.Global(fn, partial), node.schema, plan.stateFactory(node.name), s,
                 context.maxRowLength(), plan.counters(node.name).get(Metric.LATE_RECORDS), context.windowFireBatch());
             op.lateOutput(plan.dropped(node.name));
+            op.fireSlice(context.nanoClock(), context.windowFireSliceUs() * 1000L);
             plan.timed(op);
             plan.add(node, op);
         }
@@ -74,6 +75,7 @@ final class WindowTranslator implements NodeTranslator
             node.allowedLatenessMs, fn, node.schema, plan.stateFactory(node.name), s, context.maxRowLength(),
             plan.counters(node.name).get(Metric.LATE_RECORDS), context.windowFireBatch());
         op.lateOutput(plan.dropped(node.name)); // a late output, if the window has one, takes over
+        op.fireSlice(context.nanoClock(), context.windowFireSliceUs() * 1000L);
         return op;
     }
 }
