@@ -60,9 +60,15 @@ public final class LocalJob implements Job
     private final long startNs;
     private MappedStateFactory mappedState;
     private PrometheusEndpoint metricsEndpoint;
+    /** Stepped by hand ({@link #startStepped}): no threads; the caller runs each duty cycle. */
+    private final boolean stepped;
+    private ShardAgent[] agents;
+    private boolean[] agentEnded;
+    private boolean coordinatorStarted;
 
-    private LocalJob(final LogicalPlan pipeline, final JobContext context)
+    private LocalJob(final LogicalPlan pipeline, final JobContext context, final boolean stepped)
     {
+        this.stepped = stepped;
         this.name = pipeline.name();
         this.context = context.conclude();
         this.nodes = pipeline.nodes();
@@ -84,7 +90,27 @@ public final class LocalJob implements Job
      */
     public static LocalJob start(final LogicalPlan pipeline, final JobContext context)
     {
-        final LocalJob job = new LocalJob(pipeline, context);
+        return start(pipeline, context, false);
+    }
+
+    /**
+     * Plan the pipeline but start no thread: the caller runs each shard's duty cycle with {@link #step(int)} (and
+     * the checkpoint coordinator's with {@link #stepCoordinator()}), as Aeron's invoker threading mode lets a test
+     * drive its agents. With a hand-advanced clock in the context ({@link JobContext#epochClock}) nothing in such a
+     * job depends on thread timing: what a test observes after a step is exactly what that step did.
+     *
+     * @param pipeline to run.
+     * @param context  settings.
+     * @return the job, whose shards have not run yet.
+     */
+    public static LocalJob startStepped(final LogicalPlan pipeline, final JobContext context)
+    {
+        return start(pipeline, context, true);
+    }
+
+    private static LocalJob start(final LogicalPlan pipeline, final JobContext context, final boolean stepped)
+    {
+        final LocalJob job = new LocalJob(pipeline, context, stepped);
         try
         {
             job.startShards();
@@ -141,6 +167,12 @@ public final class LocalJob implements Job
                 failure.compareAndSet(null, t);
             }
         };
+        if (stepped)
+        {
+            this.agents = agents;
+            this.agentEnded = new boolean[agents.length];
+            return;
+        }
         for (int s = 0; s < agents.length; s++)
         {
             runners[s] = new AgentRunner(context.idleStrategy().newIdleStrategy(), errorHandler,
@@ -209,6 +241,112 @@ public final class LocalJob implements Job
             context.checkpointFullEvery(), store.nextId(), restoredId, context.epochClock(), context.nanoClock(),
             id -> finishAll());
         return restoredFrom == null ? null : store;
+    }
+
+    /**
+     * Run one duty cycle of a shard of a job made by {@link #startStepped}, on the calling thread.
+     *
+     * @param shard to step.
+     * @return the work the cycle did (0 when idle, or once the shard has stopped).
+     * @throws IllegalStateException if the job runs on its own threads.
+     */
+    public int step(final int shard)
+    {
+        if (!stepped)
+        {
+            throw new IllegalStateException("job '" + name + "' runs its shards on threads: only a job made by " +
+                "LocalJob.startStepped is stepped by hand");
+        }
+        if (closed || agentEnded[shard])
+        {
+            return 0;
+        }
+        try
+        {
+            return agents[shard].step();
+        }
+        catch (final org.agrona.concurrent.AgentTerminationException e)
+        {
+            agentEnded[shard] = true;
+            return 0;
+        }
+    }
+
+    /**
+     * One duty cycle of every shard, in shard order, and of the checkpoint coordinator if there is one.
+     *
+     * @return the work done.
+     */
+    public int stepAll()
+    {
+        int work = stepCoordinator();
+        for (int s = 0; s < runners.length; s++)
+        {
+            work += step(s);
+        }
+        return work;
+    }
+
+    /**
+     * Step every shard (and the coordinator) until a condition holds.
+     *
+     * @param condition to reach.
+     * @param maxCycles most rounds of {@link #stepAll()} before giving up.
+     * @return the rounds it took.
+     * @throws IllegalStateException if the condition did not hold after {@code maxCycles} rounds, or the job ended
+     *                               first.
+     */
+    public int stepUntil(final java.util.function.BooleanSupplier condition, final int maxCycles)
+    {
+        for (int round = 0; round < maxCycles; round++)
+        {
+            if (condition.getAsBoolean())
+            {
+                return round;
+            }
+            if (isDone())
+            {
+                break;
+            }
+            stepAll();
+        }
+        if (condition.getAsBoolean())
+        {
+            return maxCycles;
+        }
+        throw new IllegalStateException("job '" + name + "': condition not reached after " + maxCycles + " rounds of " +
+            "duty cycles" + (isDone() ? " (the job ended)" : "") + (failure.get() == null ? "" : ": " + failure.get()));
+    }
+
+    /**
+     * One duty cycle of the checkpoint coordinator of a job made by {@link #startStepped}.
+     *
+     * @return the work done, 0 without checkpoints.
+     */
+    public int stepCoordinator()
+    {
+        if (!stepped)
+        {
+            throw new IllegalStateException("job '" + name + "' runs on threads: only a stepped job is stepped by hand");
+        }
+        if (coordinator == null || closed)
+        {
+            return 0;
+        }
+        if (!coordinatorStarted)
+        {
+            coordinatorStarted = true;
+            coordinator.onStart();
+        }
+        try
+        {
+            return coordinator.doWork();
+        }
+        catch (final Exception e)
+        {
+            failure.compareAndSet(null, e);
+            return 0;
+        }
     }
 
     /**
@@ -396,6 +534,10 @@ public final class LocalJob implements Job
         stopping = true;
         CloseHelper.closeAll(runners);
         CloseHelper.close(coordinatorRunner);
+        if (stepped)
+        {
+            closeStepped();
+        }
         CloseHelper.close(mappedState);
         CloseHelper.closeAll(metricsEndpoint, counters);
         for (final Node node : nodes)
@@ -409,6 +551,28 @@ public final class LocalJob implements Job
         if (t != null)
         {
             throw new JobFailedException("job '" + name + "' failed: " + describe(t), t);
+        }
+    }
+
+    private void closeStepped()
+    {
+        if (agents != null)
+        {
+            for (final ShardAgent agent : agents)
+            {
+                agent.onClose();
+            }
+        }
+        if (coordinator != null)
+        {
+            if (coordinatorStarted)
+            {
+                coordinator.onClose();
+            }
+            else
+            {
+                CloseHelper.quietClose(coordinator);
+            }
         }
     }
 
