@@ -196,6 +196,19 @@ public final class Settings
             .description("port of the job's Prometheus endpoint (/metrics, text format); 0 takes any free port, " +
                 "-1 serves none"));
 
+    public static final ConfigOption<Boolean> SHUTDOWN_HOOK = declare(
+        ConfigOption.booleanOption("shutdownHook", "peregrine.shutdown.hook")
+            .defaultValue(true)
+            .description("stop a job still running when the JVM shuts down (SIGINT, SIGTERM, `System.exit`): with " +
+                "checkpoints it ends with a final checkpoint, else it is cancelled; either way its working state and " +
+                "metrics directory are removed"));
+
+    public static final ConfigOption<Long> SHUTDOWN_TIMEOUT_MS = declare(
+        ConfigOption.longOption("shutdownTimeoutMs", "peregrine.shutdown.timeout.ms")
+            .defaultValue(30_000L)
+            .atLeast(0L)
+            .description("how long the shutdown hook waits for the final checkpoint before it cancels the job"));
+
     private static final Map<String, ConfigOption<?>> BY_KEY = new TreeMap<>();
 
     static

@@ -5,6 +5,7 @@ import io.peregrine.config.StateFactory;
 import io.peregrine.api.JobFailedException;
 import io.peregrine.api.Job;
 import io.peregrine.config.JobContext;
+import io.peregrine.config.Settings;
 import io.peregrine.config.StateBackend;
 import io.peregrine.plan.LogicalPlan;
 import io.peregrine.checkpoint.CheckpointCoordinator;
@@ -65,6 +66,8 @@ public final class LocalJob implements Job
     private ShardAgent[] agents;
     private boolean[] agentEnded;
     private boolean coordinatorStarted;
+    private Thread shutdownHook;
+    private volatile boolean stoppedByShutdown;
 
     private LocalJob(final LogicalPlan pipeline, final JobContext context, final boolean stepped)
     {
@@ -72,6 +75,8 @@ public final class LocalJob implements Job
         this.name = pipeline.name();
         this.context = context.conclude();
         this.nodes = pipeline.nodes();
+        JobCounters.removeAbandoned(context.metricsDir()).forEach((dir, pid) -> LOG.warn(
+            "removed the metrics directory {} left by process {}, which is no longer running", dir, pid));
         // Room for every node's counters on every shard, and as many again for the parts of a node that count on
         // their own (a window's local stage).
         this.counters = JobCounters.create(context.metricsDir(), name, context.shards(),
@@ -114,6 +119,11 @@ public final class LocalJob implements Job
         try
         {
             job.startShards();
+            if (!stepped && job.context.shutdownHook())
+            {
+                job.shutdownHook = new Thread(job::onJvmShutdown, "peregrine-shutdown-" + job.name);
+                Runtime.getRuntime().addShutdownHook(job.shutdownHook);
+            }
         }
         catch (final RuntimeException | Error e)
         {
@@ -532,6 +542,17 @@ public final class LocalJob implements Job
         }
         closed = true;
         stopping = true;
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook)
+        {
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            }
+            catch (final IllegalStateException e)
+            {
+                // the JVM is shutting down: the hook runs, and finds the job closed
+            }
+        }
         CloseHelper.closeAll(runners);
         CloseHelper.close(coordinatorRunner);
         if (stepped)
@@ -552,6 +573,60 @@ public final class LocalJob implements Job
         {
             throw new JobFailedException("job '" + name + "' failed: " + describe(t), t);
         }
+    }
+
+    /**
+     * The JVM is shutting down (SIGINT, SIGTERM, {@code System.exit}) while the job may still run: end it with a
+     * final checkpoint if it takes checkpoints, else cancel it; closing it removes its working state and metrics.
+     */
+    private void onJvmShutdown()
+    {
+        if (!isDone())
+        {
+            stoppedByShutdown = true;
+            if (coordinator != null)
+            {
+                LOG.info("job '{}': the JVM is shutting down; stopping with a final checkpoint in {}", name,
+                    context.checkpointDir());
+                stopWithSavepoint();
+                boolean ended = false;
+                try
+                {
+                    ended = finished.await(context.shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+                }
+                catch (final InterruptedException e)
+                {
+                    Thread.currentThread().interrupt();
+                }
+                if (!ended)
+                {
+                    LOG.warn("job '{}': no final checkpoint within {} ms ({}): cancelled; the next run restores " +
+                        "checkpoint {}", name, context.shutdownTimeoutMs(), Settings.SHUTDOWN_TIMEOUT_MS.key(),
+                        coordinator.completed());
+                }
+            }
+            else
+            {
+                LOG.info("job '{}': the JVM is shutting down; cancelling it and removing its working state", name);
+            }
+            cancel();
+        }
+        try
+        {
+            close();
+        }
+        catch (final RuntimeException e)
+        {
+            LOG.warn("job '{}' at JVM shutdown: {}", name, e.getMessage());
+        }
+    }
+
+    /**
+     * @return true if the JVM's shutdown (a signal, {@code System.exit}) stopped the job before it ended by itself.
+     */
+    public boolean stoppedByShutdown()
+    {
+        return stoppedByShutdown;
     }
 
     private void closeStepped()
