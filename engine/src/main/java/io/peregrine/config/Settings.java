@@ -101,8 +101,11 @@ public final class Settings
 
     public static final ConfigOption<Path> DEAD_LETTER_DIR = declare(
         ConfigOption.pathOption("deadLetterDir", "peregrine.dead.letter.dir")
-            .defaultValue(Path.of("peregrine-data", "dead-letter"))
-            .description("where malformed input is written"));
+            .defaultValue(() -> Path.of(System.getProperty("java.io.tmpdir"), "peregrine-dead-letter"),
+                "`${java.io.tmpdir}/peregrine-dead-letter`")
+            .description("where malformed input is written, one file per source split, " +
+                "`<job>-<source>-split-<n>.tsv`; a run never overwrites an earlier run's file: it writes the next free " +
+                "`<job>-<source>-split-<n>.<run>.tsv` (2, 3, ...) and its warning names the file"));
 
     public static final ConfigOption<Integer> WINDOW_FIRE_BATCH = declare(
         ConfigOption.intOption("windowFireBatch", "peregrine.window.fire.batch")

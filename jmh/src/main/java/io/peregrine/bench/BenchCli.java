@@ -353,6 +353,12 @@ public final class BenchCli implements Runnable
             {
                 throw new CommandLine.ParameterException(spec.commandLine(), "cannot read --events-file " + eventsFile);
             }
+            final Path outputDir = output.toAbsolutePath().getParent();
+            if (outputDir != null && !java.nio.file.Files.isDirectory(outputDir))
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--output " + output + ": the directory " +
+                    outputDir + " does not exist; create it first");
+            }
             final String[] summary = new String[1];
             final long rows = NexmarkRunner.runToCsv(query, eventsFile, new io.peregrine.bench.nexmark.NexmarkConfig(),
                 events, shards, output, (s) -> summary[0] = s);
