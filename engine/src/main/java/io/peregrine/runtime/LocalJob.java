@@ -656,10 +656,13 @@ public final class LocalJob implements Job
         if (t instanceof OperatorException)
         {
             final OperatorException e = (OperatorException)t;
-            final String where = e.sourceSplit() >= 0 && e.sourceSplit() < splits.size() ?
-                splits.get(e.sourceSplit()).toString() : "split " + e.sourceSplit();
-            return "operator '" + e.operator() + "' failed on the record at " + where + ", position " +
-                e.sourcePosition() + ": " + e.getCause();
+            if (e.sourceSplit() < 0 || e.sourceSplit() >= splits.size())
+            {
+                return "operator '" + e.operator() + "' failed on a record no source read (the output of a timer, " +
+                    "a window or an aggregate): " + e.getCause();
+            }
+            return "operator '" + e.operator() + "' failed on the record at " +
+                splits.get(e.sourceSplit()).describe(e.sourcePosition()) + ": " + e.getCause();
         }
         return t.toString();
     }

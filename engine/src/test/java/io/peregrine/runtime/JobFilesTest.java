@@ -18,9 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Where a job's files go by default and what a second run does to the first one's.
+ * Where a job's files go by default, what a second run does to the first one's, and how an error names the input.
  */
-class DeadLetterFilesTest
+class JobFilesTest
 {
     private static final Schema ROWS = Schema.builder("rows").int64("id").int32("qty").build();
 
@@ -66,6 +66,48 @@ class DeadLetterFilesTest
         final Pipeline p = Pipeline.create("good");
         p.source("csv", Sources.csv(ROWS, false, file)).sink("out", Sinks.csv(out));
         p.execute(new JobContext().shards(1).deadLetterDir(dir.resolve("dead"))).join();
+    }
+
+    @Test
+    void shouldNameTheFileAndLineOfTheRecordAnOperatorFailedOn(@TempDir final Path dir) throws Exception
+    {
+        final Path file = dir.resolve("orders.csv");
+        Files.writeString(file, "id,qty\n1,5\n2,0\n3,7\n");
+        final Pipeline p = Pipeline.create("divide");
+        final io.peregrine.api.Field.Int32 qty = ROWS.int32("qty");
+        final io.peregrine.api.Field.Int64 id = ROWS.int64("id");
+        p.source("orders", Sources.csv(ROWS, true, file))
+            .map("per-unit", ROWS, (in, out) -> out.putLong(id, 100 / in.getInt(qty)).putInt(qty, in.getInt(qty)))
+            .sink("out", Sinks.collect());
+        final io.peregrine.api.JobFailedException e = org.junit.jupiter.api.Assertions.assertThrows(
+            io.peregrine.api.JobFailedException.class,
+            () -> p.execute(new JobContext().shards(1).deadLetterDir(dir.resolve("dead"))).join());
+        assertTrue(e.getMessage().contains("operator 'per-unit' failed on the record at source 'orders' " + file + ":3: " +
+            "java.lang.ArithmeticException"), e.getMessage());
+    }
+
+    @Test
+    void shouldSayARecordCameFromNoSourceRatherThanSplitMinusOne()
+    {
+        final Schema counts = Schema.builder("counts").int64("key").timestamp("window_start").timestamp("window_end")
+            .int64("n").build();
+        final Pipeline p = Pipeline.create("windowed");
+        p.source("events", Sources.collection(TestSchemas.EVENT, List.of(TestSchemas.event(1, 10, 1),
+                TestSchemas.event(1, 20, 1))),
+                io.peregrine.api.WatermarkStrategy.boundedOutOfOrderness(TestSchemas.TS, 0))
+            .keyBy("by-key", TestSchemas.KEY)
+            .window(io.peregrine.api.Windows.tumbling(1000))
+            .aggregate("count", io.peregrine.api.Aggregations.count("n"))
+            .filter("explode", row ->
+            {
+                throw new IllegalStateException("boom");
+            })
+            .sink("out", Sinks.collect());
+        final io.peregrine.api.JobFailedException e = org.junit.jupiter.api.Assertions.assertThrows(
+            io.peregrine.api.JobFailedException.class, () -> p.execute(new JobContext().shards(1)).join());
+        assertFalse(e.getMessage().contains("-1"), e.getMessage());
+        assertTrue(e.getMessage().contains("operator 'explode' failed on"), e.getMessage());
+        assertTrue(e.getMessage().contains("IllegalStateException: boom"), e.getMessage());
     }
 
     @Test
