@@ -29,9 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
     mixinStandardHelpOptions = true,
     resourceBundle = "io.peregrine.cli.SettingOptions",
     description = {
-        "Runs the trading-analytics demo: synthetic trades and quotes -> 1 s OHLC/VWAP bars per instrument,",
-        "price-move alerts over a 5 s sliding window, top-N most active instruments per second, average spreads.",
-        "Prints a progress line each second and a summary with throughput and latency percentiles." })
+        "Runs the trading-analytics demo on synthetic trades and quotes.",
+        "Per instrument: 1 s OHLC/VWAP bars, price-move alerts over a 5 s window sliding by 1 s, average spreads;",
+        "the top-N most active instruments per second; with --patterns, momentum-ignition and quote-fade alerts.",
+        "Prints a progress line each second and a summary with throughput and latency percentiles.",
+        "Ctrl-C or SIGTERM stops it and prints the summary (with --checkpoint-dir: after a final checkpoint)." })
 public final class DemoCommand implements Callable<Integer>
 {
     @CommandLine.Option(names = "--events", description = "Events to generate (default: ${DEFAULT-VALUE}). Ignored with --duration.")
