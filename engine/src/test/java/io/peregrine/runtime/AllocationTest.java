@@ -224,6 +224,9 @@ class AllocationTest
             .aggregate("sum", Aggregations.sum("total", M_NOTIONAL)), StateBackend.DIRECT);
     }
 
+    /** Longest wait for millions of records to pass. */
+    private static final long WAIT_S = 600;
+
     private static Job measure(
         final int shards, final java.nio.file.Path checkpoints, final java.util.function.UnaryOperator<DataStream> operators)
     {
@@ -258,7 +261,9 @@ class AllocationTest
         final Job job = p.execute(context);
         try
         {
-            await(() -> job.counters().total(Metric.SOURCE_RECORDS) > 3_000_000, "warm-up");
+            // Millions of records: on a loaded two-core machine (the pattern operator is the slowest) that can take
+            // minutes, so the deadline is long; a failing run is slow, never a flaky one.
+            await(() -> job.counters().total(Metric.SOURCE_RECORDS) > 3_000_000, "warm-up", WAIT_S);
             final long[] ids = shardThreadIds(shards);
             // A steady state allocates nothing per record. One-time growth (a pool or table reaching a new
             // high-water mark when a loaded machine lets the watermark lag) can fall into an interval, so up to four
@@ -275,7 +280,8 @@ class AllocationTest
                 // loaded machine takes them: the interval is defined by what happened in it, not by the wall clock.
                 final long checkpointsBefore = checkpoints == null ? 0 : job.checkpoints().completedCount();
                 await(() -> job.counters().total(Metric.SOURCE_RECORDS) > recordsBefore + 5_000_000 &&
-                    (checkpoints == null || job.checkpoints().completedCount() > checkpointsBefore + 20), "measured run");
+                    (checkpoints == null || job.checkpoints().completedCount() > checkpointsBefore + 20), "measured run",
+                    WAIT_S);
                 final long bytesAfter = sum(threads.getThreadAllocatedBytes(ids));
                 final long records = job.counters().total(Metric.SOURCE_RECORDS) - recordsBefore;
                 final long results = job.counters().total(Metric.SINK_RECORDS) - resultsBefore;

@@ -46,12 +46,20 @@ class RuntimeBehaviourTest
      */
     static void await(final BooleanSupplier condition, final String what)
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        await(condition, what, 60);
+    }
+
+    /**
+     * @param seconds the deadline, for a wait whose work scales with the machine's speed (millions of records).
+     */
+    static void await(final BooleanSupplier condition, final String what, final long seconds)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean())
         {
             if (System.nanoTime() > deadline)
             {
-                throw new AssertionError("timed out waiting for: " + what);
+                throw new AssertionError("timed out after " + seconds + " s waiting for: " + what);
             }
             java.util.concurrent.locks.LockSupport.parkNanos(200_000); // poll without taking a core from the shards
         }
