@@ -29,9 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
     mixinStandardHelpOptions = true,
     resourceBundle = "io.peregrine.cli.SettingOptions",
     description = {
-        "Runs the trading-analytics demo: synthetic trades and quotes -> 1 s OHLC/VWAP bars per instrument,",
-        "price-move alerts over a 5 s sliding window, top-N most active instruments per second, average spreads.",
-        "Prints a progress line each second and a summary with throughput and latency percentiles." })
+        "Runs the trading-analytics demo on synthetic trades and quotes.",
+        "Per instrument: 1 s OHLC/VWAP bars, price-move alerts over a 5 s window sliding by 1 s, average spreads;",
+        "the top-N most active instruments per second; with --patterns, momentum-ignition and quote-fade alerts.",
+        "Prints a progress line each second and a summary with throughput and latency percentiles.",
+        "Ctrl-C or SIGTERM stops it and prints the summary (with --checkpoint-dir: after a final checkpoint)." })
 public final class DemoCommand implements Callable<Integer>
 {
     @CommandLine.Option(names = "--events", description = "Events to generate (default: ${DEFAULT-VALUE}). Ignored with --duration.")
@@ -127,28 +129,50 @@ public final class DemoCommand implements Callable<Integer>
         {
             out.println(job.restoredFrom() == null ? "  no checkpoint in " + checkpointPath + ": starting from the beginning" :
                 "  resumed from " + job.restoredFrom() + " in " + checkpointPath);
-            // SIGTERM or Ctrl-C: stop with a savepoint, so that the next run resumes where this one stopped, and let
-            // the main thread print its summary before the JVM exits.
-            Runtime.getRuntime().addShutdownHook(new Thread(() ->
-            {
-                if (!job.isDone())
-                {
-                    job.stopWithSavepoint();
-                    job.join(30_000);
-                    final long id = job.checkpoints().completed();
-                    System.out.println("stopped with savepoint: checkpoint " + id + " in " + checkpointPath +
-                        "; run the same command again to resume");
-                    try
-                    {
-                        summaryPrinted.await(10, java.util.concurrent.TimeUnit.SECONDS);
-                    }
-                    catch (final InterruptedException e)
-                    {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            }, "peregrine-savepoint"));
         }
+        // SIGTERM or Ctrl-C: the job stops (the engine's own shutdown hook does the same: with a final checkpoint when
+        // checkpoints are on, so the next run resumes where this one stopped; else cancelled, its working state
+        // removed) and the main thread prints its summary before the JVM exits.
+        final Thread signalled = new Thread(() ->
+        {
+            if (!job.isDone())
+            {
+                job.stopWithSavepoint();
+                job.join(context.shutdownTimeoutMs());
+            }
+            try
+            {
+                summaryPrinted.await(context.shutdownTimeoutMs() + 10_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }, "peregrine-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(signalled);
+        try
+        {
+            run(out, job, context, checkpointPath, latency, ticks, alerts, spreads, patternAlerts);
+        }
+        finally
+        {
+            summaryPrinted.countDown();
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(signalled);
+            }
+            catch (final IllegalStateException e)
+            {
+                // the JVM is shutting down: the hook runs and finds the summary printed
+            }
+        }
+        return 0;
+    }
+
+    private void run(final PrintStream out, final Job job, final JobContext context, final java.nio.file.Path checkpointPath,
+        final LatencySink latency, final LatencySink ticks, final AtomicLong alerts, final AtomicLong spreads,
+        final AtomicLong patternAlerts)
+    {
         final long startNs = System.nanoTime();
         final long deadlineNs = durationSeconds > 0 ? startNs + durationSeconds * 1_000_000_000L : Long.MAX_VALUE;
         long lastEvents = 0;
@@ -193,12 +217,39 @@ public final class DemoCommand implements Callable<Integer>
                 job.checkpoints().completedCount(), job.checkpoints().completed(), job.checkpoints().lastBytes(),
                 job.checkpoints().lastDurationNs() / 1e6, checkpointPath);
         }
-        out.printf("  late records %,d   malformed %,d   back-pressure events %,d%n",
-            job.counters().total(Metric.LATE_RECORDS), job.counters().total(Metric.MALFORMED_RECORDS),
+        final long malformed = job.counters().total(Metric.MALFORMED_RECORDS);
+        out.printf("  late records %,d   malformed %,d%s   back-pressure events %,d%n",
+            job.counters().total(Metric.LATE_RECORDS), malformed,
+            malformed == 0 ? "" : " (dead-lettered to " + context.deadLetterDir().toAbsolutePath() + ")",
             job.counters().total(Metric.BACK_PRESSURE));
+        if (jvmShuttingDown())
+        {
+            out.println(checkpointPath == null ? "  stopped by a signal: the job was cancelled and its working state removed" :
+                "  stopped by a signal with a final checkpoint, " + job.checkpoints().completed() + " in " + checkpointPath +
+                    ": run the same command again to resume");
+        }
         out.flush();
-        summaryPrinted.countDown();
-        return 0;
+    }
+
+    /**
+     * @return true once the JVM has begun to shut down (a signal, or {@code System.exit} elsewhere): the job ended
+     * because of it.
+     */
+    private static boolean jvmShuttingDown()
+    {
+        final Thread probe = new Thread(() ->
+        {
+        });
+        try
+        {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        }
+        catch (final IllegalStateException e)
+        {
+            return true;
+        }
     }
 
     private void validate()

@@ -10,7 +10,7 @@ import picocli.CommandLine;
 @CommandLine.Command(
     name = "peregrine",
     mixinStandardHelpOptions = true,
-    version = "Peregrine 0.1.0",
+    versionProvider = PeregrineCli.Version.class,
     description = "Stateful stream processing for the JVM: fused shard loops, off-heap keyed state.",
     subcommands = { DemoCommand.class, StatCommand.class, CheckpointsCommand.class, CommandLine.HelpCommand.class })
 public final class PeregrineCli implements Runnable
@@ -44,6 +44,17 @@ public final class PeregrineCli implements Runnable
             return 1;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * The project's version, from the build ({@link io.peregrine.demo.ProjectVersion}).
+     */
+    public static final class Version implements CommandLine.IVersionProvider
+    {
+        public String[] getVersion()
+        {
+            return new String[] { io.peregrine.demo.ProjectVersion.text() };
+        }
     }
 
     public static void main(final String[] args)

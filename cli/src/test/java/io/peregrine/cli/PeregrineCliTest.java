@@ -33,4 +33,24 @@ class PeregrineCliTest extends ConsoleCapture
         assertTrue(text.contains("most active, event second 0:"), text);
         assertTrue(text.contains("p99.9"), text);
     }
+
+    @Test
+    void shouldPrintTheBuildsVersionAndADemoDescriptionWhoseFirstLineStandsAlone()
+    {
+        assertEquals(0, PeregrineCli.execute("-V"));
+        final String version = out.toString().trim();
+        assertTrue(version.matches("Peregrine \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), "the parent pom's version, filtered in: " + version);
+        final picocli.CommandLine cl = new picocli.CommandLine(new PeregrineCli());
+        final String first = cl.getSubcommands().get("demo").getCommandSpec().usageMessage().description()[0];
+        assertTrue(first.endsWith("."), "the command list shows only the first line: a sentence, not half of one: " + first);
+    }
+
+    @Test
+    void shouldSayInTheDemoHelpWhatCtrlCDoes()
+    {
+        final picocli.CommandLine cl = new picocli.CommandLine(new PeregrineCli());
+        final String help = cl.getSubcommands().get("demo").getUsageMessage();
+        assertTrue(help.contains("Events to generate (default: 10000000)"), help);
+        assertTrue(help.contains("Ctrl-C or SIGTERM stops it and prints the summary"), help);
+    }
 }

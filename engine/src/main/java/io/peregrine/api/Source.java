@@ -34,6 +34,18 @@ public interface Source
     }
 
     /**
+     * Where a record is, for an error message: a file source names the file and line ({@code trades.csv:7}).
+     *
+     * @param split    the record's split.
+     * @param position the replay position it was emitted with.
+     * @return e.g. {@code "split 0, position 41"}.
+     */
+    default String describePosition(final int split, final long position)
+    {
+        return "split " + split + ", position " + position;
+    }
+
+    /**
      * Reads one split.
      */
     interface SplitReader extends AutoCloseable

@@ -99,6 +99,10 @@ public final class CheckpointCoordinator implements Agent, AutoCloseable
             committed.set(s, restoredId);
         }
         this.sinceFull = Integer.MAX_VALUE / 2; // the first checkpoint of a run is full
+        // Chronicle starts its resource releaser, which registers a JVM shutdown hook, the first time it is used; started
+        // here, on the thread that starts the job, a final checkpoint taken while the JVM shuts down (SIGTERM) cannot
+        // be the first use, which fails with "Shutdown in progress".
+        net.openhft.chronicle.core.io.BackgroundResourceReleaser.isOnBackgroundResourceReleaserThread();
         this.writer = new JournalWriter(dir, shards);
         this.writer.coordinator(this);
         this.lastTriggerMs = clock.time();

@@ -435,6 +435,31 @@ public final class JobContext
         return set(Settings.METRICS_DIR, dir);
     }
 
+    public boolean shutdownHook()
+    {
+        return get(Settings.SHUTDOWN_HOOK);
+    }
+
+    /**
+     * @param hook true (the default) to stop a running job when the JVM shuts down (SIGINT, SIGTERM): with
+     *             checkpoints with a final checkpoint, else by cancelling it; its working state is removed either way.
+     * @return this.
+     */
+    public JobContext shutdownHook(final boolean hook)
+    {
+        return set(Settings.SHUTDOWN_HOOK, hook);
+    }
+
+    public long shutdownTimeoutMs()
+    {
+        return get(Settings.SHUTDOWN_TIMEOUT_MS);
+    }
+
+    public JobContext shutdownTimeoutMs(final long timeoutMs)
+    {
+        return set(Settings.SHUTDOWN_TIMEOUT_MS, timeoutMs);
+    }
+
     public int metricsPort()
     {
         return get(Settings.METRICS_PORT);

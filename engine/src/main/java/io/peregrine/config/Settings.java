@@ -108,8 +108,11 @@ public final class Settings
 
     public static final ConfigOption<Path> DEAD_LETTER_DIR = declare(
         ConfigOption.pathOption("deadLetterDir", "peregrine.dead.letter.dir")
-            .defaultValue(Path.of("peregrine-data", "dead-letter"))
-            .description("where malformed input is written"));
+            .defaultValue(() -> Path.of(System.getProperty("java.io.tmpdir"), "peregrine-dead-letter"),
+                "`${java.io.tmpdir}/peregrine-dead-letter`")
+            .description("where malformed input is written, one file per source split, " +
+                "`<job>-<source>-split-<n>.tsv`; a run never overwrites an earlier run's file: it writes the next free " +
+                "`<job>-<source>-split-<n>.<run>.tsv` (2, 3, ...) and its warning names the file"));
 
     public static final ConfigOption<Integer> WINDOW_FIRE_BATCH = declare(
         ConfigOption.intOption("windowFireBatch", "peregrine.window.fire.batch")
@@ -210,6 +213,19 @@ public final class Settings
             .range(-1, 65535)
             .description("port of the job's Prometheus endpoint (/metrics, text format); 0 takes any free port, " +
                 "-1 serves none"));
+
+    public static final ConfigOption<Boolean> SHUTDOWN_HOOK = declare(
+        ConfigOption.booleanOption("shutdownHook", "peregrine.shutdown.hook")
+            .defaultValue(true)
+            .description("stop a job still running when the JVM shuts down (SIGINT, SIGTERM, `System.exit`): with " +
+                "checkpoints it ends with a final checkpoint, else it is cancelled; either way its working state and " +
+                "metrics directory are removed"));
+
+    public static final ConfigOption<Long> SHUTDOWN_TIMEOUT_MS = declare(
+        ConfigOption.longOption("shutdownTimeoutMs", "peregrine.shutdown.timeout.ms")
+            .defaultValue(30_000L)
+            .atLeast(0L)
+            .description("how long the shutdown hook waits for the final checkpoint before it cancels the job"));
 
     private static final Map<String, ConfigOption<?>> BY_KEY = new TreeMap<>();
 

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * Writes rows as CSV, each file starting with a header line of the field names.
  * <ul>
- *   <li>Without checkpoints: to {@code <dir>/part-<shard>.csv}.</li>
+ *   <li>Without checkpoints: to {@code <dir>/part-<shard>.csv} (the directory is created if missing). A job refuses
+ *   to start if one of these files exists already (an earlier run's output): nothing is overwritten silently.</li>
  *   <li>With checkpoints, exactly once, as Flink's {@code FileSink}: a shard writes to
  *   {@code .part-<shard>.inprogress}; at barrier N the file is closed and renamed
  *   {@code .part-<shard>-<N>.pending}; when checkpoint N completes, every pending file up to N becomes
@@ -60,7 +61,17 @@ public final class CsvFileSink implements Sink
         throws IOException
     {
         Files.createDirectories(dir);
-        return exactlyOnce ? new TransactionalWriter(shard, schema) : new Writer(schema, dir.resolve("part-" + shard + ".csv"));
+        if (exactlyOnce)
+        {
+            return new TransactionalWriter(shard, schema);
+        }
+        final Path part = dir.resolve("part-" + shard + ".csv");
+        if (Files.exists(part))
+        {
+            throw new IOException("output file " + part.toAbsolutePath() + " exists, from an earlier run: a file sink " +
+                "never overwrites one; move the earlier output away or give the sink another directory");
+        }
+        return new Writer(schema, part);
     }
 
     public void recover(final long restoredCheckpoint) throws IOException

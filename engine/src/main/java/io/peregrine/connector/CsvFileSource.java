@@ -93,6 +93,15 @@ public final class CsvFileSource implements Source
         return files.size();
     }
 
+    /**
+     * @return {@code file:line}, the line numbered from 1 as an editor numbers it.
+     */
+    public String describePosition(final int split, final long position)
+    {
+        return split >= 0 && split < files.size() ? files.get(split) + ":" + position : Source.super.describePosition(split,
+            position);
+    }
+
     public SplitReader createReader(final int split, final int splitCount, final SourceContext context)
     {
         final Path file = files.get(split);

@@ -149,6 +149,71 @@ public final class JobCounters implements AutoCloseable
     }
 
     /**
+     * Remove the metrics directories under {@code root} that a process which is no longer running left behind (it
+     * was killed, or crashed, before its job ended). The directory of a running job, in any process, is kept.
+     *
+     * @param root the metrics root, as given to {@link #create}.
+     * @return each removed directory with the pid that wrote it.
+     */
+    public static java.util.Map<Path, Long> removeAbandoned(final Path root)
+    {
+        final java.util.Map<Path, Long> removed = new java.util.TreeMap<>();
+        if (!Files.isDirectory(root))
+        {
+            return removed;
+        }
+        final java.util.List<Path> candidates = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> children = Files.list(root))
+        {
+            children.filter(child -> child.getFileName().toString().startsWith("peregrine-") &&
+                Files.isRegularFile(child.resolve(CountersFile.FILE_NAME))).forEach(candidates::add);
+        }
+        catch (final IOException e)
+        {
+            return removed;
+        }
+        final long self = ProcessHandle.current().pid();
+        for (final Path directory : candidates)
+        {
+            final long pid = writerPid(directory.resolve(CountersFile.FILE_NAME));
+            if (pid > 0 && pid != self && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+            {
+                try
+                {
+                    Files.deleteIfExists(directory.resolve(CountersFile.FILE_NAME));
+                    Files.deleteIfExists(directory);
+                    removed.put(directory, pid);
+                }
+                catch (final IOException e)
+                {
+                    throw new UncheckedIOException("cannot remove the metrics directory " + directory + " that process " +
+                        pid + " left (" + e + "): remove it by hand", e);
+                }
+            }
+        }
+        return removed;
+    }
+
+    private static long writerPid(final Path file)
+    {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file))
+        {
+            final java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(CountersFile.PID_OFFSET + Long.BYTES)
+                .order(java.nio.ByteOrder.nativeOrder()); // as UnsafeBuffer wrote it
+            while (header.hasRemaining() && channel.read(header) > 0)
+            {
+                // read the magic, version and pid
+            }
+            return header.position() == header.capacity() && header.getInt(CountersFile.MAGIC_OFFSET) == CountersFile.MAGIC ?
+                header.getLong(CountersFile.PID_OFFSET) : -1;
+        }
+        catch (final IOException e)
+        {
+            return -1;
+        }
+    }
+
+    /**
      * A directory of this pid that no job of this process uses was left by an earlier process of the same pid.
      */
     private static void deleteStale(final Path directory) throws IOException

@@ -19,7 +19,7 @@ final class DeadLetterFile implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterFile.class);
 
-    private final Path path;
+    private Path path;
     private BufferedWriter writer;
 
     DeadLetterFile(final Path path)
@@ -39,7 +39,7 @@ final class DeadLetterFile implements AutoCloseable
             if (writer == null)
             {
                 Files.createDirectories(path.getParent());
-                writer = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
+                writer = openNew();
                 writer.write("# position\treason\tinput\n");
                 LOG.warn("malformed input at position {} ({}): dead-lettered to {}; further ones go there too and " +
                     "are counted", position, reason, path.toAbsolutePath());
@@ -55,6 +55,33 @@ final class DeadLetterFile implements AutoCloseable
         {
             throw new UncheckedIOException("cannot write dead-letter file " + path + ": " + e.getMessage() +
                 "; set " + Settings.DEAD_LETTER_DIR.key() + " to a writable directory", e);
+        }
+    }
+
+    /**
+     * The file at {@link #path}, or if an earlier run left one there, the first free {@code <name>.<n>.tsv} (n = 2,
+     * 3, ...): a run never overwrites another's dead letters. Created exclusively, so two jobs never share one.
+     */
+    private BufferedWriter openNew() throws IOException
+    {
+        final String name = path.getFileName().toString();
+        final int dot = name.lastIndexOf('.');
+        final String stem = dot > 0 ? name.substring(0, dot) : name;
+        final String extension = dot > 0 ? name.substring(dot) : "";
+        for (int run = 1; ; run++)
+        {
+            final Path candidate = run == 1 ? path : path.resolveSibling(stem + "." + run + extension);
+            try
+            {
+                final BufferedWriter opened = Files.newBufferedWriter(candidate, StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+                path = candidate;
+                return opened;
+            }
+            catch (final java.nio.file.FileAlreadyExistsException e)
+            {
+                // an earlier run's dead letters: keep them, try the next name
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import io.peregrine.config.StateFactory;
 import io.peregrine.api.JobFailedException;
 import io.peregrine.api.Job;
 import io.peregrine.config.JobContext;
+import io.peregrine.config.Settings;
 import io.peregrine.config.StateBackend;
 import io.peregrine.plan.LogicalPlan;
 import io.peregrine.checkpoint.CheckpointCoordinator;
@@ -60,13 +61,23 @@ public final class LocalJob implements Job
     private final long startNs;
     private MappedStateFactory mappedState;
     private PrometheusEndpoint metricsEndpoint;
+    /** Stepped by hand ({@link #startStepped}): no threads; the caller runs each duty cycle. */
+    private final boolean stepped;
+    private ShardAgent[] agents;
+    private boolean[] agentEnded;
+    private boolean coordinatorStarted;
+    private Thread shutdownHook;
+    private volatile boolean stoppedByShutdown;
 
-    private LocalJob(final LogicalPlan pipeline, final JobContext context)
+    private LocalJob(final LogicalPlan pipeline, final JobContext context, final boolean stepped)
     {
+        this.stepped = stepped;
         this.name = pipeline.name();
         this.context = context.conclude();
         PinnedAgent.check(this.context.cpus()); // before anything is made
         this.nodes = pipeline.nodes();
+        JobCounters.removeAbandoned(context.metricsDir()).forEach((dir, pid) -> LOG.warn(
+            "removed the metrics directory {} left by process {}, which is no longer running", dir, pid));
         // Room for every node's counters on every shard, and as many again for the parts of a node that count on
         // their own (a window's local stage).
         this.counters = JobCounters.create(context.metricsDir(), name, context.shards(),
@@ -85,10 +96,35 @@ public final class LocalJob implements Job
      */
     public static LocalJob start(final LogicalPlan pipeline, final JobContext context)
     {
-        final LocalJob job = new LocalJob(pipeline, context);
+        return start(pipeline, context, false);
+    }
+
+    /**
+     * Plan the pipeline but start no thread: the caller runs each shard's duty cycle with {@link #step(int)} (and
+     * the checkpoint coordinator's with {@link #stepCoordinator()}), as Aeron's invoker threading mode lets a test
+     * drive its agents. With a hand-advanced clock in the context ({@link JobContext#epochClock}) nothing in such a
+     * job depends on thread timing: what a test observes after a step is exactly what that step did.
+     *
+     * @param pipeline to run.
+     * @param context  settings.
+     * @return the job, whose shards have not run yet.
+     */
+    public static LocalJob startStepped(final LogicalPlan pipeline, final JobContext context)
+    {
+        return start(pipeline, context, true);
+    }
+
+    private static LocalJob start(final LogicalPlan pipeline, final JobContext context, final boolean stepped)
+    {
+        final LocalJob job = new LocalJob(pipeline, context, stepped);
         try
         {
             job.startShards();
+            if (!stepped && job.context.shutdownHook())
+            {
+                job.shutdownHook = new Thread(job::onJvmShutdown, "peregrine-shutdown-" + job.name);
+                Runtime.getRuntime().addShutdownHook(job.shutdownHook);
+            }
         }
         catch (final RuntimeException | Error e)
         {
@@ -142,6 +178,12 @@ public final class LocalJob implements Job
                 failure.compareAndSet(null, t);
             }
         };
+        if (stepped)
+        {
+            this.agents = agents;
+            this.agentEnded = new boolean[agents.length];
+            return;
+        }
         final io.peregrine.config.CpuSet cpus = context.cpus();
         for (int s = 0; s < agents.length; s++)
         {
@@ -211,6 +253,112 @@ public final class LocalJob implements Job
             context.checkpointFullEvery(), store.nextId(), restoredId, context.epochClock(), context.nanoClock(),
             id -> finishAll());
         return restoredFrom == null ? null : store;
+    }
+
+    /**
+     * Run one duty cycle of a shard of a job made by {@link #startStepped}, on the calling thread.
+     *
+     * @param shard to step.
+     * @return the work the cycle did (0 when idle, or once the shard has stopped).
+     * @throws IllegalStateException if the job runs on its own threads.
+     */
+    public int step(final int shard)
+    {
+        if (!stepped)
+        {
+            throw new IllegalStateException("job '" + name + "' runs its shards on threads: only a job made by " +
+                "LocalJob.startStepped is stepped by hand");
+        }
+        if (closed || agentEnded[shard])
+        {
+            return 0;
+        }
+        try
+        {
+            return agents[shard].step();
+        }
+        catch (final org.agrona.concurrent.AgentTerminationException e)
+        {
+            agentEnded[shard] = true;
+            return 0;
+        }
+    }
+
+    /**
+     * One duty cycle of every shard, in shard order, and of the checkpoint coordinator if there is one.
+     *
+     * @return the work done.
+     */
+    public int stepAll()
+    {
+        int work = stepCoordinator();
+        for (int s = 0; s < runners.length; s++)
+        {
+            work += step(s);
+        }
+        return work;
+    }
+
+    /**
+     * Step every shard (and the coordinator) until a condition holds.
+     *
+     * @param condition to reach.
+     * @param maxCycles most rounds of {@link #stepAll()} before giving up.
+     * @return the rounds it took.
+     * @throws IllegalStateException if the condition did not hold after {@code maxCycles} rounds, or the job ended
+     *                               first.
+     */
+    public int stepUntil(final java.util.function.BooleanSupplier condition, final int maxCycles)
+    {
+        for (int round = 0; round < maxCycles; round++)
+        {
+            if (condition.getAsBoolean())
+            {
+                return round;
+            }
+            if (isDone())
+            {
+                break;
+            }
+            stepAll();
+        }
+        if (condition.getAsBoolean())
+        {
+            return maxCycles;
+        }
+        throw new IllegalStateException("job '" + name + "': condition not reached after " + maxCycles + " rounds of " +
+            "duty cycles" + (isDone() ? " (the job ended)" : "") + (failure.get() == null ? "" : ": " + failure.get()));
+    }
+
+    /**
+     * One duty cycle of the checkpoint coordinator of a job made by {@link #startStepped}.
+     *
+     * @return the work done, 0 without checkpoints.
+     */
+    public int stepCoordinator()
+    {
+        if (!stepped)
+        {
+            throw new IllegalStateException("job '" + name + "' runs on threads: only a stepped job is stepped by hand");
+        }
+        if (coordinator == null || closed)
+        {
+            return 0;
+        }
+        if (!coordinatorStarted)
+        {
+            coordinatorStarted = true;
+            coordinator.onStart();
+        }
+        try
+        {
+            return coordinator.doWork();
+        }
+        catch (final Exception e)
+        {
+            failure.compareAndSet(null, e);
+            return 0;
+        }
     }
 
     /**
@@ -396,8 +544,23 @@ public final class LocalJob implements Job
         }
         closed = true;
         stopping = true;
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook)
+        {
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            }
+            catch (final IllegalStateException e)
+            {
+                // the JVM is shutting down: the hook runs, and finds the job closed
+            }
+        }
         CloseHelper.closeAll(runners);
         CloseHelper.close(coordinatorRunner);
+        if (stepped)
+        {
+            closeStepped();
+        }
         CloseHelper.close(mappedState);
         CloseHelper.closeAll(metricsEndpoint, counters);
         for (final Node node : nodes)
@@ -414,15 +577,94 @@ public final class LocalJob implements Job
         }
     }
 
+    /**
+     * The JVM is shutting down (SIGINT, SIGTERM, {@code System.exit}) while the job may still run: end it with a
+     * final checkpoint if it takes checkpoints, else cancel it; closing it removes its working state and metrics.
+     */
+    private void onJvmShutdown()
+    {
+        if (!isDone())
+        {
+            stoppedByShutdown = true;
+            if (coordinator != null)
+            {
+                LOG.info("job '{}': the JVM is shutting down; stopping with a final checkpoint in {}", name,
+                    context.checkpointDir());
+                stopWithSavepoint();
+                boolean ended = false;
+                try
+                {
+                    ended = finished.await(context.shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+                }
+                catch (final InterruptedException e)
+                {
+                    Thread.currentThread().interrupt();
+                }
+                if (!ended)
+                {
+                    LOG.warn("job '{}': no final checkpoint within {} ms ({}): cancelled; the next run restores " +
+                        "checkpoint {}", name, context.shutdownTimeoutMs(), Settings.SHUTDOWN_TIMEOUT_MS.key(),
+                        coordinator.completed());
+                }
+            }
+            else
+            {
+                LOG.info("job '{}': the JVM is shutting down; cancelling it and removing its working state", name);
+            }
+            cancel();
+        }
+        try
+        {
+            close();
+        }
+        catch (final RuntimeException e)
+        {
+            LOG.warn("job '{}' at JVM shutdown: {}", name, e.getMessage());
+        }
+    }
+
+    /**
+     * @return true if the JVM's shutdown (a signal, {@code System.exit}) stopped the job before it ended by itself.
+     */
+    public boolean stoppedByShutdown()
+    {
+        return stoppedByShutdown;
+    }
+
+    private void closeStepped()
+    {
+        if (agents != null)
+        {
+            for (final ShardAgent agent : agents)
+            {
+                agent.onClose();
+            }
+        }
+        if (coordinator != null)
+        {
+            if (coordinatorStarted)
+            {
+                coordinator.onClose();
+            }
+            else
+            {
+                CloseHelper.quietClose(coordinator);
+            }
+        }
+    }
+
     private String describe(final Throwable t)
     {
         if (t instanceof OperatorException)
         {
             final OperatorException e = (OperatorException)t;
-            final String where = e.sourceSplit() >= 0 && e.sourceSplit() < splits.size() ?
-                splits.get(e.sourceSplit()).toString() : "split " + e.sourceSplit();
-            return "operator '" + e.operator() + "' failed on the record at " + where + ", position " +
-                e.sourcePosition() + ": " + e.getCause();
+            if (e.sourceSplit() < 0 || e.sourceSplit() >= splits.size())
+            {
+                return "operator '" + e.operator() + "' failed on a record no source read (the output of a timer, " +
+                    "a window or an aggregate): " + e.getCause();
+            }
+            return "operator '" + e.operator() + "' failed on the record at " +
+                splits.get(e.sourceSplit()).describe(e.sourcePosition()) + ": " + e.getCause();
         }
         return t.toString();
     }

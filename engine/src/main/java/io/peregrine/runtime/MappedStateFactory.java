@@ -25,6 +25,7 @@ import java.util.stream.Stream;
  */
 final class MappedStateFactory implements StateFactory, AutoCloseable
 {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MappedStateFactory.class);
     private static final AtomicLong JOBS = new AtomicLong();
 
     private final StateDirectory directory;
@@ -33,6 +34,12 @@ final class MappedStateFactory implements StateFactory, AutoCloseable
 
     MappedStateFactory(final JobContext context, final String job)
     {
+        for (final StateDirectory.Abandoned left : StateDirectory.removeAbandoned(context.stateDir()))
+        {
+            LOG.warn("removed the state directory {} left by process {}, which is no longer running (killed before " +
+                "its job ended); a job's working state does not outlive it: checkpoints are what a restart restores from",
+                left.dir(), left.pid() < 0 ? "unknown" : Long.toString(left.pid()));
+        }
         this.path = context.stateDir().resolve(job + "-" + ProcessHandle.current().pid() + "-" + JOBS.incrementAndGet());
         this.directory = StateDirectory.open(new StateDirectory.Context()
             .dir(path)

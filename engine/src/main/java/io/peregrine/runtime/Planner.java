@@ -37,11 +37,22 @@ final class Planner
     {
         final String source;
         final int split;
+        final io.peregrine.api.Source reader;
 
-        SplitInfo(final String source, final int split)
+        SplitInfo(final String source, final int split, final io.peregrine.api.Source reader)
         {
             this.source = source;
             this.split = split;
+            this.reader = reader;
+        }
+
+        /**
+         * @param position of a record of this split.
+         * @return where the record is, e.g. {@code source 'trades' trades.csv:7}.
+         */
+        String describe(final long position)
+        {
+            return "source '" + source + "' " + reader.describePosition(split, position);
         }
 
         public String toString()
@@ -149,7 +160,7 @@ final class Planner
                 final int count = splitCount(node);
                 for (int i = 0; i < count; i++)
                 {
-                    splits.add(new SplitInfo(node.name, i));
+                    splits.add(new SplitInfo(node.name, i, node.source));
                 }
             }
         }

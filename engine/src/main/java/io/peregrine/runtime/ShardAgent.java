@@ -132,6 +132,22 @@ final class ShardAgent implements Agent
         return roleName;
     }
 
+    /**
+     * One duty cycle on the calling thread, marked as an operator thread for its duration (a stepped job).
+     */
+    int step()
+    {
+        OperatorThread.enter(roleName);
+        try
+        {
+            return doWork();
+        }
+        finally
+        {
+            OperatorThread.exit();
+        }
+    }
+
     public int doWork()
     {
         final long startNs = nanoClock.nanoTime();

@@ -26,6 +26,7 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.peregrine.runtime.RuntimeBehaviourTest.await;
 import static io.peregrine.runtime.TestSchemas.EVENT;
 import static io.peregrine.runtime.TestSchemas.KEY;
 import static io.peregrine.runtime.TestSchemas.TS;
@@ -224,6 +225,9 @@ class AllocationTest
             .aggregate("sum", Aggregations.sum("total", M_NOTIONAL)), StateBackend.DIRECT);
     }
 
+    /** Longest wait for millions of records to pass. */
+    private static final long WAIT_S = 600;
+
     private static Job measure(
         final int shards, final java.nio.file.Path checkpoints, final java.util.function.UnaryOperator<DataStream> operators)
     {
@@ -265,7 +269,9 @@ class AllocationTest
         final Job job = p.execute(context);
         try
         {
-            awaitProgress(() -> job.counters().total(Metric.SOURCE_RECORDS) > 3 * recordsPerInterval / 5, "warm-up");
+            // Millions of records: on a loaded two-core machine (the pattern operator is the slowest) that can take
+            // minutes, so the deadline is long; a failing run is slow, never a flaky one.
+            await(() -> job.counters().total(Metric.SOURCE_RECORDS) > 3 * recordsPerInterval / 5, "warm-up", WAIT_S);
             final long[] ids = shardThreadIds(shards);
             // A steady state allocates nothing per record. One-time growth (a pool or table reaching a new
             // high-water mark when a loaded machine lets the watermark lag) can fall into an interval, so up to four
@@ -281,8 +287,9 @@ class AllocationTest
                 // With checkpoints an interval lasts until at least 20 more have completed, however slowly a
                 // loaded machine takes them: the interval is defined by what happened in it, not by the wall clock.
                 final long checkpointsBefore = checkpoints == null ? 0 : job.checkpoints().completedCount();
-                awaitProgress(() -> job.counters().total(Metric.SOURCE_RECORDS) > recordsBefore + recordsPerInterval &&
-                    (checkpoints == null || job.checkpoints().completedCount() > checkpointsBefore + 20), "measured run");
+                await(() -> job.counters().total(Metric.SOURCE_RECORDS) > recordsBefore + recordsPerInterval &&
+                    (checkpoints == null || job.checkpoints().completedCount() > checkpointsBefore + 20), "measured run",
+                    WAIT_S);
                 final long bytesAfter = sum(threads.getThreadAllocatedBytes(ids));
                 final long records = job.counters().total(Metric.SOURCE_RECORDS) - recordsBefore;
                 final long results = job.counters().total(Metric.SINK_RECORDS) - resultsBefore;
@@ -324,23 +331,5 @@ class AllocationTest
             sum += v;
         }
         return sum;
-    }
-
-    /**
-     * Wait for a job's progress. The measurement is defined by records, not by time: the deadline only stops a hung
-     * job, and is generous because a loaded 2-core machine may run a slow operator (patterns) at a fraction of its
-     * speed.
-     */
-    private static void awaitProgress(final java.util.function.BooleanSupplier condition, final String what)
-    {
-        final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("no progress in 5 minutes waiting for: " + what);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // polls a condition, leaves the cores to shards
-        }
     }
 }

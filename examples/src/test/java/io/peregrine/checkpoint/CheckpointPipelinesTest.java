@@ -155,11 +155,12 @@ class CheckpointPipelinesTest
             {
                 final long read = stop == Stop.SAVEPOINT ? 0 : 20_000;
                 // (or, if the gate comes first, once it has waited there for twenty checkpoints)
+                final long deadline1 = Waits.deadline();
                 while ((job.checkpoints().completedCount() < checkpoints ||
                     job.counters().total(io.peregrine.metrics.Metric.SOURCE_RECORDS) < read &&
                     job.checkpoints().completedCount() < checkpoints + 20) && !job.isDone())
                 {
-                    Thread.onSpinWait();
+                    Waits.pause(deadline1, "the checkpoints and records before the stop");
                 }
                 if (stop == Stop.CANCEL_RUNNING)
                 {
@@ -688,9 +689,10 @@ class CheckpointPipelinesTest
         final Path out3 = tmp.resolve("interval-zero-cancel");
         final Path dir3 = tmp.resolve("interval-zero-cancel-checkpoints");
         final Job cancelled = CheckpointedJob.pipeline(events, () -> events / 2, out3).execute(context(2, dir3, 0));
+        final long deadline2 = Waits.deadline();
         while (cancelled.counters().total(io.peregrine.metrics.Metric.SOURCE_RECORDS) < events / 4 && !cancelled.isDone())
         {
-            Thread.onSpinWait();
+            Waits.pause(deadline2, "a quarter of the events read");
         }
         cancelled.cancel();
         cancelled.join();
@@ -843,17 +845,19 @@ class CheckpointPipelinesTest
             gate.set(end + 1); // two splits: the gated source lets a split read up to (gate - position) / 2 more
             for (int i = 0; i < end; i++)
             {
+                final long deadline3 = Waits.deadline();
                 while (PROCESSED.get(i) == 0)
                 {
                     assertTrue(!job.isDone(), "job ended");
-                    Thread.onSpinWait();
+                    Waits.pause(deadline3, "record " + i + " processed");
                 }
             }
             clock.update(T0 + (phase + 1) * 1000);
+            final long deadline4 = Waits.deadline();
             while (FIRES.get(phase + 1) < 50)
             {
                 assertTrue(!job.isDone(), "job ended");
-                Thread.onSpinWait();
+                Waits.pause(deadline4, "phase " + (phase + 1) + "'s 50 timers");
             }
         }
     }
@@ -903,9 +907,10 @@ class CheckpointPipelinesTest
             gate.set(2 * PHASE_EVENTS + 1);
             for (int i = 0; i < 2 * PHASE_EVENTS; i++)
             {
+                final long deadline5 = Waits.deadline();
                 while (PROCESSED.get(i) == 0)
                 {
-                    Thread.onSpinWait();
+                    Waits.pause(deadline5, "record " + i + " processed");
                 }
             }
             first.stopWithSavepoint();
@@ -915,9 +920,10 @@ class CheckpointPipelinesTest
                 .watermarkIntervalMs(0).stateBackend(backend));
             assertNotNull(second.restoredFrom());
             clock.update(T0 + 2 * 1000);
+            final long deadline6 = Waits.deadline();
             while (FIRES.get(2) < 50)
             {
-                Thread.onSpinWait();
+                Waits.pause(deadline6, "phase 2's 50 timers");
             }
             phases(second, gate, clock, 2, PHASES);
             second.join();

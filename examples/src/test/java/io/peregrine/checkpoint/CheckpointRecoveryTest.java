@@ -65,9 +65,10 @@ class CheckpointRecoveryTest
             final Job first = CheckpointedJob.pipeline(EVENTS, () -> gate, out).execute(
                 CheckpointedJob.context(2, checkpoints, 1));
             assertNull(first.restoredFrom());
+            final long deadline1 = Waits.deadline();
             while (first.checkpoints().completedCount() < 2 + 3L * trial)
             {
-                Thread.onSpinWait();
+                Waits.pause(deadline1, "the checkpoints before the stop");
             }
             first.stopWithSavepoint();
             first.join();
@@ -99,9 +100,10 @@ class CheckpointRecoveryTest
             }
             if (run < shardCounts.length - 1)
             {
+                final long deadline2 = Waits.deadline();
                 while (job.checkpoints().completedCount() < 3)
                 {
-                    Thread.onSpinWait();
+                    Waits.pause(deadline2, "the checkpoints before the stop");
                 }
                 job.stopWithSavepoint();
             }

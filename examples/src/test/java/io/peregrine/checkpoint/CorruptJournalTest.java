@@ -36,9 +36,10 @@ class CorruptJournalTest
     {
         final Job job = CheckpointedJob.pipeline(EVENTS, () -> EVENTS / 2, out).execute(
             CheckpointedJob.context(2, checkpoints, 1));
+        final long deadline1 = Waits.deadline();
         while (job.checkpoints().completedCount() < 6)
         {
-            Thread.onSpinWait();
+            Waits.pause(deadline1, "the checkpoints before the stop");
         }
         job.stopWithSavepoint();
         job.join();

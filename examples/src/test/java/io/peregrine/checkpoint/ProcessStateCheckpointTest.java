@@ -123,9 +123,10 @@ class ProcessStateCheckpointTest
             final Path out = tmp.resolve("out-" + trial);
             final Path checkpoints = tmp.resolve("checkpoints-" + trial);
             final Job first = pipeline(out, EVENTS * (trial + 1) / 4).execute(context(checkpoints));
+            final long deadline1 = Waits.deadline();
             while (first.checkpoints().completedCount() < 3 + 4L * trial)
             {
-                Thread.onSpinWait();
+                Waits.pause(deadline1, "the checkpoints before the stop");
             }
             first.stopWithSavepoint();
             first.join();

@@ -1,5 +1,6 @@
 package io.peregrine.connector;
 
+import io.peregrine.checkpoint.Waits;
 import io.peregrine.api.Aggregations;
 import io.peregrine.pipeline.DataStream;
 import io.peregrine.api.Field;
@@ -222,9 +223,10 @@ class ChronicleQueueSinkTest
         Collections.sort(expected);
 
         final Job first = seq(events, queueDir).execute(CheckpointedJob.context(2, checkpoints, 1));
+        final long deadline1 = Waits.deadline();
         while (first.checkpoints().completedCount() < 3 && !first.isDone())
         {
-            Thread.onSpinWait();
+            Waits.pause(deadline1, "the checkpoints before the stop");
         }
         first.cancel();
         first.join();

@@ -1,5 +1,6 @@
 package io.peregrine.connector;
 
+import io.peregrine.checkpoint.Waits;
 import io.peregrine.api.Aggregations;
 import io.peregrine.api.Field;
 import io.peregrine.pipeline.Pipeline;
@@ -200,9 +201,10 @@ class ChronicleQueueSourceTest
             final Path checkpoints = tmp.resolve("resume-checkpoints-" + trial);
             final Job first = windows(queueDir, out).execute(CheckpointedJob.context(2, checkpoints, 1));
             assertNull(first.restoredFrom());
+            final long deadline1 = Waits.deadline();
             while (first.checkpoints().completedCount() < 2 + 3L * trial && !first.isDone())
             {
-                Thread.onSpinWait();
+                Waits.pause(deadline1, "the checkpoints before the stop");
             }
             first.stopWithSavepoint();
             first.join();

@@ -29,6 +29,7 @@ import java.util.concurrent.Callable;
 @CommandLine.Command(
     name = "peregrine bench",
     mixinStandardHelpOptions = true,
+    versionProvider = BenchCli.Version.class,
     description = "Peregrine's benchmark suite; reports go to perf-reports/.",
     subcommands = { BenchCli.Suite.class, BenchCli.Chain.class, BenchCli.Trading.class, BenchCli.Nexmark.class,
         BenchCli.NexmarkQuery.class, BenchCli.Recovery.class, BenchCli.Checkpoint.class, BenchCli.Joins.class,
@@ -42,6 +43,17 @@ public final class BenchCli implements Runnable
     public void run()
     {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: see 'peregrine bench --help'");
+    }
+
+    /**
+     * {@code peregrine bench -V}: the project's version, the same line as {@code peregrine -V}.
+     */
+    public static final class Version implements CommandLine.IVersionProvider
+    {
+        public String[] getVersion()
+        {
+            return new String[] { io.peregrine.demo.ProjectVersion.text() + " (benchmarks)" };
+        }
     }
 
     /**
@@ -353,6 +365,12 @@ public final class BenchCli implements Runnable
             {
                 throw new CommandLine.ParameterException(spec.commandLine(), "cannot read --events-file " + eventsFile);
             }
+            final Path outputDir = output.toAbsolutePath().getParent();
+            if (outputDir != null && !java.nio.file.Files.isDirectory(outputDir))
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--output " + output + ": the directory " +
+                    outputDir + " does not exist; create it first");
+            }
             final String[] summary = new String[1];
             final long rows = NexmarkRunner.runToCsv(query, eventsFile, new io.peregrine.bench.nexmark.NexmarkConfig(),
                 events, shards, output, (s) -> summary[0] = s);
@@ -363,14 +381,15 @@ public final class BenchCli implements Runnable
 
     @CommandLine.Command(name = "suite", mixinStandardHelpOptions = true,
         description = "Every workload (core chain, trading, Nexmark) and a short JMH pass over the microbenchmarks " +
-            "into one report folder. --quick: about two minutes.")
+            "into one report folder; prints its wall time at the end.")
     static final class Suite implements Callable<Integer>
     {
-        @CommandLine.Option(names = "--quick", description = "About a minute and a half in all.")
+        @CommandLine.Option(names = "--quick", description = "Fewer events, one round, 4 s latency runs, 0.6 s Nexmark " +
+            "latency runs on --shards only, and the short JMH pass: a check that everything runs, not figures to quote.")
         boolean quick;
 
         @CommandLine.Option(names = "--no-jmh", description = "Skip the JMH pass over the microbenchmarks " +
-            "(default: run it with -prof gc, about 2 minutes; 25 s with --quick).")
+            "(default: run it with -prof gc; with --quick, 1 warm-up and 3 measurement iterations of 100 ms each).")
         boolean noJmh;
 
         @CommandLine.Mixin
@@ -382,6 +401,7 @@ public final class BenchCli implements Runnable
         public Integer call() throws Exception
         {
             System.out.println("Peregrine benchmark suite" + (quick ? " (quick)" : ""));
+            final long startNs = System.nanoTime();
             final Path reportFolder = report.folder(quick ? "suite-quick" : "suite");
             final EngineRunMeter meter = profile.meter(reportFolder, System.out);
             final List<QueryMeasurement> results = new java.util.ArrayList<>(
@@ -413,8 +433,10 @@ public final class BenchCli implements Runnable
                 .setting("nexmark", "engine and baseline fold rows into the same digest, checked equal on every run")
                 .setting("shards", "1.." + report.shards);
             nexmarkLatencySettings(writer, nexmark);
+            final String wallTime = String.format("%.0f s", (System.nanoTime() - startNs) / 1e9);
+            writer.setting("wall time", wallTime);
             final Path folder = writer.write(results);
-            System.out.println("Report: " + folder);
+            System.out.println("Report: " + folder + " (wall time " + wallTime + ")");
             return 0;
         }
     }

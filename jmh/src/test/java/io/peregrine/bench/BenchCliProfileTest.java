@@ -30,6 +30,17 @@ class BenchCliProfileTest
     }
 
     @Test
+    void shouldPrintTheVersionWithDashV()
+    {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final CommandLine cl = new CommandLine(new BenchCli());
+        cl.setOut(new java.io.PrintWriter(bytes, true, StandardCharsets.UTF_8));
+        assertEquals(0, cl.execute("-V"));
+        final String version = bytes.toString(StandardCharsets.UTF_8).trim();
+        assertTrue(version.matches("Peregrine \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(benchmarks\\)"), version);
+    }
+
+    @Test
     void shouldOfferProfileOnEveryMeasuringCommandAndNoJmhOnTheSuite()
     {
         final CommandLine cl = new CommandLine(new BenchCli());

@@ -108,6 +108,114 @@ public final class StateDirectory implements AutoCloseable
     }
 
     /**
+     * A state directory another process left behind: the process that held it is gone (killed, or it crashed) and
+     * nothing holds its lock.
+     *
+     * @param dir the directory, now removed.
+     * @param pid the process that owned it, or -1 if its lock file names none.
+     */
+    public record Abandoned(Path dir, long pid)
+    {
+    }
+
+    /**
+     * Remove the state directories under {@code parent} (each with a {@value #LOCK_FILE_NAME} file) whose owner is no
+     * longer running. A directory is removed only when its lock file names a process that is not alive (or names
+     * none) and the OS lock on it can be taken, so a live job's directory, in this process or another, is never
+     * touched.
+     *
+     * @param parent the directory that holds jobs' state directories, e.g. {@code ${java.io.tmpdir}/peregrine-state}.
+     * @return what was removed.
+     * @throws StateFileException naming the directory if one that was abandoned cannot be removed.
+     */
+    public static java.util.List<Abandoned> removeAbandoned(final Path parent)
+    {
+        final java.util.List<Abandoned> removed = new ArrayList<>();
+        if (!Files.isDirectory(parent))
+        {
+            return removed;
+        }
+        final java.util.List<Path> candidates = new ArrayList<>();
+        try (Stream<Path> children = Files.list(parent))
+        {
+            children.filter(child -> Files.isRegularFile(child.resolve(LOCK_FILE_NAME))).forEach(candidates::add);
+        }
+        catch (final IOException ex)
+        {
+            return removed; // the parent went away or cannot be listed: nothing to clean
+        }
+        for (final Path dir : candidates)
+        {
+            final long pid = abandonedBy(dir.resolve(LOCK_FILE_NAME));
+            if (pid != Long.MIN_VALUE)
+            {
+                deleteTree(dir);
+                removed.add(new Abandoned(dir, pid));
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * @return the dead owner's pid (-1 if none is written) when the directory is abandoned, else Long.MIN_VALUE.
+     */
+    private static long abandonedBy(final Path lockFile)
+    {
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        {
+            long pid = -1;
+            try
+            {
+                pid = Long.parseLong(readOwner(channel).trim());
+            }
+            catch (final NumberFormatException ex)
+            {
+                // an owner that died before writing its pid
+            }
+            if (pid == ProcessHandle.current().pid() || pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive)
+                .orElse(false))
+            {
+                return Long.MIN_VALUE;
+            }
+            final FileLock lock;
+            try
+            {
+                lock = channel.tryLock();
+            }
+            catch (final OverlappingFileLockException ex)
+            {
+                return Long.MIN_VALUE; // held in this JVM
+            }
+            if (lock == null)
+            {
+                return Long.MIN_VALUE; // held by a live process (its pid was reused or not yet written)
+            }
+            lock.release();
+            return pid;
+        }
+        catch (final IOException ex)
+        {
+            return Long.MIN_VALUE; // removed meanwhile, or not ours to read
+        }
+    }
+
+    private static void deleteTree(final Path dir)
+    {
+        try (Stream<Path> files = Files.walk(dir))
+        {
+            for (final Path file : (Iterable<Path>)files.sorted(java.util.Comparator.reverseOrder())::iterator)
+            {
+                Files.deleteIfExists(file);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new StateFileException(dir, "cannot remove the state directory a stopped process left (" + ex +
+                "): remove it by hand", ex);
+        }
+    }
+
+    /**
      * @param operator name of the stateful operator, [A-Za-z0-9_.-].
      * @param shard    shard index.
      * @return the table name of that operator's state on that shard.

@@ -104,4 +104,33 @@ class StateDirectoryTest
         assertThrows(IllegalArgumentException.class, () -> new StateDirectory.Context().loadFactor(1.5f).conclude());
         assertThrows(IllegalArgumentException.class, () -> new StateDirectory.Context().growthStepSlots(1).conclude());
     }
+
+    @Test
+    void shouldRemoveOnlyTheDirectoriesWhoseOwnerIsNoLongerRunning() throws Exception
+    {
+        final Path parent = dir.resolve("jobs");
+        final Process gone = new ProcessBuilder("true").start();
+        assertEquals(0, gone.waitFor());
+        final Path killed = parent.resolve("job-killed");
+        Files.createDirectories(killed);
+        Files.writeString(killed.resolve(StateDirectory.LOCK_FILE_NAME), Long.toString(gone.pid()));
+        Files.writeString(killed.resolve("sum.shard-0.state"), "slots");
+        final Path unnamed = parent.resolve("job-died-before-writing-its-pid");
+        Files.createDirectories(unnamed);
+        Files.writeString(unnamed.resolve(StateDirectory.LOCK_FILE_NAME), "");
+        final Path notState = parent.resolve("something-else");
+        Files.createDirectories(notState);
+        try (StateDirectory live = StateDirectory.open(new StateDirectory.Context().dir(parent.resolve("job-live"))))
+        {
+            final List<StateDirectory.Abandoned> removed = StateDirectory.removeAbandoned(parent);
+
+            assertEquals(List.of(new StateDirectory.Abandoned(unnamed, -1), new StateDirectory.Abandoned(killed, gone.pid())),
+                removed.stream().sorted(java.util.Comparator.comparing(a -> a.dir().getFileName().toString())).toList());
+            assertFalse(Files.exists(killed));
+            assertFalse(Files.exists(unnamed));
+            assertTrue(Files.exists(parent.resolve("job-live").resolve(StateDirectory.LOCK_FILE_NAME)), "a live job's kept");
+            assertTrue(Files.isDirectory(notState), "a directory without a lock file is not state: kept");
+        }
+        assertEquals(List.of(), StateDirectory.removeAbandoned(dir.resolve("missing")));
+    }
 }

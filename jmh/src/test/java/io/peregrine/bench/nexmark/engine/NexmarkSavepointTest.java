@@ -163,9 +163,12 @@ class NexmarkSavepointTest
         final Job first = NexmarkQueries.build(query, paced, Sinks.csv(run.resolve("rows")))
             .execute(context.get().checkpointDir(checkpoints).checkpointIntervalMs(1));
         assertNull(first.restoredFrom());
+        final long deadline1 = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
         while (first.checkpoints().completedCount() < 2 || first.counters().total(Metric.SOURCE_RECORDS) < events / 3)
         {
-            Thread.onSpinWait();
+            org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() - deadline1 < 0,
+                "timed out waiting for 2 checkpoints and a third of the events");
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
         }
         first.stopWithSavepoint();
         first.join();
