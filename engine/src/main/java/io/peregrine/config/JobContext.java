@@ -244,6 +244,20 @@ public final class JobContext
         return set(Settings.DEAD_LETTER_DIR, dir);
     }
 
+    public ErrorPolicy errorPolicy()
+    {
+        return get(Settings.ERROR_POLICY);
+    }
+
+    /**
+     * @param policy what an operator without a policy of its own does when its user function throws.
+     * @return this.
+     */
+    public JobContext errorPolicy(final ErrorPolicy policy)
+    {
+        return set(Settings.ERROR_POLICY, policy);
+    }
+
     public int windowFireBatch()
     {
         return get(Settings.WINDOW_FIRE_BATCH);

@@ -104,6 +104,13 @@ public final class Settings
             .defaultValue(Path.of("peregrine-data", "dead-letter"))
             .description("where malformed input is written"));
 
+    public static final ConfigOption<ErrorPolicy> ERROR_POLICY = declare(
+        ConfigOption.enumOption("errorPolicy", "peregrine.error.policy", ErrorPolicy.class)
+            .defaultValue(ErrorPolicy.FAIL)
+            .description("what an operator does when its user function throws, unless the operator sets its own " +
+                "(`onError`): `fail` the job naming the operator, shard and record, or `dead-letter` the record to " +
+                "`<peregrine.dead.letter.dir>/<job>-<operator>-shard-<n>.tsv`, count it and go on"));
+
     public static final ConfigOption<Integer> WINDOW_FIRE_BATCH = declare(
         ConfigOption.intOption("windowFireBatch", "peregrine.window.fire.batch")
             .defaultValue(256)

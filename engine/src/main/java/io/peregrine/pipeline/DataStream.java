@@ -42,6 +42,26 @@ public class DataStream
     }
 
     /**
+     * What the operator that makes this stream does when its user function (a map, filter, flatMap, aggregate,
+     * reduce, window, process or join function) throws on a record, instead of the job's
+     * {@link io.peregrine.config.Settings#ERROR_POLICY}: fail the job, or send the record to the operator's
+     * dead-letter file and count it. Key selectors always fail the job.
+     *
+     * @param policy the operator's policy.
+     * @return this stream.
+     */
+    public DataStream onError(final io.peregrine.config.ErrorPolicy policy)
+    {
+        if (node.kind == Node.Kind.SOURCE)
+        {
+            throw new PipelineException("source '" + node.name + "': onError applies to operators with a user " +
+                "function; a source dead-letters malformed input by its input policy");
+        }
+        node.errorPolicy(java.util.Objects.requireNonNull(policy, "policy"));
+        return this;
+    }
+
+    /**
      * One row out per row in, written through a writer started on a row of {@code outSchema}.
      */
     public DataStream map(final String name, final Schema outSchema, final MapFunction fn)

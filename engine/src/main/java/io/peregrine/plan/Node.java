@@ -59,6 +59,9 @@ public final class Node
         LOOKUP_JOIN
     }
 
+    /** What the node's operators do when a user function throws; null for the job's default. */
+    private io.peregrine.config.ErrorPolicy errorPolicy;
+
     public final int id;
     public final Kind kind;
     public final String name;
@@ -95,6 +98,22 @@ public final class Node
     /**
      * @return a fresh copy of the aggregations, as the operators take them.
      */
+    /**
+     * @param policy what the node's operators do when a user function throws; null for the job's default.
+     */
+    public void errorPolicy(final io.peregrine.config.ErrorPolicy policy)
+    {
+        this.errorPolicy = policy;
+    }
+
+    /**
+     * @return the node's own error policy, null if it has none (the job's default applies).
+     */
+    public io.peregrine.config.ErrorPolicy errorPolicy()
+    {
+        return errorPolicy;
+    }
+
     public Aggregation[] aggregationArray()
     {
         return aggregations.toArray(new Aggregation[0]);

@@ -60,22 +60,23 @@ final class AggregateOperator extends CollectingOperator implements Checkpointed
                 aggregations[i].init(acc, offsets[i]);
             }
         }
+        final RowWriter writer = out.next();
         try
         {
             for (int i = 0; i < aggregations.length; i++)
             {
                 aggregations[i].add(acc, offsets[i], row);
             }
+            writer.putLong(keyField, k);
+            for (int i = 0; i < aggregations.length; i++)
+            {
+                aggregations[i].result(acc, offsets[i], writer);
+            }
         }
         catch (final Throwable t)
         {
-            throw OperatorException.wrap(name, row, t);
-        }
-        final RowWriter writer = out.next();
-        writer.putLong(keyField, k);
-        for (int i = 0; i < aggregations.length; i++)
-        {
-            aggregations[i].result(acc, offsets[i], writer);
+            onFailure(row, t);
+            return;
         }
         out.current = row;
         out.emit(row.eventTime());

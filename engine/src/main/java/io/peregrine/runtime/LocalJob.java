@@ -417,10 +417,9 @@ public final class LocalJob implements Job
         if (t instanceof OperatorException)
         {
             final OperatorException e = (OperatorException)t;
-            final String where = e.sourceSplit() >= 0 && e.sourceSplit() < splits.size() ?
-                splits.get(e.sourceSplit()).toString() : "split " + e.sourceSplit();
-            return "operator '" + e.operator() + "' failed on the record at " + where + ", position " +
-                e.sourcePosition() + ": " + e.getCause();
+            return "operator '" + e.operator() + "'" + (e.shard() >= 0 ? " on shard " + e.shard() : "") +
+                (e.record() == null ? " failed" : " failed on the record " + e.record()) + " at " +
+                OperatorErrors.position(splits, e.sourceSplit(), e.sourcePosition()) + ": " + e.getCause();
         }
         return t.toString();
     }

@@ -168,6 +168,10 @@ final class ShardAgent implements Agent
         }
         catch (final Throwable t)
         {
+            if (t instanceof OperatorException)
+            {
+                ((OperatorException)t).shard(shard);
+            }
             job.onShardFailed(shard, t);
             throw new AgentTerminationException(t);
         }
@@ -413,6 +417,10 @@ final class ShardAgent implements Agent
             try
             {
                 op.close();
+                if (op.errors() != null)
+                {
+                    op.errors().close();
+                }
             }
             catch (final RuntimeException e)
             {
