@@ -99,6 +99,7 @@ public final class LocalJob implements Job
 
     private void startShards()
     {
+        ResourceCheck.check(name, nodes, context, ResourceCheck.measure(context));
         StateFactory state = context.stateFactory();
         if (state == null)
         {
