@@ -59,8 +59,8 @@ public abstract class Operator
     /**
      * This operator's user function threw {@code t} on {@code row}: fail the job naming the operator and the record,
      * or, under {@code ErrorPolicy.DEAD_LETTER}, dead-letter the record, count it and return, and the caller goes on
-     * with its next record. A failure of a later operator (already an {@link OperatorException}) and a JVM
-     * {@link Error} always propagate.
+     * with its next record. A failure of a later operator (already an {@link OperatorException}), of the state
+     * (a {@code StateFileException}: the disk is full) and a JVM {@link Error} always fail the job.
      *
      * @param row the record, null if there was none (a timer).
      * @param t   what the function threw.
@@ -71,7 +71,7 @@ public abstract class Operator
         {
             throw (OperatorException)t;
         }
-        if (errors == null || !(t instanceof Exception))
+        if (errors == null || !(t instanceof Exception) || t instanceof io.peregrine.state.StateFileException)
         {
             throw OperatorException.wrap(name, row, t);
         }

@@ -407,7 +407,7 @@ final class ShardAgent implements Agent
     public void onClose()
     {
         OperatorThread.exit();
-        RuntimeException failure = null;
+        Throwable failure = null;
         for (final SourceRunner source : sources)
         {
             source.close();
@@ -422,7 +422,7 @@ final class ShardAgent implements Agent
                     op.errors().close();
                 }
             }
-            catch (final RuntimeException e)
+            catch (final RuntimeException | InternalError e)
             {
                 if (failure == null)
                 {
