@@ -48,8 +48,9 @@ final class RecordCount extends Operator
         }
         catch (final RuntimeException | InternalError e)
         {
-            // A failure no operator named (an InternalError: a fault on a page of a mapped state file) (an engine check, an aggregate's result): it happened in the consumer,
-            // never in the operator upstream whose function called the collector.
+            // A failure no operator named (an engine check, an aggregate's result, an InternalError: a fault on a page
+            // of a mapped state file): it happened in the consumer, never in the operator upstream whose function
+            // called the collector.
             if (consumer == null)
             {
                 throw e;
