@@ -244,6 +244,16 @@ public final class JobContext
         return set(Settings.DEAD_LETTER_DIR, dir);
     }
 
+    public int maxLineLength()
+    {
+        return get(Settings.MAX_LINE_LENGTH);
+    }
+
+    public JobContext maxLineLength(final int bytes)
+    {
+        return set(Settings.MAX_LINE_LENGTH, bytes);
+    }
+
     public ErrorPolicy errorPolicy()
     {
         return get(Settings.ERROR_POLICY);

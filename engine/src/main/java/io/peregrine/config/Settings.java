@@ -93,6 +93,13 @@ public final class Settings
             .check(bytes -> bytes >= 64, "an integer >= 64 and <= an eighth of peregrine.exchange.ring.capacity less 64")
             .description("largest row in bytes"));
 
+    public static final ConfigOption<Integer> MAX_LINE_LENGTH = declare(
+        ConfigOption.intOption("maxLineLength", "peregrine.source.max.line.length")
+            .defaultValue(1024 * 1024)
+            .range(64, 256 * 1024 * 1024)
+            .description("longest line in bytes a text source (CSV, JSON lines) reads: a longer one is dead-lettered " +
+                "as too long, naming its line number and this setting; each reader holds two buffers of this size"));
+
     public static final ConfigOption<Integer> KEY_GROUPS = declare(
         ConfigOption.intOption("keyGroups", "peregrine.key.groups")
             .defaultValue(4096)
