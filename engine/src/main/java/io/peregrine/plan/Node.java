@@ -59,6 +59,8 @@ public final class Node
         LOOKUP_JOIN
     }
 
+    /** The field a KEY_BY node keys by, when it keys by a field (not a function); null otherwise. */
+    private io.peregrine.api.Field keyField;
     /** What the node's operators do when a user function throws; null for the job's default. */
     private io.peregrine.config.ErrorPolicy errorPolicy;
 
@@ -98,6 +100,24 @@ public final class Node
     /**
      * @return a fresh copy of the aggregations, as the operators take them.
      */
+    /**
+     * @param field the field a KEY_BY node keys by.
+     * @return this node.
+     */
+    public Node keyField(final io.peregrine.api.Field field)
+    {
+        this.keyField = field;
+        return this;
+    }
+
+    /**
+     * @return the field a KEY_BY node keys by, null if it keys by a function.
+     */
+    public io.peregrine.api.Field keyField()
+    {
+        return keyField;
+    }
+
     /**
      * @param policy what the node's operators do when a user function throws; null for the job's default.
      */

@@ -23,7 +23,7 @@ final class AggregateOperator extends CollectingOperator implements Checkpointed
     private final Aggregation[] aggregations;
     private final int[] offsets;
     private final SlotTable state;
-    private final io.peregrine.api.Field.Int64 keyField;
+    private final KeyColumn keyColumn;
 
     AggregateOperator(
         final String name,
@@ -45,7 +45,7 @@ final class AggregateOperator extends CollectingOperator implements Checkpointed
             length += aggregations[i].accumulatorLength();
         }
         this.state = stateFactory.create(name, shard, length);
-        this.keyField = outSchema.int64("key");
+        this.keyColumn = new KeyColumn(outSchema);
             }
 
     public void onRecord(final Row row)
@@ -67,7 +67,7 @@ final class AggregateOperator extends CollectingOperator implements Checkpointed
             {
                 aggregations[i].add(acc, offsets[i], row);
             }
-            writer.putLong(keyField, k);
+            keyColumn.write(writer, k);
             for (int i = 0; i < aggregations.length; i++)
             {
                 aggregations[i].result(acc, offsets[i], writer);
