@@ -97,7 +97,7 @@ public final class Settings
         ConfigOption.intOption("maxLineLength", "peregrine.source.max.line.length")
             .defaultValue(1024 * 1024)
             .range(64, 256 * 1024 * 1024)
-            .description("longest line in bytes a text source (CSV, JSON lines) reads: a longer one is dead-lettered " +
+            .description("longest line in bytes a CSV source reads (its maxLineLength overrides it): a longer one is dead-lettered " +
                 "as too long, naming its line number and this setting; each reader holds two buffers of this size"));
 
     public static final ConfigOption<Integer> KEY_GROUPS = declare(
