@@ -26,6 +26,7 @@ final class CountersTable
         { "records out", new Metric[]{ Metric.RECORDS_OUT, Metric.SOURCE_RECORDS } },
         { "late", new Metric[]{ Metric.LATE_RECORDS } },
         { "malformed", new Metric[]{ Metric.MALFORMED_RECORDS } },
+        { "dead-lettered", new Metric[]{ Metric.DEAD_LETTERED } },
         { "dropped", new Metric[]{ Metric.DROPPED_RECORDS } },
         { "back-pressure", new Metric[]{ Metric.BACK_PRESSURE } },
         { "exchanged", new Metric[]{ Metric.EXCHANGE_RECORDS } },

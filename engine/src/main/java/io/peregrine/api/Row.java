@@ -232,8 +232,50 @@ public abstract sealed class Row permits MutableRow
     }
 
     /**
+     * @param field of fixed-length ASCII, at most 8 characters wide.
+     * @return the value's bytes packed into a long, the first in the highest byte (so distinct texts give distinct
+     * keys, and {@link #unpackAscii} gives the text back): the key of a {@code keyBy} on the field.
+     * @throws IllegalArgumentException if the field is wider than 8 characters.
+     */
+    public final long asciiKey(final Field.Ascii field)
+    {
+        if (field.width > 8)
+        {
+            throw new IllegalArgumentException("field '" + field.name + "' is " + field.width + " characters wide: only " +
+                "up to 8 fit a key exactly");
+        }
+        final int length = asciiLength(field);
+        final int start = offset + field.offset;
+        long key = 0;
+        for (int i = 0; i < length; i++)
+        {
+            key |= (long)(buffer.getByte(start + i) & 0xFF) << (56 - 8 * i);
+        }
+        return key;
+    }
+
+    /**
+     * @param key a key made by {@link #asciiKey}.
+     * @return the number of characters it packs (its bytes up to the last that is not zero).
+     */
+    public static int unpackedAsciiLength(final long key)
+    {
+        return key == 0 ? 0 : 8 - (Long.numberOfTrailingZeros(key) >>> 3);
+    }
+
+    /**
+     * @param key a key made by {@link #asciiKey}.
+     * @param dst written with its characters from index 0, big-endian: {@link #unpackedAsciiLength} of them count.
+     */
+    public static void unpackAscii(final long key, final org.agrona.MutableDirectBuffer dst)
+    {
+        dst.putLong(0, key, java.nio.ByteOrder.BIG_ENDIAN);
+    }
+
+    /**
      * @param field of fixed-length ASCII.
-     * @return a 64-bit hash of the value, for keying by a symbol without allocating.
+     * @return a 64-bit hash of the value: different texts can have the same hash, so a hash is not a key that keeps
+     * them apart (a {@code keyBy} on a text field uses {@link #asciiKey}).
      */
     public final long asciiHash(final Field.Ascii field)
     {

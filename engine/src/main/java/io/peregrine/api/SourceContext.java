@@ -13,4 +13,12 @@ public interface SourceContext
     NanoClock nanoClock();
 
     int maxRowLength();
+
+    /**
+     * @return the longest line in bytes a text source reads ({@code peregrine.source.max.line.length}).
+     */
+    default int maxLineLength()
+    {
+        return 1024 * 1024;
+    }
 }

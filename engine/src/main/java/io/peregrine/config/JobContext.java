@@ -264,6 +264,30 @@ public final class JobContext
         return set(Settings.WINDOW_FIRE_SLICE_US, micros);
     }
 
+    public int maxLineLength()
+    {
+        return get(Settings.MAX_LINE_LENGTH);
+    }
+
+    public JobContext maxLineLength(final int bytes)
+    {
+        return set(Settings.MAX_LINE_LENGTH, bytes);
+    }
+
+    public ErrorPolicy errorPolicy()
+    {
+        return get(Settings.ERROR_POLICY);
+    }
+
+    /**
+     * @param policy what an operator without a policy of its own does when its user function throws.
+     * @return this.
+     */
+    public JobContext errorPolicy(final ErrorPolicy policy)
+    {
+        return set(Settings.ERROR_POLICY, policy);
+    }
+
     public int windowFireBatch()
     {
         return get(Settings.WINDOW_FIRE_BATCH);

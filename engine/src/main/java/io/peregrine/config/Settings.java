@@ -100,6 +100,13 @@ public final class Settings
             .check(bytes -> bytes >= 64, "an integer >= 64 and <= an eighth of peregrine.exchange.ring.capacity less 64")
             .description("largest row in bytes"));
 
+    public static final ConfigOption<Integer> MAX_LINE_LENGTH = declare(
+        ConfigOption.intOption("maxLineLength", "peregrine.source.max.line.length")
+            .defaultValue(1024 * 1024)
+            .range(64, 256 * 1024 * 1024)
+            .description("longest line in bytes a CSV source reads (its maxLineLength overrides it): a longer one is dead-lettered " +
+                "as too long, naming its line number and this setting; each reader holds two buffers of this size"));
+
     public static final ConfigOption<Integer> KEY_GROUPS = declare(
         ConfigOption.intOption("keyGroups", "peregrine.key.groups")
             .defaultValue(4096)
@@ -113,6 +120,13 @@ public final class Settings
             .description("where malformed input is written, one file per source split, " +
                 "`<job>-<source>-split-<n>.tsv`; a run never overwrites an earlier run's file: it writes the next free " +
                 "`<job>-<source>-split-<n>.<run>.tsv` (2, 3, ...) and its warning names the file"));
+
+    public static final ConfigOption<ErrorPolicy> ERROR_POLICY = declare(
+        ConfigOption.enumOption("errorPolicy", "peregrine.error.policy", ErrorPolicy.class)
+            .defaultValue(ErrorPolicy.FAIL)
+            .description("what an operator does when its user function throws, unless the operator sets its own " +
+                "(`onError`): `fail` the job naming the operator, shard and record, or `dead-letter` the record to " +
+                "`<peregrine.dead.letter.dir>/<job>-<operator>-shard-<n>.tsv`, count it and go on"));
 
     public static final ConfigOption<Integer> WINDOW_FIRE_BATCH = declare(
         ConfigOption.intOption("windowFireBatch", "peregrine.window.fire.batch")

@@ -31,16 +31,24 @@ import java.util.List;
  * parse. With {@link InputPolicy#LENIENT}, missing trailing fields and empty unquoted numbers are read as zero (a
  * missing timestamp still rejects the line), and an integer written as a decimal ({@code 5.0}, {@code 5e2}) is
  * converted; each such field is counted.
+ * <p>
+ * A UTF-8 byte order mark at the start of a file is skipped. With a header, its column names must be the schema's
+ * field names (compared without case and surrounding blanks), in any order: columns in another order are read by
+ * name; a missing, unknown or repeated name fails the job naming them. A line longer than
+ * {@link #maxLineLength(int)} bytes (by default {@code peregrine.source.max.line.length}, 1 MiB) is dead-lettered
+ * with its line number.
  */
 public final class CsvFileSource implements Source
 {
-    /** Longest line accepted, in bytes. */
+    /** Longest line accepted by default, in bytes ({@code peregrine.source.max.line.length}). */
     public static final int MAX_LINE_LENGTH = 1024 * 1024;
+    private static final byte[] UTF8_BOM = { (byte)0xEF, (byte)0xBB, (byte)0xBF };
 
     private final Schema schema;
     private final List<Path> files;
     private final boolean header;
     private InputPolicy policy = InputPolicy.REJECT;
+    private int maxLineLength;
 
     /**
      * @param schema of each line.
@@ -71,6 +79,21 @@ public final class CsvFileSource implements Source
     public InputPolicy inputPolicy()
     {
         return policy;
+    }
+
+    /**
+     * @param bytes longest line this source reads, 64 or more; a longer one is dead-lettered. 0 (the default) for the
+     *              job's {@code peregrine.source.max.line.length}.
+     * @return this.
+     */
+    public CsvFileSource maxLineLength(final int bytes)
+    {
+        if (bytes != 0 && bytes < 64)
+        {
+            throw new IllegalArgumentException("CSV source: maxLineLength must be 0 (the job's setting) or >= 64: " + bytes);
+        }
+        this.maxLineLength = bytes;
+        return this;
     }
 
     public Schema schema()
@@ -109,19 +132,151 @@ public final class CsvFileSource implements Source
         {
             throw new IllegalArgumentException("CSV file " + file.toAbsolutePath() + " does not exist or is not readable");
         }
-        return new Reader(file);
+        return new Reader(file, maxLineLength > 0 ? maxLineLength : context.maxLineLength());
+    }
+
+    /**
+     * @return for each field of the schema, the column of the file that holds it, from the header's names.
+     * @throws IllegalArgumentException naming the file and the columns if the names are not the schema's.
+     */
+    private int[] columns(final Path file, final int max)
+    {
+        final int fields = schema.fieldCount();
+        final int[] column = new int[fields];
+        final List<String> names = headerNames(file, max);
+        final List<String> unknown = new java.util.ArrayList<>();
+        final List<String> repeated = new java.util.ArrayList<>();
+        java.util.Arrays.fill(column, -1);
+        for (int c = 0; c < names.size(); c++)
+        {
+            final String name = names.get(c);
+            int found = -1;
+            for (int i = 0; i < fields; i++)
+            {
+                if (schema.field(i).name().equalsIgnoreCase(name))
+                {
+                    found = i;
+                }
+            }
+            if (found < 0)
+            {
+                unknown.add(name);
+            }
+            else if (column[found] >= 0)
+            {
+                repeated.add(name);
+            }
+            else
+            {
+                column[found] = c;
+            }
+        }
+        final List<String> missing = new java.util.ArrayList<>();
+        for (int i = 0; i < fields; i++)
+        {
+            if (column[i] < 0)
+            {
+                missing.add(schema.field(i).name());
+            }
+        }
+        if (!unknown.isEmpty() || !missing.isEmpty() || !repeated.isEmpty())
+        {
+            final List<String> expected = new java.util.ArrayList<>();
+            for (int i = 0; i < fields; i++)
+            {
+                expected.add(schema.field(i).name());
+            }
+            throw new IllegalArgumentException("CSV file " + file.toAbsolutePath() + ": the header's columns " + names +
+                " are not the fields of schema '" + schema.name() + "' " + expected +
+                (missing.isEmpty() ? "" : "; missing " + missing) + (unknown.isEmpty() ? "" : "; not in the schema " + unknown) +
+                (repeated.isEmpty() ? "" : "; repeated " + repeated) + ": rename the columns or the schema's fields " +
+                "(columns in another order are read by name)");
+        }
+        return column;
+    }
+
+    /**
+     * @return the names in the first line of the file (after a byte order mark), unquoted and trimmed.
+     */
+    private static List<String> headerNames(final Path file, final int max)
+    {
+        final byte[] bytes;
+        try (java.io.InputStream in = Files.newInputStream(file))
+        {
+            bytes = in.readNBytes(max + UTF8_BOM.length + 2);
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot read the header of CSV file " + file.toAbsolutePath() + ": " +
+                e.getMessage(), e);
+        }
+        final int start = hasBom(bytes, bytes.length) ? UTF8_BOM.length : 0;
+        int end = start;
+        while (end < bytes.length && bytes[end] != '\n')
+        {
+            end++;
+        }
+        if (end == bytes.length && bytes.length > max + UTF8_BOM.length)
+        {
+            throw new IllegalArgumentException("CSV file " + file.toAbsolutePath() + ": the header is longer than " + max +
+                " bytes (peregrine.source.max.line.length)");
+        }
+        String line = new String(bytes, start, end - start, java.nio.charset.StandardCharsets.UTF_8);
+        if (line.endsWith("\r"))
+        {
+            line = line.substring(0, line.length() - 1);
+        }
+        final List<String> names = new java.util.ArrayList<>();
+        final StringBuilder name = new StringBuilder();
+        boolean inQuotes = false;
+        for (int i = 0; i < line.length(); i++)
+        {
+            final char c = line.charAt(i);
+            if (c == '"')
+            {
+                if (inQuotes && i + 1 < line.length() && line.charAt(i + 1) == '"')
+                {
+                    name.append('"');
+                    i++;
+                }
+                else
+                {
+                    inQuotes = !inQuotes;
+                }
+            }
+            else if (c == ',' && !inQuotes)
+            {
+                names.add(name.toString().trim());
+                name.setLength(0);
+            }
+            else
+            {
+                name.append(c);
+            }
+        }
+        names.add(name.toString().trim());
+        return names;
+    }
+
+    private static boolean hasBom(final byte[] bytes, final int length)
+    {
+        return length >= UTF8_BOM.length && bytes[0] == UTF8_BOM[0] && bytes[1] == UTF8_BOM[1] && bytes[2] == UTF8_BOM[2];
     }
 
     private final class Reader implements SplitReader
     {
         private final Path file;
         private final FileChannel channel;
-        private final ByteBuffer byteBuffer = ByteBuffer.allocateDirect(MAX_LINE_LENGTH + 64 * 1024);
-        private final UnsafeBuffer buffer = new UnsafeBuffer(byteBuffer);
+        private final int maxLineLength;
+        /** For each field of the schema, its column in the file: the header's order, else the schema's. */
+        private final int[] column;
+        private final ByteBuffer byteBuffer;
+        private final UnsafeBuffer buffer;
         private final int[] fieldStart = new int[256];
         private final int[] fieldEnd = new int[256];
         private final boolean[] quoted = new boolean[256];
-        private final UnsafeBuffer unquoted = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_LINE_LENGTH));
+        private final UnsafeBuffer unquoted;
+        private boolean bomChecked;
         private int limit;
         private int position;
         private long lineNumber;
@@ -132,9 +287,25 @@ public final class CsvFileSource implements Source
         private int defaulted;
         private int converted;
 
-        Reader(final Path file)
+        Reader(final Path file, final int maxLineLength)
         {
             this.file = file;
+            this.maxLineLength = maxLineLength;
+            if (header)
+            {
+                column = columns(file, maxLineLength);
+            }
+            else
+            {
+                column = new int[schema.fieldCount()];
+                for (int i = 0; i < column.length; i++)
+                {
+                    column[i] = i;
+                }
+            }
+            this.byteBuffer = ByteBuffer.allocateDirect(maxLineLength + 64 * 1024);
+            this.buffer = new UnsafeBuffer(byteBuffer);
+            this.unquoted = new UnsafeBuffer(ByteBuffer.allocateDirect(maxLineLength));
             try
             {
                 channel = FileChannel.open(file, StandardOpenOption.READ);
@@ -162,13 +333,12 @@ public final class CsvFileSource implements Source
                         }
                         lineEnd = limit;
                     }
-                    else if (position == 0 && limit >= MAX_LINE_LENGTH)
+                    else if (position == 0 && limit > maxLineLength)
                     {
                         if (!skippingLongLine)
                         {
                             lineNumber++;
-                            out.deadLetter(lineNumber, "line longer than " + MAX_LINE_LENGTH + " bytes",
-                                buffer.getStringWithoutLengthAscii(0, 200) + "...");
+                            out.deadLetter(lineNumber, tooLong(), buffer.getStringWithoutLengthAscii(0, 200) + "...");
                             skippingLongLine = true;
                         }
                         position = limit;
@@ -194,6 +364,11 @@ public final class CsvFileSource implements Source
                 {
                     end--;
                 }
+                if (end - start > maxLineLength)
+                {
+                    out.deadLetter(lineNumber, tooLong(), buffer.getStringWithoutLengthAscii(start, 200) + "...");
+                    continue;
+                }
                 if (header && lineNumber == 1)
                 {
                     continue;
@@ -217,6 +392,12 @@ public final class CsvFileSource implements Source
                 }
             }
             return emitted;
+        }
+
+        private String tooLong()
+        {
+            return "line longer than " + maxLineLength + " bytes, the limit (peregrine.source.max.line.length, or the " +
+                "source's maxLineLength)";
         }
 
         private int findNewline(final int from, final int to)
@@ -250,6 +431,15 @@ public final class CsvFileSource implements Source
             {
                 limit += read;
             }
+            if (!bomChecked && bufferStart == 0 && position == 0 && (limit >= UTF8_BOM.length || eof))
+            {
+                bomChecked = true;
+                if (limit >= UTF8_BOM.length && buffer.getByte(0) == UTF8_BOM[0] && buffer.getByte(1) == UTF8_BOM[1] &&
+                    buffer.getByte(2) == UTF8_BOM[2])
+                {
+                    position = UTF8_BOM.length;
+                }
+            }
         }
 
         private boolean parse(final int start, final int end, final RowWriter writer)
@@ -270,7 +460,8 @@ public final class CsvFileSource implements Source
             for (int i = 0; i < fields; i++)
             {
                 final Field field = schema.field(i);
-                if (policy == InputPolicy.LENIENT && isMissing(i, n, field))
+                final int c = column[i];
+                if (policy == InputPolicy.LENIENT && isMissing(c, n, field))
                 {
                     if (field.type() == FieldType.TIMESTAMP)
                     {
@@ -280,8 +471,8 @@ public final class CsvFileSource implements Source
                     defaulted++; // the fixed part starts zeroed; an unset variable-length field reads as empty
                     continue;
                 }
-                final int fs = fieldStart[i];
-                final int fe = fieldEnd[i];
+                final int fs = fieldStart[c];
+                final int fe = fieldEnd[c];
                 switch (field.type())
                 {
                     case INT32:
@@ -344,7 +535,7 @@ public final class CsvFileSource implements Source
                             reason = "field '" + field.name() + "': " + (fe - fs) + " chars, longer than its " + field.width();
                             return false;
                         }
-                        writer.putAscii((Field.Ascii)field, source(i), fs, fe - fs);
+                        writer.putAscii((Field.Ascii)field, source(c), fs, fe - fs);
                         break;
                     }
                     case VAR_STRING:
@@ -353,11 +544,11 @@ public final class CsvFileSource implements Source
                         {
                             return false;
                         }
-                        writer.putVarString((Field.VarString)field, source(i), fs, fe - fs);
+                        writer.putVarString((Field.VarString)field, source(c), fs, fe - fs);
                         break;
                     }
                     default:
-                        writer.putVarBytes((Field.VarBytes)field, source(i), fs, fe - fs);
+                        writer.putVarBytes((Field.VarBytes)field, source(c), fs, fe - fs);
                 }
             }
             return true;
@@ -454,7 +645,7 @@ public final class CsvFileSource implements Source
 
         private boolean ascii(final int fs, final int fe, final Field field)
         {
-            final UnsafeBuffer src = quoted[field.index()] ? unquoted : buffer;
+            final UnsafeBuffer src = quoted[column[field.index()]] ? unquoted : buffer;
             for (int i = fs; i < fe; i++)
             {
                 if (src.getByte(i) < 0)
@@ -468,7 +659,7 @@ public final class CsvFileSource implements Source
 
         private long parseLong(final int fs, final int fe, final Field field)
         {
-            final UnsafeBuffer src = quoted[field.index()] ? unquoted : buffer;
+            final UnsafeBuffer src = quoted[column[field.index()]] ? unquoted : buffer;
             int i = fs;
             boolean negative = false;
             if (i < fe && (src.getByte(i) == '-' || src.getByte(i) == '+'))
@@ -509,7 +700,7 @@ public final class CsvFileSource implements Source
          */
         private boolean parseDecimal(final int fs, final int fe, final Field.Decimal field, final RowWriter writer)
         {
-            final UnsafeBuffer src = quoted[field.index()] ? unquoted : buffer;
+            final UnsafeBuffer src = quoted[column[field.index()]] ? unquoted : buffer;
             final long[] value = wide;
             try
             {
@@ -569,7 +760,7 @@ public final class CsvFileSource implements Source
          */
         private double parseDouble(final int fs, final int fe, final Field field)
         {
-            final UnsafeBuffer src = quoted[field.index()] ? unquoted : buffer;
+            final UnsafeBuffer src = quoted[column[field.index()]] ? unquoted : buffer;
             int i = fs;
             boolean negative = false;
             if (i < fe && (src.getByte(i) == '-' || src.getByte(i) == '+'))
@@ -650,6 +841,7 @@ public final class CsvFileSource implements Source
             limit = 0;
             eof = false;
             skippingLongLine = false;
+            bomChecked = offset > 0;
             lineNumber = position;
         }
 

@@ -56,7 +56,9 @@ public enum Metric
     JOIN_STATE_BYTES(22, Scope.SHARD, Type.GAUGE, "join state bytes", "peregrine_shard_join_state_bytes", 1,
         "Bytes of rows and per-key slots the shard's joins hold (at their last watermark)."),
     JOIN_STATE_KEYS(23, Scope.SHARD, Type.GAUGE, "join state keys", "peregrine_shard_join_state_keys", 1,
-        "Keys the shard's joins hold state for (at their last watermark).");
+        "Keys the shard's joins hold state for (at their last watermark)."),
+    DEAD_LETTERED(24, Scope.OPERATOR, Type.COUNTER, "records dead-lettered", "peregrine_dead_lettered_records", 1,
+        "Records whose user function threw, sent to the operator's dead letters (error policy dead-letter).");
 
     /**
      * Whether a counter belongs to an operator on a shard or to the shard itself.

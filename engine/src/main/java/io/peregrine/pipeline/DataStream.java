@@ -42,6 +42,26 @@ public class DataStream
     }
 
     /**
+     * What the operator that makes this stream does when its user function (a map, filter, flatMap, aggregate,
+     * reduce, window, process or join function) throws on a record, instead of the job's
+     * {@link io.peregrine.config.Settings#ERROR_POLICY}: fail the job, or send the record to the operator's
+     * dead-letter file and count it. Key selectors always fail the job.
+     *
+     * @param policy the operator's policy.
+     * @return this stream.
+     */
+    public DataStream onError(final io.peregrine.config.ErrorPolicy policy)
+    {
+        if (node.kind == Node.Kind.SOURCE)
+        {
+            throw new PipelineException("source '" + node.name + "': onError applies to operators with a user " +
+                "function; a source dead-letters malformed input by its input policy");
+        }
+        node.errorPolicy(java.util.Objects.requireNonNull(policy, "policy"));
+        return this;
+    }
+
+    /**
      * One row out per row in, written through a writer started on a row of {@code outSchema}.
      */
     public DataStream map(final String name, final Schema outSchema, final MapFunction fn)
@@ -166,16 +186,27 @@ public class DataStream
     }
 
     /**
-     * Key by a fixed-length ASCII field through its 64-bit hash.
+     * Key by a fixed-length ASCII field of up to 8 characters, kept exactly (its bytes are the key, no hash: distinct
+     * texts never share state); the {@code key} column of an aggregate after it is the text, {@code ASCII} of the
+     * field's width. A wider field is refused: a 64-bit key could not keep every text apart.
      */
     public KeyedStream keyBy(final String name, final Field.Ascii field)
     {
         node.schema.checkOwns(field, "keyBy '" + name + "'");
-        return keyBy(name, row -> row.asciiHash(field));
+        if (field.width() > 8)
+        {
+            throw new PipelineException("keyBy '" + name + "' on ASCII field '" + field.name() + "' of " + field.width() +
+                " characters: a key is 64 bits, so text keys of up to 8 characters are kept exactly and a longer one " +
+                "would be reduced to a hash, under which different texts could share state. Key by a field of up to 8 " +
+                "characters, or by an int64 id of the text (assigned by your own dictionary in a map)");
+        }
+        final KeyedStream keyed = keyBy(name, row -> row.asciiKey(field));
+        keyed.keyBy.keyField(field);
+        return keyed;
     }
 
     /**
-     * Key by a fixed-length ASCII field through its 64-bit hash, the keyBy named {@code key-by-<n>}.
+     * Key by a fixed-length ASCII field of up to 8 characters, the keyBy named {@code key-by-<n>}.
      */
     public KeyedStream keyBy(final Field.Ascii field)
     {

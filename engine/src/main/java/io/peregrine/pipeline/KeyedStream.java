@@ -310,7 +310,15 @@ public final class KeyedStream
         {
             throw new PipelineException("'" + name + "' needs at least one aggregate");
         }
-        final Schema.Builder builder = Schema.builder(name).int64("key");
+        final Schema.Builder builder = Schema.builder(name);
+        if (keyBy.keyField() instanceof io.peregrine.api.Field.Ascii)
+        {
+            builder.ascii("key", keyBy.keyField().width()); // the text keyed by, unpacked from the key
+        }
+        else
+        {
+            builder.int64("key");
+        }
         if (windowed)
         {
             builder.timestamp("window_start").timestamp("window_end");

@@ -32,6 +32,18 @@ public final class SinkHandle
         return node.schema;
     }
 
+    /**
+     * What the sink does when writing a record throws (see {@link DataStream#onError}).
+     *
+     * @param policy the sink's policy.
+     * @return this.
+     */
+    public SinkHandle onError(final io.peregrine.config.ErrorPolicy policy)
+    {
+        node.errorPolicy(java.util.Objects.requireNonNull(policy, "policy"));
+        return this;
+    }
+
     public String toString()
     {
         return "sink '" + node.name + "'";

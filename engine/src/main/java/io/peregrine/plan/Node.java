@@ -59,6 +59,11 @@ public final class Node
         LOOKUP_JOIN
     }
 
+    /** The field a KEY_BY node keys by, when it keys by a field (not a function); null otherwise. */
+    private io.peregrine.api.Field keyField;
+    /** What the node's operators do when a user function throws; null for the job's default. */
+    private io.peregrine.config.ErrorPolicy errorPolicy;
+
     public final int id;
     public final Kind kind;
     public final String name;
@@ -95,6 +100,40 @@ public final class Node
     /**
      * @return a fresh copy of the aggregations, as the operators take them.
      */
+    /**
+     * @param field the field a KEY_BY node keys by.
+     * @return this node.
+     */
+    public Node keyField(final io.peregrine.api.Field field)
+    {
+        this.keyField = field;
+        return this;
+    }
+
+    /**
+     * @return the field a KEY_BY node keys by, null if it keys by a function.
+     */
+    public io.peregrine.api.Field keyField()
+    {
+        return keyField;
+    }
+
+    /**
+     * @param policy what the node's operators do when a user function throws; null for the job's default.
+     */
+    public void errorPolicy(final io.peregrine.config.ErrorPolicy policy)
+    {
+        this.errorPolicy = policy;
+    }
+
+    /**
+     * @return the node's own error policy, null if it has none (the job's default applies).
+     */
+    public io.peregrine.config.ErrorPolicy errorPolicy()
+    {
+        return errorPolicy;
+    }
+
     public Aggregation[] aggregationArray()
     {
         return aggregations.toArray(new Aggregation[0]);

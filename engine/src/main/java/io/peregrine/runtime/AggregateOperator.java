@@ -23,7 +23,7 @@ final class AggregateOperator extends CollectingOperator implements Checkpointed
     private final Aggregation[] aggregations;
     private final int[] offsets;
     private final SlotTable state;
-    private final io.peregrine.api.Field.Int64 keyField;
+    private final KeyColumn keyColumn;
 
     AggregateOperator(
         final String name,
@@ -45,7 +45,7 @@ final class AggregateOperator extends CollectingOperator implements Checkpointed
             length += aggregations[i].accumulatorLength();
         }
         this.state = stateFactory.create(name, shard, length);
-        this.keyField = outSchema.int64("key");
+        this.keyColumn = new KeyColumn(outSchema);
             }
 
     public void onRecord(final Row row)
@@ -60,22 +60,23 @@ final class AggregateOperator extends CollectingOperator implements Checkpointed
                 aggregations[i].init(acc, offsets[i]);
             }
         }
+        final RowWriter writer = out.next();
         try
         {
             for (int i = 0; i < aggregations.length; i++)
             {
                 aggregations[i].add(acc, offsets[i], row);
             }
+            keyColumn.write(writer, k);
+            for (int i = 0; i < aggregations.length; i++)
+            {
+                aggregations[i].result(acc, offsets[i], writer);
+            }
         }
         catch (final Throwable t)
         {
-            throw OperatorException.wrap(name, row, t);
-        }
-        final RowWriter writer = out.next();
-        writer.putLong(keyField, k);
-        for (int i = 0; i < aggregations.length; i++)
-        {
-            aggregations[i].result(acc, offsets[i], writer);
+            onFailure(row, t);
+            return;
         }
         out.current = row;
         out.emit(row.eventTime());

@@ -17,7 +17,7 @@ final class AggregationsWindowFunction implements WindowFunction
     private final Aggregation[] aggregations;
     private final int[] offsets;
     private final int length;
-    private final Field.Int64 keyField;
+    private final KeyColumn keyColumn;
     private final Field.Timestamp startField;
     private final Field.Timestamp endField;
 
@@ -32,7 +32,7 @@ final class AggregationsWindowFunction implements WindowFunction
             length += aggregations[i].accumulatorLength();
         }
         this.length = length;
-        this.keyField = outSchema.int64("key");
+        this.keyColumn = new KeyColumn(outSchema);
         this.startField = outSchema.timestamp("window_start");
         this.endField = outSchema.timestamp("window_end");
     }
@@ -69,7 +69,8 @@ final class AggregationsWindowFunction implements WindowFunction
     public void emit(final long key, final long windowStart, final long windowEnd, final DirectBuffer acc, final RowCollector out)
     {
         final RowWriter writer = out.next();
-        writer.putLong(keyField, key).putTimestamp(startField, windowStart).putTimestamp(endField, windowEnd);
+        keyColumn.write(writer, key);
+        writer.putTimestamp(startField, windowStart).putTimestamp(endField, windowEnd);
         for (int i = 0; i < aggregations.length; i++)
         {
             aggregations[i].result(acc, offsets[i], writer);

@@ -19,12 +19,25 @@ final class DeadLetterFile implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterFile.class);
 
+    private static final String INPUT_HEADER = "# position\treason\tinput\n";
+
     private Path path;
+    private final String header;
     private BufferedWriter writer;
 
     DeadLetterFile(final Path path)
     {
+        this(path, INPUT_HEADER);
+    }
+
+    /**
+     * @param path   of the file, made (with its directory) at the first line.
+     * @param header its first line, with its line end.
+     */
+    DeadLetterFile(final Path path, final String header)
+    {
         this.path = path;
+        this.header = header;
     }
 
     Path path()
@@ -34,17 +47,28 @@ final class DeadLetterFile implements AutoCloseable
 
     void write(final long position, final String reason, final CharSequence raw)
     {
+        write(Long.toString(position), reason, raw, "malformed input");
+    }
+
+    /**
+     * @param position where the input came from.
+     * @param reason   why it is here.
+     * @param raw      the input (tabs and line ends are kept: the caller writes it as one field).
+     * @param what     the kind of input, for the warning logged at the first line.
+     */
+    void write(final String position, final String reason, final CharSequence raw, final String what)
+    {
         try
         {
             if (writer == null)
             {
                 Files.createDirectories(path.getParent());
                 writer = openNew();
-                writer.write("# position\treason\tinput\n");
-                LOG.warn("malformed input at position {} ({}): dead-lettered to {}; further ones go there too and " +
-                    "are counted", position, reason, path.toAbsolutePath());
+                writer.write(header);
+                LOG.warn("{} at {} ({}): dead-lettered to {}; further ones go there too and are counted", what,
+                    position, reason, path.toAbsolutePath());
             }
-            writer.write(Long.toString(position));
+            writer.write(position);
             writer.write('\t');
             writer.write(reason.replace('\t', ' ').replace('\n', ' '));
             writer.write('\t');

@@ -11,6 +11,9 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.ControlledMessageHandler;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The consumer end of a keyBy on one shard: reads the rings from the other shards (and takes local
@@ -20,9 +23,15 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * Barrier alignment: once a producer has delivered checkpoint barrier N, its ring is not read again until the
  * shard has taken checkpoint N, so nothing after the barrier reaches the keyed operators early; when every
  * producer (this shard's own included) has delivered N, the barrier goes downstream.
+ * <p>
+ * A frame it cannot read (a type id or version it does not know, a length that does not fit its type, its ring or the
+ * schema) is dropped whole, counted as the keyBy's {@code malformed records} and logged the first time from each
+ * producer: it never fails the shard nor reads garbage into state.
  */
 final class ExchangeInput implements Checkpointed
 {
+    private static final Logger LOG = LoggerFactory.getLogger(ExchangeInput.class);
+
     private final String name;
     private final Schema schema;
     private final WatermarkTracker tracker;
@@ -36,9 +45,21 @@ final class ExchangeInput implements Checkpointed
     private long barrierId;
     private int barriers;
 
-    ExchangeInput(final String name, final Schema schema, final int self, final RingBuffer[] rings)
+    private final AtomicCounter malformed;
+    private final boolean[] malformedLogged;
+
+    /**
+     * @param name      of the keyBy.
+     * @param schema    of the records.
+     * @param self      this shard, whose records come by direct call.
+     * @param rings     from each producer shard (the own one unused).
+     * @param malformed counts the frames dropped as unreadable.
+     */
+    ExchangeInput(final String name, final Schema schema, final int self, final RingBuffer[] rings, final AtomicCounter malformed)
     {
         this.name = name;
+        this.malformed = malformed;
+        this.malformedLogged = new boolean[rings.length];
         this.schema = schema;
         this.tracker = new WatermarkTracker(rings.length);
         this.rings = rings;
@@ -214,63 +235,117 @@ final class ExchangeInput implements Checkpointed
             {
                 case ExchangeFrame.RECORD:
                 {
-                    checkVersion(buffer.getInt(index + ExchangeFrame.VERSION_OFFSET));
-                    row.wrap(schema, buffer, index + ExchangeFrame.RECORD_HEADER_LENGTH, length - ExchangeFrame.RECORD_HEADER_LENGTH);
-                    row.meta(
-                        buffer.getLong(index + ExchangeFrame.EVENT_TIME_OFFSET),
-                        buffer.getInt(index + ExchangeFrame.SPLIT_OFFSET),
-                        buffer.getLong(index + ExchangeFrame.POSITION_OFFSET),
-                        buffer.getLong(index + ExchangeFrame.RECORD_WATERMARK_OFFSET));
-                    downstream.onRecord(row);
-                    budget--;
+                    if (!isRecord(buffer, index, length, index + length))
+                    {
+                        return dropped(msgTypeId, length, "a record of " + length + " bytes that does not fit its schema " +
+                            "or is of another version");
+                    }
+                    deliver(buffer, index, length);
                     break;
                 }
                 case ExchangeFrame.BATCH:
                 {
                     final int end = index + length;
+                    final int bad = firstBadEntry(buffer, index, end);
+                    if (bad >= 0)
+                    {
+                        return dropped(msgTypeId, length, "a batch whose entry at byte " + (bad - index) +
+                            " does not fit the batch or its schema or is of another version");
+                    }
                     int at = index;
                     while (at < end)
                     {
                         final int recordLength = buffer.getInt(at);
                         final int record = at + ExchangeFrame.BATCH_ENTRY_HEADER;
-                        checkVersion(buffer.getInt(record + ExchangeFrame.VERSION_OFFSET));
-                        row.wrap(schema, buffer, record + ExchangeFrame.RECORD_HEADER_LENGTH,
-                            recordLength - ExchangeFrame.RECORD_HEADER_LENGTH);
-                        row.meta(
-                            buffer.getLong(record + ExchangeFrame.EVENT_TIME_OFFSET),
-                            buffer.getInt(record + ExchangeFrame.SPLIT_OFFSET),
-                            buffer.getLong(record + ExchangeFrame.POSITION_OFFSET),
-                            buffer.getLong(record + ExchangeFrame.RECORD_WATERMARK_OFFSET));
-                        downstream.onRecord(row);
-                        budget--;
+                        deliver(buffer, record, recordLength);
                         at = record + ((recordLength + 7) & ~7);
                     }
                     break;
                 }
                 case ExchangeFrame.WATERMARK:
+                    if (length != ExchangeFrame.WATERMARK_LENGTH)
+                    {
+                        return dropped(msgTypeId, length, "a watermark of " + length + " bytes");
+                    }
                     watermark(producer, buffer.getLong(index));
                     break;
                 case ExchangeFrame.BARRIER:
+                    if (length != ExchangeFrame.BARRIER_LENGTH)
+                    {
+                        return dropped(msgTypeId, length, "a barrier of " + length + " bytes");
+                    }
                     barrier(producer, buffer.getLong(index));
                     return Action.BREAK;
                 case ExchangeFrame.IDLE:
-                    checkVersion(buffer.getInt(index));
+                    if (length != ExchangeFrame.IDLE_LENGTH || buffer.getInt(index) != ExchangeFrame.VERSION)
+                    {
+                        return dropped(msgTypeId, length, "an idle mark of " + length + " bytes or of another version");
+                    }
                     idle(producer);
                     break;
                 default:
-                    throw new IllegalStateException("exchange '" + name + "' from shard " + producer +
-                        ": unknown message type " + msgTypeId + " (this build knows 1-5): mixed Peregrine versions?");
+                    return dropped(msgTypeId, length, "unknown message type " + msgTypeId + " (this build knows 1-5)");
             }
             return budget > 0 ? Action.CONTINUE : Action.BREAK;
         }
 
-        private void checkVersion(final int version)
+        private void deliver(final DirectBuffer buffer, final int record, final int recordLength)
         {
-            if (version != ExchangeFrame.VERSION)
+            row.wrap(schema, buffer, record + ExchangeFrame.RECORD_HEADER_LENGTH, recordLength - ExchangeFrame.RECORD_HEADER_LENGTH);
+            row.meta(
+                buffer.getLong(record + ExchangeFrame.EVENT_TIME_OFFSET),
+                buffer.getInt(record + ExchangeFrame.SPLIT_OFFSET),
+                buffer.getLong(record + ExchangeFrame.POSITION_OFFSET),
+                buffer.getLong(record + ExchangeFrame.RECORD_WATERMARK_OFFSET));
+            downstream.onRecord(row);
+            budget--;
+        }
+
+        /**
+         * @return the index of the first entry of the batch in [index, end) that is not a readable record, -1 if all are.
+         */
+        private int firstBadEntry(final DirectBuffer buffer, final int index, final int end)
+        {
+            int at = index;
+            while (at < end)
             {
-                throw new IllegalStateException("exchange '" + name + "' from shard " + producer + ": frame version " +
-                    version + ", this build reads " + ExchangeFrame.VERSION + ": mixed Peregrine versions?");
+                if (end - at < ExchangeFrame.BATCH_ENTRY_HEADER)
+                {
+                    return at;
+                }
+                final int recordLength = buffer.getInt(at);
+                final int record = at + ExchangeFrame.BATCH_ENTRY_HEADER;
+                if (!isRecord(buffer, record, recordLength, end))
+                {
+                    return at;
+                }
+                at = record + ((recordLength + 7) & ~7);
             }
+            return -1;
+        }
+
+        private boolean isRecord(final DirectBuffer buffer, final int record, final int recordLength, final int limit)
+        {
+            return recordLength >= ExchangeFrame.RECORD_HEADER_LENGTH + schema.fixedLength() &&
+                recordLength <= limit - record &&
+                buffer.getInt(record + ExchangeFrame.VERSION_OFFSET) == ExchangeFrame.VERSION;
+        }
+
+        /**
+         * Count a frame that cannot be read and go on with the next; log the first from this producer.
+         */
+        private Action dropped(final int msgTypeId, final int length, final String what)
+        {
+            malformed.incrementRelease();
+            if (!malformedLogged[producer])
+            {
+                malformedLogged[producer] = true;
+                LOG.warn("exchange '{}' from shard {}: dropped {} (type {}, {} bytes, this build reads frame version {}); " +
+                    "further unreadable frames from this shard are dropped and counted as the keyBy's malformed records. " +
+                    "Mixed Peregrine versions or a corrupted ring?", name, producer, what, msgTypeId, length,
+                    ExchangeFrame.VERSION);
+            }
+            return budget > 0 ? Action.CONTINUE : Action.BREAK;
         }
     }
 

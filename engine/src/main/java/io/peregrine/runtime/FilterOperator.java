@@ -22,7 +22,8 @@ final class FilterOperator extends Operator
         }
         catch (final Throwable t)
         {
-            throw OperatorException.wrap(name, row, t);
+            onFailure(row, t);
+            return;
         }
         if (keep)
         {

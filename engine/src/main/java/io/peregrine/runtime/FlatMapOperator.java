@@ -21,13 +21,9 @@ final class FlatMapOperator extends CollectingOperator
         {
             fn.flatMap(row, out);
         }
-        catch (final OperatorException e)
-        {
-            throw e;
-        }
         catch (final Throwable t)
         {
-            throw OperatorException.wrap(name, row, t);
+            onFailure(row, t);
         }
     }
 }

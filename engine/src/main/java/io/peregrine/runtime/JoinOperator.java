@@ -229,13 +229,10 @@ abstract class JoinOperator extends CollectingOperator implements Checkpointed, 
         {
             join(left, right, writer);
         }
-        catch (final OperatorException e)
-        {
-            throw e;
-        }
         catch (final Throwable t)
         {
-            throw OperatorException.wrap(name, cause != null ? cause : left, t);
+            onFailure(cause != null ? cause : left, t);
+            return;
         }
         if (rowKind != null && kind != RowKind.INSERT)
         {

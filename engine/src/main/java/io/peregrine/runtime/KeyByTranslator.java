@@ -34,7 +34,8 @@ final class KeyByTranslator implements NodeTranslator
         final Node window = node.consumers.size() == 1 ? node.consumers.get(0) : null;
         final Schema partial = window == null ? null : planner.partialSchema(window);
         final ExchangeInput input = new ExchangeInput(
-            node.name, partial != null ? partial : node.schema, s, consumerRings);
+            node.name, partial != null ? partial : node.schema, s, consumerRings,
+            plan.counters(node.name).get(Metric.MALFORMED_RECORDS));
         final OutboundChannel[] channels = new OutboundChannel[shards];
         for (int c = 0; c < shards; c++)
         {

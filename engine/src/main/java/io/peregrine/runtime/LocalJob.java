@@ -136,6 +136,7 @@ public final class LocalJob implements Job
 
     private void startShards()
     {
+        ResourceCheck.check(name, nodes, context, ResourceCheck.measure(context));
         StateFactory state = context.stateFactory();
         if (state == null)
         {
@@ -555,13 +556,29 @@ public final class LocalJob implements Job
                 // the JVM is shutting down: the hook runs, and finds the job closed
             }
         }
-        CloseHelper.closeAll(runners);
-        CloseHelper.close(coordinatorRunner);
-        if (stepped)
+        try
         {
-            closeStepped();
+            CloseHelper.closeAll(runners);
+            CloseHelper.close(coordinatorRunner);
+            if (stepped)
+            {
+                closeStepped();
+            }
         }
-        CloseHelper.close(mappedState);
+        catch (final RuntimeException | InternalError e)
+        {
+            // A shard that could not close (a fault on a state file's page when the disk is full): the job's state
+            // is removed all the same, and the failure reported.
+            failure.compareAndSet(null, e);
+        }
+        try
+        {
+            CloseHelper.close(mappedState);
+        }
+        catch (final RuntimeException | InternalError e)
+        {
+            failure.compareAndSet(null, e);
+        }
         CloseHelper.closeAll(metricsEndpoint, counters);
         for (final Node node : nodes)
         {
@@ -655,16 +672,47 @@ public final class LocalJob implements Job
 
     private String describe(final Throwable t)
     {
+        return describeFailure(t) + stateFault(t);
+    }
+
+    /**
+     * A write to a page of a memory-mapped state file that the disk has no room for faults, and the JVM reports an
+     * {@code InternalError} naming nothing: say where the state was. (A table checks the space before it grows; this
+     * is what remains, e.g. when several tables share a disk that fills.)
+     */
+    private String stateFault(final Throwable t)
+    {
+        Throwable cause = t;
+        while (cause != null && !(cause instanceof InternalError))
+        {
+            cause = cause.getCause();
+        }
+        if (cause == null || mappedState == null)
+        {
+            return "";
+        }
+        final java.nio.file.Path dir = mappedState.path().toAbsolutePath();
+        String free;
+        try
+        {
+            free = java.nio.file.Files.getFileStore(dir.getParent()).getUsableSpace() + " bytes free";
+        }
+        catch (final java.io.IOException | RuntimeException e)
+        {
+            free = "free space not known";
+        }
+        return "; a write to memory-mapped state in " + dir + " faulted: its disk is probably full (" + free + "); the job's state " +
+            "is removed: free disk space or set " + io.peregrine.config.Settings.STATE_DIR.key() + " to a larger disk";
+    }
+
+    private String describeFailure(final Throwable t)
+    {
         if (t instanceof OperatorException)
         {
             final OperatorException e = (OperatorException)t;
-            if (e.sourceSplit() < 0 || e.sourceSplit() >= splits.size())
-            {
-                return "operator '" + e.operator() + "' failed on a record no source read (the output of a timer, " +
-                    "a window or an aggregate): " + e.getCause();
-            }
-            return "operator '" + e.operator() + "' failed on the record at " +
-                splits.get(e.sourceSplit()).describe(e.sourcePosition()) + ": " + e.getCause();
+            return "operator '" + e.operator() + "'" + (e.shard() >= 0 ? " on shard " + e.shard() : "") +
+                (e.record() == null ? " failed" : " failed on the record " + e.record()) + " at " +
+                OperatorErrors.position(splits, e.sourceSplit(), e.sourcePosition()) + ": " + e.getCause();
         }
         return t.toString();
     }

@@ -117,7 +117,8 @@ final class LookupJoinOperator extends CollectingOperator
         }
         catch (final Throwable t)
         {
-            throw OperatorException.wrap(name, row, t);
+            onFailure(row, t);
+            return;
         }
         out.current = row;
         out.emit();

@@ -24,7 +24,8 @@ final class MapOperator extends CollectingOperator
         }
         catch (final Throwable t)
         {
-            throw OperatorException.wrap(name, row, t);
+            onFailure(row, t);
+            return;
         }
         out.current = row;
         out.emit(row.eventTime());

@@ -63,7 +63,28 @@ final class MappedStateFactory implements StateFactory, AutoCloseable
 
     public synchronized void close()
     {
-        directory.close();
+        Throwable closing = null;
+        try
+        {
+            directory.close();
+        }
+        catch (final RuntimeException | InternalError e)
+        {
+            closing = e; // a table that cannot be closed (its disk is full): its files are deleted all the same
+        }
+        deleteFiles();
+        if (closing instanceof RuntimeException)
+        {
+            throw (RuntimeException)closing;
+        }
+        if (closing != null)
+        {
+            throw (InternalError)closing;
+        }
+    }
+
+    private void deleteFiles()
+    {
         try (Stream<Path> files = Files.walk(path))
         {
             files.sorted(Comparator.reverseOrder()).forEach(p ->

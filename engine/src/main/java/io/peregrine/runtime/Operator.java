@@ -12,6 +12,8 @@ public abstract class Operator
 {
     protected final String name;
     protected Operator downstream;
+    /** Where records this operator's function throws on go; null to fail the job (the default). */
+    private OperatorErrors errors;
 
     protected Operator(final String name)
     {
@@ -37,6 +39,44 @@ public abstract class Operator
      * @param row the record; valid only during this call.
      */
     public abstract void onRecord(Row row);
+
+    /**
+     * @param errors where records this operator's user function throws on go instead of failing the job.
+     */
+    final void errors(final OperatorErrors errors)
+    {
+        this.errors = errors;
+    }
+
+    /**
+     * @return the operator's dead letters, null if a throwing function fails the job.
+     */
+    final OperatorErrors errors()
+    {
+        return errors;
+    }
+
+    /**
+     * This operator's user function threw {@code t} on {@code row}: fail the job naming the operator and the record,
+     * or, under {@code ErrorPolicy.DEAD_LETTER}, dead-letter the record, count it and return, and the caller goes on
+     * with its next record. A failure of a later operator (already an {@link OperatorException}), of the state
+     * (a {@code StateFileException}: the disk is full) and a JVM {@link Error} always fail the job.
+     *
+     * @param row the record, null if there was none (a timer).
+     * @param t   what the function threw.
+     */
+    protected final void onFailure(final Row row, final Throwable t)
+    {
+        if (t instanceof OperatorException)
+        {
+            throw (OperatorException)t;
+        }
+        if (errors == null || !(t instanceof Exception) || t instanceof io.peregrine.state.StateFileException)
+        {
+            throw OperatorException.wrap(name, row, t);
+        }
+        errors.deadLetter(name, row, t);
+    }
 
     /**
      * @return the record's key, a failure of the user's key selector named after this operator.

@@ -10,6 +10,7 @@ import io.peregrine.api.Windows;
 import io.peregrine.checkpoint.CheckpointCoordinator;
 import io.peregrine.checkpoint.CheckpointStore;
 import io.peregrine.metrics.JobCounters;
+import io.peregrine.config.ErrorPolicy;
 import io.peregrine.metrics.Metric;
 import io.peregrine.plan.Node;
 import org.agrona.BufferUtil;
@@ -288,7 +289,18 @@ final class Planner
         final ShardPlan plan = new ShardPlan(this, s, nodes.size(), keyBys.size());
         for (final Node node : nodes)
         {
+            final int before = plan.operatorCount();
             translator(node).translate(node, plan);
+            if (errorPolicy(node) == ErrorPolicy.DEAD_LETTER)
+            {
+                for (int i = before; i < plan.operatorCount(); i++)
+                {
+                    final Operator op = plan.operator(i);
+                    op.errors(new OperatorErrors(
+                        context.deadLetterDir().resolve(jobName + "-" + op.name() + "-shard-" + s + ".tsv"),
+                        plan.counters(op.name()).get(Metric.DEAD_LETTERED), splits));
+                }
+            }
         }
         for (final Node node : nodes)
         {
@@ -299,6 +311,18 @@ final class Planner
             }
         }
         return plan.agent(job, coordinator, restoreFrom);
+    }
+
+    /**
+     * @return what the node's operators do when a user function throws: its own policy, else the job's.
+     */
+    private ErrorPolicy errorPolicy(final Node node)
+    {
+        if (node.kind == Node.Kind.SOURCE || node.kind == Node.Kind.KEY_BY || node.kind == Node.Kind.UNION)
+        {
+            return ErrorPolicy.FAIL;
+        }
+        return node.errorPolicy() != null ? node.errorPolicy() : context.errorPolicy();
     }
 
     /**
@@ -313,6 +337,7 @@ final class Planner
     {
         final List<Operator> targets = new ArrayList<>();
         final List<AtomicCounter> inputCounters = new ArrayList<>();
+        final List<String> consumers = new ArrayList<>();
         for (final Node consumer : node.consumers)
         {
             final NodeTranslator translator = translator(consumer);
@@ -324,6 +349,7 @@ final class Planner
                     if (target != null)
                     {
                         targets.add(target);
+                        consumers.add(consumer.name);
                         inputCounters.add(consumer.kind == Node.Kind.SINK ? null :
                             plan.counters(consumer.name).get(Metric.RECORDS_IN));
                     }
@@ -338,12 +364,12 @@ final class Planner
         }
         if (targets.size() == 1)
         {
-            return RecordCount.around(name, out, inputCounters.get(0), targets.get(0));
+            return RecordCount.blaming(consumers.get(0), RecordCount.around(name, out, inputCounters.get(0), targets.get(0)));
         }
         final Operator[] fanOut = new Operator[targets.size()];
         for (int i = 0; i < fanOut.length; i++)
         {
-            fanOut[i] = RecordCount.around(name, inputCounters.get(i), null, targets.get(i));
+            fanOut[i] = RecordCount.blaming(consumers.get(i), RecordCount.around(name, inputCounters.get(i), null, targets.get(i)));
         }
         return RecordCount.around(name, out, null, new FanOut(node.name + "-fanout", fanOut));
     }

@@ -207,13 +207,9 @@ final class ProcessOperator extends CollectingOperator
             out.current = row;
             fn.processElement(row, this, out);
         }
-        catch (final OperatorException e)
-        {
-            throw e;
-        }
         catch (final Throwable t)
         {
-            throw OperatorException.wrap(name, row, t);
+            onFailure(row, t);
         }
     }
 

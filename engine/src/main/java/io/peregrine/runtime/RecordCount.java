@@ -14,6 +14,8 @@ final class RecordCount extends Operator
 {
     private final AtomicCounter first;
     private final AtomicCounter second;
+    /** The consuming operator, named in a failure it did not name itself; null if this edge has no one consumer. */
+    private String consumer;
 
     /**
      * @param name   for messages.
@@ -36,7 +38,39 @@ final class RecordCount extends Operator
         {
             second.incrementRelease();
         }
-        downstream.onRecord(row);
+        try
+        {
+            downstream.onRecord(row);
+        }
+        catch (final OperatorException e)
+        {
+            throw e;
+        }
+        catch (final RuntimeException | InternalError e)
+        {
+            // A failure no operator named (an engine check, an aggregate's result, an InternalError: a fault on a page
+            // of a mapped state file): it happened in the consumer, never in the operator upstream whose function
+            // called the collector.
+            if (consumer == null)
+            {
+                throw e;
+            }
+            throw OperatorException.wrap(consumer, row, e);
+        }
+    }
+
+    /**
+     * @param name of the operator this edge feeds, blamed for a failure below it that names no operator.
+     * @param edge an edge made by {@link #around}, or the target itself.
+     * @return edge.
+     */
+    static Operator blaming(final String name, final Operator edge)
+    {
+        if (edge instanceof RecordCount)
+        {
+            ((RecordCount)edge).consumer = name;
+        }
+        return edge;
     }
 
     /**

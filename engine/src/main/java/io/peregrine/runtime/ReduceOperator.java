@@ -64,7 +64,8 @@ final class ReduceOperator extends CollectingOperator implements Checkpointed
         }
         catch (final Throwable t)
         {
-            throw OperatorException.wrap(name, row, t);
+            onFailure(row, t);
+            return;
         }
         slot.putBytes(0, out.scratch, 0, length);
         out.current = row;

@@ -98,7 +98,8 @@ final class RegularJoinOperator extends JoinOperator
         }
         catch (final Throwable t)
         {
-            throw OperatorException.wrap(name, cause, t);
+            onFailure(cause, t);
+            return false;
         }
     }
 

@@ -163,7 +163,8 @@ final class SessionWindowOperator extends CollectingOperator implements Checkpoi
         }
         catch (final Throwable t)
         {
-            throw OperatorException.wrap(name, row, t);
+            onFailure(row, t);
+            return;
         }
         final int at = HEADER + count * sessionLength;
         merged.putLong(START, start);

@@ -184,6 +184,10 @@ final class ShardAgent implements Agent
         }
         catch (final Throwable t)
         {
+            if (t instanceof OperatorException)
+            {
+                ((OperatorException)t).shard(shard);
+            }
             job.onShardFailed(shard, t);
             throw new AgentTerminationException(t);
         }
@@ -419,7 +423,7 @@ final class ShardAgent implements Agent
     public void onClose()
     {
         OperatorThread.exit();
-        RuntimeException failure = null;
+        Throwable failure = null;
         for (final SourceRunner source : sources)
         {
             source.close();
@@ -429,8 +433,12 @@ final class ShardAgent implements Agent
             try
             {
                 op.close();
+                if (op.errors() != null)
+                {
+                    op.errors().close();
+                }
             }
-            catch (final RuntimeException e)
+            catch (final RuntimeException | InternalError e)
             {
                 if (failure == null)
                 {

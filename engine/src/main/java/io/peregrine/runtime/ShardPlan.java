@@ -179,6 +179,23 @@ final class ShardPlan
     }
 
     /**
+     * @return how many operators are registered so far.
+     */
+    int operatorCount()
+    {
+        return operators.size();
+    }
+
+    /**
+     * @param index of a registered operator, in the order of registration.
+     * @return the operator.
+     */
+    Operator operator(final int index)
+    {
+        return operators.get(index);
+    }
+
+    /**
      * @param op an operator whose timers the shard fires.
      */
     void timed(final Operator op)

@@ -30,7 +30,8 @@ final class SinkOperator extends Operator
         }
         catch (final Throwable t)
         {
-            throw OperatorException.wrap(name, row, t);
+            onFailure(row, t);
+            return;
         }
         records.setOrdered(++count);
     }

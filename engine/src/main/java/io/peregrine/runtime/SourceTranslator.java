@@ -50,6 +50,11 @@ final class SourceTranslator implements NodeTranslator
             {
                 return context.maxRowLength();
             }
+
+            public int maxLineLength()
+            {
+                return context.maxLineLength();
+            }
         };
     }
 

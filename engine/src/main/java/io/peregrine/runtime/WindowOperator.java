@@ -176,7 +176,10 @@ final class WindowOperator extends CollectingOperator implements Checkpointed
                 continue;
             }
             assigned = true;
-            assign(start, k, row);
+            if (!assign(start, k, row))
+            {
+                return; // dead-lettered: the record's other windows do not take it either
+            }
         }
         if (!assigned)
         {
@@ -208,14 +211,18 @@ final class WindowOperator extends CollectingOperator implements Checkpointed
         }
         catch (final Throwable t)
         {
-            throw OperatorException.wrap(name, row, t);
+            onFailure(row, t);
+            return;
         }
         out.current = row;
         fn.emit(k, paneStart, paneStart + size, acc, out);
         out.current = null;
     }
 
-    private void assign(final long start, final long k, final Row row)
+    /**
+     * @return false if the window function threw on the record and it was dead-lettered.
+     */
+    private boolean assign(final long start, final long k, final Row row)
     {
         final long end = start + size;
         if (start != lastSeenStart)
@@ -237,12 +244,14 @@ final class WindowOperator extends CollectingOperator implements Checkpointed
         }
         catch (final Throwable t)
         {
-            throw OperatorException.wrap(name, row, t);
+            onFailure(row, t);
+            return false;
         }
         if (end - 1 <= watermark)
         {
             fn.emit(k, start, end, pane.value(), out);
         }
+        return true;
     }
 
     private boolean isLive(final long start)

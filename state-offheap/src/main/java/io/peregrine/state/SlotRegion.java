@@ -75,6 +75,7 @@ final class SlotRegion
         final Path file, final long capacity, final int valueLength, final int slotLength, final int epoch)
     {
         final long length = HEADER_LENGTH + capacity * slotLength;
+        checkSpace(file, length);
         FileChannel channel = null;
         try
         {
@@ -100,6 +101,35 @@ final class SlotRegion
             }
             throw ex instanceof StateFileException ? (StateFileException)ex :
                 new StateFileException(file, "cannot create (" + ex + "): check space and permissions", ex);
+        }
+    }
+
+    /**
+     * A file is sparse: its pages take disk space as they are first written, and a write to a mapped page the disk has
+     * no room for is a fault the JVM reports as an {@code InternalError} (an unsafe memory access), naming nothing.
+     * A hash table writes all over its file, so before a file is made the disk must have room for all of it.
+     *
+     * @param file   about to be made.
+     * @param length its bytes.
+     * @throws StateFileException naming the directory, the bytes needed and the bytes free, if they do not fit.
+     */
+    static void checkSpace(final Path file, final long length)
+    {
+        final Path dir = file.toAbsolutePath().getParent();
+        final long free;
+        try
+        {
+            free = Files.getFileStore(dir).getUsableSpace();
+        }
+        catch (final IOException ex)
+        {
+            return; // the space is not known here: creating the file reports what is wrong with the directory
+        }
+        if (free < length)
+        {
+            throw new StateFileException(file, "needs " + length + " bytes but the disk of " + dir + " has " + free +
+                " bytes free: free disk space, or put the state on a larger disk (the state directory), or keep less " +
+                "state (fewer keys, shorter windows or time-to-live)");
         }
     }
 
