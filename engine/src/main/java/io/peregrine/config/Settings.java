@@ -219,13 +219,13 @@ public final class Settings
         ConfigOption.longOption("clusterPeerTimeoutMs", "peregrine.cluster.peer.timeout.ms")
             .defaultValue(5_000L)
             .atLeast(100L)
-            .description("a node heard from for this long (no heartbeat, or its Aeron image gone) is lost: every " +
+            .description("a node not heard from for this long (no heartbeat) is lost: every " +
                 "node fails the job naming it"));
 
     public static final ConfigOption<Path> AERON_DIR = declare(
-        ConfigOption.pathOption("aeronDir", "aeron.dir")
+        ConfigOption.pathOption("aeronDir", "peregrine.cluster.aeron.dir")
             .unset("unset (an embedded media driver per node, under /dev/shm where present)")
-            .description("directory of an external Aeron media driver for the cluster transport"));
+            .description("the `aeron.dir` of an external Aeron media driver for the cluster transport"));
 
     private static final Map<String, ConfigOption<?>> BY_KEY = new TreeMap<>();
 

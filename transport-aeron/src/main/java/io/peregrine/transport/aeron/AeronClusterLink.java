@@ -7,6 +7,7 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.aeron.driver.status.SystemCounterDescriptor;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
@@ -96,6 +97,8 @@ final class AeronClusterLink implements ClusterLink, Agent
     private final long heartbeatNs;
     private final CountDownLatch started = new CountDownLatch(1);
     private final AgentRunner runner;
+    /** Closes the embedded driver (and deletes its directory) when the JVM ends before the job closes the link. */
+    private final Thread shutdownHook;
     private volatile String failure;
     private volatile boolean localDone;
     private volatile boolean controlQueued;
@@ -204,6 +207,16 @@ final class AeronClusterLink implements ClusterLink, Agent
                 ": " + e, e);
         }
         this.driver = launched;
+        if (launched != null)
+        {
+            final MediaDriver toClose = launched;
+            shutdownHook = new Thread(() -> CloseHelper.quietClose(toClose), "peregrine-aeron-driver-cleanup");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
+        else
+        {
+            shutdownHook = null;
+        }
         this.aeron = client;
         this.driverInvoker = launched == null ? null : launched.sharedAgentInvoker();
         this.clientInvoker = client.conductorAgentInvoker();
@@ -746,7 +759,26 @@ final class AeronClusterLink implements ClusterLink, Agent
             Thread.onSpinWait();
         }
         CloseHelper.quietClose(runner);
+        if (driver != null)
+        {
+            final org.agrona.concurrent.status.CountersReader counters = aeron.countersReader();
+            LOG.info("node {}: Aeron NAKs sent {}, retransmits sent {}, short sends {}", self.id,
+                counters.getCounterValue(SystemCounterDescriptor.NAK_MESSAGES_SENT.id()),
+                counters.getCounterValue(SystemCounterDescriptor.RETRANSMITS_SENT.id()),
+                counters.getCounterValue(SystemCounterDescriptor.SHORT_SENDS.id()));
+        }
         CloseHelper.quietCloseAll(aeron, driver);
+        if (shutdownHook != null)
+        {
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            }
+            catch (final IllegalStateException ignored)
+            {
+                // the JVM is shutting down: the hook is what closes us
+            }
+        }
     }
 
     /** Names of the settings, for messages (the engine's Settings are not this module's business to import). */

@@ -28,7 +28,7 @@ class ClusterProcessTest
     @Test
     void shouldGiveExactlyTheSingleProcessResultOnThreeNodes(@TempDir final Path dir) throws Exception
     {
-        assertClusterMatchesOneProcess(dir, List.of());
+        assertClusterMatchesOneProcess(dir, List.of(), false);
     }
 
     @Test
@@ -41,10 +41,11 @@ class ClusterProcessTest
             "-Daeron.debug.receive.data.loss.rate=0.01",
             "-Daeron.debug.receive.data.loss.seed=7",
             "-Daeron.debug.receive.control.loss.rate=0.01",
-            "-Daeron.debug.receive.control.loss.seed=11"));
+            "-Daeron.debug.receive.control.loss.seed=11"), true);
     }
 
-    private static void assertClusterMatchesOneProcess(final Path dir, final List<String> nodeOptions) throws Exception
+    private static void assertClusterMatchesOneProcess(final Path dir, final List<String> nodeOptions, final boolean lossy)
+        throws Exception
     {
         final String job = "cluster-window";
         try (ClusterProcesses cluster = ClusterProcesses.layout(dir, 2, 2, 2))
@@ -82,6 +83,17 @@ class ClusterProcessTest
             final int windows = new String(expected, StandardCharsets.UTF_8).split("\n").length;
             assertTrue(windows > ClusterNodeMain.KEYS * 70, "windows: " + windows); // 75 s of event time: 75 windows a key
             assertArrayEquals(expected, actual, "the three nodes' rows differ from one process's");
+            if (lossy)
+            {
+                long naks = 0;
+                for (int n = 0; n < 3; n++)
+                {
+                    final java.util.regex.Matcher m = java.util.regex.Pattern.compile("NAKs sent (\\d+)").matcher(cluster.log(n));
+                    assertTrue(m.find(), "node " + n + " logged no Aeron counters: " + cluster.log(n));
+                    naks += Long.parseLong(m.group(1));
+                }
+                assertTrue(naks > 0, "no frame was lost: the debug endpoints did not inject loss");
+            }
         }
     }
 

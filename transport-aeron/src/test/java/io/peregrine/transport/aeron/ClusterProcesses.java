@@ -1,5 +1,7 @@
 package io.peregrine.transport.aeron;
 
+import io.peregrine.exchange.ClusterLayout;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -116,6 +118,20 @@ final class ClusterProcesses implements AutoCloseable
         return Files.exists(log) ? new String(Files.readAllBytes(log), StandardCharsets.UTF_8) : "";
     }
 
+    private static void deleteTree(final Path root) throws IOException
+    {
+        if (Files.exists(root))
+        {
+            try (java.util.stream.Stream<Path> paths = Files.walk(root))
+            {
+                for (final Path p : (Iterable<Path>)paths.sorted(java.util.Comparator.reverseOrder())::iterator)
+                {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
     @Override
     public void close()
     {
@@ -133,6 +149,18 @@ final class ClusterProcesses implements AutoCloseable
             {
                 Thread.currentThread().interrupt();
             }
+        }
+        // A node killed with SIGKILL cannot delete its media driver's directory: do it for it.
+        try
+        {
+            for (final ClusterLayout.Member member : ClusterLayout.read(clusterFile).members())
+            {
+                deleteTree(Path.of(AeronClusterLink.embeddedDir(member)));
+            }
+        }
+        catch (final IOException e)
+        {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }
