@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
     description = {
         "Runs the trading-analytics demo: synthetic trades and quotes -> 1 s OHLC/VWAP bars per instrument,",
         "price-move alerts over a 5 s sliding window, top-N most active instruments per second, average spreads.",
-        "Prints a progress line each second and a summary with throughput and latency percentiles." })
+        "Prints a progress line each second and a summary with throughput and latency percentiles.",
+        "With --cluster FILE --node N it runs as node N of the cluster in FILE: start the same command on every node." })
 public final class DemoCommand implements Callable<Integer>
 {
     @CommandLine.Option(names = "--events", description = "Events to generate (default: ${DEFAULT-VALUE}). Ignored with --duration.")
@@ -76,6 +77,21 @@ public final class DemoCommand implements Callable<Integer>
 
     @CommandLine.Option(names = "--metrics-port", descriptionKey = "peregrine.metrics.port", paramLabel = "<port>")
     String metricsPort;
+
+    @CommandLine.Option(names = "--cluster", descriptionKey = "peregrine.cluster.file", paramLabel = "<file>")
+    String clusterFile;
+
+    @CommandLine.Option(names = "--node", descriptionKey = "peregrine.cluster.node", paramLabel = "<id>")
+    String clusterNode;
+
+    @CommandLine.Option(names = "--join-timeout", descriptionKey = "peregrine.cluster.join.timeout.ms", paramLabel = "<ms>")
+    String joinTimeoutMs;
+
+    @CommandLine.Option(names = "--peer-timeout", descriptionKey = "peregrine.cluster.peer.timeout.ms", paramLabel = "<ms>")
+    String peerTimeoutMs;
+
+    @CommandLine.Option(names = "--aeron-dir", descriptionKey = "peregrine.cluster.aeron.dir", paramLabel = "<dir>")
+    String aeronDir;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

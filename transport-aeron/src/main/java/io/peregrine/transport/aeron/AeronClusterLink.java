@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One node's end of a job over Aeron UDP, run by one agent thread that also runs the embedded media driver and the
@@ -58,6 +59,8 @@ final class AeronClusterLink implements ClusterLink, Agent
     static final int CONTROL_STREAM = 1001;
     static final int DATA_STREAM = 1100;
     private static final int PROTOCOL = 1;
+    /** Bytes asked of the kernel for each UDP socket (capped by net.core.rmem_max / wmem_max). */
+    private static final int SOCKET_BUFFER = 4 * 1024 * 1024;
     private static final int FRAGMENTS = 64;
     /** Ring messages sent per outbound ring per duty cycle. */
     private static final int SEND_LIMIT = 64;
@@ -186,7 +189,11 @@ final class AeronClusterLink implements ClusterLink, Agent
                     .threadingMode(ThreadingMode.INVOKER)
                     .imageLivenessTimeoutNs(peerTimeoutNs)
                     .publicationConnectionTimeoutNs(peerTimeoutNs)
-                    .termBufferSparseFile(true);
+                    .termBufferSparseFile(true)
+                    // One receive socket takes every image from every peer (control and each exchange): a buffer
+                    // of several windows, so that a burst from all of them is not dropped by the kernel (and NAKed).
+                    .socketRcvbufLength(SOCKET_BUFFER)
+                    .socketSndbufLength(SOCKET_BUFFER);
                 launched = MediaDriver.launch(driverContext);
                 clientContext.aeronDirectoryName(driverContext.aeronDirectoryName())
                     .driverAgentInvoker(launched.sharedAgentInvoker());
@@ -752,11 +759,16 @@ final class AeronClusterLink implements ClusterLink, Agent
 
     public void close()
     {
-        // Give a failure message already queued a moment to leave, so the other nodes learn the cause from us.
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
-        while (failure != null && (localFailure != null || controlQueued) && System.nanoTime() < deadline)
+        // Give a failure message already queued time to leave (a publication may still be connecting), and the
+        // driver a moment to send it, so the other nodes learn the cause from us rather than by a time-out.
+        if (failure != null || localFailure != null)
         {
-            Thread.onSpinWait();
+            final long deadline = System.nanoTime() + peerTimeoutNs;
+            while ((localFailure != null || controlQueued) && System.nanoTime() < deadline)
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+            LockSupport.parkNanos(BYE_LINGER_NS);
         }
         CloseHelper.quietClose(runner);
         if (driver != null)
