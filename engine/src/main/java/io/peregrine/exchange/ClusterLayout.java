@@ -126,6 +126,10 @@ public final class ClusterLayout
             final int port;
             final int shards;
             final int colon = parts[1].lastIndexOf(':');
+            if (colon <= 0)
+            {
+                throw new IllegalArgumentException(where + ": the address must be host:port with a port of 1-65535");
+            }
             try
             {
                 id = Integer.parseInt(parts[0]);
@@ -136,7 +140,7 @@ public final class ClusterLayout
             {
                 throw new IllegalArgumentException(where + ": expected 'id host:port shards' with whole numbers");
             }
-            if (colon <= 0 || port < 1 || port > 65535)
+            if (port < 1 || port > 65535)
             {
                 throw new IllegalArgumentException(where + ": the address must be host:port with a port of 1-65535");
             }

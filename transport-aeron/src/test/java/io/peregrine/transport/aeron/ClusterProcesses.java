@@ -37,6 +37,18 @@ final class ClusterProcesses implements AutoCloseable
      * @param shards per node.
      * @return a cluster file on free loopback UDP ports.
      */
+    /**
+     * @param dir     for the cluster file, outputs and logs.
+     * @param content the cluster file.
+     * @return processes of that cluster.
+     */
+    static ClusterProcesses file(final Path dir, final String content) throws IOException
+    {
+        final Path file = dir.resolve("cluster.txt");
+        Files.write(file, content.getBytes(StandardCharsets.UTF_8));
+        return new ClusterProcesses(dir, file);
+    }
+
     static ClusterProcesses layout(final Path dir, final int... shards) throws IOException
     {
         final StringBuilder sb = new StringBuilder("# id host:port shards\n");
@@ -62,7 +74,15 @@ final class ClusterProcesses implements AutoCloseable
      */
     Process start(final List<String> jvmOptions, final String... args) throws IOException
     {
-        final List<String> command = new ArrayList<>();
+        return startIn(List.of(), jvmOptions, args);
+    }
+
+    /**
+     * @param prefix what runs the JVM, e.g. {@code ip netns exec NAME}; empty for nothing.
+     */
+    Process startIn(final List<String> prefix, final List<String> jvmOptions, final String... args) throws IOException
+    {
+        final List<String> command = new ArrayList<>(prefix);
         command.add(ProcessHandle.current().info().command().orElse("java"));
         for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments())
         {
