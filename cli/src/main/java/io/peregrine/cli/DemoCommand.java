@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
         "Per instrument: 1 s OHLC/VWAP bars, price-move alerts over a 5 s window sliding by 1 s, average spreads;",
         "the top-N most active instruments per second; with --patterns, momentum-ignition and quote-fade alerts.",
         "Prints a progress line each second and a summary with throughput and latency percentiles.",
-        "Ctrl-C or SIGTERM stops it and prints the summary (with --checkpoint-dir: after a final checkpoint)." })
+        "Ctrl-C or SIGTERM stops it and prints the summary (with --checkpoint-dir: after a final checkpoint).",
+        "With --cluster FILE --node N it runs as node N of the cluster in FILE: start the same command on every node." })
 public final class DemoCommand implements Callable<Integer>
 {
     @CommandLine.Option(names = "--events", description = "Events to generate (default: ${DEFAULT-VALUE}). Ignored with --duration.")
@@ -81,6 +82,21 @@ public final class DemoCommand implements Callable<Integer>
 
     @CommandLine.Option(names = "--metrics-port", descriptionKey = "peregrine.metrics.port", paramLabel = "<port>")
     String metricsPort;
+
+    @CommandLine.Option(names = "--cluster", descriptionKey = "peregrine.cluster.file", paramLabel = "<file>")
+    String clusterFile;
+
+    @CommandLine.Option(names = "--node", descriptionKey = "peregrine.cluster.node", paramLabel = "<id>")
+    String clusterNode;
+
+    @CommandLine.Option(names = "--join-timeout", descriptionKey = "peregrine.cluster.join.timeout.ms", paramLabel = "<ms>")
+    String joinTimeoutMs;
+
+    @CommandLine.Option(names = "--peer-timeout", descriptionKey = "peregrine.cluster.peer.timeout.ms", paramLabel = "<ms>")
+    String peerTimeoutMs;
+
+    @CommandLine.Option(names = "--aeron-dir", descriptionKey = "peregrine.cluster.aeron.dir", paramLabel = "<dir>")
+    String aeronDir;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

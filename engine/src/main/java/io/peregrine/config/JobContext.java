@@ -499,6 +499,70 @@ public final class JobContext
         return set(Settings.METRICS_PORT, port);
     }
 
+    /**
+     * @return the cluster file, or null for one embedded node.
+     */
+    public Path clusterFile()
+    {
+        return get(Settings.CLUSTER_FILE);
+    }
+
+    /**
+     * @param file the cluster file (a line per node: id, host:port, shards); null for one embedded node.
+     * @return this.
+     */
+    public JobContext clusterFile(final Path file)
+    {
+        return set(Settings.CLUSTER_FILE, file);
+    }
+
+    public int clusterNode()
+    {
+        return get(Settings.CLUSTER_NODE);
+    }
+
+    /**
+     * @param node this process's id in the cluster file.
+     * @return this.
+     */
+    public JobContext clusterNode(final int node)
+    {
+        return set(Settings.CLUSTER_NODE, node);
+    }
+
+    public long clusterJoinTimeoutMs()
+    {
+        return get(Settings.CLUSTER_JOIN_TIMEOUT_MS);
+    }
+
+    public JobContext clusterJoinTimeoutMs(final long ms)
+    {
+        return set(Settings.CLUSTER_JOIN_TIMEOUT_MS, ms);
+    }
+
+    public long clusterPeerTimeoutMs()
+    {
+        return get(Settings.CLUSTER_PEER_TIMEOUT_MS);
+    }
+
+    public JobContext clusterPeerTimeoutMs(final long ms)
+    {
+        return set(Settings.CLUSTER_PEER_TIMEOUT_MS, ms);
+    }
+
+    /**
+     * @return the directory of an external Aeron media driver, or null for an embedded one per node.
+     */
+    public Path aeronDir()
+    {
+        return get(Settings.AERON_DIR);
+    }
+
+    public JobContext aeronDir(final Path dir)
+    {
+        return set(Settings.AERON_DIR, dir);
+    }
+
     public EpochClock epochClock()
     {
         return epochClock;

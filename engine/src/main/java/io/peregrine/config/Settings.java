@@ -241,6 +241,37 @@ public final class Settings
             .atLeast(0L)
             .description("how long the shutdown hook waits for the final checkpoint before it cancels the job"));
 
+    public static final ConfigOption<Path> CLUSTER_FILE = declare(
+        ConfigOption.pathOption("clusterFile", "peregrine.cluster.file")
+            .unset("unset (one node, embedded)")
+            .description("the cluster file (a line per node: id, host:port, shards): the job runs on every node it " +
+                "names, with key groups spread over the shards of all of them; " + "`peregrine.shards` is then their sum"));
+
+    public static final ConfigOption<Integer> CLUSTER_NODE = declare(
+        ConfigOption.intOption("clusterNode", "peregrine.cluster.node")
+            .defaultValue(0)
+            .range(0, 1023)
+            .description("this process's node id in the cluster file; node 0 coordinates the job's start and end"));
+
+    public static final ConfigOption<Long> CLUSTER_JOIN_TIMEOUT_MS = declare(
+        ConfigOption.longOption("clusterJoinTimeoutMs", "peregrine.cluster.join.timeout.ms")
+            .defaultValue(30_000L)
+            .atLeast(1L)
+            .description("how long node 0 waits for every node to join (and the others for node 0 to start the job) " +
+                "before the job fails naming the missing node"));
+
+    public static final ConfigOption<Long> CLUSTER_PEER_TIMEOUT_MS = declare(
+        ConfigOption.longOption("clusterPeerTimeoutMs", "peregrine.cluster.peer.timeout.ms")
+            .defaultValue(5_000L)
+            .atLeast(100L)
+            .description("a node not heard from for this long (no heartbeat) is lost: every " +
+                "node fails the job naming it"));
+
+    public static final ConfigOption<Path> AERON_DIR = declare(
+        ConfigOption.pathOption("aeronDir", "peregrine.cluster.aeron.dir")
+            .unset("unset (an embedded media driver per node, under /dev/shm where present)")
+            .description("the `aeron.dir` of an external Aeron media driver for the cluster transport"));
+
     private static final Map<String, ConfigOption<?>> BY_KEY = new TreeMap<>();
 
     static

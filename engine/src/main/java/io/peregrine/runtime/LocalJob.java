@@ -7,6 +7,11 @@ import io.peregrine.api.Job;
 import io.peregrine.config.JobContext;
 import io.peregrine.config.Settings;
 import io.peregrine.config.StateBackend;
+import io.peregrine.exchange.ClusterLayout;
+import io.peregrine.exchange.ClusterLink;
+import io.peregrine.exchange.ClusterSpec;
+import io.peregrine.exchange.ClusterTransport;
+import io.peregrine.exchange.ExchangeFrame;
 import io.peregrine.plan.LogicalPlan;
 import io.peregrine.checkpoint.CheckpointCoordinator;
 import io.peregrine.checkpoint.CheckpointInfo;
@@ -23,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -68,11 +74,28 @@ public final class LocalJob implements Job
     private boolean coordinatorStarted;
     private Thread shutdownHook;
     private volatile boolean stoppedByShutdown;
+    /** The cluster, or null for one embedded node. */
+    private final ClusterLayout layout;
+    /** The first shard of this node among all shards of the cluster (0 on one node). */
+    private final int firstShard;
+    private ClusterLink link;
 
     private LocalJob(final LogicalPlan pipeline, final JobContext context, final boolean stepped)
     {
         this.stepped = stepped;
         this.name = pipeline.name();
+        if (context.clusterFile() != null)
+        {
+            layout = ClusterLayout.read(context.clusterFile());
+            final ClusterLayout.Member self = layout.member(context.clusterNode());
+            firstShard = self.firstShard;
+            context.shards(layout.totalShards()); // every node plans every shard of the cluster, and runs its own
+        }
+        else
+        {
+            layout = null;
+            firstShard = 0;
+        }
         this.context = context.conclude();
         PinnedAgent.check(this.context.cpus()); // before anything is made
         this.nodes = pipeline.nodes();
@@ -82,8 +105,10 @@ public final class LocalJob implements Job
         // their own (a window's local stage).
         this.counters = JobCounters.create(context.metricsDir(), name, context.shards(),
             JobCounters.capacity(context.shards(), 2 * nodes.size() + 4), context.epochClock().time());
-        this.runners = new AgentRunner[context.shards()];
-        this.finished = new CountDownLatch(context.shards());
+        final int localShards = layout == null ? context.shards() : layout.member(context.clusterNode()).shards;
+        this.runners = new AgentRunner[localShards];
+        // On a cluster the job also waits for the link's end: every node's shards done.
+        this.finished = new CountDownLatch(localShards + (layout == null ? 0 : 1));
         this.startNs = context.nanoClock().nanoTime();
     }
 
@@ -128,7 +153,7 @@ public final class LocalJob implements Job
         }
         catch (final RuntimeException | Error e)
         {
-            CloseHelper.quietCloseAll(job.metricsEndpoint, job.mappedState, job.counters);
+            CloseHelper.quietCloseAll(job.link, job.metricsEndpoint, job.mappedState, job.counters);
             throw e;
         }
         return job;
@@ -154,17 +179,35 @@ public final class LocalJob implements Job
             }
         }
         CheckpointStore restore = null;
+        if (layout != null && context.checkpointDir() != null)
+        {
+            throw new IllegalStateException("job '" + name + "': checkpoints of a job spread over a cluster are not " +
+                "supported yet: run it without " + Settings.CHECKPOINT_DIR.key() + " or on one node");
+        }
         if (context.checkpointDir() != null)
         {
             restore = openCheckpoints();
         }
+        boolean[] local = null;
+        if (layout != null)
+        {
+            local = new boolean[context.shards()];
+            for (int s = 0; s < runners.length; s++)
+            {
+                local[firstShard + s] = true;
+            }
+        }
         final Planner planner = new Planner(name, nodes, context, counters, state,
-            restore == null ? null : Planner.splitCounts(restore.parts()));
+            restore == null ? null : Planner.splitCounts(restore.parts()), local);
         splits = planner.splits;
         final ShardAgent[] agents = new ShardAgent[runners.length];
         for (int s = 0; s < agents.length; s++)
         {
-            agents[s] = planner.shard(this, s, coordinator, restore);
+            agents[s] = planner.shard(this, firstShard + s, coordinator, restore);
+        }
+        if (layout != null)
+        {
+            link = openLink(planner);
         }
         if (context.metricsPort() >= 0)
         {
@@ -208,6 +251,66 @@ public final class LocalJob implements Job
                 AgentRunner.startOnThread(runner, threadFactory);
             }
         }
+    }
+
+    /**
+     * Join the cluster: open this node's transport and wait for the handshake (node 0 starts the job once every node
+     * has joined with the same job).
+     */
+    private ClusterLink openLink(final Planner planner)
+    {
+        final ClusterTransport transport = ServiceLoader.load(ClusterTransport.class).findFirst().orElseThrow(
+            () -> new IllegalStateException("job '" + name + "' has a cluster file (" + context.clusterFile() + ") " +
+                "but no cluster transport is on the class path: add the peregrine-transport-aeron module"));
+        final ClusterLink.Listener listener = new ClusterLink.Listener()
+        {
+            public void onEnd()
+            {
+                finished.countDown();
+            }
+
+            public void onFailure(final String message)
+            {
+                failure.compareAndSet(null, new IllegalStateException(message));
+                stopping = true;
+                finishAll();
+            }
+        };
+        final ClusterSpec spec = new ClusterSpec(layout, context.clusterNode(), name, fingerprint(planner),
+            planner.exchanges(), planner::ring, context.clusterJoinTimeoutMs(), context.clusterPeerTimeoutMs(),
+            context.aeronDir(), listener);
+        LOG.info("job '{}' joins the cluster as node {} of {} ({}), shards {}-{} of {}", name, context.clusterNode(),
+            layout.nodes(), layout.describe(), firstShard, firstShard + runners.length - 1, context.shards());
+        final ClusterLink opened = transport.open(spec);
+        try
+        {
+            opened.awaitStart();
+        }
+        catch (final RuntimeException e)
+        {
+            opened.close();
+            throw e;
+        }
+        return opened;
+    }
+
+    /**
+     * @return what every node of a cluster must agree on: the job's graph, the settings that shape its plan, the
+     * frame version and the cluster.
+     */
+    private String fingerprint(final Planner planner)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final Node node : nodes)
+        {
+            sb.append(node).append(';');
+        }
+        sb.append(" exchanges=").append(planner.exchanges())
+            .append(" keyGroups=").append(context.keyGroups())
+            .append(" twoStage=").append(context.windowTwoStage())
+            .append(" frame=").append(ExchangeFrame.VERSION)
+            .append(" cluster=").append(layout.describe());
+        return sb.toString();
     }
 
     /**
@@ -438,6 +541,10 @@ public final class LocalJob implements Job
         if (coordinator == null)
         {
             finished.countDown();
+            if (link != null && shardsDone.incrementAndGet() == runners.length)
+            {
+                link.localShardsDone(); // the job ends when node 0 has heard that from every node
+            }
         }
         else if (shardsDone.incrementAndGet() == runners.length)
         {
@@ -447,7 +554,10 @@ public final class LocalJob implements Job
 
     void onShardFailed(final int shard, final Throwable t)
     {
-        failure.compareAndSet(null, t);
+        if (failure.compareAndSet(null, t) && link != null)
+        {
+            link.fail("node " + context.clusterNode() + " failed: " + describe(t));
+        }
         stopping = true;
         while (finished.getCount() > 0)
         {
@@ -570,6 +680,16 @@ public final class LocalJob implements Job
             // A shard that could not close (a fault on a state file's page when the disk is full): the job's state
             // is removed all the same, and the failure reported.
             failure.compareAndSet(null, e);
+        }
+        if (link != null)
+        {
+            if (failure.get() == null && cancelled)
+            {
+                link.fail("node " + context.clusterNode() + " cancelled the job");
+            }
+            LOG.info("job '{}' node {}: {} transport back-pressure events, {} frames rejected", name,
+                context.clusterNode(), link.backPressureEvents(), link.rejectedFrames());
+            CloseHelper.close(link);
         }
         try
         {

@@ -114,6 +114,22 @@ final class Planner
         final StateFactory stateFactory,
         final Map<String, Integer> splitCounts)
     {
+        this(jobName, nodes, context, counters, stateFactory, splitCounts, null);
+    }
+
+    /**
+     * @param local which shards run in this process; null for all (one node). A ring is made only between shards of
+     *              which at least one is local: a ring to or from another node's shard is the transport's end.
+     */
+    Planner(
+        final String jobName,
+        final List<Node> nodes,
+        final JobContext context,
+        final JobCounters counters,
+        final StateFactory stateFactory,
+        final Map<String, Integer> splitCounts,
+        final boolean[] local)
+    {
         this.stateFactory = stateFactory;
         this.splitCounts = splitCounts;
         this.jobName = jobName;
@@ -144,7 +160,7 @@ final class Planner
             {
                 for (int c = 0; c < shards; c++)
                 {
-                    if (p != c)
+                    if (p != c && (local == null || local[p] || local[c]))
                     {
                         rings[e][p][c] = new OneToOneRingBuffer(
                             new UnsafeBuffer(BufferUtil.allocateDirectAligned(context.ringLength(), 64)));
@@ -430,6 +446,14 @@ final class Planner
     int exchange(final Node keyBy)
     {
         return keyBys.indexOf(keyBy);
+    }
+
+    /**
+     * @return the number of exchanges (keyBys).
+     */
+    int exchanges()
+    {
+        return keyBys.size();
     }
 
     /**

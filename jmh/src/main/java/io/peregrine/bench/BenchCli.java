@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
     description = "Peregrine's benchmark suite; reports go to perf-reports/.",
     subcommands = { BenchCli.Suite.class, BenchCli.Chain.class, BenchCli.Trading.class, BenchCli.Nexmark.class,
         BenchCli.NexmarkQuery.class, BenchCli.Recovery.class, BenchCli.Checkpoint.class, BenchCli.Joins.class,
-        BenchCli.Latency.class, BenchCli.Jmh.class, BenchCli.Cep.class,
+        BenchCli.Latency.class, BenchCli.Jmh.class, BenchCli.Cep.class, BenchCli.Cluster.class,
         CommandLine.HelpCommand.class })
 public final class BenchCli implements Runnable
 {
@@ -84,6 +84,75 @@ public final class BenchCli implements Runnable
         String commandLine()
         {
             return "./peregrine bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        }
+    }
+
+    @CommandLine.Command(name = "cluster", mixinStandardHelpOptions = true,
+        description = {"The trading workload and Nexmark q5 and q7 on N local node processes (a cluster on loopback, " +
+            "over Aeron UDP) and in one process with the same total shards: checks the results are equal, then " +
+            "compares throughput. Latency across nodes is not measured yet."})
+    static final class Cluster implements Callable<Integer>
+    {
+        @CommandLine.Option(names = "--nodes", description = "Node processes (default: ${DEFAULT-VALUE}).")
+        int nodes = 2;
+
+        @CommandLine.Option(names = "--shards-per-node", description = "Shards on each node (default: ${DEFAULT-VALUE}).")
+        int shardsPerNode = 1;
+
+        @CommandLine.Option(names = "--events", description = "Events per run (default: ${DEFAULT-VALUE}).")
+        long events = 2_000_000;
+
+        @CommandLine.Option(names = "--out", description = "Report root (default: ${DEFAULT-VALUE}).")
+        Path out = Path.of("perf-reports");
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        public Integer call() throws Exception
+        {
+            if (nodes < 2 || shardsPerNode < 1 || events < 1)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--nodes must be >= 2, --shards-per-node and --events >= 1");
+            }
+            final Path folder = out.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm")) +
+                "-cluster");
+            System.out.printf("Cluster benchmark: %d node processes x %d shard(s) on loopback against one process of %d " +
+                "shard(s), %,d events per run%n", nodes, shardsPerNode, nodes * shardsPerNode, events);
+            final List<io.peregrine.bench.cluster.ClusterBench.Run[]> runs = new io.peregrine.bench.cluster.ClusterBench(
+                nodes, shardsPerNode, events, folder.resolve("runs"), System.out).run();
+            boolean identical = true;
+            final StringBuilder table = new StringBuilder("| workload | " + nodes + " nodes (events/s) | one process " +
+                "(events/s) | cluster / one process | results |\n| --- | --- | --- | --- | --- |\n");
+            for (final io.peregrine.bench.cluster.ClusterBench.Run[] r : runs)
+            {
+                final boolean same = r[0].result.equals(r[1].result) && r[0].events == r[1].events;
+                identical &= same;
+                table.append(String.format("| %s | %,.0f | %,.0f | %.2f | %s |%n", r[0].workload, r[0].eventsPerSecond(),
+                    r[1].eventsPerSecond(), r[0].eventsPerSecond() / r[1].eventsPerSecond(),
+                    same ? "equal (" + r[0].result + ")" : "DIFFER: " + r[0].result + " vs " + r[1].result));
+            }
+            System.out.println();
+            System.out.println(identical ? "cluster: results identical to one process on " + nodes + " nodes" :
+                "cluster: results DIFFER from one process on " + nodes + " nodes");
+            System.out.println();
+            System.out.print(table);
+            final String command = "./peregrine bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+            new ReportWriter(folder).title("Peregrine on " + nodes + " nodes").command(command).writeEnvironment();
+            java.nio.file.Files.writeString(folder.resolve("README.md"), "# Peregrine on " + nodes + " local nodes " +
+                "against one process\n\nCommand: `" + command + "`; environment in `environment.md`; each process's log " +
+                "and result in `runs/`.\n\n" + nodes + " node processes of " + shardsPerNode + " shard(s) each on " +
+                "loopback (Aeron UDP, an embedded media driver per node), and one process of " + nodes * shardsPerNode +
+                " shard(s); " + String.format("%,d", events) + " events per run, idle strategy backoff, one run each " +
+                "(no warm-up: figures are rough). Throughput: events over the slowest node's time from job start to its " +
+                "end (the cluster handshake excluded). Trading bars and alerts are compared by count (their " +
+                "floating-point sums depend on the order two shards' records meet, in one process as on several), its " +
+                "rankings and the Nexmark results by an order-independent digest of their rows.\n\n" +
+                (identical ? "cluster: results identical to one process on " + nodes + " nodes" : "cluster: results DIFFER") +
+                "\n\n" + table + "\nLatency across nodes (HdrHistogram at a fixed rate) is not measured yet.\n",
+                java.nio.charset.StandardCharsets.UTF_8);
+            System.out.println("Report: " + folder.resolve("README.md"));
+            return identical ? 0 : 1;
         }
     }
 
