@@ -53,6 +53,10 @@ public final class DemoCommand implements Callable<Integer>
     @CommandLine.Option(names = "--cpus", descriptionKey = "peregrine.cpus", paramLabel = "<list>")
     String cpus;
 
+    @CommandLine.Option(names = "--warmup-seconds", description = "The first seconds of the run, whose latencies the " +
+        "summary reports apart from the steady state's (default: ${DEFAULT-VALUE}).")
+    double warmupSeconds = 2;
+
     @CommandLine.Option(names = "--instruments", description = "Instruments in the universe (default: ${DEFAULT-VALUE}).")
     int instruments = 10_000;
 
@@ -138,6 +142,9 @@ public final class DemoCommand implements Callable<Integer>
             durationSeconds > 0 ? "unbounded for " + durationSeconds + " s of" : String.format("%,d", events),
             instruments, context.shards(), context.idleStrategy(),
             rate > 0 ? String.format("paced at %,.0f events/s", rate) : "as fast as possible");
+        final long warmupEnd = System.nanoTime() + (long)(warmupSeconds * 1e9);
+        ticks.warmupUntil(warmupEnd);
+        latency.warmupUntil(warmupEnd);
         final Job job = pipeline.execute(context);
         out.println("  counters: " + job.counters().directory() + " (./peregrine stat " + job.counters().directory() + ")" +
             (job.metricsPort() < 0 ? "" : "; Prometheus: http://localhost:" + job.metricsPort() + "/metrics"));
@@ -218,12 +225,20 @@ public final class DemoCommand implements Callable<Integer>
         {
             out.printf("  pattern alerts     %,d (momentum ignition, quote fade)%n", patternAlerts.get());
         }
-        out.printf("  tick latency (trade %s -> its instrument's running VWAP at the sink), %,d trades:%n",
-            rate > 0 ? "intended send time" : "generated", t.getTotalCount());
+        final Histogram tw = ticks.warmup();
+        out.printf("  tick latency (trade %s -> its instrument's running VWAP at the sink), steady state after the " +
+            "first %.0f s, %,d trades:%n", rate > 0 ? "intended send time" : "generated", warmupSeconds, t.getTotalCount());
         out.printf("    p50 %s   p99 %s   p99.9 %s   p99.99 %s   max %s%n",
             micros(t.getValueAtPercentile(50)), micros(t.getValueAtPercentile(99)), micros(t.getValueAtPercentile(99.9)),
             micros(t.getValueAtPercentile(99.99)), micros(t.getMaxValue()));
-        out.printf("  bar latency (last trade of the bar generated -> bar at the sink), %,d bars:%n", h.getTotalCount());
+        if (tw.getTotalCount() > 0)
+        {
+            out.printf("    warm-up (%,d trades): p50 %s   p99 %s   p99.99 %s   max %s%n", tw.getTotalCount(),
+                micros(tw.getValueAtPercentile(50)), micros(tw.getValueAtPercentile(99)),
+                micros(tw.getValueAtPercentile(99.99)), micros(tw.getMaxValue()));
+        }
+        out.printf("  bar latency (last trade of the bar generated -> bar at the sink), steady state, %,d bars:%n",
+            h.getTotalCount());
         out.printf("    p50 %s   p99 %s   p99.9 %s   max %s%n",
             micros(h.getValueAtPercentile(50)), micros(h.getValueAtPercentile(99)),
             micros(h.getValueAtPercentile(99.9)), micros(h.getMaxValue()));
@@ -282,6 +297,11 @@ public final class DemoCommand implements Callable<Integer>
         if (instruments < 1 || instruments > 1_000_000)
         {
             throw new CommandLine.ParameterException(cl, "--instruments must be in 1..1000000, was " + instruments);
+        }
+        if (!(warmupSeconds >= 0 && warmupSeconds < 1e6))
+        {
+            throw new CommandLine.ParameterException(cl, "--warmup-seconds must be a number of seconds >= 0, was " +
+                warmupSeconds);
         }
         if (rate < 0)
         {
