@@ -37,7 +37,11 @@ public final class Sinks
     }
 
     /**
-     * @param dir where {@code part-<shard>.csv} files go.
+     * CSV files, one per shard, each with a header line: {@code <dir>/part-<shard>.csv}, or with checkpoints (exactly
+     * once) {@code <dir>/part-<shard>-<checkpoint>.csv}. The directory is created if missing; a job refuses to start
+     * over an earlier run's {@code part-<shard>.csv}, naming it.
+     *
+     * @param dir where the files go.
      */
     public static CsvFileSink csv(final Path dir)
     {

@@ -31,6 +31,12 @@ public final class StateDirectory implements AutoCloseable
     /** Name of the lock file in the directory. */
     public static final String LOCK_FILE_NAME = "state.lock";
 
+    /**
+     * Directories this JVM holds open. {@link #removeAbandoned} never opens their lock files: the OS's record locks
+     * belong to the process, and closing any descriptor of a locked file would release the lock this JVM holds.
+     */
+    private static final java.util.Set<Path> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final Context ctx;
     private final Path dir;
     private final FileChannel lockChannel;
@@ -88,6 +94,7 @@ public final class StateDirectory implements AutoCloseable
             {
                 deleteTableFiles(dir); // only once the directory is ours
             }
+            OPEN.add(dir.toAbsolutePath().normalize());
             return new StateDirectory(ctx, channel, lock);
         }
         catch (final IOException ex)
@@ -138,7 +145,8 @@ public final class StateDirectory implements AutoCloseable
         final java.util.List<Path> candidates = new ArrayList<>();
         try (Stream<Path> children = Files.list(parent))
         {
-            children.filter(child -> Files.isRegularFile(child.resolve(LOCK_FILE_NAME))).forEach(candidates::add);
+            children.filter(child -> !OPEN.contains(child.toAbsolutePath().normalize()) &&
+                Files.isRegularFile(child.resolve(LOCK_FILE_NAME))).forEach(candidates::add);
         }
         catch (final IOException ex)
         {
@@ -350,6 +358,7 @@ public final class StateDirectory implements AutoCloseable
         {
             lock.release();
             lockChannel.close();
+            OPEN.remove(dir.toAbsolutePath().normalize());
             Files.deleteIfExists(dir.resolve(LOCK_FILE_NAME));
         }
         catch (final IOException ex)

@@ -129,6 +129,8 @@ class StateDirectoryTest
             assertFalse(Files.exists(killed));
             assertFalse(Files.exists(unnamed));
             assertTrue(Files.exists(parent.resolve("job-live").resolve(StateDirectory.LOCK_FILE_NAME)), "a live job's kept");
+            assertThrows(StateFileException.class, () -> StateDirectory.open(new StateDirectory.Context()
+                .dir(parent.resolve("job-live"))), "and still locked");
             assertTrue(Files.isDirectory(notState), "a directory without a lock file is not state: kept");
         }
         assertEquals(List.of(), StateDirectory.removeAbandoned(dir.resolve("missing")));
