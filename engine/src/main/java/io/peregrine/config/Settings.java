@@ -142,7 +142,8 @@ public final class Settings
             .atLeast(0)
             .description("longest slice of window firing in microseconds (by the job's clock, looked at every 32 " +
                 "results) before the shard reads records again, besides the count of `peregrine.window.fire.batch`; " +
-                "a slice still emits at least one result per record received since the last; 0: by count only"));
+                "a slice still emits one result per record received since the last and 32 more, so firing never falls " +
+                "behind; 0: by count only"));
 
     public static final ConfigOption<Boolean> WINDOW_TWO_STAGE = declare(
         ConfigOption.booleanOption("windowTwoStage", "peregrine.window.two.stage")

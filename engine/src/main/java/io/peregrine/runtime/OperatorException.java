@@ -65,9 +65,10 @@ public final class OperatorException extends RuntimeException
                 text.append(i > 0 ? ", " : "").append(field.name()).append('=').append(row.toText(field));
             }
         }
-        catch (final RuntimeException e)
+        catch (final RuntimeException | LinkageError e)
         {
-            text.append(" <unreadable: ").append(e.getMessage()).append('>');
+            // Rendering must never hide the failure it describes (a class that cannot load on a stack near its end).
+            text.append(" <unreadable: ").append(e).append('>');
         }
         if (text.length() > MAX_RECORD_TEXT)
         {

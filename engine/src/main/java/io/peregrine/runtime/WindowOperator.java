@@ -114,7 +114,8 @@ final class WindowOperator extends CollectingOperator implements Checkpointed
     /**
      * Bound each slice of a firing by time as well as by count ({@link io.peregrine.config.JobContext#windowFireSliceUs}):
      * a slice stops once {@code sliceNs} have passed on the clock (looked at every {@value #CLOCK_CHUNK} results) and
-     * it has emitted at least one result per record received since the last slice.
+     * it has emitted at least one result per record received since the last slice and {@value #CLOCK_CHUNK} more, so
+     * that a backlog always shrinks.
      *
      * @param clock   the job's clock.
      * @param sliceNs longest slice, 0 for no bound by time.
@@ -296,9 +297,13 @@ final class WindowOperator extends CollectingOperator implements Checkpointed
             // Fire in slices: one now, the rest from the shard loop between polls of the inputs, so a
             // window of many keys does not hold up every other record on this shard. The watermark goes
             // downstream once every window it closes has been emitted.
+            if (!firing)
+            {
+                recordsSinceFire = 0; // a firing starts: what is owed is the windows it closes, drained slice by slice
+            }
             firing = true;
-            minimum = 1;
-            recordsSinceFire = 0; // this is a slice: the records before it are not owed results
+            minimum = recordsSinceFire + CLOCK_CHUNK; // as every slice: see onProcessingTime
+            recordsSinceFire = 0;
             startSlice();
             fire(fireBatch);
             return;
@@ -315,7 +320,10 @@ final class WindowOperator extends CollectingOperator implements Checkpointed
         // At least as many results as records arrived since the last slice: a window has no more results
         // than records, so emitting can never fall behind the input and leave windows piling up.
         final int budget = (int)Math.min(Integer.MAX_VALUE, fireBatch + recordsSinceFire);
-        minimum = Math.max(1, recordsSinceFire);
+        // One result per record received since the last slice, and a chunk more: a window has no more results than
+        // records, so the backlog shrinks every cycle and firing ends (its panes are freed and the watermark goes on
+        // only then), however dear each result and however short the slice.
+        minimum = recordsSinceFire + CLOCK_CHUNK;
         recordsSinceFire = 0;
         startSlice();
         return fire(budget);

@@ -82,8 +82,8 @@ class JobFilesTest
         final io.peregrine.api.JobFailedException e = org.junit.jupiter.api.Assertions.assertThrows(
             io.peregrine.api.JobFailedException.class,
             () -> p.execute(new JobContext().shards(1).deadLetterDir(dir.resolve("dead"))).join());
-        assertTrue(e.getMessage().contains("operator 'per-unit' failed on the record at source 'orders' " + file + ":3: " +
-            "java.lang.ArithmeticException"), e.getMessage());
+        assertTrue(e.getMessage().contains("operator 'per-unit' on shard 0 failed on the record rows(id=2, qty=0) at " +
+            "source 'orders' " + file + ":3: java.lang.ArithmeticException"), e.getMessage());
     }
 
     @Test
@@ -106,7 +106,8 @@ class JobFilesTest
         final io.peregrine.api.JobFailedException e = org.junit.jupiter.api.Assertions.assertThrows(
             io.peregrine.api.JobFailedException.class, () -> p.execute(new JobContext().shards(1)).join());
         assertFalse(e.getMessage().contains("-1"), e.getMessage());
-        assertTrue(e.getMessage().contains("operator 'explode' failed on"), e.getMessage());
+        assertTrue(e.getMessage().contains("operator 'explode' on shard 0 failed on"), e.getMessage());
+        assertTrue(e.getMessage().contains("no source position (a record made by a timer or a window)"), e.getMessage());
         assertTrue(e.getMessage().contains("IllegalStateException: boom"), e.getMessage());
     }
 

@@ -8,8 +8,17 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * {@link SlotTable} in direct (off-heap, not file-backed) memory: linear probing with Fibonacci
  * hashing over one cache-line-aligned block of interleaved slots addressed by raw address,
- * backward-shift deletion (no tombstones, so many removes never slow it down), doubling (a full
- * rehash) when the load factor is reached.
+ * backward-shift deletion (no tombstones, so many removes never slow it down), doubling when the load
+ * factor is reached.
+ * <p>
+ * <b>Growth is incremental</b>, so that no single operation pauses for a rehash (a shard thread's tail latency): the
+ * doubled table is allocated, new keys go into it, and every later operation first moves at most
+ * {@link #MIGRATE_PER_OPERATION} slots of the old table, in index order, into the new one; a key not yet moved is
+ * found, updated and removed where it is. Lookups in the old table skip its moved prefix (cleared as it is moved), so
+ * probe chains that ran through it still lead on. The old table is freed when its last slot has moved, long before
+ * the next doubling (that takes as many inserts as the table had slots, times the load factor, and the migration
+ * {@code 1 / MIGRATE_PER_OPERATION} of that). A visit of every entry ({@link #forEach}) or {@link #clear} finishes a
+ * migration under way first.
  * <pre>
  *   slot i, at i * slotLength:
  *   0                   8                   16
@@ -29,6 +38,8 @@ public final class DirectSlotTable implements SlotTable
     static final int VALUE_OFFSET = 16;
     static final long USED = 1;
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+    /** Old slots moved per operation while the table grows: the bound on any one operation's growth work. */
+    public static final int MIGRATE_PER_OPERATION = 16;
 
     private final int valueLength;
     private final int slotLength;
@@ -42,6 +53,16 @@ public final class DirectSlotTable implements SlotTable
     private int shift;
     private int resizeThreshold;
     private long size;
+    /** The table being grown out of, while a migration is under way (0 otherwise). */
+    private long oldAllocation;
+    private long oldBase;
+    private int oldCapacity;
+    private int oldMask;
+    private int oldShift;
+    /** Old slots below this have moved (and are cleared). */
+    private int migrated;
+    private long slotsMoved;
+    private int mostMovedInOneOperation;
 
     /**
      * @param valueLength     bytes per value slot.
@@ -110,7 +131,33 @@ public final class DirectSlotTable implements SlotTable
 
     public long memoryBytes()
     {
-        return (long)capacity * slotLength;
+        return (long)(capacity + oldCapacity) * slotLength;
+    }
+
+    /**
+     * @return true while the table grows: an old table is still being moved into the new one.
+     */
+    public boolean isMigrating()
+    {
+        return oldAllocation != 0;
+    }
+
+    /**
+     * @return old slots moved by growth since the table was made; their count per operation is at most
+     * {@link #MIGRATE_PER_OPERATION} (see {@link #mostMovedInOneOperation()}).
+     */
+    public long slotsMoved()
+    {
+        return slotsMoved;
+    }
+
+    /**
+     * @return the most slots any single operation has moved (outside {@link #forEach} and {@link #clear}, which finish
+     * a migration).
+     */
+    public int mostMovedInOneOperation()
+    {
+        return mostMovedInOneOperation;
     }
 
     public int capacity()
@@ -128,6 +175,14 @@ public final class DirectSlotTable implements SlotTable
 
     public boolean find(final long key)
     {
+        if (oldAllocation != 0)
+        {
+            migrate(MIGRATE_PER_OPERATION);
+            if (oldAllocation != 0)
+            {
+                return findMigrating(key);
+            }
+        }
         final long base = this.base;
         final int slotLength = this.slotLength;
         final int mask = this.mask;
@@ -150,6 +205,14 @@ public final class DirectSlotTable implements SlotTable
 
     public boolean findOrInsert(final long key)
     {
+        if (oldAllocation != 0)
+        {
+            migrate(MIGRATE_PER_OPERATION);
+            if (oldAllocation != 0 && findOld(key))
+            {
+                return false;
+            }
+        }
         final long base = this.base;
         final int slotLength = this.slotLength;
         final int mask = this.mask;
@@ -160,7 +223,7 @@ public final class DirectSlotTable implements SlotTable
             final long state = UnsafeApi.getLong(address + STATE_OFFSET);
             if (state == 0)
             {
-                if (size >= resizeThreshold)
+                if (size >= resizeThreshold && oldAllocation == 0)
                 {
                     grow();
                     return findOrInsert(key);
@@ -182,6 +245,16 @@ public final class DirectSlotTable implements SlotTable
 
     public boolean remove(final long key)
     {
+        if (oldAllocation != 0)
+        {
+            migrate(MIGRATE_PER_OPERATION);
+            if (oldAllocation != 0 && findOld(key))
+            {
+                shiftBackOld(oldIndex);
+                size--;
+                return true;
+            }
+        }
         final long base = this.base;
         final int slotLength = this.slotLength;
         int index = home(key);
@@ -230,14 +303,31 @@ public final class DirectSlotTable implements SlotTable
         UnsafeApi.setMemory(base + (long)hole * slotLength, slotLength, (byte)0);
     }
 
+    /**
+     * Start growing: a table of twice the slots for new keys; the old one moves into it a few slots per operation.
+     */
     private void grow()
     {
-        final long oldAllocation = allocation;
-        final long oldBase = base;
-        final int oldCapacity = capacity;
+        oldAllocation = allocation;
+        oldBase = base;
+        oldCapacity = capacity;
+        oldMask = mask;
+        oldShift = shift;
+        migrated = 0;
+        allocate(capacity << 1);
+        // A full new table cannot grow again until the old one has moved: the threshold allows for the old entries.
+    }
+
+    /**
+     * Move up to {@code slots} slots of the old table, from {@link #migrated} on, into the new one; free the old table
+     * after its last slot.
+     */
+    private void migrate(final int slots)
+    {
         final int slotLength = this.slotLength;
-        allocate(oldCapacity << 1);
-        for (int i = 0; i < oldCapacity; i++)
+        final int end = (int)Math.min(oldCapacity, (long)migrated + slots);
+        final int moved = end - migrated;
+        for (int i = migrated; i < end; i++)
         {
             final long oldAddress = oldBase + (long)i * slotLength;
             if (UnsafeApi.getLong(oldAddress + STATE_OFFSET) != 0)
@@ -248,9 +338,145 @@ public final class DirectSlotTable implements SlotTable
                     index = (index + 1) & mask;
                 }
                 UnsafeApi.copyMemory(oldAddress, base + (long)index * slotLength, slotLength);
+                UnsafeApi.setMemory(oldAddress, slotLength, (byte)0);
             }
         }
-        UnsafeApi.freeMemory(oldAllocation);
+        migrated = end;
+        slotsMoved += moved;
+        if (slots <= MIGRATE_PER_OPERATION)
+        {
+            mostMovedInOneOperation = Math.max(mostMovedInOneOperation, moved);
+        }
+        if (migrated == oldCapacity)
+        {
+            UnsafeApi.freeMemory(oldAllocation);
+            oldAllocation = 0;
+            oldBase = 0;
+            oldCapacity = 0;
+        }
+    }
+
+    private void finishMigration()
+    {
+        if (oldAllocation != 0)
+        {
+            migrate(oldCapacity);
+        }
+    }
+
+    private int oldIndex;
+
+    /**
+     * Find a key among the old table's slots not yet moved: probing skips the moved (cleared) prefix, through which
+     * the key's chain may have run. Positions {@link #value} and {@link #oldIndex} on it.
+     */
+    private boolean findOld(final long key)
+    {
+        final long oldBase = this.oldBase;
+        final int slotLength = this.slotLength;
+        int index = (int)(((key ^ seed) * GOLDEN) >>> oldShift);
+        int probed = 0;
+        while (probed++ <= oldCapacity)
+        {
+            if (index < migrated)
+            {
+                index = migrated;
+                if (index >= oldCapacity)
+                {
+                    return false;
+                }
+            }
+            final long address = oldBase + (long)index * slotLength;
+            if (UnsafeApi.getLong(address + STATE_OFFSET) == 0)
+            {
+                return false;
+            }
+            if (UnsafeApi.getLong(address + KEY_OFFSET) == key)
+            {
+                value.wrap(address + VALUE_OFFSET, valueLength);
+                oldIndex = index;
+                return true;
+            }
+            index = (index + 1) & oldMask;
+        }
+        return false;
+    }
+
+    private boolean findMigrating(final long key)
+    {
+        final long base = this.base;
+        final int slotLength = this.slotLength;
+        int index = home(key);
+        while (true)
+        {
+            final long address = base + (long)index * slotLength;
+            if (UnsafeApi.getLong(address + STATE_OFFSET) == 0)
+            {
+                return findOld(key);
+            }
+            if (UnsafeApi.getLong(address + KEY_OFFSET) == key)
+            {
+                value.wrap(address + VALUE_OFFSET, valueLength);
+                return true;
+            }
+            index = (index + 1) & mask;
+        }
+    }
+
+    /**
+     * Backward-shift deletion in the old table, skipping its moved prefix as lookups do.
+     */
+    private void shiftBackOld(final int deleteIndex)
+    {
+        final long oldBase = this.oldBase;
+        final int slotLength = this.slotLength;
+        int hole = deleteIndex;
+        int index = (hole + 1) & oldMask;
+        while (true)
+        {
+            if (index < migrated)
+            {
+                index = migrated;
+                if (index == hole || index >= oldCapacity)
+                {
+                    break;
+                }
+            }
+            final long address = oldBase + (long)index * slotLength;
+            if (UnsafeApi.getLong(address + STATE_OFFSET) == 0)
+            {
+                break;
+            }
+            final int home = (int)(((UnsafeApi.getLong(address + KEY_OFFSET) ^ seed) * GOLDEN) >>> oldShift);
+            if (reaches(home, hole, index))
+            {
+                UnsafeApi.copyMemory(address, oldBase + (long)hole * slotLength, slotLength);
+                hole = index;
+            }
+            index = (index + 1) & oldMask;
+        }
+        UnsafeApi.setMemory(oldBase + (long)hole * slotLength, slotLength, (byte)0);
+    }
+
+    /**
+     * @return true if an entry at {@code index} whose home is {@code home} may move back to {@code hole}: its probe
+     * chain from home, skipping the moved prefix, passes the hole.
+     */
+    private boolean reaches(final int home, final int hole, final int index)
+    {
+        // Distances along the probe order from home, with the moved prefix [0, migrated) not counted as slots.
+        return distance(home, hole) <= distance(home, index);
+    }
+
+    private int distance(final int from, final int to)
+    {
+        final int start = from < migrated ? migrated : from;
+        if (to >= start)
+        {
+            return to - start;
+        }
+        // wrapped: start .. end, then the prefix is skipped, then migrated .. to
+        return (oldCapacity - start) + Math.max(0, to - migrated);
     }
 
 
@@ -261,6 +487,7 @@ public final class DirectSlotTable implements SlotTable
 
     public void forEach(final KeyConsumer consumer)
     {
+        finishMigration();
         for (int i = 0; i < capacity; i++)
         {
             final long address = base + (long)i * slotLength;
@@ -274,6 +501,7 @@ public final class DirectSlotTable implements SlotTable
 
     public long forEach(final KeyConsumer consumer, final long fromSlot, final int maxEntries)
     {
+        finishMigration();
         int visited = 0;
         for (long i = fromSlot; i < capacity; i++)
         {
@@ -294,6 +522,7 @@ public final class DirectSlotTable implements SlotTable
 
     public void clear()
     {
+        finishMigration();
         if (size > 0)
         {
             UnsafeApi.setMemory(base, (long)capacity * slotLength, (byte)0);
@@ -308,6 +537,12 @@ public final class DirectSlotTable implements SlotTable
             UnsafeApi.freeMemory(allocation);
             allocation = 0;
             base = 0;
+        }
+        if (oldAllocation != 0)
+        {
+            UnsafeApi.freeMemory(oldAllocation);
+            oldAllocation = 0;
+            oldBase = 0;
         }
     }
 }
