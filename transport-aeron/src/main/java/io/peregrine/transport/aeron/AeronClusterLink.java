@@ -522,7 +522,9 @@ final class AeronClusterLink implements ClusterLink, Agent
     private int sendControl()
     {
         int work = 0;
-        if (state == State.RUNNING && nowNs - lastHeartbeatNs >= heartbeatNs)
+        // Heartbeats also while ending: a node waiting for node 0's BYE must not take a slow acknowledgement
+        // elsewhere for node 0's loss.
+        if ((state == State.RUNNING || (state == State.ENDING && byeQueuedNs == 0)) && nowNs - lastHeartbeatNs >= heartbeatNs)
         {
             lastHeartbeatNs = nowNs;
             for (final ClusterLayout.Member peer : layout.members())
