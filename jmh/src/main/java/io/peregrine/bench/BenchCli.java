@@ -90,7 +90,8 @@ public final class BenchCli implements Runnable
     @CommandLine.Command(name = "cluster", mixinStandardHelpOptions = true,
         description = {"The trading workload and Nexmark q5 and q7 on N local node processes (a cluster on loopback, " +
             "over Aeron UDP) and in one process with the same total shards: checks the results are equal, then " +
-            "compares throughput. Latency across nodes is not measured yet."})
+            "compares throughput; then the trading workload paced at a fixed rate on both, for tick latency (intended " +
+            "send time to the sink, HdrHistogram; the nodes share this machine's clock)."})
     static final class Cluster implements Callable<Integer>
     {
         @CommandLine.Option(names = "--nodes", description = "Node processes (default: ${DEFAULT-VALUE}).")
@@ -105,11 +106,22 @@ public final class BenchCli implements Runnable
         @CommandLine.Option(names = "--out", description = "Report root (default: ${DEFAULT-VALUE}).")
         Path out = Path.of("perf-reports");
 
+        @CommandLine.Option(names = "--rate", description = "Trading events/s of the latency runs (default: ${DEFAULT-VALUE}).")
+        double rate = 20_000;
+
+        @CommandLine.Option(names = "--latency-seconds",
+            description = "Length of each latency run, 0 for none (default: ${DEFAULT-VALUE}).")
+        int latencySeconds = 5;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         public Integer call() throws Exception
         {
+            if (rate <= 0 || latencySeconds < 0)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be > 0, --latency-seconds >= 0");
+            }
             if (nodes < 2 || shardsPerNode < 1 || events < 1)
             {
                 throw new CommandLine.ParameterException(spec.commandLine(),
@@ -119,8 +131,28 @@ public final class BenchCli implements Runnable
                 "-cluster");
             System.out.printf("Cluster benchmark: %d node processes x %d shard(s) on loopback against one process of %d " +
                 "shard(s), %,d events per run%n", nodes, shardsPerNode, nodes * shardsPerNode, events);
-            final List<io.peregrine.bench.cluster.ClusterBench.Run[]> runs = new io.peregrine.bench.cluster.ClusterBench(
-                nodes, shardsPerNode, events, folder.resolve("runs"), System.out).run();
+            final io.peregrine.bench.cluster.ClusterBench bench = new io.peregrine.bench.cluster.ClusterBench(
+                nodes, shardsPerNode, events, folder.resolve("runs"), System.out);
+            final List<io.peregrine.bench.cluster.ClusterBench.Run[]> runs = bench.run();
+            String latencyTable = "";
+            if (latencySeconds > 0)
+            {
+                final io.peregrine.bench.cluster.ClusterBench.Run[] paced = bench.latency(rate, latencySeconds);
+                final org.HdrHistogram.Histogram c = paced[0].latency;
+                final org.HdrHistogram.Histogram o = paced[1].latency;
+                latencyTable = String.format("Tick latency, trading paced at %,.0f events/s for %d s (intended send time " +
+                    "to the running VWAP at the sink, coordinated-omission free; every tick, no warm-up excluded):%n%n" +
+                    "| | ticks | p50 | p99 | p99.9 | max |%n| --- | --- | --- | --- | --- | --- |%n" +
+                    "| %d nodes | %,d | %s | %s | %s | %s |%n| one process | %,d | %s | %s | %s | %s |%n" +
+                    "| added by the cluster | | %s | %s | %s | |%n", rate, latencySeconds,
+                    nodes, c.getTotalCount(), us(c.getValueAtPercentile(50)), us(c.getValueAtPercentile(99)),
+                    us(c.getValueAtPercentile(99.9)), us(c.getMaxValue()),
+                    o.getTotalCount(), us(o.getValueAtPercentile(50)), us(o.getValueAtPercentile(99)),
+                    us(o.getValueAtPercentile(99.9)), us(o.getMaxValue()),
+                    us(c.getValueAtPercentile(50) - o.getValueAtPercentile(50)),
+                    us(c.getValueAtPercentile(99) - o.getValueAtPercentile(99)),
+                    us(c.getValueAtPercentile(99.9) - o.getValueAtPercentile(99.9)));
+            }
             boolean identical = true;
             final StringBuilder table = new StringBuilder("| workload | " + nodes + " nodes (events/s) | one process " +
                 "(events/s) | cluster / one process | results |\n| --- | --- | --- | --- | --- |\n");
@@ -137,6 +169,8 @@ public final class BenchCli implements Runnable
                 "cluster: results DIFFER from one process on " + nodes + " nodes");
             System.out.println();
             System.out.print(table);
+            System.out.println();
+            System.out.print(latencyTable);
             final String command = "./peregrine bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
             new ReportWriter(folder).title("Peregrine on " + nodes + " nodes").command(command).writeEnvironment();
             java.nio.file.Files.writeString(folder.resolve("README.md"), "# Peregrine on " + nodes + " local nodes " +
@@ -149,11 +183,16 @@ public final class BenchCli implements Runnable
                 "floating-point sums depend on the order two shards' records meet, in one process as on several), its " +
                 "rankings and the Nexmark results by an order-independent digest of their rows.\n\n" +
                 (identical ? "cluster: results identical to one process on " + nodes + " nodes" : "cluster: results DIFFER") +
-                "\n\n" + table + "\nLatency across nodes (HdrHistogram at a fixed rate) is not measured yet.\n",
+                "\n\n" + table + "\n" + latencyTable,
                 java.nio.charset.StandardCharsets.UTF_8);
             System.out.println("Report: " + folder.resolve("README.md"));
             return identical ? 0 : 1;
         }
+    }
+
+    private static String us(final long nanos)
+    {
+        return String.format("%,.1f us", nanos / 1e3);
     }
 
     @CommandLine.Command(name = "cep", mixinStandardHelpOptions = true,

@@ -1,14 +1,18 @@
 package io.peregrine.bench.cluster;
 
+import org.HdrHistogram.Histogram;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -28,6 +32,8 @@ public final class ClusterBench
         public final String result;
         public final long events;
         public final long elapsedNs;
+        /** Tick latency of a paced run; null for a throughput run. */
+        public Histogram latency;
 
         Run(final String workload, final String result, final long events, final long elapsedNs)
         {
@@ -45,7 +51,8 @@ public final class ClusterBench
 
     private final int nodes;
     private final int shardsPerNode;
-    private final long events;
+    private long events;
+    private double paced;
     private final Path work;
     private final PrintStream out;
 
@@ -77,39 +84,90 @@ public final class ClusterBench
         return runs;
     }
 
+    /**
+     * The trading workload paced at {@code rate} events/s for {@code seconds}, on the nodes and in one process.
+     *
+     * @return the cluster's run and the single process's, each with its tick latency histogram.
+     */
+    public Run[] latency(final double rate, final int seconds) throws Exception
+    {
+        Files.createDirectories(work);
+        final long saved = events;
+        events = (long)(rate * seconds);
+        try
+        {
+            paced = rate;
+            final Run cluster = cluster("trading");
+            final Run single = single("trading");
+            return new Run[]{ cluster, single };
+        }
+        finally
+        {
+            events = saved;
+            paced = 0;
+        }
+    }
+
     private Run single(final String workload) throws Exception
     {
-        final Path result = work.resolve(workload + "-single.txt");
-        final Process p = start(work.resolve(workload + "-single.log"), workload, "-",
+        final String name = workload + (paced > 0 ? "-paced" : "");
+        final Path result = work.resolve(name + "-single.txt");
+        final Process p = start(work.resolve(name + "-single.log"), workload, "-",
             String.valueOf(nodes * shardsPerNode), result);
-        await(p, workload + " in one process", work.resolve(workload + "-single.log"));
-        final String[] line = Files.readAllLines(result).get(0).split(" ", 3);
-        return new Run(workload, line[2], Long.parseLong(line[1]), Long.parseLong(line[0]));
+        await(p, workload + " in one process", work.resolve(name + "-single.log"));
+        final List<String> lines = Files.readAllLines(result);
+        final String[] line = lines.get(0).split(" ", 3);
+        final Run run = new Run(workload, line[2], Long.parseLong(line[1]), Long.parseLong(line[0]));
+        if (lines.size() > 1)
+        {
+            run.latency = decode(lines.get(1));
+        }
+        return run;
+    }
+
+    private static Histogram decode(final String base64) throws Exception
+    {
+        return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(base64)), 0);
     }
 
     private Run cluster(final String workload) throws Exception
     {
+        final String name = workload + (paced > 0 ? "-paced" : "");
         final StringBuilder file = new StringBuilder("# id host:port shards\n");
         for (int n = 0; n < nodes; n++)
         {
             file.append(n).append(" 127.0.0.1:").append(freeUdpPort()).append(' ').append(shardsPerNode).append('\n');
         }
-        final Path clusterFile = work.resolve(workload + "-cluster.txt");
+        final Path clusterFile = work.resolve(name + "-cluster.txt");
         Files.write(clusterFile, file.toString().getBytes(StandardCharsets.UTF_8));
         final List<Process> processes = new ArrayList<>();
         for (int n = 0; n < nodes; n++)
         {
-            processes.add(start(work.resolve(workload + "-node-" + n + ".log"), workload, clusterFile.toString(),
-                String.valueOf(n), work.resolve(workload + "-node-" + n + ".txt")));
+            processes.add(start(work.resolve(name + "-node-" + n + ".log"), workload, clusterFile.toString(),
+                String.valueOf(n), work.resolve(name + "-node-" + n + ".txt")));
         }
+        Histogram latency = null;
         long eventsIn = 0;
         long elapsed = 0;
         final long[] sums = new long[16];
         String[] names = null;
         for (int n = 0; n < nodes; n++)
         {
-            await(processes.get(n), workload + " on node " + n, work.resolve(workload + "-node-" + n + ".log"));
-            final String[] line = Files.readAllLines(work.resolve(workload + "-node-" + n + ".txt")).get(0).split(" ");
+            await(processes.get(n), workload + " on node " + n, work.resolve(name + "-node-" + n + ".log"));
+            final List<String> lines = Files.readAllLines(work.resolve(name + "-node-" + n + ".txt"));
+            if (lines.size() > 1)
+            {
+                final Histogram h = decode(lines.get(1));
+                if (latency == null)
+                {
+                    latency = h;
+                }
+                else
+                {
+                    latency.add(h);
+                }
+            }
+            final String[] line = lines.get(0).split(" ");
             elapsed = Math.max(elapsed, Long.parseLong(line[0]));
             eventsIn += Long.parseLong(line[1]);
             names = new String[line.length - 2];
@@ -125,7 +183,9 @@ public final class ClusterBench
         {
             result.append(i == 0 ? "" : " ").append(names[i]).append('=').append(sums[i]);
         }
-        return new Run(workload, result.toString(), eventsIn, elapsed);
+        final Run run = new Run(workload, result.toString(), eventsIn, elapsed);
+        run.latency = latency;
+        return run;
     }
 
     private Process start(final Path log, final String workload, final String cluster, final String nodeOrShards,
@@ -146,6 +206,10 @@ public final class ClusterBench
         command.add(System.getProperty("java.class.path"));
         command.add(ClusterBenchNode.class.getName());
         command.addAll(List.of(workload, cluster, nodeOrShards, String.valueOf(events), result.toString()));
+        if (paced > 0)
+        {
+            command.add(String.valueOf(paced));
+        }
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 

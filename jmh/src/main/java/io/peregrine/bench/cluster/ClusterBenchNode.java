@@ -11,15 +11,21 @@ import io.peregrine.bench.nexmark.engine.NexmarkSource;
 import io.peregrine.config.IdleStrategyKind;
 import io.peregrine.config.JobContext;
 import io.peregrine.config.StateBackend;
+import io.peregrine.connector.GeneratorSource;
+import io.peregrine.demo.LatencySink;
 import io.peregrine.demo.MarketData;
 import io.peregrine.demo.TradingJob;
 import io.peregrine.metrics.Metric;
 import io.peregrine.pipeline.Pipeline;
 import io.peregrine.pipeline.Sources;
 
+import org.HdrHistogram.Histogram;
+
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.util.Base64;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -27,9 +33,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * an order-independent summary of its results (sums of row hashes and counts, which add up over nodes) and its
  * elapsed time written to a file.
  * <pre>
- *   ClusterBenchNode WORKLOAD CLUSTER_FILE|- NODE|SHARDS EVENTS OUT
+ *   ClusterBenchNode WORKLOAD CLUSTER_FILE|- NODE|SHARDS EVENTS OUT [EVENTS_PER_SECOND]
  * </pre>
- * OUT gets one line: {@code <elapsed ns> <source records> <result fields ...>}.
+ * OUT gets one line: {@code <elapsed ns> <source records> <result fields ...>}. With a rate (trading only) the source
+ * is paced on an absolute schedule, each trade stamped with its intended send time, and a second line holds the
+ * tick latency histogram (trade's intended time to its running VWAP at the sink; HdrHistogram, compressed, base64).
  */
 public final class ClusterBenchNode
 {
@@ -54,6 +62,8 @@ public final class ClusterBenchNode
         final String result;
         final long startNs;
         final Job job;
+        final double rate = args.length > 5 ? Double.parseDouble(args[5]) : 0;
+        Histogram latency = null;
         if (workload.equals("trading"))
         {
             final AtomicLong bars = new AtomicLong();
@@ -67,13 +77,23 @@ public final class ClusterBenchNode
             sinks.top = counting(new AtomicLong(), top);
             sinks.spreads = counting(spreads, null);
             sinks.ticks = counting(ticks, null);
-            final MarketData data = new MarketData(10_000, 200_000, MarketData.IngestStamp.NONE);
-            final Pipeline pipeline = TradingJob.build(Sources.generator(MarketData.SCHEMA, events, data), 5, sinks);
+            final GeneratorSource[] paced = new GeneratorSource[1];
+            final MarketData data = new MarketData(10_000, 200_000,
+                rate > 0 ? index -> paced[0].intendedNs(index) : MarketData.IngestStamp.NONE);
+            final LatencySink latencySink = new LatencySink(TradingJob.K_INGEST, sinks.ticks);
+            if (rate > 0)
+            {
+                sinks.ticks = latencySink;
+            }
+            paced[0] = rate > 0 ? Sources.generator(MarketData.SCHEMA, events, rate, data) :
+                Sources.generator(MarketData.SCHEMA, events, data);
+            final Pipeline pipeline = TradingJob.build(paced[0], 5, sinks);
             startNs = System.nanoTime();
             job = pipeline.execute(context);
             job.join();
             // Bars' floating-point notionals depend on the order two shards' records meet, on one process as on
             // several: bars and alerts are compared by count, the rankings by their rows.
+            latency = rate > 0 ? latencySink.merged() : null;
             result = "bars=" + bars.get() + " alerts=" + alerts.get() + " top-digest=" + top.get() + " spreads=" +
                 spreads.get() + " ticks=" + ticks.get();
         }
@@ -88,8 +108,14 @@ public final class ClusterBenchNode
             result = "rows=" + sink.digestRows() + " digest=" + sink.digest();
         }
         final long elapsedNs = System.nanoTime() - startNs;
-        Files.write(Paths.get(args[4]), (elapsedNs + " " + job.counters().total(Metric.SOURCE_RECORDS) + " " + result + "\n")
-            .getBytes(StandardCharsets.UTF_8));
+        String line = elapsedNs + " " + job.counters().total(Metric.SOURCE_RECORDS) + " " + result + "\n";
+        if (latency != null)
+        {
+            final ByteBuffer buffer = ByteBuffer.allocate(latency.getNeededByteBufferCapacity());
+            final int length = latency.encodeIntoCompressedByteBuffer(buffer);
+            line += Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer.array(), length)) + "\n";
+        }
+        Files.write(Paths.get(args[4]), line.getBytes(StandardCharsets.UTF_8));
         System.exit(0);
     }
 

@@ -276,14 +276,6 @@ final class AeronClusterLink implements ClusterLink, Agent
         }
         startNs = System.nanoTime();
         nowNs = startNs;
-        if (self.id != 0)
-        {
-            queue(0, TransportFrame.HELLO, hello());
-        }
-        else
-        {
-            joined[0] = true;
-        }
         runner = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, 100_000), t ->
         {
             LOG.error("node {} transport failed", self.id, t);
@@ -497,12 +489,14 @@ final class AeronClusterLink implements ClusterLink, Agent
             joined[from.id] = true;
             LOG.info("node 0: {} joined", from);
         }
-        for (final boolean j : joined)
+        startIfAllJoined();
+    }
+
+    private void startIfAllJoined()
+    {
+        if (state != State.JOINING || !all(joined))
         {
-            if (!j)
-            {
-                return;
-            }
+            return;
         }
         queueAll(TransportFrame.START, EMPTY);
         LOG.info("node 0: every node joined, the job starts");
@@ -522,7 +516,9 @@ final class AeronClusterLink implements ClusterLink, Agent
     private int sendControl()
     {
         int work = 0;
-        if (state == State.RUNNING && nowNs - lastHeartbeatNs >= heartbeatNs)
+        // Heartbeats also while ending: a node waiting for node 0's BYE must not take a slow acknowledgement
+        // elsewhere for node 0's loss.
+        if ((state == State.RUNNING || (state == State.ENDING && byeQueuedNs == 0)) && nowNs - lastHeartbeatNs >= heartbeatNs)
         {
             lastHeartbeatNs = nowNs;
             for (final ClusterLayout.Member peer : layout.members())
@@ -576,6 +572,20 @@ final class AeronClusterLink implements ClusterLink, Agent
         switch (state)
         {
             case JOINING:
+                if (!joined[self.id] && allConnected())
+                {
+                    // Join only once every publication of this node is connected, so the job does not start with
+                    // records held in the rings while publications connect (a start-up stall in the latency).
+                    joined[self.id] = true;
+                    if (self.id != 0)
+                    {
+                        queue(0, TransportFrame.HELLO, hello());
+                    }
+                    else
+                    {
+                        startIfAllJoined();
+                    }
+                }
                 if (nowNs - startNs > joinTimeoutNs)
                 {
                     failLocally(joinFailure());
@@ -651,6 +661,29 @@ final class AeronClusterLink implements ClusterLink, Agent
         return 0;
     }
 
+    private boolean allConnected()
+    {
+        for (final ClusterLayout.Member peer : layout.members())
+        {
+            if (peer.id == self.id)
+            {
+                continue;
+            }
+            if (!controlOut[peer.id].isConnected())
+            {
+                return false;
+            }
+            for (final ExclusivePublication publication : dataOut[peer.id])
+            {
+                if (!publication.isConnected())
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     private static boolean all(final boolean[] flags)
     {
         for (final boolean f : flags)
@@ -686,10 +719,15 @@ final class AeronClusterLink implements ClusterLink, Agent
         final StringBuilder missing = new StringBuilder();
         for (final ClusterLayout.Member m : layout.members())
         {
-            if (!joined[m.id])
+            if (!joined[m.id] && m.id != self.id)
             {
                 missing.append(missing.length() == 0 ? "" : ", ").append(m);
             }
+        }
+        if (missing.length() == 0)
+        {
+            return "node 0: could not connect to every node within " + spec.joinTimeoutMs + " ms (" + Settings.JOIN_TIMEOUT +
+                "): can it reach every address of the cluster file?";
         }
         return "node 0: " + missing + " did not join within " + spec.joinTimeoutMs + " ms (" + Settings.JOIN_TIMEOUT +
             "): start every node of the cluster file, with the same job";
