@@ -822,8 +822,14 @@ public final class BenchCli implements Runnable
             final List<io.peregrine.bench.latency.LatencyBench.RateResult> results =
                 new io.peregrine.bench.latency.LatencyBench(settings, System.out).run();
             final String command = "./peregrine bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-            final Path folder = new ReportWriter(out.resolve(LocalDateTime.now().format(
-                    DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm")) + "-latency" + (quick ? "-quick" : "")))
+            final String base = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm")) + "-latency" +
+                (quick ? "-quick" : "");
+            Path reportFolder = out.resolve(base);
+            for (int n = 2; java.nio.file.Files.exists(reportFolder); n++)
+            {
+                reportFolder = out.resolve(base + "-" + n); // two runs in one minute keep both reports
+            }
+            final Path folder = new ReportWriter(reportFolder)
                 .title("Tail latency: trading workload at fixed rates beside the machine's jitter")
                 .command(command)
                 .setting("rates, events/s", Arrays.toString(settings.rates))
