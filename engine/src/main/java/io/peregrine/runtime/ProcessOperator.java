@@ -242,10 +242,16 @@ final class ProcessOperator extends CollectingOperator
         {
             throw e;
         }
+        catch (final Exception e)
+        {
+            // Named with the timer and key; under the dead-letter policy counted and dead-lettered (no record
+            // caused it: the position says so), and the other timers fire.
+            onFailure(null, new IllegalStateException("onTimer(" + time + ", " + domain + ") for key " + k + ": " + e, e));
+        }
         catch (final Throwable t)
         {
-            throw new IllegalStateException("operator '" + name + "' failed in onTimer(" + time + ", " + domain +
-                ") for key " + k + ": " + t, t);
+            throw OperatorException.wrap(name, null, new IllegalStateException("onTimer(" + time + ", " + domain +
+                ") for key " + k + ": " + t, t));
         }
     }
 

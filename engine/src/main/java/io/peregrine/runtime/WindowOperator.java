@@ -424,7 +424,22 @@ final class WindowOperator extends CollectingOperator implements Checkpointed
     private void emitKey(final long k)
     {
         emitCount++;
-        fn.emit(k, emitStart, emitStart + size, emitPane.value(), out);
+        try
+        {
+            fn.emit(k, emitStart, emitStart + size, emitPane.value(), out);
+        }
+        catch (final OperatorException e)
+        {
+            throw e;
+        }
+        catch (final Exception e)
+        {
+            // A window's result that cannot be made (an aggregate's result, the user's window function): this
+            // operator's failure, named with the window and key; under the dead-letter policy it is counted and
+            // the firing goes on with the next key.
+            onFailure(null, new IllegalStateException("emitting window [" + emitStart + ", " + (emitStart + size) +
+                ") of key " + k + ": " + e, e));
+        }
     }
 
     /**

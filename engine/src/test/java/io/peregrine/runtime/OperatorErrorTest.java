@@ -137,6 +137,87 @@ class OperatorErrorTest
         assertTrue(e.getMessage().contains("operator 'odd' on shard 0 failed on the record event(key=2"), e.getMessage());
     }
 
+    /**
+     * A window's result that cannot be made when the watermark fires it: the window operator's failure, naming the
+     * window and the key; under the dead-letter policy each such result is counted and the firing goes on.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = { 1, 2 })
+    void shouldBlameAWindowWhoseResultThrowsAtFiringOrDeadLetterIt(final int shards)
+    {
+        final JobFailedException e = assertThrows(JobFailedException.class,
+            () -> windowed("window-fails", ErrorPolicy.FAIL).execute(context(shards)).join());
+        assertTrue(e.getMessage().contains("operator 'broken-window' on shard "), e.getMessage());
+        assertTrue(e.getMessage().contains("emitting window [0, 1000) of key "), e.getMessage());
+        assertTrue(e.getMessage().contains("result cannot be written"), e.getMessage());
+
+        final var job = windowed("window-lenient", ErrorPolicy.DEAD_LETTER).execute(context(shards));
+        job.join();
+        assertEquals(3, job.counters().total(Metric.DEAD_LETTERED, "broken-window"), "one result per key");
+        assertEquals(0, job.counters().total(Metric.SINK_RECORDS, "out"));
+    }
+
+    private static Pipeline windowed(final String name, final ErrorPolicy policy)
+    {
+        final Pipeline p = Pipeline.create(name);
+        p.source("numbers", Sources.collection(EVENT, NUMBERS),
+                io.peregrine.api.WatermarkStrategy.boundedOutOfOrderness(TestSchemas.TS, 0))
+            .keyBy("by-key", KEY)
+            .window(io.peregrine.api.Windows.tumbling(1000))
+            .aggregate("broken-window", new ThrowingResult("r"))
+            .onError(policy)
+            .sink("out", Sinks.collect());
+        return p;
+    }
+
+    /**
+     * A process function whose onTimer throws: named with the timer and key; under the dead-letter policy counted,
+     * and the other keys' timers fire.
+     */
+    @Test
+    void shouldNameTheTimerThatThrowsOrDeadLetterIt()
+    {
+        final JobFailedException e = assertThrows(JobFailedException.class,
+            () -> timed("timer-fails", ErrorPolicy.FAIL).execute(context(1)).join());
+        assertTrue(e.getMessage().contains("operator 'alarm' on shard 0 failed"), e.getMessage());
+        assertTrue(e.getMessage().contains("onTimer(102, EVENT_TIME) for key 2"), e.getMessage());
+
+        final Pipeline lenient = timed("timer-lenient", ErrorPolicy.DEAD_LETTER);
+        final var job = lenient.execute(context(1));
+        job.join();
+        assertEquals(1, job.counters().total(Metric.DEAD_LETTERED, "alarm"));
+        assertEquals(2, job.counters().total(Metric.SINK_RECORDS, "out"), "keys 1 and 3 fire");
+    }
+
+    private static Pipeline timed(final String name, final ErrorPolicy policy)
+    {
+        final Pipeline p = Pipeline.create(name);
+        p.source("numbers", Sources.collection(EVENT, NUMBERS),
+                io.peregrine.api.WatermarkStrategy.boundedOutOfOrderness(TestSchemas.TS, 0))
+            .keyBy("by-key", KEY)
+            .process("alarm", EVENT, 8, () -> new io.peregrine.api.KeyedProcessFunction()
+            {
+                public void processElement(final Row in, final Context ctx, final io.peregrine.api.Collector out)
+                {
+                    ctx.registerEventTimeTimer(in.eventTime() + 100);
+                }
+
+                public void onTimer(final long timestamp, final io.peregrine.api.TimeDomain domain, final Context ctx,
+                    final io.peregrine.api.Collector out)
+                {
+                    if (ctx.key() == 2)
+                    {
+                        throw new IllegalStateException("alarm of key 2");
+                    }
+                    out.next().putLong(KEY, ctx.key());
+                    out.emit(timestamp);
+                }
+            })
+            .onError(policy)
+            .sink("out", Sinks.collect());
+        return p;
+    }
+
     @Test
     void shouldDeadLetterWhatASinkCannotWrite() throws Exception
     {
