@@ -38,7 +38,7 @@ class SettingOptionsTest
                 settings.add(option.longestName());
             }
         }
-        assertEquals(List.of("--shards", "--idle-strategy", "--checkpoint-dir", "--checkpoint-interval", "--metrics-port",
+        assertEquals(List.of("--shards", "--idle-strategy", "--cpus", "--checkpoint-dir", "--checkpoint-interval", "--metrics-port",
             "--cluster", "--node", "--join-timeout", "--peer-timeout", "--aeron-dir"), settings);
         assertTrue(usage.contains("Shard threads (an integer in 1..1024; default: available processors; " +
             "-Dperegrine.shards)."), usage);
