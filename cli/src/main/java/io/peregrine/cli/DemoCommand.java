@@ -220,7 +220,8 @@ public final class DemoCommand implements Callable<Integer>
         out.println("Summary");
         out.printf("  events processed   %,d in %.2f s%n", processed, elapsedNs / 1e9);
         out.printf("  throughput         %,.0f events/s on %d shard(s)%n", processed * 1e9 / elapsedNs, context.shards());
-        out.printf("  bars               %,d   alerts %,d   spread rows %,d%n", h.getTotalCount(), alerts.get(), spreads.get());
+        out.printf("  bars               %,d   alerts %,d   spread rows %,d%n",
+            h.getTotalCount() + latency.warmup().getTotalCount(), alerts.get(), spreads.get());
         if (patterns)
         {
             out.printf("  pattern alerts     %,d (momentum ignition, quote fade)%n", patternAlerts.get());
