@@ -6,12 +6,17 @@ import org.agrona.MutableDirectBuffer;
  * The change log of a {@link KeyChangeTracking} state: the keys changed since the mark, each once, in a set of its
  * own, and whether the state was cleared. A key's index slot carries the epoch in which it was last recorded, so a
  * key changed many times in an interval costs one compare after the first.
+ * <p>
+ * Nothing is recorded before the first mark ({@link #resetMark()}, at a state's first checkpoint): until then the
+ * state counts as cleared, so its first checkpoint is whole. A job without checkpoints (or before its first) pays
+ * no change log at all, neither the set's probes nor its memory.
  */
 final class ChangedKeys implements AutoCloseable
 {
     private final DirectSlotTable keys;
     private int epoch = 1;
     private boolean cleared;
+    private boolean tracking;
 
     ChangedKeys(final float loadFactor)
     {
@@ -23,7 +28,7 @@ final class ChangedKeys implements AutoCloseable
      */
     void mark(final long key, final MutableDirectBuffer slot, final int epochOffset)
     {
-        if (slot.getInt(epochOffset) != epoch)
+        if (tracking && slot.getInt(epochOffset) != epoch)
         {
             slot.putInt(epochOffset, epoch);
             keys.findOrInsert(key);
@@ -35,7 +40,10 @@ final class ChangedKeys implements AutoCloseable
      */
     void mark(final long key)
     {
-        keys.findOrInsert(key);
+        if (tracking)
+        {
+            keys.findOrInsert(key);
+        }
     }
 
     /**
@@ -53,9 +61,12 @@ final class ChangedKeys implements AutoCloseable
         return keys.size();
     }
 
+    /**
+     * @return true if the state must be journaled whole: it was cleared since the mark, or no mark was ever set.
+     */
     boolean clearedSinceMark()
     {
-        return cleared;
+        return cleared || !tracking;
     }
 
     void resetMark()
@@ -63,6 +74,7 @@ final class ChangedKeys implements AutoCloseable
         epoch = epoch == Integer.MAX_VALUE ? 1 : epoch + 1;
         keys.clear();
         cleared = false;
+        tracking = true;
     }
 
     public void close()
