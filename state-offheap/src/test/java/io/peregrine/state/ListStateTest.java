@@ -114,33 +114,10 @@ class ListStateTest
                 if (random.nextInt(500) == 0)
                 {
                     // checkpoint: journal the changed keys into the replica, then start a new interval
-                    assertEquals(expectedCleared, state.clearedSinceMark());
-                    final List<Long> visited = new ArrayList<>();
-                    final SlotTable.KeyConsumer journalKey = (k) ->
-                    {
-                        visited.add(k);
-                        final int length = state.encodedLength(k);
-                        assertEquals(length, state.writeKey(k, journal, 0));
-                        replica.restoreKey(k, journal, 0, length);
-                    };
-                    if (state.clearedSinceMark())
-                    {
-                        // a whole checkpoint, as the journal writes one: every key
-                        replica.clear();
-                        state.forEachKey(journalKey);
-                        assertEquals(model.keySet(), new HashSet<>(visited));
-                    }
-                    else
-                    {
-                        final long count = state.forEachChangedKeySinceMark(journalKey);
-                        assertEquals(visited.size(), count);
-                        assertEquals(expectedChanged, new HashSet<>(visited));
-                    }
-                    assertEquals(visited.size(), new HashSet<>(visited).size());
-                    state.resetMark();
+                    ReplicaJournal.checkpoint(state, replica, replica::clear, journal,
+                        expectedCleared ? new HashSet<>(model.keySet()) : expectedChanged, expectedCleared);
                     expectedChanged.clear();
                     expectedCleared = false;
-                    assertEquals(0, state.forEachChangedKeySinceMark((k) -> { }));
                     assertAll(model, replica);
                 }
             }

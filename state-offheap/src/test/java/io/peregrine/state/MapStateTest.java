@@ -115,30 +115,8 @@ class MapStateTest
                 }
                 if (random.nextInt(500) == 0)
                 {
-                    assertEquals(expectedCleared, state.clearedSinceMark());
-                    final List<Long> visited = new ArrayList<>();
-                    final SlotTable.KeyConsumer journalKey = (k) ->
-                    {
-                        visited.add(k);
-                        final int length = state.encodedLength(k);
-                        assertEquals(length, state.writeKey(k, journal, 0));
-                        replica.restoreKey(k, journal, 0, length);
-                    };
-                    if (state.clearedSinceMark())
-                    {
-                        // a whole checkpoint, as the journal writes one: every key
-                        replica.clear();
-                        state.forEachKey(journalKey);
-                        assertEquals(model.keySet(), new HashSet<>(visited));
-                    }
-                    else
-                    {
-                        final long count = state.forEachChangedKeySinceMark(journalKey);
-                        assertEquals(visited.size(), count);
-                        assertEquals(expectedChanged, new HashSet<>(visited));
-                    }
-                    assertEquals(visited.size(), new HashSet<>(visited).size());
-                    state.resetMark();
+                    ReplicaJournal.checkpoint(state, replica, replica::clear, journal,
+                        expectedCleared ? new HashSet<>(model.keySet()) : expectedChanged, expectedCleared);
                     expectedChanged.clear();
                     expectedCleared = false;
                     assertAll(model, replica);
