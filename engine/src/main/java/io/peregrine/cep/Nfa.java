@@ -5,7 +5,7 @@ import io.peregrine.api.Row;
 import io.peregrine.api.Schema;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
-import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Arrays;
 
@@ -15,7 +15,8 @@ import java.util.Arrays;
  * order, then store {@link #state()}). One instance per shard; allocates nothing per event once its scratch buffers
  * have grown to the largest key's state.
  * <p>
- * State layout: {@code | next event id (long) | events (int) | partial matches (int) | events bytes (int) |}, then
+ * State layout: {@code | next event id (long) | events (int) | partial matches (int) | events bytes (int) |
+ * earliest start time of the partial matches (long) |}, then
  * the shared buffer of events, each stored once however many partial matches take it,
  * {@code | id (long) | timestamp (long) | length (int) | row bytes |} in id order, then the partial matches,
  * {@code | step (int) | events taken by the step (int) | start time (long) | start id (long) | refs (int) |} and
@@ -51,7 +52,8 @@ public final class Nfa
     static final int EVENT_COUNT = 8;
     static final int PM_COUNT = 12;
     static final int EVENTS_LENGTH = 16;
-    static final int HEADER = 20;
+    static final int EARLIEST = 20;
+    static final int HEADER = 28;
     static final int EV_ID = 0;
     static final int EV_TS = 8;
     static final int EV_LEN = 16;
@@ -68,8 +70,14 @@ public final class Nfa
     private final Schema schema;
     private final int n;
     private int maxPartialMatches;
-    private ExpandableDirectByteBuffer cur = new ExpandableDirectByteBuffer(1024);
-    private ExpandableDirectByteBuffer next = new ExpandableDirectByteBuffer(1024);
+    private final ExpandableDirectByteBuffer bufferA = new ExpandableDirectByteBuffer(1024);
+    private final ExpandableDirectByteBuffer bufferB = new ExpandableDirectByteBuffer(1024);
+    /** A loaded state, read in place where the caller keeps it. */
+    private final UnsafeBuffer loaded = new UnsafeBuffer(0, 0);
+    /** The key's state: {@link #loaded} or one of the two buffers a rebuild writes. */
+    private DirectBuffer cur = bufferA;
+    /** Whether the event being processed changed anything beyond moving partial matches along unchanged. */
+    private boolean mutated;
     /** The partial matches made by the event being processed. */
     private final ExpandableDirectByteBuffer work = new ExpandableDirectByteBuffer(1024);
     /** The matches completed by the event being processed. */
@@ -81,6 +89,8 @@ public final class Nfa
     private int foundLength;
     private int[] workOffsets = new int[16];
     private boolean[] workDead = new boolean[16];
+    /** Whether each partial match in {@code work} is one of the state's, unchanged. */
+    private boolean[] workSame = new boolean[16];
     private int[] foundOffsets = new int[16];
     private boolean[] foundDead = new boolean[16];
     private long[] refIds = new long[64];
@@ -110,24 +120,30 @@ public final class Nfa
      */
     public void clear()
     {
-        cur.putLong(NEXT_ID, 1);
-        cur.putInt(EVENT_COUNT, 0);
-        cur.putInt(PM_COUNT, 0);
-        cur.putInt(EVENTS_LENGTH, 0);
+        bufferA.putLong(NEXT_ID, 1);
+        bufferA.putInt(EVENT_COUNT, 0);
+        bufferA.putInt(PM_COUNT, 0);
+        bufferA.putInt(EVENTS_LENGTH, 0);
+        bufferA.putLong(EARLIEST, Long.MAX_VALUE);
+        cur = bufferA;
         curLength = HEADER;
     }
 
     /**
      * Start on a key whose state is {@code length} bytes at {@code offset} of {@code src}, as {@link #state()} gave.
+     * The state is read in place, not copied: {@code src} must not change until the key is done (its new state, if
+     * any, is written to a buffer of this instance).
      */
     public void load(final DirectBuffer src, final int offset, final int length)
     {
-        cur.putBytes(0, src, offset, length);
+        loaded.wrap(src, offset, length);
+        cur = loaded;
         curLength = length;
     }
 
     /**
-     * @return the key's state after the events fed so far; {@link #stateLength()} bytes from offset 0.
+     * @return the key's state after the events fed so far; {@link #stateLength()} bytes from offset 0 (the loaded
+     * state itself when nothing changed it).
      */
     public DirectBuffer state()
     {
@@ -160,15 +176,7 @@ public final class Nfa
      */
     public long earliestStart()
     {
-        long earliest = Long.MAX_VALUE;
-        final int count = cur.getInt(PM_COUNT);
-        int at = pmStart(cur);
-        for (int i = 0; i < count; i++)
-        {
-            earliest = Math.min(earliest, cur.getLong(at + PM_START_TS));
-            at += pmLength(cur, at);
-        }
-        return earliest;
+        return cur.getLong(EARLIEST);
     }
 
     /**
@@ -199,16 +207,20 @@ public final class Nfa
      * {@link Output#timeout}, or to {@link Output#match} when the pattern ends with notFollowedBy and only the
      * absence was awaited.
      */
-    public void advanceTime(final long time, final Output out)
+    public boolean advanceTime(final long time, final Output out)
     {
         final long within = p.withinMs;
         if (within <= 0 || cur.getInt(PM_COUNT) == 0)
         {
-            return;
+            return false;
         }
+        if (time - cur.getLong(EARLIEST) < within)
+        {
+            return false;
+        }
+        final int count = cur.getInt(PM_COUNT);
         currentId = -1;
         resetWork();
-        final int count = cur.getInt(PM_COUNT);
         int at = pmStart(cur);
         boolean expired = false;
         for (int i = 0; i < count; i++)
@@ -238,6 +250,7 @@ public final class Nfa
         {
             rebuild(false);
         }
+        return expired;
     }
 
     /**
@@ -255,14 +268,20 @@ public final class Nfa
 
     /**
      * Feed the key's next event in timestamp order; call {@link #advanceTime} with its timestamp first.
+     * <p>
+     * An event that changes nothing (every partial match ignores it and none starts with it, the common case under
+     * relaxed contiguity) leaves the state as it was, not even rewritten: its id is not used up either, since no
+     * partial match refers to it (ids only order the events that partial matches took).
      *
      * @param event the event, its time in {@link Row#eventTime()}.
      * @param out   receives the matches it completes.
+     * @return true if the key's state changed, false if {@link #state()} is still the state loaded.
      */
-    public void process(final Row event, final Output out)
+    public boolean process(final Row event, final Output out)
     {
         current = event;
         currentId = cur.getLong(NEXT_ID);
+        mutated = false;
         resetWork();
         foundLength = 0;
         int foundCount = 0;
@@ -279,6 +298,12 @@ public final class Nfa
         fresh.putLong(PM_START_ID, currentId);
         fresh.putInt(PM_REFS, 0);
         visit(fresh, 0, true);
+        if (!mutated && workCount == count)
+        {
+            current = null;
+            currentId = -1;
+            return false;
+        }
         for (int f = 0; f < foundLength; f += pmLength(found, f))
         {
             foundCount = addOffset(foundCount, f);
@@ -296,6 +321,7 @@ public final class Nfa
         rebuild(true);
         current = null;
         currentId = -1;
+        return true;
     }
 
     private int addOffset(final int count, final int offset)
@@ -502,12 +528,15 @@ public final class Nfa
         work.putBytes(w, src, at, length);
         work.putInt(w + PM_STEP, s);
         work.putInt(w + PM_COUNT_TAKEN, c);
-        commitWork(w, length);
+        final boolean same = src != fresh && src.getInt(at + PM_STEP) == s && src.getInt(at + PM_COUNT_TAKEN) == c;
+        mutated |= !same;
+        commitWork(w, length, same);
     }
 
     /** A successor that takes the event into step {@code s}, now holding {@code c} events; a match if complete. */
     private void take(final DirectBuffer src, final int at, final int s, final int c)
     {
+        mutated = true;
         final int length = pmLength(src, at);
         final int refs = src.getInt(at + PM_REFS);
         final int w = workLength;
@@ -529,12 +558,13 @@ public final class Nfa
         }
         if (c < p.max[s] || s + 1 < n)
         {
-            commitWork(w, length + REF_LENGTH);
+            commitWork(w, length + REF_LENGTH, false);
         }
     }
 
     private void appendFound(final DirectBuffer src, final int at, final int length)
     {
+        mutated = true;
         for (int f = 0; f < foundLength; f += pmLength(found, f))
         {
             if (pmLength(found, f) == length && equal(found, f, src, at, length))
@@ -552,32 +582,53 @@ public final class Nfa
         workCount = 0;
     }
 
+    /** Keep a partial match of the state as it is (the state's partial matches are distinct: no comparison). */
     private void appendWork(final DirectBuffer src, final int at, final int length)
     {
         work.putBytes(workLength, src, at, length);
-        commitWork(workLength, length);
+        if (workCount == workOffsets.length)
+        {
+            growWork();
+        }
+        workOffsets[workCount] = workLength;
+        workDead[workCount] = false;
+        workSame[workCount] = true;
+        workCount++;
+        workLength += length;
     }
 
     /** Keep the partial match just written at {@code w} unless an identical one is already there. */
-    private void commitWork(final int w, final int length)
+    private void commitWork(final int w, final int length, final boolean same)
     {
         for (int i = 0; i < workCount; i++)
         {
+            if (same && workSame[i])
+            {
+                continue; // two partial matches of the state, unchanged: distinct as the state's are
+            }
             final int o = workOffsets[i];
             if (pmLength(work, o) == length && equal(work, o, work, w, length))
             {
+                mutated = true;
                 return;
             }
         }
         if (workCount == workOffsets.length)
         {
-            workOffsets = Arrays.copyOf(workOffsets, workCount * 2);
-            workDead = Arrays.copyOf(workDead, workCount * 2);
+            growWork();
         }
         workOffsets[workCount] = w;
         workDead[workCount] = false;
+        workSame[workCount] = same;
         workCount++;
         workLength = w + length;
+    }
+
+    private void growWork()
+    {
+        workOffsets = Arrays.copyOf(workOffsets, workCount * 2);
+        workDead = Arrays.copyOf(workDead, workCount * 2);
+        workSame = Arrays.copyOf(workSame, workCount * 2);
     }
 
     private static boolean equal(final DirectBuffer a, final int aAt, final DirectBuffer b, final int bAt, final int length)
@@ -644,7 +695,7 @@ public final class Nfa
             }
         }
         Arrays.sort(refIds, 0, refCount);
-        final MutableDirectBuffer out = next;
+        final ExpandableDirectByteBuffer out = cur == bufferA ? bufferB : bufferA;
         final long nextId = cur.getLong(NEXT_ID) + (consumedEvent ? 1 : 0);
         int events = 0;
         int w = HEADER;
@@ -681,19 +732,20 @@ public final class Nfa
         out.putInt(EVENT_COUNT, events);
         out.putInt(PM_COUNT, live);
         out.putInt(EVENTS_LENGTH, w - HEADER);
+        long earliest = Long.MAX_VALUE;
         for (int i = 0; i < workCount; i++)
         {
             if (!workDead[i])
             {
                 final int o = workOffsets[i];
+                earliest = Math.min(earliest, work.getLong(o + PM_START_TS));
                 final int length = pmLength(work, o);
                 out.putBytes(w, work, o, length);
                 w += length;
             }
         }
-        final ExpandableDirectByteBuffer swap = cur;
-        cur = next;
-        next = swap;
+        out.putLong(EARLIEST, earliest);
+        cur = out;
         curLength = w;
     }
 

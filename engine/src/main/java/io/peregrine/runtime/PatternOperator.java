@@ -11,55 +11,81 @@ import io.peregrine.cep.PatternSelectFunction;
 import io.peregrine.cep.PatternTimeoutFunction;
 import io.peregrine.checkpoint.Checkpointed;
 import io.peregrine.checkpoint.SnapshotWriter;
+import io.peregrine.state.BlobState;
 import io.peregrine.state.KeyChangeTracking;
 import io.peregrine.state.ListState;
-import io.peregrine.state.MapState;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Arrays;
 
 /**
  * Detects a pattern per key, as FlinkCEP's {@code CepOperator} in event time ("Handling Lateness in Event Time"):
- * each record is buffered under its key until the watermark passes its timestamp, then the key's buffered records
- * run through the {@link Nfa} in timestamp order (arrival order among equal timestamps); a record whose timestamp is
- * not after the watermark is late: counted and sent to the late output, never matched. Partial matches expire, to the
- * timeout output, when the watermark passes their start plus {@code within}.
+ * each record waits until the watermark passes its timestamp, then runs through its key's {@link Nfa}; records run
+ * in timestamp order (arrival order among equal timestamps), which is each key's time order; a record whose timestamp
+ * is not after the watermark is late: counted and sent to the late output, never matched. Partial matches expire,
+ * to the timeout output, when the watermark passes their start plus {@code within}.
  * <p>
- * Both per-key states are engine-owned off-heap keyed state, journaled by checkpoints: tag 1, a map holding the
- * key's automaton state (shared event buffer and partial matches, see {@link Nfa}); tag 2, a list of the records
- * waiting for the watermark, {@code | timestamp (long) | row bytes |}. Keys are run from two first-in first-out queues
- * of (time, key) instead of a timer heap: one entry per arriving record, one per key run with partial matches at its
- * earliest expiry. A queue stops at its first entry not yet due, so a key may run later than its time (when an
- * out-of-order record waits behind a later one), never earlier; the results are the same, since a key's records
- * always run in time order and a partial match expires before any later record of its key runs. The queues are
- * rebuilt from the state at restore. Timers are derived from them at restore; the
- * blob holds {@code | watermark (long) | late (long) | dropped partial matches (long) |}.
+ * The waiting records are the shard's, not a key's: appended to one buffer, {@code | timestamp (long) | key (long) |
+ * length (int) | flags (int) | row bytes |}, and ordered by (timestamp, position): a record that arrives in time
+ * order goes to a first-in first-out queue, one out of order to a binary heap, and the two are merged when the
+ * watermark passes them; a record costs one append and (in order) no comparison, nothing per key until it runs.
+ * The buffer is emptied whenever no record waits (in-order input: at every watermark) and compacted when it is
+ * mostly records already run.
+ * <p>
+ * Each key's automaton is one blob of engine-owned off-heap keyed state (tag 1),
+ * {@code | queued expiry (long) | automaton state (see Nfa) |}: one probe finds it, the automaton reads it in
+ * place, and an event that changes no partial match (most events under relaxed contiguity) writes nothing. The
+ * queued expiry is the time of the key's entry in a first-in first-out queue of (time, key) that runs keys whose
+ * partial matches expire with no record of theirs to run them ({@code Long.MIN_VALUE}: none queued); a queue entry
+ * whose time is not the key's queued expiry is stale and skipped. The queue stops at its first entry not yet due,
+ * so a key may expire later than its time, never earlier; the results are the same, since a partial match expires
+ * (at its start plus {@code within}) before any later record of its key runs.
+ * <p>
+ * Checkpoints journal the blobs, and the waiting records as keyed list state (tag 2, {@code | timestamp (long) | row
+ * bytes |} per record, written at the barrier and emptied after): both restore on another shard count, and the
+ * heap, the buffer and the expiry queue are rebuilt from them. The blob (tag 0) holds {@code | watermark (long) |
+ * late (long) | dropped partial matches (long) |}.
  */
 final class PatternOperator extends CollectingOperator implements Checkpointed, Nfa.Output
 {
-    private static final UnsafeBuffer STATE_KEY = new UnsafeBuffer(new byte[1]);
+    private static final int QUEUED = 0;
+    private static final int AUTOMATON = 8;
+    private static final int REC_TS = 0;
+    private static final int REC_KEY = 8;
+    private static final int REC_LENGTH = 16;
+    private static final int REC_FLAGS = 20;
+    private static final int REC_HEADER = 24;
+    private static final int RUN = 1;
+    private static final int COMPACT_AT = 1 << 20;
 
     private final KeySelector key;
     private final Schema inSchema;
     private final PatternSelectFunction select;
     private final Nfa nfa;
     private final long within;
-    private final MapState automata = new MapState();
+    private final BlobState automata = new BlobState();
     private final ListState waiting = new ListState();
-    /** Keys with records waiting, at each record's time, in arrival order. */
-    private final TimeKeyQueue arrivals = new TimeKeyQueue();
-    /** Keys with partial matches, at their earliest expiry when last run, in the order they ran. */
+    /** Keys with partial matches, at their earliest expiry when queued, in the order they were queued. */
     private final TimeKeyQueue expiries = new TimeKeyQueue();
-    private final TimeKeyQueue.Consumer onDue = (time, k) -> runKey(k);
-    private final ListState.EntryVisitor collect = this::collect;
-    private final ListState.EntryPredicate notDue = entry -> entry.getLong(0) > this.watermark;
+    private final TimeKeyQueue.Consumer onExpiry = this::expire;
+    private final ExpandableDirectByteBuffer records = new ExpandableDirectByteBuffer(64 * 1024);
+    private int recordsEnd;
+    private int liveBytes;
+    private int compactAt = COMPACT_AT;
+    private long compactions;
+    /** Records that arrived in time order, in arrival order: (timestamp, position). */
+    private long[] fifoTime = new long[256];
+    private int[] fifoAt = new int[256];
+    private int fifoHead;
+    private int fifoTail;
+    /** Records that arrived out of time order: a binary heap by (timestamp, position). */
+    private long[] heapTime = new long[256];
+    private int[] heapAt = new int[256];
+    private int heapSize;
     private final ExpandableDirectByteBuffer scratch = new ExpandableDirectByteBuffer(1024);
-    private final ExpandableDirectByteBuffer due = new ExpandableDirectByteBuffer(4096);
-    private int dueLength;
-    private int dueCount;
-    private int[] dueOffsets = new int[64];
     private final MutableRow event = new MutableRow();
     private final MutableRow clock = new MutableRow();
     private PatternTimeoutFunction timeoutFn;
@@ -119,6 +145,14 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
         return droppedBefore + nfa.dropped();
     }
 
+    /**
+     * @return records waiting for the watermark.
+     */
+    int waitingRecords()
+    {
+        return heapSize + fifoTail - fifoHead;
+    }
+
     public void onRecord(final Row row)
     {
         final long ts = row.eventTime();
@@ -131,11 +165,60 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
             }
             return;
         }
-        final long k = keyOf(key, row);
-        scratch.putLong(0, ts);
-        scratch.putBytes(8, row.buffer(), row.offset(), row.length());
-        waiting.add(k, scratch, 0, 8 + row.length());
-        arrivals.add(ts, k);
+        append(ts, keyOf(key, row), row.buffer(), row.offset(), row.length());
+    }
+
+    private void append(final long ts, final long k, final DirectBuffer src, final int offset, final int length)
+    {
+        final int at = recordsEnd;
+        final int size = align(REC_HEADER + length);
+        records.checkLimit(at + size);
+        records.putLong(at + REC_TS, ts);
+        records.putLong(at + REC_KEY, k);
+        records.putInt(at + REC_LENGTH, length);
+        records.putInt(at + REC_FLAGS, 0);
+        records.putBytes(at + REC_HEADER, src, offset, length);
+        recordsEnd = at + size;
+        liveBytes += size;
+        if (fifoHead == fifoTail || ts >= fifoTime[fifoTail - 1])
+        {
+            if (fifoTail == fifoTime.length)
+            {
+                growFifo();
+            }
+            fifoTime[fifoTail] = ts;
+            fifoAt[fifoTail++] = at;
+        }
+        else
+        {
+            push(ts, at);
+        }
+    }
+
+    private void growFifo()
+    {
+        final int live = fifoTail - fifoHead;
+        if (fifoHead > 0 && live <= fifoTime.length / 2)
+        {
+            System.arraycopy(fifoTime, fifoHead, fifoTime, 0, live);
+            System.arraycopy(fifoAt, fifoHead, fifoAt, 0, live);
+        }
+        else
+        {
+            final long[] time = new long[fifoTime.length * 2];
+            final int[] at = new int[fifoTime.length * 2];
+            System.arraycopy(fifoTime, fifoHead, time, 0, live);
+            System.arraycopy(fifoAt, fifoHead, at, 0, live);
+            fifoTime = time;
+            fifoAt = at;
+        }
+        fifoHead = 0;
+        fifoTail = live;
+    }
+
+    private static int align(final int length)
+    {
+        return (length + 7) & ~7;
     }
 
     public void onWatermark(final long watermark)
@@ -145,8 +228,40 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
             return;
         }
         this.watermark = watermark;
-        arrivals.pollDue(watermark, onDue);
-        expiries.pollDue(watermark, onDue);
+        while (true)
+        {
+            final boolean fromFifo = fifoHead < fifoTail && fifoTime[fifoHead] <= watermark;
+            final boolean fromHeap = heapSize > 0 && heapTime[0] <= watermark;
+            if (fromFifo && (!fromHeap || before(fifoTime[fifoHead], fifoAt[fifoHead], 0)))
+            {
+                run(fifoAt[fifoHead++]);
+            }
+            else if (fromHeap)
+            {
+                final int at = heapAt[0];
+                pop();
+                run(at);
+            }
+            else
+            {
+                break;
+            }
+        }
+        if (fifoHead == fifoTail)
+        {
+            fifoHead = 0;
+            fifoTail = 0;
+        }
+        if (heapSize == 0 && fifoTail == 0)
+        {
+            recordsEnd = 0;
+            liveBytes = 0;
+        }
+        else if (recordsEnd >= compactAt && liveBytes < recordsEnd / 2)
+        {
+            compact();
+        }
+        expiries.pollDue(watermark, onExpiry);
         downstream.onWatermark(watermark);
         if (timeoutOutput != null)
         {
@@ -184,59 +299,62 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
         }
     }
 
-    private void collect(final DirectBuffer entry)
-    {
-        if (entry.getLong(0) <= watermark)
-        {
-            if (dueCount == dueOffsets.length)
-            {
-                dueOffsets = Arrays.copyOf(dueOffsets, dueCount * 2);
-            }
-            final int length = entry.capacity();
-            due.putInt(dueLength, length - 8);
-            due.putBytes(dueLength + 4, entry, 0, length);
-            dueOffsets[dueCount++] = dueLength;
-            dueLength += 4 + length;
-        }
-    }
-
     /**
-     * Run the key's records that the watermark has passed, in timestamp order, then expire its partial matches.
+     * Run the waiting record at {@code at} through its key's automaton.
      */
-    private void runKey(final long k)
+    private void run(final int at)
     {
-        dueLength = 0;
-        dueCount = 0;
-        waiting.forEach(k, collect);
-        final DirectBuffer state = automata.get(k, STATE_KEY, 0, 1);
-        if (state == null)
+        final long ts = records.getLong(at + REC_TS);
+        final long k = records.getLong(at + REC_KEY);
+        final int length = records.getInt(at + REC_LENGTH);
+        records.putInt(at + REC_FLAGS, RUN);
+        liveBytes -= align(REC_HEADER + length);
+        final DirectBuffer blob = automata.get(k);
+        final long queued;
+        if (blob == null)
         {
-            if (dueCount == 0)
-            {
-                return;
-            }
+            queued = Long.MIN_VALUE;
             nfa.clear();
         }
         else
         {
-            nfa.load(state, 0, state.capacity());
-            if (dueCount == 0 && (within <= 0 || nfa.earliestStart() + within > watermark))
-            {
-                return;
-            }
+            queued = blob.getLong(QUEUED);
+            nfa.load(blob, AUTOMATON, blob.capacity() - AUTOMATON);
         }
-        sortDue();
+        event.wrap(inSchema, records, at + REC_HEADER, length);
+        event.meta(ts, -1, -1);
         try
         {
-            for (int i = 0; i < dueCount; i++)
+            boolean changed = nfa.advanceTime(ts, this);
+            changed |= nfa.process(event, this);
+            if (changed)
             {
-                final int at = dueOffsets[i];
-                final long ts = due.getLong(at + 4);
-                event.wrap(inSchema, due, at + 12, due.getInt(at));
-                event.meta(ts, -1, -1);
-                nfa.advanceTime(ts, this);
-                nfa.process(event, this);
+                store(k, blob != null, queued);
             }
+        }
+        catch (final OperatorException e)
+        {
+            throw e;
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("pattern '" + name + "' failed for key " + k + ": " + t, t);
+        }
+    }
+
+    /**
+     * A queued expiry is due: expire the key's partial matches (unless the entry is stale).
+     */
+    private void expire(final long time, final long k)
+    {
+        final DirectBuffer blob = automata.get(k);
+        if (blob == null || blob.getLong(QUEUED) != time)
+        {
+            return;
+        }
+        nfa.load(blob, AUTOMATON, blob.capacity() - AUTOMATON);
+        try
+        {
             nfa.advanceTime(watermark, this);
         }
         catch (final OperatorException e)
@@ -247,43 +365,145 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
         {
             throw new IllegalStateException("pattern '" + name + "' failed for key " + k + ": " + t, t);
         }
-        if (dueCount > 0)
-        {
-            waiting.retainIf(k, notDue);
-        }
-
-        if (nfa.partialMatches() == 0)
-        {
-            if (state != null)
-            {
-                automata.remove(k, STATE_KEY, 0, 1);
-            }
-        }
-        else
-        {
-            automata.put(k, STATE_KEY, 0, 1, nfa.state(), 0, nfa.stateLength());
-            if (within > 0)
-            {
-                expiries.add(nfa.earliestStart() + within, k);
-            }
-        }
+        store(k, true, Long.MIN_VALUE);
     }
 
-    /** Stable insertion sort of the due records by timestamp: arrival order among equal timestamps. */
-    private void sortDue()
+    /**
+     * Keep the automaton's state as the key's blob (or remove the blob when no partial match is left), queueing an
+     * expiry if none is queued.
+     */
+    private void store(final long k, final boolean present, final long queued)
     {
-        for (int i = 1; i < dueCount; i++)
+        if (nfa.partialMatches() == 0)
         {
-            final int at = dueOffsets[i];
-            final long ts = due.getLong(at + 4);
-            int j = i - 1;
-            while (j >= 0 && due.getLong(dueOffsets[j] + 4) > ts)
+            if (present)
             {
-                dueOffsets[j + 1] = dueOffsets[j];
-                j--;
+                automata.remove(k);
             }
-            dueOffsets[j + 1] = at;
+            return;
         }
+        long expiry = queued;
+        if (within > 0 && expiry == Long.MIN_VALUE)
+        {
+            expiry = nfa.earliestStart() + within;
+            expiries.add(expiry, k);
+        }
+        final int length = nfa.stateLength();
+        final MutableDirectBuffer blob = automata.claim(k, AUTOMATON + length);
+        blob.putLong(QUEUED, expiry);
+        blob.putBytes(AUTOMATON, nfa.state(), 0, length);
+    }
+
+    // ---- the heap of waiting records, by (timestamp, position) ----
+
+    private boolean before(final long time, final int at, final int i)
+    {
+        return time < heapTime[i] || time == heapTime[i] && at < heapAt[i];
+    }
+
+    private void push(final long time, final int at)
+    {
+        if (heapSize == heapTime.length)
+        {
+            heapTime = Arrays.copyOf(heapTime, heapSize * 2);
+            heapAt = Arrays.copyOf(heapAt, heapSize * 2);
+        }
+        int i = heapSize++;
+        while (i > 0)
+        {
+            final int parent = (i - 1) >>> 1;
+            if (!before(time, at, parent))
+            {
+                break;
+            }
+            heapTime[i] = heapTime[parent];
+            heapAt[i] = heapAt[parent];
+            i = parent;
+        }
+        heapTime[i] = time;
+        heapAt[i] = at;
+    }
+
+    private void pop()
+    {
+        final int last = --heapSize;
+        final long time = heapTime[last];
+        final int at = heapAt[last];
+        int i = 0;
+        while (true)
+        {
+            int child = 2 * i + 1;
+            if (child >= last)
+            {
+                break;
+            }
+            if (child + 1 < last && before(heapTime[child + 1], heapAt[child + 1], child))
+            {
+                child++;
+            }
+            if (heapTime[child] > time || heapTime[child] == time && heapAt[child] > at)
+            {
+                break;
+            }
+            heapTime[i] = heapTime[child];
+            heapAt[i] = heapAt[child];
+            i = child;
+        }
+        heapTime[i] = time;
+        heapAt[i] = at;
+    }
+
+    /**
+     * Move the records still waiting to the front of the buffer, in their order (so positions still order arrivals),
+     * and point the heap at their new positions: the new position is first written into each record's flags.
+     */
+    private void compact()
+    {
+        int to = 0;
+        for (int at = 0; at < recordsEnd; at += align(REC_HEADER + records.getInt(at + REC_LENGTH)))
+        {
+            if (records.getInt(at + REC_FLAGS) != RUN)
+            {
+                records.putInt(at + REC_FLAGS, -1 - to);
+                to += align(REC_HEADER + records.getInt(at + REC_LENGTH));
+            }
+        }
+        for (int i = 0; i < heapSize; i++)
+        {
+            heapAt[i] = -1 - records.getInt(heapAt[i] + REC_FLAGS);
+        }
+        for (int i = fifoHead; i < fifoTail; i++)
+        {
+            fifoAt[i] = -1 - records.getInt(fifoAt[i] + REC_FLAGS);
+        }
+        to = 0;
+        for (int at = 0; at < recordsEnd; )
+        {
+            final int size = align(REC_HEADER + records.getInt(at + REC_LENGTH));
+            if (records.getInt(at + REC_FLAGS) != RUN)
+            {
+                records.putBytes(to, records, at, size);
+                records.putInt(to + REC_FLAGS, 0);
+                to += size;
+            }
+            at += size;
+        }
+        recordsEnd = to;
+        liveBytes = to;
+        compactions++;
+    }
+
+    /**
+     * For tests: compact the buffer of waiting records from {@code bytes} on instead of 1 MiB.
+     */
+    void compactAt(final int bytes)
+    {
+        compactAt = bytes;
+    }
+
+    long compactions()
+    {
+        return compactions;
     }
 
     public void match(final Match match, final long timestamp)
@@ -318,10 +538,26 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
         }
     }
 
+    /**
+     * The waiting records go into the keyed list state for the journal, in arrival order, and out of it afterwards.
+     */
     public void snapshot(final int op, final SnapshotWriter writer)
     {
         writer.keyedState(op, 1, automata);
+        waiting.clear();
+        for (int at = 0; at < recordsEnd; )
+        {
+            final int length = records.getInt(at + REC_LENGTH);
+            if (records.getInt(at + REC_FLAGS) != RUN)
+            {
+                scratch.putLong(0, records.getLong(at + REC_TS));
+                scratch.putBytes(8, records, at + REC_HEADER, length);
+                waiting.add(records.getLong(at + REC_KEY), scratch, 0, 8 + length);
+            }
+            at += align(REC_HEADER + length);
+        }
         writer.keyedState(op, 2, waiting);
+        waiting.clear();
         scratch.putLong(0, watermark);
         scratch.putLong(8, late);
         scratch.putLong(16, droppedPartialMatches());
@@ -361,22 +597,31 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
     }
 
     /**
-     * Timers are derived from state: one per waiting record, one per key with partial matches at its earliest expiry.
+     * The waiting records move from the keyed list state back into the buffer and the heap; one expiry is queued
+     * per key with partial matches, at its earliest expiry.
      */
     public void restoreEnd()
     {
-        arrivals.clear();
         expiries.clear();
-        waiting.forEachKey(k -> waiting.forEach(k, entry -> arrivals.add(entry.getLong(0), k)));
-        if (within > 0)
+        heapSize = 0;
+        fifoHead = 0;
+        fifoTail = 0;
+        recordsEnd = 0;
+        liveBytes = 0;
+        waiting.forEachKey(k -> waiting.forEach(k, entry -> append(entry.getLong(0), k, entry, 8, entry.capacity() - 8)));
+        waiting.clear();
+        automata.forEachKey(k ->
         {
-            automata.forEachKey(k ->
+            final MutableDirectBuffer blob = automata.update(k);
+            nfa.load(blob, AUTOMATON, blob.capacity() - AUTOMATON);
+            long expiry = Long.MIN_VALUE;
+            if (within > 0)
             {
-                final DirectBuffer state = automata.get(k, STATE_KEY, 0, 1);
-                nfa.load(state, 0, state.capacity());
-                expiries.add(nfa.earliestStart() + within, k);
-            });
-        }
+                expiry = nfa.earliestStart() + within;
+                expiries.add(expiry, k);
+            }
+            blob.putLong(QUEUED, expiry);
+        });
     }
 
     public String toString()

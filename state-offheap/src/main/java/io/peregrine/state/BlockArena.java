@@ -136,6 +136,14 @@ final class BlockArena implements AutoCloseable
     }
 
     /**
+     * Copy {@code length} bytes from one block to another (distinct blocks).
+     */
+    void copy(final long fromOffset, final long toOffset, final int length)
+    {
+        UnsafeApi.copyMemory(base + fromOffset, base + toOffset, length);
+    }
+
+    /**
      * Forget every block, keeping the region.
      */
     void reset()
