@@ -32,8 +32,8 @@ import java.util.Arrays;
  * length (int) | flags (int) | row bytes |}, and ordered by (timestamp, position): a record that arrives in time
  * order goes to a first-in first-out queue, one out of order to a binary heap, and the two are merged when the
  * watermark passes them; a record costs one append and (in order) no comparison, nothing per key until it runs.
- * The buffer is emptied whenever no record waits (in-order input: at every watermark) and compacted when it is
- * mostly records already run.
+ * The buffer is emptied whenever no record waits and compacted (the records still waiting moved to its front) when
+ * three quarters of it are records already run, so that it stays small and in cache.
  * <p>
  * Each key's automaton is one blob of engine-owned off-heap keyed state (tag 1),
  * {@code | queued expiry (long) | automaton state (see Nfa) |}: one probe finds it, the automaton reads it in
@@ -59,7 +59,8 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
     private static final int REC_FLAGS = 20;
     private static final int REC_HEADER = 24;
     private static final int RUN = 1;
-    private static final int COMPACT_AT = 1 << 20;
+    /** The buffer is compacted from this size on, when at most a quarter of it still waits: it stays in cache. */
+    private static final int COMPACT_AT = 64 * 1024;
 
     private final KeySelector key;
     private final Schema inSchema;
@@ -257,7 +258,7 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
             recordsEnd = 0;
             liveBytes = 0;
         }
-        else if (recordsEnd >= compactAt && liveBytes < recordsEnd / 2)
+        else if (recordsEnd >= compactAt && liveBytes <= recordsEnd / 4)
         {
             compact();
         }
@@ -494,7 +495,7 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
     }
 
     /**
-     * For tests: compact the buffer of waiting records from {@code bytes} on instead of 1 MiB.
+     * For tests: compact the buffer of waiting records from {@code bytes} on instead of 64 KiB.
      */
     void compactAt(final int bytes)
     {
