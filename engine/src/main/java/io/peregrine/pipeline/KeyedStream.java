@@ -223,23 +223,19 @@ public final class KeyedStream
     }
 
     /**
-     * Detect a pattern on each key's events in event-time order (FlinkCEP's {@code CEP.pattern(keyed, pattern)}).
+     * Detect a pattern on each key's events in event-time order (FlinkCEP's {@code CEP.pattern(keyed, pattern)}), or
+     * in arrival order timed by the processing-time clock with {@link PatternStream#inProcessingTime()}.
      *
      * @param name    of the pattern, for messages.
      * @param pattern compiled now: a bad pattern is refused here, naming the step.
      * @return the stream to select matches from.
-     * @throws PipelineException if the pattern is invalid or the input has no event time.
+     * @throws PipelineException if the pattern is invalid.
      */
     public PatternStream pattern(final String name, final io.peregrine.cep.Pattern pattern)
     {
         if (pattern == null)
         {
             throw new PipelineException("pattern '" + name + "': the pattern is empty (null)");
-        }
-        if (!keyBy.hasTimestamps())
-        {
-            throw new PipelineException("pattern '" + name + "' needs event time, but a source upstream has no " +
-                "timestamps: give it a WatermarkStrategy.boundedOutOfOrderness(field, bound)");
         }
         final io.peregrine.cep.CompiledPattern compiled;
         try
@@ -250,7 +246,7 @@ public final class KeyedStream
         {
             throw new PipelineException("pattern '" + name + "': " + e.getMessage());
         }
-        return new PatternStream(pipeline, keyBy, name, compiled);
+        return new PatternStream(pipeline, keyBy, name, compiled, false);
     }
 
     /**

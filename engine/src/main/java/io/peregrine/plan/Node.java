@@ -94,6 +94,8 @@ public final class Node
     public final CompiledPattern pattern;
     public final PatternSelectFunction patternSelect;
     public final PatternTimeoutFunction patternTimeout;
+    /** For a pattern: true if its events are timed by the processing-time clock on arrival, not by event time. */
+    public final boolean patternProcessingTime;
     /** What a join node joins and how; null for other kinds. */
     public final JoinSpec join;
 
@@ -167,6 +169,7 @@ public final class Node
         this.pattern = b.pattern;
         this.patternSelect = b.patternSelect;
         this.patternTimeout = b.patternTimeout;
+        this.patternProcessingTime = b.patternProcessingTime;
         this.join = b.join;
         for (final Node input : inputs)
         {
@@ -217,6 +220,7 @@ public final class Node
         private CompiledPattern pattern;
         private PatternSelectFunction patternSelect;
         private PatternTimeoutFunction patternTimeout;
+        private boolean patternProcessingTime;
         private JoinSpec join;
 
         private Builder(final Kind kind, final String name, final List<Node> inputs, final Schema schema)
@@ -320,6 +324,12 @@ public final class Node
             this.pattern = pattern;
             this.patternSelect = select;
             this.patternTimeout = timeout;
+            return this;
+        }
+
+        public Builder patternProcessingTime(final boolean processingTime)
+        {
+            this.patternProcessingTime = processingTime;
             return this;
         }
 

@@ -48,6 +48,10 @@ import java.util.Arrays;
  * bytes |} per record, written at the barrier and emptied after): both restore on another shard count, and the
  * heap, the buffer and the expiry queue are rebuilt from them. The blob (tag 0) holds {@code | watermark (long) |
  * late (long) | dropped partial matches (long) |}.
+ * <p>
+ * In processing time ({@link #inProcessingTime}, FlinkCEP's {@code inProcessingTime()}) nothing waits: each record
+ * runs on arrival, its time the shard's clock as of the current duty cycle, and expiries are polled from that clock
+ * every duty cycle ({@link #onProcessingTime}); watermarks pass through.
  */
 final class PatternOperator extends CollectingOperator implements Checkpointed, Nfa.Output
 {
@@ -94,6 +98,8 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
     private Operator timeoutOutput;
     private Operator lateOutput;
     private long watermark = Long.MIN_VALUE;
+    private boolean processingTime;
+    private long nowMs;
     private long late;
     private long droppedBefore;
     private int restoredBlobs;
@@ -123,6 +129,17 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
         this.timeoutFn = fn;
         this.timeoutOut = new RowCollector(schema, maxRowLength);
         this.timeoutOut.downstream = output;
+    }
+
+    /**
+     * Time records by the processing-time clock on arrival instead of by event time.
+     *
+     * @param nowMs the clock's time now.
+     */
+    void inProcessingTime(final long nowMs)
+    {
+        this.processingTime = true;
+        this.nowMs = nowMs;
     }
 
     void lateOutput(final Operator output)
@@ -156,6 +173,13 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
 
     public void onRecord(final Row row)
     {
+        if (processingTime)
+        {
+            event.wrap(inSchema, row.buffer(), row.offset(), row.length());
+            event.meta(nowMs, row.sourceSplit(), row.sourcePosition());
+            run(keyOf(key, row), nowMs);
+            return;
+        }
         final long ts = row.eventTime();
         if (ts <= watermark)
         {
@@ -229,6 +253,11 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
             return;
         }
         this.watermark = watermark;
+        if (processingTime)
+        {
+            forwardWatermark(watermark);
+            return;
+        }
         while (true)
         {
             final boolean fromFifo = fifoHead < fifoTail && fifoTime[fifoHead] <= watermark;
@@ -263,6 +292,11 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
             compact();
         }
         expiries.pollDue(watermark, onExpiry);
+        forwardWatermark(watermark);
+    }
+
+    private void forwardWatermark(final long watermark)
+    {
         downstream.onWatermark(watermark);
         if (timeoutOutput != null)
         {
@@ -301,15 +335,37 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
     }
 
     /**
+     * The processing-time clock moved: expire what it passed.
+     */
+    public int onProcessingTime(final long nowMs)
+    {
+        if (!processingTime || nowMs <= this.nowMs)
+        {
+            return 0;
+        }
+        this.nowMs = nowMs;
+        return expiries.pollDue(nowMs, onExpiry);
+    }
+
+    /**
      * Run the waiting record at {@code at} through its key's automaton.
      */
     private void run(final int at)
     {
         final long ts = records.getLong(at + REC_TS);
-        final long k = records.getLong(at + REC_KEY);
         final int length = records.getInt(at + REC_LENGTH);
         records.putInt(at + REC_FLAGS, RUN);
         liveBytes -= align(REC_HEADER + length);
+        event.wrap(inSchema, records, at + REC_HEADER, length);
+        event.meta(ts, -1, -1);
+        run(records.getLong(at + REC_KEY), ts);
+    }
+
+    /**
+     * Run {@link #event}, at time {@code ts}, through the automaton of key {@code k}.
+     */
+    private void run(final long k, final long ts)
+    {
         final DirectBuffer blob = automata.get(k);
         final long queued;
         if (blob == null)
@@ -322,8 +378,6 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
             queued = blob.getLong(QUEUED);
             nfa.load(blob, AUTOMATON, blob.capacity() - AUTOMATON);
         }
-        event.wrap(inSchema, records, at + REC_HEADER, length);
-        event.meta(ts, -1, -1);
         try
         {
             boolean changed = nfa.advanceTime(ts, this);
@@ -356,7 +410,7 @@ final class PatternOperator extends CollectingOperator implements Checkpointed, 
         nfa.load(blob, AUTOMATON, blob.capacity() - AUTOMATON);
         try
         {
-            nfa.advanceTime(watermark, this);
+            nfa.advanceTime(processingTime ? nowMs : watermark, this);
         }
         catch (final OperatorException e)
         {

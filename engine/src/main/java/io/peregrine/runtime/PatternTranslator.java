@@ -14,8 +14,14 @@ final class PatternTranslator implements NodeTranslator
         if (node.kind == Node.Kind.PATTERN)
         {
             final Node keyBy = node.inputs.get(0);
-            plan.add(node, new PatternOperator(node.name, keyBy.key, keyBy.schema, node.pattern, node.patternSelect,
-                node.schema, maxRowLength, plan.planner().context().cepMaxPartialMatches()));
+            final PatternOperator op = new PatternOperator(node.name, keyBy.key, keyBy.schema, node.pattern,
+                node.patternSelect, node.schema, maxRowLength, plan.planner().context().cepMaxPartialMatches());
+            if (node.patternProcessingTime)
+            {
+                op.inProcessingTime(plan.planner().context().epochClock().time());
+                plan.timed(op);
+            }
+            plan.add(node, op);
             return;
         }
         final Operator side = new Passthrough(node.name);

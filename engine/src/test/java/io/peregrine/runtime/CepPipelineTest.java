@@ -13,10 +13,12 @@ import io.peregrine.pipeline.PatternOutput;
 import io.peregrine.pipeline.Pipeline;
 import io.peregrine.pipeline.Sinks;
 import io.peregrine.pipeline.Sources;
+import org.agrona.concurrent.CachedEpochClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static io.peregrine.runtime.TestSchemas.EVENT;
@@ -101,6 +103,64 @@ class CepPipelineTest
         assertEquals(List.of("1,5000,5300,3", "1,5100,5300,2"), matches.sortedRows());
         assertEquals(List.of("1,150,7"), late.rows());
         assertTrue(timeouts.sortedRows().contains("1,100,1100,2"), timeouts.sortedRows().toString());
+    }
+
+    @Test
+    void shouldTimeAPatternInProcessingTimeByTheJobClock()
+    {
+        final CachedEpochClock clock = new CachedEpochClock();
+        clock.update(50_000);
+        final Pipeline p = Pipeline.create("cep-processing-time");
+        final List<String> matches = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<String> timeouts = java.util.Collections.synchronizedList(new ArrayList<>());
+        // no event time at all: the source has no WatermarkStrategy; even values are trades, odd ones quotes
+        final Pattern fade = Pattern.begin("trade").where(e -> e.getLong(VALUE) % 2 == 0)
+            .followedBy("quote").where(e -> e.getLong(VALUE) % 2 == 1).within(100);
+        // unbounded: after a trade and a quote of key 1 and a trade of key 2, quotes of key 3 that start nothing
+        final PatternOutput out = p.source("events", Sources.generator(EVENT, Long.MAX_VALUE, (i, w) -> w
+                .putLong(KEY, i < 2 ? 1 : i == 2 ? 2 : 3).putTimestamp(TS, 1000 - i).putLong(VALUE, i == 1 || i > 2 ? 1 : 0)))
+            .keyBy("by-key", KEY).pattern("fade", fade).inProcessingTime()
+            .select("matches", OUT, (match, o) -> matches.add(match.first("trade").getLong(KEY) + "@" +
+                match.first("trade").eventTime() + "-" + match.first("quote").eventTime()));
+        out.sink("out", Sinks.collect());
+        out.timedOut("timeouts", OUT, (partial, ts, o) -> timeouts.add(partial.first("trade").getLong(KEY) + "@" + ts))
+            .sink("timeouts-out", Sinks.collect());
+        final LocalJob job = LocalJob.startStepped(p.plan(), new JobContext().shards(2).epochClock(clock));
+        try
+        {
+            job.stepUntil(() -> matches.size() == 1, 10_000);
+            for (int i = 0; i < 100; i++)
+            {
+                job.stepAll();
+            }
+            assertEquals(List.of("1@50000-50000"), matches);
+            assertEquals(List.of(), timeouts, "no timeout while the clock stands still");
+            clock.advance(99);
+            for (int i = 0; i < 100; i++)
+            {
+                job.stepAll();
+            }
+            assertEquals(List.of(), timeouts, "none a millisecond early");
+            clock.advance(1);
+            job.stepUntil(() -> timeouts.size() == 1, 10_000);
+            assertEquals(List.of("2@50100"), timeouts);
+        }
+        finally
+        {
+            job.cancel();
+            job.join();
+        }
+    }
+
+    @Test
+    void shouldAskForEventTimeOrProcessingTime()
+    {
+        final KeyedStream keyed = Pipeline.create("no-time").source("events", Sources.collection(EVENT, List.of()))
+            .keyBy("by-key", KEY);
+        final PipelineException e = assertThrows(PipelineException.class,
+            () -> keyed.pattern("p", risingThenDrop()).select("m", OUT, (match, o) -> { }));
+        assertTrue(e.getMessage().contains("pattern 'p' needs event time") && e.getMessage().contains("inProcessingTime()"),
+            e.getMessage());
     }
 
     @Test

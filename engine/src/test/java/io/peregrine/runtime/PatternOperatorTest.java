@@ -59,6 +59,49 @@ class PatternOperatorTest
         }
     }
 
+    @Test
+    void inProcessingTimeRecordsRunOnArrivalTimedByTheClockAndExpireFromIt()
+    {
+        final List<String> out = new ArrayList<>();
+        final Pattern pattern = Pattern.begin("trade").where(e -> e.getLong(VALUE) % 2 == 0)
+            .followedBy("quote").where(e -> e.getLong(VALUE) % 2 == 1).within(100);
+        final PatternOperator op = new PatternOperator("fade", r -> r.getLong(KEY), EVENT, pattern.compile(),
+            (match, collector) -> out.add("match " + match.first("trade").getLong(KEY) + " " +
+                match.first("trade").eventTime() + " " + match.first("quote").eventTime()), OUT, 256, 1000);
+        op.inProcessingTime(10_000);
+        op.downstream(sink());
+        op.timeoutOutput(sink(), OUT, (partial, ts, collector) ->
+            out.add("timeout " + partial.first("trade").getLong(KEY) + " " + partial.startTime() + " @" + ts), 256);
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[EVENT.fixedLength()]);
+        final RowWriter writer = new RowWriter();
+        final MutableRow row = new MutableRow();
+        // the records' own timestamps run backwards: in processing time they mean nothing
+        final long[][] script = {
+            // clock, key, value (even: trade, odd: quote)
+            { 10_000, 1, 0 }, { 10_050, 1, 1 }, { 10_050, 2, 0 }, { 10_149, 3, 2 }, { 10_150, 2, 1 }, { 10_300, 3, 1 } };
+        long ts = 1_000_000;
+        for (final long[] step : script)
+        {
+            op.onProcessingTime(step[0]);
+            writer.wrap(EVENT, buffer, 0, buffer.capacity()).putLong(KEY, step[1]).putTimestamp(TS, ts)
+                .putLong(VALUE, step[2]);
+            row.wrap(EVENT, buffer, 0, writer.length()).meta(ts--, 0, 0);
+            op.onRecord(row);
+            out.add("at " + step[0]);
+        }
+        op.onWatermark(Long.MAX_VALUE); // passes through: nothing waits for it in processing time
+        assertEquals(List.of(
+            "at 10000",
+            "match 1 10000 10050", "at 10050",
+            "at 10050",
+            "at 10149",
+            "timeout 2 10050 @10150", "at 10150", // the clock expired key 2's trade before its quote ran
+            "timeout 3 10149 @10249", "at 10300"), out);
+        assertEquals(0, op.lateRecords());
+        assertEquals(0, op.waitingRecords());
+        op.close();
+    }
+
     /**
      * a (even value) followed by b (odd value) within 50 ms, on 20 keys; records arrive up to 40 ms out of order;
      * the watermark trails the largest timestamp by 40 ms, advanced every few records.
